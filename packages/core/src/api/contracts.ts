@@ -1,0 +1,195 @@
+import { z } from "zod";
+import {
+  companyIdParam,
+  companySchema,
+  createCompanyInput,
+  listCompaniesQuery,
+  updateCompanyInput,
+} from "../company/company.schema";
+import {
+  contactIdParam,
+  contactSchema,
+  createContactInput,
+  listContactsQuery,
+  updateContactInput,
+} from "../contact/contact.schema";
+import type { RouteId } from "../declarations/routes";
+import { addMemberInput, memberIdParam, memberSchema, updateMemberInput } from "../member/member.schema";
+import {
+  createOrganisationInput,
+  membershipSchema,
+  organisationIdParam,
+  organisationSchema,
+} from "../organisation/organisation.schema";
+import { page, pageCursor, pageLimit } from "../platform/schema";
+
+/**
+ * What each route accepts and returns. The handler factory validates requests with these schemas and the OpenAPI
+ * document is generated from them, so documentation and validation cannot disagree. Keyed by route id and checked
+ * for completeness against the route table by the compiler.
+ */
+export type RouteContract = {
+  summary: string;
+  description?: string;
+  tag: "System" | "Organisations" | "Members" | "Contacts" | "Companies";
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  /** Error statuses besides the ones every route of its kind can return (400, 401, 403, 404 ...). */
+  errors?: number[];
+};
+
+const inOrganisation = z.strictObject({ orgId: organisationIdParam });
+const listQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor.optional() });
+const health = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
+
+export const contracts = {
+  "health.get": {
+    summary: "Check that the API is up",
+    tag: "System",
+    response: { status: 200, description: "The API is up.", schema: health },
+  },
+  "openapi.get": {
+    summary: "This OpenAPI 3.1 document",
+    tag: "System",
+    response: { status: 200, description: "The OpenAPI document." },
+  },
+
+  "orgs.create": {
+    summary: "Create an organisation",
+    description: "Any signed-in person may create an organisation; they become its first admin.",
+    tag: "Organisations",
+    body: createOrganisationInput,
+    response: { status: 201, description: "The new organisation.", schema: organisationSchema },
+  },
+  "orgs.list": {
+    summary: "List my organisations",
+    description: "The organisations whose members include the caller's email, with the caller's role in each.",
+    tag: "Organisations",
+    query: listQuery,
+    response: { status: 200, description: "A page of memberships.", schema: page(membershipSchema) },
+  },
+  "orgs.get": {
+    summary: "Get an organisation",
+    tag: "Organisations",
+    params: inOrganisation,
+    response: { status: 200, description: "The organisation.", schema: organisationSchema },
+  },
+
+  "members.list": {
+    summary: "List members",
+    tag: "Members",
+    params: inOrganisation,
+    query: listQuery,
+    response: { status: 200, description: "A page of members.", schema: page(memberSchema) },
+  },
+  "members.add": {
+    summary: "Add a member by email",
+    description: "The person signs in with a token carrying this email. Admins only.",
+    tag: "Members",
+    params: inOrganisation,
+    body: addMemberInput,
+    response: { status: 201, description: "The new member.", schema: memberSchema },
+    errors: [409],
+  },
+  "members.update": {
+    summary: "Change a member's role or name",
+    description: "Admins only. Demoting the last admin is refused with 409 `last-admin`.",
+    tag: "Members",
+    params: inOrganisation.extend({ memberId: memberIdParam }),
+    body: updateMemberInput,
+    response: { status: 200, description: "The updated member.", schema: memberSchema },
+    errors: [409],
+  },
+  "members.remove": {
+    summary: "Remove a member",
+    description: "Admins only. Removing the last admin is refused with 409 `last-admin`.",
+    tag: "Members",
+    params: inOrganisation.extend({ memberId: memberIdParam }),
+    response: { status: 204, description: "The member was removed." },
+    errors: [409],
+  },
+
+  "contacts.create": {
+    summary: "Create a contact",
+    tag: "Contacts",
+    params: inOrganisation,
+    body: createContactInput,
+    response: { status: 201, description: "The new contact.", schema: contactSchema },
+    errors: [409],
+  },
+  "contacts.list": {
+    summary: "List contacts",
+    description: "Filter by owner, company and tag; sort by creation time or last name. Cursor-paginated.",
+    tag: "Contacts",
+    params: inOrganisation,
+    query: listContactsQuery,
+    response: { status: 200, description: "A page of contacts.", schema: page(contactSchema) },
+  },
+  "contacts.get": {
+    summary: "Get a contact",
+    tag: "Contacts",
+    params: inOrganisation.extend({ contactId: contactIdParam }),
+    response: { status: 200, description: "The contact.", schema: contactSchema },
+  },
+  "contacts.update": {
+    summary: "Update a contact",
+    description: "Partial update: only the fields given change; `null` clears a field.",
+    tag: "Contacts",
+    params: inOrganisation.extend({ contactId: contactIdParam }),
+    body: updateContactInput,
+    response: { status: 200, description: "The updated contact.", schema: contactSchema },
+    errors: [409],
+  },
+  "contacts.delete": {
+    summary: "Delete a contact",
+    description: "Members may delete only contacts they own; managers and admins any.",
+    tag: "Contacts",
+    params: inOrganisation.extend({ contactId: contactIdParam }),
+    response: { status: 204, description: "The contact was deleted." },
+    errors: [409],
+  },
+
+  "companies.create": {
+    summary: "Create a company",
+    tag: "Companies",
+    params: inOrganisation,
+    body: createCompanyInput,
+    response: { status: 201, description: "The new company.", schema: companySchema },
+    errors: [409],
+  },
+  "companies.list": {
+    summary: "List companies",
+    description: "Filter by owner and tag; sort by creation time or name. Cursor-paginated.",
+    tag: "Companies",
+    params: inOrganisation,
+    query: listCompaniesQuery,
+    response: { status: 200, description: "A page of companies.", schema: page(companySchema) },
+  },
+  "companies.get": {
+    summary: "Get a company",
+    tag: "Companies",
+    params: inOrganisation.extend({ companyId: companyIdParam }),
+    response: { status: 200, description: "The company.", schema: companySchema },
+  },
+  "companies.update": {
+    summary: "Update a company",
+    description: "Partial update: only the fields given change; `null` clears a field.",
+    tag: "Companies",
+    params: inOrganisation.extend({ companyId: companyIdParam }),
+    body: updateCompanyInput,
+    response: { status: 200, description: "The updated company.", schema: companySchema },
+    errors: [409],
+  },
+  "companies.delete": {
+    summary: "Delete a company",
+    description: "Its contacts are kept and unlinked from it. Members may delete only companies they own.",
+    tag: "Companies",
+    params: inOrganisation.extend({ companyId: companyIdParam }),
+    response: { status: 204, description: "The company was deleted and its contacts unlinked." },
+    errors: [409],
+  },
+} as const satisfies Record<RouteId, RouteContract>;
+
+export type Contracts = typeof contracts;

@@ -1,0 +1,107 @@
+import type { z } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { type RouteDeclaration, type RouteId, routes } from "../declarations/routes";
+import { contracts, type RouteContract } from "./contracts";
+import { problemSchema } from "./problem.schema";
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: problemSchema } },
+});
+
+const errorDescriptions: Record<number, string> = {
+  400: "The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor.",
+  401: "No valid bearer token: missing, malformed, expired, not yet valid, or issued for someone else.",
+  403: "The caller's role does not allow this.",
+  404: "No such organisation or record visible to the caller.",
+  409: "Conflict: a duplicate unique value (see `existing`), the last admin, or a concurrent change.",
+  413: "The body is larger than the limit.",
+  415: "The body is not JSON.",
+};
+
+function errorStatuses(route: RouteDeclaration, contract: RouteContract): number[] {
+  const statuses = new Set<number>(contract.errors ?? []);
+  if (route.access !== "public") statuses.add(401);
+  if (Array.isArray(route.access)) {
+    statuses.add(403);
+    statuses.add(404);
+  }
+  if (contract.params || contract.query || contract.body) statuses.add(400);
+  if (contract.body) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  return [...statuses].sort();
+}
+
+function operation(routeId: RouteId): ZodOpenApiOperationObject {
+  const route: RouteDeclaration = routes[routeId];
+  const contract: RouteContract = contracts[routeId];
+  const roles = Array.isArray(route.access) ? ` Roles: ${route.access.join(", ")}.` : "";
+  const responses: ZodOpenApiOperationObject["responses"] = {
+    [String(contract.response.status)]: {
+      description: contract.response.description,
+      ...(contract.response.schema
+        ? { content: { "application/json": { schema: contract.response.schema as z.ZodType } } }
+        : {}),
+    },
+  };
+  for (const status of errorStatuses(route, contract)) {
+    responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = problemResponse(
+      errorDescriptions[status] ?? "Error.",
+    );
+  }
+  return {
+    operationId: routeId,
+    summary: contract.summary,
+    description: `${contract.description ?? contract.summary}${roles}`.trim(),
+    tags: [contract.tag],
+    security: route.access === "public" ? [] : [{ bearer: [] }],
+    ...(contract.params || contract.query
+      ? {
+          requestParams: {
+            ...(contract.params ? { path: contract.params } : {}),
+            ...(contract.query ? { query: contract.query } : {}),
+          },
+        }
+      : {}),
+    ...(contract.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: contract.body } } } }
+      : {}),
+    responses,
+  };
+}
+
+let cached: ReturnType<typeof createDocument> | undefined;
+
+/** The OpenAPI 3.1 document for every route of the route table, generated from the request/response schemas. */
+export function openApiDocument() {
+  if (cached) return cached;
+  const paths: ZodOpenApiPathsObject = {};
+  for (const routeId of Object.keys(routes) as RouteId[]) {
+    const route = routes[routeId];
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(routeId) };
+  }
+  cached = createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "CRM API",
+      version: "1.0.0",
+      description:
+        "A multi-tenant CRM API: organisations, members, contacts and companies. Errors are RFC 9457 problem details (`application/problem+json`). Lists are cursor-paginated: `{ data, nextCursor }`.",
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "An ID token from the organisation's identity provider (Cognito in AWS, the local identity provider locally).",
+        },
+      },
+    },
+    paths,
+  });
+  return cached;
+}

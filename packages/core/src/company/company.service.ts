@@ -1,0 +1,246 @@
+import type { CreateEntityItem, EntityItem } from "electrodb";
+import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
+import { noCompany } from "../contact/contact.entity";
+import { now } from "../platform/clock";
+import { queryFingerprint } from "../platform/cursor";
+import { db } from "../platform/database";
+import { ConcurrentModificationError, NotFoundError } from "../platform/errors";
+import { isIdOf, newId } from "../platform/ids";
+import { type QueryPage, readPage } from "../platform/paging";
+import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
+import type { TenantContext } from "../platform/request-context";
+import { type Page, sortKeyOf } from "../platform/schema";
+import { cancellationReasons } from "../platform/transactions";
+import type { CompanyEntity } from "./company.entity";
+import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
+
+type CompanyItem = EntityItem<typeof CompanyEntity>;
+type NewCompany = CreateEntityItem<typeof CompanyEntity>;
+
+function toCompany(item: CompanyItem): Company {
+  return {
+    id: item.companyId,
+    name: item.name,
+    domain: item.domain ?? null,
+    industry: item.industry ?? null,
+    size: item.size ?? null,
+    address: item.address ?? null,
+    ownerId: item.ownerId,
+    tags: item.tags,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+const domainReference = (value: string): Reference => ({
+  kind: "unique",
+  uniqueKind: "company-domain",
+  field: "domain",
+  value,
+});
+
+export async function createCompany(context: TenantContext, input: CreateCompanyInput): Promise<Company> {
+  assertCanWrite(context.actor);
+  const { orgId, actor } = context;
+  const at = now();
+  const company = {
+    orgId,
+    companyId: newId("company"),
+    name: input.name,
+    domain: input.domain,
+    industry: input.industry,
+    size: input.size,
+    address: input.address,
+    ownerId: input.ownerId ?? actor.memberId,
+    tags: input.tags ?? [],
+    sortName: sortKeyOf(input.name),
+    version: 1,
+    createdBy: actor.memberId,
+    createdAt: at,
+    updatedAt: at,
+  } satisfies NewCompany;
+  const references: Reference[] = [
+    ...(company.domain ? [domainReference(company.domain)] : []),
+    ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
+  ];
+  const outcome = await db()
+    .transaction.write((entities) => [
+      entities.company.create(company).commit(),
+      ...referenceActions(entities, orgId, { type: "company", id: company.companyId }, references),
+    ])
+    .go();
+  const reasons = cancellationReasons(outcome);
+  if (reasons)
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", company.companyId);
+  return toCompany(company);
+}
+
+async function loadCompany(context: TenantContext, companyId: string): Promise<CompanyItem> {
+  if (!isIdOf("company", companyId)) throw new NotFoundError("company", companyId);
+  const { data } = await db().entities.company.get({ orgId: context.orgId, companyId }).go({ consistent: true });
+  if (!data) throw new NotFoundError("company", companyId);
+  return data;
+}
+
+export async function getCompany(context: TenantContext, companyId: string): Promise<Company> {
+  return toCompany(await loadCompany(context, companyId));
+}
+
+export async function updateCompany(
+  context: TenantContext,
+  companyId: string,
+  input: UpdateCompanyInput,
+): Promise<Company> {
+  assertCanWrite(context.actor);
+  const current = await loadCompany(context, companyId);
+  if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
+    assertCanReassign(context.actor, current, "company");
+  }
+  const cleared = (field: "domain" | "industry" | "size" | "address") => input[field] === null;
+  const next: CompanyItem = {
+    ...current,
+    name: input.name ?? current.name,
+    domain: cleared("domain") ? undefined : (input.domain ?? current.domain),
+    industry: cleared("industry") ? undefined : (input.industry ?? current.industry),
+    size: cleared("size") ? undefined : (input.size ?? current.size),
+    address: cleared("address") ? undefined : (input.address ?? current.address),
+    ownerId: input.ownerId ?? current.ownerId,
+    tags: input.tags ?? current.tags,
+    version: current.version + 1,
+    updatedAt: now(),
+  };
+  const domainChanged = next.domain !== current.domain;
+  const references: Reference[] = [
+    ...(domainChanged && next.domain ? [domainReference(next.domain)] : []),
+    ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
+  ];
+  const { orgId } = context;
+  const owner = { type: "company" as const, id: companyId };
+  const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
+  const outcome = await db()
+    .transaction.write((entities) => [
+      entities.company
+        .patch({ orgId, companyId })
+        .set({
+          name: next.name,
+          ...(next.domain !== undefined ? { domain: next.domain } : {}),
+          ...(next.industry !== undefined ? { industry: next.industry } : {}),
+          ...(next.size !== undefined ? { size: next.size } : {}),
+          ...(next.address !== undefined ? { address: next.address } : {}),
+          ownerId: next.ownerId,
+          tags: next.tags,
+          sortName: sortKeyOf(next.name),
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .remove([...removed])
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+      ...referenceActions(entities, orgId, owner, references),
+      ...(domainChanged && current.domain
+        ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
+        : []),
+    ])
+    .go();
+  const reasons = cancellationReasons(outcome);
+  if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", companyId);
+  return toCompany(next);
+}
+
+/** Contacts unlinked per transaction, leaving room for the company's own delete and its domain sentinel. */
+const unlinkBatchSize = 90;
+
+/**
+ * Deletes a company and unlinks its contacts (they are kept, with no company). Up to 90 linked contacts this is
+ * one transaction. Beyond that, contacts are unlinked in batches before the final transaction deletes the company:
+ * an interruption leaves the company in place with some contacts already unlinked, and repeating the DELETE
+ * finishes the job; no contact is ever left pointing at a deleted company.
+ */
+export async function deleteCompany(context: TenantContext, companyId: string): Promise<void> {
+  const current = await loadCompany(context, companyId);
+  assertCanDelete(context.actor, current, "company");
+  const { orgId } = context;
+  const owner = { type: "company" as const, id: companyId };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const linked = await linkedContactIds(orgId, companyId, unlinkBatchSize + 1);
+    const isLastBatch = linked.length <= unlinkBatchSize;
+    const batch = linked.slice(0, unlinkBatchSize);
+    const at = now();
+    const outcome = await db()
+      .transaction.write((entities) => [
+        ...batch.map((contactId) =>
+          entities.contact
+            .patch({ orgId, contactId })
+            .set({ companyKey: noCompany, updatedAt: at })
+            .remove(["companyId"])
+            .add({ version: 1 })
+            .where((attributes, { eq }) => eq(attributes.companyId, companyId))
+            .commit(),
+        ),
+        ...(isLastBatch
+          ? [
+              entities.company
+                .delete({ orgId, companyId })
+                .where((attributes, { eq }) => eq(attributes.version, current.version))
+                .commit(),
+              ...(current.domain
+                ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
+                : []),
+            ]
+          : []),
+      ])
+      .go();
+    if (!cancellationReasons(outcome)) {
+      if (isLastBatch) return;
+      attempt = -1; // progress was made: keep going with the next batch
+    }
+    // A contact was relinked or unlinked meanwhile (or the company changed): read the links again.
+  }
+  throw new ConcurrentModificationError("company", companyId);
+}
+
+async function linkedContactIds(orgId: string, companyId: string, limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { data: { contactId: string }[]; cursor: string | null } = await db()
+      .entities.contact.query.contactsByCompany({ orgId, companyKey: companyId })
+      .go({ limit: limit - ids.length, cursor, attributes: ["contactId"] });
+    ids.push(...page.data.map((contact) => contact.contactId));
+    cursor = page.cursor;
+  } while (cursor && ids.length < limit);
+  return ids;
+}
+
+export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
+  const { orgId } = context;
+  const companies = db().entities.company.query;
+  const order = query.sort.startsWith("-") ? "desc" : "asc";
+  const byName = query.sort.endsWith("name");
+  const ownerIndexed = !byName && query.ownerId !== undefined;
+  const filters = { ownerId: ownerIndexed ? undefined : query.ownerId, tag: query.tag };
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const base = byName
+    ? companies.companiesByName({ orgId })
+    : ownerIndexed
+      ? companies.companiesByOwner({ orgId, ownerId: query.ownerId ?? "" })
+      : companies.companiesByCreation({ orgId });
+  const withFilters = filtered
+    ? base.where((attributes, { eq, contains }) =>
+        [
+          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
+          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+        ]
+          .filter((condition): condition is string => condition !== null)
+          .join(" AND "),
+      )
+    : base;
+  const run: QueryPage<CompanyItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
+  return readPage(run, {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "companies", orgId, ...filters, ownerIndexed, sort: query.sort }),
+    filtered,
+    map: toCompany,
+  });
+}

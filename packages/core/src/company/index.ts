@@ -1,0 +1,2 @@
+export * from "./company.schema";
+export * from "./company.service";

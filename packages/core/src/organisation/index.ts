@@ -1,0 +1,2 @@
+export * from "./organisation.schema";
+export * from "./organisation.service";

@@ -1,0 +1,77 @@
+import type { EntityItem } from "electrodb";
+import { now } from "../platform/clock";
+import { queryFingerprint } from "../platform/cursor";
+import { db } from "../platform/database";
+import { ConcurrentModificationError, NotFoundError } from "../platform/errors";
+import { memberIdFor, newId } from "../platform/ids";
+import { readPage } from "../platform/paging";
+import type { Identity, TenantContext } from "../platform/request-context";
+import type { Page } from "../platform/schema";
+import { cancellationReasons } from "../platform/transactions";
+import type { OrganisationEntity } from "./organisation.entity";
+import type { CreateOrganisationInput, Membership, Organisation } from "./organisation.schema";
+
+type OrganisationItem = EntityItem<typeof OrganisationEntity>;
+
+function toOrganisation(item: OrganisationItem): Organisation {
+  return { id: item.orgId, name: item.name, createdAt: item.createdAt, updatedAt: item.updatedAt };
+}
+
+/** Creates an organisation with the caller as its first admin, in one transaction. */
+export async function createOrganisation(identity: Identity, input: CreateOrganisationInput): Promise<Organisation> {
+  const orgId = newId("organisation");
+  const at = now();
+  const organisation: OrganisationItem = {
+    orgId,
+    name: input.name,
+    adminCount: 1,
+    createdBy: identity.email,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const outcome = await db()
+    .transaction.write(({ organisation: organisations, member }) => [
+      organisations.create(organisation).commit(),
+      member
+        .create({
+          orgId,
+          memberId: memberIdFor(orgId, identity.email),
+          email: identity.email,
+          name: identity.name,
+          role: "admin",
+          orgName: input.name,
+          addedBy: identity.email,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .commit(),
+    ])
+    .go();
+  // A fresh random id cannot collide; a cancellation here is a conflict worth retrying.
+  if (cancellationReasons(outcome)) throw new ConcurrentModificationError("organisation", orgId);
+  return toOrganisation(organisation);
+}
+
+export async function getOrganisation(context: TenantContext): Promise<Organisation> {
+  const { data } = await db().entities.organisation.get({ orgId: context.orgId }).go();
+  if (!data) throw new NotFoundError("organisation", context.orgId);
+  return toOrganisation(data);
+}
+
+/** The organisations the signed-in person belongs to, with their role in each. */
+export async function listMyOrganisations(
+  identity: Identity,
+  options: { limit: number; cursor?: string },
+): Promise<Page<Membership>> {
+  return readPage(
+    ({ limit, cursor }) =>
+      db().entities.member.query.membershipsByEmail({ email: identity.email }).go({ limit, cursor }),
+    {
+      limit: options.limit,
+      cursor: options.cursor,
+      fingerprint: queryFingerprint({ list: "my-organisations", email: identity.email }),
+      filtered: false,
+      map: (member) => ({ id: member.orgId, name: member.orgName, role: member.role }),
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import { Resource } from "sst/resource";
+import { z } from "zod";
+import { tableName } from "../declarations/table";
+
+/**
+ * Runtime configuration, parsed once at cold start and validated, so a misconfigured function fails fast instead of
+ * on its first request. In AWS the values come from SST links (`Resource.*`); the local cloud and the tests provide
+ * the same `SST_RESOURCE_*` variables, plus `DYNAMODB_ENDPOINT` to point the SDK at DynamoDB Local.
+ */
+const configSchema = z.object({
+  tableName: z.string().min(3),
+  dynamodbEndpoint: z.url().optional(),
+  auth: z.object({
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    jwksUri: z.string().min(1),
+    /** Only the local cloud sets this: the local identity provider's public keys, fed to the verifier directly. */
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  }),
+  cursorSigningKey: z.string().min(16),
+  logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+let cached: Config | undefined;
+
+/** The validated configuration; throws a descriptive error on the first call if anything is missing. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+function loadConfig(): Config {
+  const resources = Resource as unknown as Record<string, Record<string, unknown> | undefined>;
+  const read = (name: string) => {
+    try {
+      return resources[name];
+    } catch {
+      return undefined; // SST throws for unlinked names; the schema reports them below
+    }
+  };
+  const auth = read("Auth");
+  const result = configSchema.safeParse({
+    tableName: read(tableName)?.name,
+    dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+    auth: auth && {
+      issuer: auth.issuer,
+      audience: auth.audience,
+      jwksUri: auth.jwksUri,
+      jwks: typeof auth.jwks === "string" ? JSON.parse(auth.jwks) : auth.jwks,
+    },
+    cursorSigningKey: read("CursorSigningKey")?.value,
+    logLevel: process.env.LOG_LEVEL?.toUpperCase() || undefined,
+  });
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,39 @@
+import { createHash } from "node:crypto";
+import { monotonicFactory } from "ulid";
+
+const nextUlid = monotonicFactory();
+
+/** Record id prefixes: the prefix tells a reader what an id points at, and ids of different kinds never collide. */
+export const idPrefixes = {
+  organisation: "org",
+  member: "mem",
+  contact: "con",
+  company: "com",
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+/** A new, time-ordered, unguessable id such as `con_01jd8x...`; lower-case because keys are case-folded. */
+export function newId(kind: IdKind): string {
+  return `${idPrefixes[kind]}_${nextUlid().toLowerCase()}`;
+}
+
+/**
+ * A member's id is derived from the organisation and the email, so authorising a request is one GetItem on a key
+ * computed from the token, and adding the same email twice collides on the key itself.
+ */
+export function memberIdFor(orgId: string, email: string): string {
+  const digest = createHash("sha256")
+    .update(`${orgId}\n${normaliseEmail(email)}`)
+    .digest("hex");
+  return `${idPrefixes.member}_${digest.slice(0, 26)}`;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Shape check for path ids, so a malformed id is a 404 without a database round trip. */
+export function isIdOf(kind: IdKind, value: string): boolean {
+  return new RegExp(`^${idPrefixes[kind]}_[0-9a-z]{26}$`).test(value);
+}

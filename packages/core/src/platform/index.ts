@@ -1,0 +1,5 @@
+export * from "./config";
+export * from "./errors";
+export * from "./ids";
+export * from "./request-context";
+export * from "./schema";

@@ -1,0 +1,85 @@
+import type { Database } from "./database";
+import { DuplicateError, ValidationError } from "./errors";
+import { type CancellationReason, failedCondition } from "./transactions";
+
+export type TransactionEntities = Parameters<Parameters<Database["transaction"]["write"]>[0]>[0];
+
+/**
+ * A rule a write must satisfy besides its own condition, checked inside the same transaction so that it holds under
+ * concurrency: a unique value is reserved, the owner is a member, the linked company exists.
+ */
+export type Reference =
+  | { kind: "unique"; uniqueKind: "contact-email" | "company-domain"; field: string; value: string }
+  | { kind: "owner"; memberId: string }
+  | { kind: "company"; companyId: string };
+
+type Owner = { type: "contact" | "company"; id: string };
+
+/** The transaction actions that check `references`, in the same order. */
+export function referenceActions(entities: TransactionEntities, orgId: string, owner: Owner, references: Reference[]) {
+  return references.map((reference) => {
+    switch (reference.kind) {
+      case "unique":
+        return entities.uniqueValue
+          .create({
+            orgId,
+            kind: reference.uniqueKind,
+            value: reference.value,
+            ownerType: owner.type,
+            ownerId: owner.id,
+          })
+          .commit({ response: "all_old" });
+      case "owner":
+        return entities.member
+          .check({ orgId, memberId: reference.memberId })
+          .where((attributes, { exists }) => exists(attributes.memberId))
+          .commit();
+      case "company":
+        return entities.company
+          .check({ orgId, companyId: reference.companyId })
+          .where((attributes, { exists }) => exists(attributes.companyId))
+          .commit();
+      default:
+        return reference satisfies never;
+    }
+  });
+}
+
+/** Releases reserved unique values, only where the sentinel still belongs to `owner`. */
+export function releaseUniqueValues(
+  entities: TransactionEntities,
+  orgId: string,
+  owner: Owner,
+  kind: "contact-email" | "company-domain",
+  values: string[],
+) {
+  return values.map((value) =>
+    entities.uniqueValue
+      .delete({ orgId, kind, value })
+      .where((attributes, { eq }) => eq(attributes.ownerId, owner.id))
+      .commit(),
+  );
+}
+
+/** The domain error for the first failed reference, given that references start at action `offset`. */
+export function referenceError(reasons: CancellationReason[], references: Reference[], offset: number) {
+  for (const [position, reference] of references.entries()) {
+    if (!failedCondition(reasons, position + offset)) continue;
+    switch (reference.kind) {
+      case "unique": {
+        const existing = reasons[position + offset]?.item as { ownerType?: string; ownerId?: string } | null;
+        return new DuplicateError(reference.field, reference.value, {
+          type: existing?.ownerType ?? "record",
+          id: existing?.ownerId ?? "unknown",
+        });
+      }
+      case "owner":
+        return new ValidationError([{ path: "body.ownerId", message: "Must be a member of this organisation." }]);
+      case "company":
+        return new ValidationError([
+          { path: "body.companyId", message: "No company with this id exists in this organisation." },
+        ]);
+    }
+  }
+  return null;
+}

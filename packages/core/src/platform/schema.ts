@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { type IdKind, idPrefixes } from "./ids";
+
+/** A record id of one kind in a path or body, e.g. `con_01jd8x...`. */
+export function recordId(kind: IdKind) {
+  return z
+    .string()
+    .regex(new RegExp(`^${idPrefixes[kind]}_[0-9a-z]{1,64}$`), `Must be a ${kind} id (${idPrefixes[kind]}_...).`)
+    .meta({ example: `${idPrefixes[kind]}_01jd8x4k2q7v3m9t5r1w6y8z0a` });
+}
+
+/** Free text with no control characters, trimmed, with a length cap so no field can be used to bloat an item. */
+export function text(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, "Must not contain control characters.");
+}
+
+export const emailAddress = z
+  .email()
+  .max(254)
+  .transform((value) => value.toLowerCase())
+  .meta({ example: "ada@example.com" });
+
+/** Tags are case-insensitive labels: stored lower-cased, so filtering by tag is exact. */
+export const tag = text(50).transform((value) => value.toLowerCase());
+
+export const tagList = z
+  .array(tag)
+  .max(50)
+  .transform((tags) => [...new Set(tags)]);
+
+export const timestamp = z.iso.datetime().meta({ example: "2026-11-25T09:30:00.000Z" });
+
+export const pageLimit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .default(25)
+  .meta({ description: "Items per page, 1 to 100 (default 25).", example: 25 });
+
+export const pageCursor = z
+  .string()
+  .min(1)
+  .max(2048)
+  .meta({ description: "Opaque cursor from a previous page's `nextCursor`; valid only for the same query." });
+
+/** `{ data, nextCursor }`: the shape of every list response. */
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({
+    data: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `cursor` to get the next page; null on the last page." }),
+  });
+}
+
+export type Page<T> = { data: T[]; nextCursor: string | null };
+
+/** Folds a name for sorting: case- and accent-insensitive, whitespace collapsed. */
+export function sortKeyOf(...parts: (string | null | undefined)[]): string {
+  const folded = parts
+    .filter((part): part is string => Boolean(part))
+    .join(" ")
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+  return folded || "~"; // records without a name sort last
+}
