@@ -1,0 +1,4 @@
+import { createCompany } from "@crm/core/company";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("companies.create", async ({ tenant, body }) => createCompany(tenant, body));

@@ -1,0 +1,4 @@
+import { listCompanies } from "@crm/core/company";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("companies.list", async ({ tenant, query }) => listCompanies(tenant, query));

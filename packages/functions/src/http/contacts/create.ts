@@ -1,0 +1,4 @@
+import { createContact } from "@crm/core/contact";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("contacts.create", async ({ tenant, body }) => createContact(tenant, body));

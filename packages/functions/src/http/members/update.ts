@@ -1,0 +1,6 @@
+import { updateMember } from "@crm/core/member";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("members.update", async ({ tenant, params, body }) =>
+  updateMember(tenant, params.memberId, body),
+);

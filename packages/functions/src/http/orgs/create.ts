@@ -1,0 +1,4 @@
+import { createOrganisation } from "@crm/core/organisation";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("orgs.create", async ({ identity, body }) => createOrganisation(identity, body));

@@ -1,0 +1,4 @@
+import { listMyOrganisations } from "@crm/core/organisation";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("orgs.list", async ({ identity, query }) => listMyOrganisations(identity, query));

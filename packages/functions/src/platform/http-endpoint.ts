@@ -1,0 +1,199 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { contracts, type RouteContract } from "@crm/core/api";
+import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
+import { findActor } from "@crm/core/member";
+import {
+  type FieldIssue,
+  ForbiddenError,
+  type Identity,
+  NotFoundError,
+  type TenantContext,
+  ValidationError,
+} from "@crm/core/platform";
+import middy from "@middy/core";
+import httpJsonBodyParser from "@middy/http-json-body-parser";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type { z } from "zod";
+import { HttpProblemError } from "./http-problem";
+import { logger } from "./logger";
+import { problemResponses, standardHeaders } from "./problem-responses";
+import { authenticate } from "./token-verifier";
+
+/** Request bodies above this size are refused with 413, well below API Gateway's and Lambda's own limits. */
+export const maxBodyBytes = 100 * 1024;
+
+type Contract<R extends RouteId> = (typeof contracts)[R];
+type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type Access<R extends RouteId> = (typeof routes)[R]["access"];
+
+/** What a handler receives: validated input and, depending on the route's access rule, the identity or tenant. */
+export type EndpointRequest<R extends RouteId> = {
+  params: Contract<R> extends { params: infer P } ? Output<P> : Record<string, never>;
+  query: Contract<R> extends { query: infer Q } ? Output<Q> : Record<string, never>;
+  body: Contract<R> extends { body: infer B } ? Output<B> : undefined;
+  requestId: string;
+  event: APIGatewayProxyEventV2;
+} & (Access<R> extends "public"
+  ? object
+  : Access<R> extends "signed-in"
+    ? { identity: Identity }
+    : { identity: Identity; tenant: TenantContext });
+
+type Handle<R extends RouteId> = (
+  request: EndpointRequest<R>,
+) => Promise<
+  Contract<R>["response"] extends { schema: z.ZodType } ? z.input<Contract<R>["response"]["schema"]> : unknown
+>;
+
+/** State the middlewares build up for the handler, carried on the Lambda context object. */
+type EndpointContext = Context & { endpoint?: { identity?: Identity; tenant?: TenantContext; params?: unknown } };
+type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>;
+
+function issuesOf(location: "path" | "query" | "body", error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const base = [location, ...issue.path.map(String)].join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: `${base}.${key}`,
+        message: "Unknown field; it is not part of this API.",
+      }));
+    }
+    return [{ path: base, message: issue.message }];
+  });
+}
+
+function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, location: "path" | "query" | "body") {
+  if (!schema) return {};
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(issuesOf(location, result.error));
+  return result.data;
+}
+
+/** Verifies the bearer token of every non-public route. */
+function authentication(
+  access: RouteAccess,
+): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
+  return {
+    before: async (request: Request) => {
+      if (access === "public") return;
+      const identity = await authenticate(request.event.headers.authorization);
+      request.context.endpoint = { ...request.context.endpoint, identity };
+    },
+  };
+}
+
+/**
+ * For routes under an organisation: validates the path, then finds the caller's membership. Not being a member and
+ * the organisation not existing are the same 404, so ids of other tenants reveal nothing; a member whose role is not
+ * in the route's list gets 403.
+ */
+function tenancy(
+  routeId: RouteId,
+  contract: RouteContract,
+): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
+  const access: RouteAccess = routes[routeId].access;
+  return {
+    before: async (request: Request) => {
+      const params = parse(contract.params, request.event.pathParameters ?? {}, "path");
+      request.context.endpoint = { ...request.context.endpoint, params };
+      if (!Array.isArray(access)) return;
+      const identity = request.context.endpoint.identity as Identity;
+      const orgId = (params as { orgId: string }).orgId;
+      const actor = await findActor(orgId, identity);
+      if (!actor) throw new NotFoundError("organisation", orgId);
+      logger.appendKeys({ orgId, memberId: actor.memberId });
+      if (!(access as readonly string[]).includes(actor.role)) {
+        throw new ForbiddenError(`This needs one of the roles ${access.join(", ")}; you are ${actor.role}.`);
+      }
+      const tenant: TenantContext = { orgId, actor, requestId: request.event.requestContext.requestId };
+      request.context.endpoint.tenant = tenant;
+    },
+  };
+}
+
+/** Size and content-type checks before the JSON parser, so each failure is its own precise 4xx. */
+function bodyLimits(
+  contract: RouteContract,
+): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
+  return {
+    before: async (request: Request) => {
+      if (!contract.body) return;
+      const { body, isBase64Encoded } = request.event;
+      const size = body === undefined ? 0 : Buffer.byteLength(body, isBase64Encoded ? "base64" : "utf8");
+      if (size > maxBodyBytes) {
+        throw new HttpProblemError("payload-too-large", `The body is ${size} bytes; the limit is ${maxBodyBytes}.`);
+      }
+      if (size === 0) throw new ValidationError([{ path: "body", message: "A JSON body is required." }]);
+    },
+  };
+}
+
+/** Maps @middy/http-json-body-parser's errors onto this API's problems (it answers 422 for malformed JSON). */
+function jsonBody(
+  contract: RouteContract,
+): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
+  const parser = httpJsonBodyParser() as middy.MiddlewareObj<APIGatewayProxyEventV2>;
+  return {
+    before: async (request: Request) => {
+      if (!contract.body) return;
+      try {
+        await parser.before?.(request as unknown as middy.Request<APIGatewayProxyEventV2>);
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 415) {
+          throw new HttpProblemError(
+            "unsupported-media-type",
+            "Send the body as application/json.",
+            {},
+            {},
+            { cause: error },
+          );
+        }
+        throw new HttpProblemError("malformed-json", "The body could not be parsed as JSON.", {}, {}, { cause: error });
+      }
+    },
+  };
+}
+
+/**
+ * Builds the Lambda handler of one route: authentication, tenancy and role checks, validation of path, query and
+ * body against the route's contract, then the handler, whose result is returned with the contract's status.
+ * Every failure on the way becomes a problem+json response in one place.
+ */
+export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
+  const route = routes[routeId];
+  const contract: RouteContract = contracts[routeId];
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(standardHeaders())
+    .use(problemResponses())
+    .use({
+      before: async (request: Request) => {
+        logger.appendKeys({ route: routeId, requestId: request.event.requestContext.requestId });
+      },
+    })
+    .use(authentication(route.access))
+    .use(tenancy(routeId, contract))
+    .use(bodyLimits(contract))
+    .use(jsonBody(contract))
+    .handler(async (event, context) => {
+      const state = context.endpoint ?? {};
+      const request = {
+        params: state.params ?? {},
+        query: parse(contract.query, event.queryStringParameters ?? {}, "query"),
+        body: contract.body ? parse(contract.body, event.body, "body") : undefined,
+        requestId: event.requestContext.requestId,
+        event,
+        identity: state.identity,
+        tenant: state.tenant,
+      } as unknown as EndpointRequest<R>;
+      const result = await handle(request);
+      const { status } = contract.response;
+      logger.info("request served", { status });
+      if (status === 204) return { statusCode: 204 };
+      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+      const id = (result as { id?: unknown } | undefined)?.id;
+      if (status === 201 && typeof id === "string") headers.location = `${event.rawPath}/${id}`;
+      return { statusCode: status, headers, body: JSON.stringify(result) };
+    });
+}

@@ -1,0 +1,45 @@
+import type { DomainErrorCode } from "@crm/core/platform";
+
+/** Errors that belong to HTTP itself (authentication, framing, routing), not to the domain. */
+export type HttpErrorCode =
+  | "unauthorized"
+  | "malformed-json"
+  | "unsupported-media-type"
+  | "payload-too-large"
+  | "route-not-found"
+  | "method-not-allowed"
+  | "internal-error";
+
+export type ProblemCode = DomainErrorCode | HttpErrorCode;
+
+/** Thrown by the middleware for HTTP-level failures; the problem middleware renders it. */
+export class HttpProblemError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly extensions: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "HttpProblemError";
+  }
+}
+
+/** Every problem code with its status and title; the compiler insists every code is here. */
+export const problemCatalogue: Record<ProblemCode, { status: number; title: string }> = {
+  "validation-failed": { status: 400, title: "Your request is not valid." },
+  "invalid-cursor": { status: 400, title: "The pagination cursor is not valid for this query." },
+  "malformed-json": { status: 400, title: "The body is not valid JSON." },
+  unauthorized: { status: 401, title: "Authentication is required." },
+  forbidden: { status: 403, title: "You are not allowed to do this." },
+  "not-found": { status: 404, title: "The resource does not exist." },
+  "route-not-found": { status: 404, title: "No such endpoint." },
+  "method-not-allowed": { status: 405, title: "This endpoint does not support that method." },
+  duplicate: { status: 409, title: "A record with this value already exists." },
+  "last-admin": { status: 409, title: "An organisation must keep at least one admin." },
+  "concurrent-modification": { status: 409, title: "The record was changed by another request." },
+  "payload-too-large": { status: 413, title: "The body is too large." },
+  "unsupported-media-type": { status: 415, title: "The body must be JSON." },
+  "internal-error": { status: 500, title: "Something went wrong on our side." },
+};

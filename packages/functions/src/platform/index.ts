@@ -1,0 +1,2 @@
+export { httpEndpoint, maxBodyBytes } from "./http-endpoint";
+export { HttpProblemError } from "./http-problem";

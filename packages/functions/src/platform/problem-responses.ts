@@ -1,0 +1,89 @@
+import { DomainError, DuplicateError, ValidationError } from "@crm/core/platform";
+import type middy from "@middy/core";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { HttpProblemError, type ProblemCode, problemCatalogue } from "./http-problem";
+import { logger } from "./logger";
+
+type Problem = {
+  code: ProblemCode;
+  detail: string;
+  headers: Record<string, string>;
+  extensions: Record<string, unknown>;
+};
+
+/** Turns any thrown error into the problem it represents; unknown errors become an opaque 500. */
+function problemFor(error: unknown): Problem {
+  if (error instanceof HttpProblemError) {
+    return { code: error.code, detail: error.message, headers: error.headers, extensions: error.extensions };
+  }
+  if (error instanceof DomainError) {
+    const extensions: Record<string, unknown> = {};
+    if (error instanceof ValidationError) extensions.errors = error.issues;
+    if (error instanceof DuplicateError) extensions.existing = error.existing;
+    return { code: error.code, detail: error.message, headers: {}, extensions };
+  }
+  return {
+    code: "internal-error",
+    detail: "The request failed unexpectedly; retry later.",
+    headers: {},
+    extensions: {},
+  };
+}
+
+/** An RFC 9457 problem+json response. */
+export function problemResponse(
+  event: APIGatewayProxyEventV2,
+  problem: Problem,
+): APIGatewayProxyStructuredResultV2 & { statusCode: number } {
+  const { status, title } = problemCatalogue[problem.code];
+  return {
+    statusCode: status,
+    headers: { "content-type": "application/problem+json", ...problem.headers },
+    body: JSON.stringify({
+      type: `/problems/${problem.code}`,
+      title,
+      status,
+      detail: problem.detail,
+      instance: event.rawPath,
+      code: problem.code,
+      requestId: event.requestContext.requestId,
+      ...problem.extensions,
+    }),
+  };
+}
+
+export function problemOf(error: unknown): Problem {
+  return problemFor(error);
+}
+
+/**
+ * The one place where errors become HTTP responses. 4xx are logged as information with their code; 5xx are logged
+ * with the error, and their response never carries internals.
+ */
+export function problemResponses(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: async (request) => {
+      const problem = problemFor(request.error);
+      const response = problemResponse(request.event, problem);
+      if (response.statusCode >= 500) {
+        logger.error("request failed", { error: request.error as Error });
+      } else {
+        logger.info("request refused", { status: response.statusCode, code: problem.code });
+      }
+      request.response = response;
+    },
+  };
+}
+
+/** Headers every API response carries: the request id, and no caching of tenant data by intermediaries. */
+export function standardHeaders(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  const apply = async (request: middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>) => {
+    if (!request.response) return;
+    request.response.headers = {
+      "cache-control": "no-store",
+      "x-request-id": request.event.requestContext.requestId,
+      ...request.response.headers,
+    };
+  };
+  return { after: apply, onError: apply };
+}

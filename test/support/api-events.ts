@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { type RouteId, routes } from "@crm/core/declarations";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+
+type EventInput = {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  token?: string;
+  /** Raw body text, sent as it is (for malformed JSON and the like). */
+  rawBody?: string;
+};
+
+/** A payload-format-2.0 event for a route of the route table, as API Gateway's HTTP API would send it. */
+export function anApiEvent(routeId: RouteId, input: EventInput = {}): APIGatewayProxyEventV2 {
+  const route = routes[routeId];
+  const params = input.params ?? {};
+  const rawPath = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(params[name] ?? `missing-${name}`),
+  );
+  const rawQueryString = new URLSearchParams(input.query ?? {}).toString();
+  const body = input.rawBody ?? (input.body === undefined ? undefined : JSON.stringify(input.body));
+  const headers: Record<string, string> = {
+    host: "api.example.test",
+    "user-agent": "vitest",
+    ...(body !== undefined
+      ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }
+      : {}),
+    ...(input.token ? { authorization: `Bearer ${input.token}` } : {}),
+    ...Object.fromEntries(Object.entries(input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+  };
+  const now = new Date();
+  return {
+    version: "2.0",
+    routeKey: `${route.method} ${route.path}`,
+    rawPath,
+    rawQueryString,
+    headers,
+    ...(rawQueryString ? { queryStringParameters: { ...input.query } } : {}),
+    ...(Object.keys(params).length > 0 ? { pathParameters: { ...params } } : {}),
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "local",
+      domainName: "api.example.test",
+      domainPrefix: "api",
+      http: { method: route.method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "vitest" },
+      requestId: randomUUID(),
+      routeKey: `${route.method} ${route.path}`,
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+export function aLambdaContext(functionName = "test"): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: "1024",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 20_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export type ApiResponse = { status: number; headers: Record<string, string>; body: any };
+
+/** Invokes a route's real handler module with a real event and decodes the response. */
+export async function invoke(routeId: RouteId, input: EventInput = {}): Promise<ApiResponse> {
+  const file = routes[routeId].handler.replace(/\.handler$/, "");
+  const module = (await import(/* @vite-ignore */ new URL(`../../${file}.ts`, import.meta.url).href)) as {
+    handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+  };
+  const result = await module.handler(anApiEvent(routeId, input), aLambdaContext(routeId));
+  const text = result.body ?? "";
+  return {
+    status: result.statusCode ?? 200,
+    headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)])),
+    body: text ? JSON.parse(text) : undefined,
+  };
+}
