@@ -73,6 +73,7 @@ export function aLambdaContext(functionName = "test"): Context {
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies dynamically
 export type ApiResponse = { status: number; headers: Record<string, string>; body: any };
 
 /** Invokes a route's real handler module with a real event and decodes the response. */

@@ -1,0 +1,138 @@
+import { type Role, type RouteId, roles, routes } from "@crm/core/declarations";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type ApiResponse, invoke } from "../support/api-events";
+import { anEmail, anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
+
+/**
+ * Generated from the route table: every route is checked for authentication, tenant isolation, roles and input
+ * validation, so a new route cannot ship without these four behaviours.
+ */
+type World = { org: TestOrganisation; contactId: string; companyId: string; memberId: string };
+type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
+
+const validRequests: Record<RouteId, (world: World) => Request> = {
+  "health.get": () => ({}),
+  "openapi.get": () => ({}),
+  "orgs.create": () => ({ body: { name: "Another" } }),
+  "orgs.list": () => ({}),
+  "orgs.get": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "members.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "members.add": ({ org }) => ({ params: { orgId: org.orgId }, body: { email: anEmail(), role: "member" } }),
+  "members.update": ({ org, memberId }) => ({ params: { orgId: org.orgId, memberId }, body: { role: "manager" } }),
+  "members.remove": ({ org, memberId }) => ({ params: { orgId: org.orgId, memberId } }),
+  "contacts.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { firstName: "Grace" } }),
+  "contacts.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "contacts.get": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
+  "contacts.update": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId }, body: { title: "CTO" } }),
+  "contacts.delete": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
+  "companies.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { name: "Initech" } }),
+  "companies.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "companies.get": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "companies.update": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, body: { industry: "IT" } }),
+  "companies.delete": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+};
+
+/** One invalid variant per route that takes input: a wrong field type in the body, or a bad query value. */
+const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
+  "orgs.create": () => ({ body: { name: 42 } }),
+  "orgs.list": () => ({ query: { limit: "0" } }),
+  "members.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "abc" } }),
+  "members.add": ({ org }) => ({ params: { orgId: org.orgId }, body: { email: "not-an-email", role: "member" } }),
+  "members.update": ({ org, memberId }) => ({ params: { orgId: org.orgId, memberId }, body: { role: "owner" } }),
+  "contacts.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { firstName: "A", emails: ["nope"] } }),
+  "contacts.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { sort: "shoeSize" } }),
+  "contacts.update": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId }, body: { phones: "123" } }),
+  "companies.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { name: "X", size: "huge" } }),
+  "companies.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "1000" } }),
+  "companies.update": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, body: { domain: "nope" } }),
+};
+
+/** A fresh world per check, because some requests (deletes, removals) consume their records. */
+async function aWorld(): Promise<World> {
+  const org = await anOrganisation();
+  const contact = await invoke("contacts.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { firstName: "Ada", lastName: "Lovelace" },
+  });
+  const company = await invoke("companies.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { name: "Analytical Engines" },
+  });
+  const member = await org.member("member");
+  return { org, contactId: contact.body.id, companyId: company.body.id, memberId: member.memberId };
+}
+
+const authenticatedRoutes = (Object.keys(routes) as RouteId[]).filter((id) => routes[id].access !== "public");
+const tenantRoutes = (Object.keys(routes) as RouteId[]).filter((id) => Array.isArray(routes[id].access));
+
+function expectProblem(response: ApiResponse, status: number) {
+  expect(response.status).toBe(status);
+  expect(response.headers["content-type"]).toBe("application/problem+json");
+  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+  expect(response.body.requestId).toEqual(expect.any(String));
+}
+
+describe("every authenticated route", () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await aWorld();
+  });
+
+  it.each(authenticatedRoutes)("%s answers 401 with a Bearer challenge when there is no token", async (routeId) => {
+    const response = await invoke(routeId, validRequests[routeId](world));
+    expectProblem(response, 401);
+    expect(response.headers["www-authenticate"]).toMatch(/^Bearer realm="crm"/);
+  });
+});
+
+describe("every organisation route", () => {
+  it.each(tenantRoutes)("%s answers 404 to an admin of another organisation and changes nothing", async (routeId) => {
+    const world = await aWorld();
+    const other = await anOrganisation("Other");
+    const response = await invoke(routeId, { ...validRequests[routeId](world), token: other.admin.token });
+    expectProblem(response, 404);
+    const stillThere = await invoke("contacts.get", {
+      token: world.org.admin.token,
+      params: { orgId: world.org.orgId, contactId: world.contactId },
+    });
+    expect(stillThere.status).toBe(200);
+  });
+
+  const denied = tenantRoutes.flatMap((routeId) =>
+    roles
+      .filter((role) => !(routes[routeId].access as readonly Role[]).includes(role))
+      .map((role) => [routeId, role] as const),
+  );
+  it.each(denied)("%s answers 403 to a %s", async (routeId, role) => {
+    const world = await aWorld();
+    const person: Person = await world.org.member(role);
+    const response = await invoke(routeId, { ...validRequests[routeId](world), token: person.token });
+    expectProblem(response, 403);
+  });
+
+  it.each(tenantRoutes)("%s serves an admin of the organisation", async (routeId) => {
+    const world = await aWorld();
+    const response = await invoke(routeId, { ...validRequests[routeId](world), token: world.org.admin.token });
+    expect(response.status).toBeLessThan(300);
+  });
+});
+
+describe("every route that takes input", () => {
+  const withInput = Object.keys(invalidRequests) as RouteId[];
+  it.each(withInput)("%s answers 400 naming the failing field", async (routeId) => {
+    const world = await aWorld();
+    const request = invalidRequests[routeId]?.(world) ?? {};
+    const response = await invoke(routeId, { ...request, token: world.org.admin.token });
+    expectProblem(response, 400);
+    expect(response.body.errors?.[0]?.path).toMatch(/^(body|query|path)/);
+  });
+
+  it("covers every route with a body, query or path id", () => {
+    const needingInput = (Object.keys(routes) as RouteId[]).filter(
+      (id) => routes[id].method === "POST" || routes[id].method === "PATCH" || id.endsWith(".list"),
+    );
+    expect(needingInput.filter((id) => !invalidRequests[id])).toEqual([]);
+  });
+});
