@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./ids";
 export * from "./request-context";
 export * from "./schema";
+export * from "./cursor";
