@@ -1,0 +1,74 @@
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startLocalCloud } from "../cloud";
+import { localIdentityDefaults } from "../identity";
+import { seedDemoData } from "../seed";
+import { assertLambdaNodeMajor, repositoryRoot } from "./repository";
+
+assertLambdaNodeMajor();
+
+const usage = `Usage: npm start [-- --in-memory] [-- --no-seed]
+
+Starts the local cloud on 127.0.0.1: DynamoDB Local, the local identity provider and the API gateway.
+  --in-memory   keep DynamoDB's data in memory (gone at exit) instead of under .data/
+  --no-seed     do not create the demo organisation on first start
+Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), LOG_LEVEL (default WARN).`;
+
+const { values } = parseArgs({
+  options: {
+    "in-memory": { type: "boolean", default: false },
+    "no-seed": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const defaults = localIdentityDefaults();
+const cloud = await startLocalCloud({
+  dataDirectory: join(repositoryRoot, ".data"),
+  port: defaults.port,
+  dynamodbPort: Number(process.env.DYNAMODB_PORT ?? 8000),
+  inMemory: values["in-memory"],
+  issuer: defaults.issuer,
+  audience: defaults.audience,
+  logLevel: process.env.LOG_LEVEL ?? "WARN",
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local cloud...`);
+  await cloud.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
+
+const seed = values["no-seed"] ? null : await seedDemoData();
+const token = seed ? cloud.identityProvider.signAccessToken({ email: seed.people.admin.email, name: seed.people.admin.name }) : null;
+
+console.log(`
+  CRM API, local cloud
+  ─────────────────────
+  API           ${cloud.url}            (OpenAPI: ${cloud.url}/openapi.json)
+  DynamoDB      ${cloud.dynamodbEndpoint}  table ${cloud.tableName}${values["in-memory"] ? " (in memory)" : " (data in .data/dynamodb)"}
+  Identity      ${cloud.identityProvider.issuer}  (JWKS: ${cloud.identityProvider.issuer}/.well-known/jwks.json)
+`);
+if (seed) {
+  console.log(`  Demo organisation ${seed.orgId}${seed.seeded ? " (just seeded)" : ""}
+    admin   ${seed.people.admin.email}
+    member  ${seed.people.member.email}
+    viewer  ${seed.people.viewer.email}
+  Tokens: npm run token -- --email ${seed.people.member.email}
+
+  Try it:
+    curl -s ${cloud.url}/v1/orgs/${seed.orgId}/contacts?limit=5 -H "Authorization: Bearer ${token}"
+`);
+} else {
+  console.log(`  Get a token: npm run token -- --email you@example.com, then POST ${cloud.url}/v1/orgs to create an organisation.\n`);
+}
+console.log("  Ctrl-C stops everything.");

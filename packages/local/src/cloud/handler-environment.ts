@@ -1,0 +1,34 @@
+import { tableName as tableResourceName } from "@crm/core/declarations";
+
+export type HandlerEnvironmentInput = {
+  tableName: string;
+  dynamodbEndpoint: string;
+  auth: { issuer: string; audience: string; jwks: { keys: object[] } };
+  cursorSigningKey: string;
+  logLevel?: string;
+};
+
+/**
+ * The environment the handlers read their configuration from, set the way SST sets it in Lambda
+ * (`SST_RESOURCE_<Name>` JSON per linked resource), plus the local-only DynamoDB endpoint and dummy credentials
+ * (DynamoDB Local accepts any alphanumeric key). The local cloud and the tests both use this one function.
+ */
+export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    DYNAMODB_ENDPOINT: input.dynamodbEndpoint,
+    LOG_LEVEL: input.logLevel ?? "INFO",
+    SST_RESOURCE_App: JSON.stringify({ name: "crm", stage: "local" }),
+    [`SST_RESOURCE_${tableResourceName}`]: JSON.stringify({ name: input.tableName, type: "sst.aws.Dynamo" }),
+    SST_RESOURCE_Auth: JSON.stringify({
+      issuer: input.auth.issuer,
+      audience: input.auth.audience,
+      jwksUri: `${input.auth.issuer}/.well-known/jwks.json`,
+      jwks: input.auth.jwks,
+      type: "sst.sst.Linkable",
+    }),
+    SST_RESOURCE_CursorSigningKey: JSON.stringify({ value: input.cursorSigningKey, type: "sst.sst.Secret" }),
+  };
+}

@@ -1,0 +1,2 @@
+export * from "./handler-environment";
+export * from "./local-cloud";
