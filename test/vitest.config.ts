@@ -1,0 +1,17 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export default defineConfig({
+  test: {
+    root,
+    include: ["test/**/*.test.ts"],
+    // One DynamoDB Local for the whole run, started and stopped here, on success and on failure.
+    globalSetup: ["test/setup/global-setup.ts"],
+    setupFiles: ["test/setup/worker-env.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
