@@ -1,2 +1,3 @@
+export * from "./cors";
 export * from "./routes";
 export * from "./table";

@@ -1,0 +1,47 @@
+import { openApiDocument } from "@crm/core/api";
+import { type RouteId, routes } from "@crm/core/declarations";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { describe, expect, it } from "vitest";
+
+describe("the OpenAPI document", () => {
+  const document = openApiDocument() as unknown as {
+    openapi: string;
+    paths: Record<
+      string,
+      Record<string, { operationId: string; security: unknown[]; responses: Record<string, unknown> }>
+    >;
+  };
+
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(JSON.parse(JSON.stringify(document)));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(document.openapi).toBe("3.1.0");
+  });
+
+  it("documents every route of the route table and nothing else", () => {
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).map(
+        ([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId}`,
+      ),
+    );
+    const declared = (Object.keys(routes) as RouteId[]).map((id) => `${routes[id].method} ${routes[id].path} ${id}`);
+    expect(documented.sort()).toEqual(declared.sort());
+  });
+
+  it("requires a bearer token exactly where the route table does", () => {
+    for (const routeId of Object.keys(routes) as RouteId[]) {
+      const route = routes[routeId];
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation?.security, routeId).toEqual(route.access === "public" ? [] : [{ bearer: [] }]);
+      if (route.access !== "public") expect(Object.keys(operation?.responses ?? {}), routeId).toContain("401");
+    }
+  });
+
+  it("describes errors as problem+json", () => {
+    const create = document.paths["/v1/orgs/{orgId}/contacts"]?.post?.responses as Record<string, { content?: object }>;
+    expect(Object.keys(create["400"]?.content ?? {})).toEqual(["application/problem+json"]);
+    expect(Object.keys(create["409"]?.content ?? {})).toEqual(["application/problem+json"]);
+  });
+});
