@@ -1,6 +1,6 @@
 export * from "./config";
+export * from "./cursor";
 export * from "./errors";
 export * from "./ids";
 export * from "./request-context";
 export * from "./schema";
-export * from "./cursor";
