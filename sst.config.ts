@@ -1,0 +1,25 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+export default $config({
+  app(input) {
+    const production = input?.stage === "production";
+    return {
+      name: "crm",
+      home: "aws",
+      removal: production ? "retain" : "remove",
+      protect: production,
+    };
+  },
+  async run() {
+    // SST forbids top-level imports here; infrastructure modules are loaded dynamically.
+    const { setFunctionDefaults } = await import("./stacks/defaults");
+    setFunctionDefaults();
+    const { api } = await import("./stacks/api");
+    const { userPool, webClient } = await import("./stacks/auth");
+    return {
+      api: api.url,
+      userPoolId: userPool.id,
+      userPoolClientId: webClient.id,
+    };
+  },
+});

@@ -1,0 +1,39 @@
+import { corsPolicy, fallbackRoute, type RouteDeclaration, routes } from "../packages/core/src/declarations";
+import { auth, cursorSigningKey } from "./auth";
+import { table } from "./storage";
+
+/**
+ * The HTTP API: every route of the route table, each its own function, and the `$default` route for everything
+ * else. No API Gateway authorizer: handlers verify tokens themselves so that 401s are problem+json everywhere.
+ */
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  cors: {
+    allowOrigins: [...corsPolicy.allowOrigins],
+    allowMethods: [...corsPolicy.allowMethods],
+    allowHeaders: [...corsPolicy.allowHeaders],
+    exposeHeaders: [...corsPolicy.exposeHeaders],
+    maxAge: `${corsPolicy.maxAgeSeconds} seconds`,
+  },
+});
+
+/** Resources a route's function is linked to: tenant routes and signed-in routes read the table and verify tokens. */
+function linksFor(route: RouteDeclaration) {
+  return route.access === "public" ? [] : [table, auth, cursorSigningKey];
+}
+
+/** A stable logical name per route ("contacts.create" → "ContactsCreate"), so renaming a path keeps the function. */
+function logicalName(routeId: string) {
+  return routeId
+    .split(/[.-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+for (const [routeId, route] of Object.entries(routes) as [string, RouteDeclaration][]) {
+  api.route(
+    `${route.method} ${route.path}`,
+    { handler: route.handler, link: linksFor(route) },
+    { name: logicalName(routeId) },
+  );
+}
+api.route("$default", fallbackRoute.handler, { name: "Fallback" });

@@ -1,0 +1,11 @@
+import { tableDefinition, tableName } from "../packages/core/src/declarations";
+
+/** The single table, exactly as declared in packages/core (the local cloud creates the same one). */
+export const table = new sst.aws.Dynamo(tableName, {
+  fields: tableDefinition.fields,
+  primaryIndex: tableDefinition.primaryIndex,
+  globalIndexes: tableDefinition.globalIndexes,
+  ttl: tableDefinition.ttl,
+  stream: tableDefinition.stream,
+  deletionProtection: $app.stage === "production",
+});

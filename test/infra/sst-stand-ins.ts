@@ -1,0 +1,122 @@
+/**
+ * Recording stand-ins for the globals SST gives sst.config.ts and stacks/ (`$config`, `sst`, `aws`, `$app`, ...),
+ * so the infrastructure code can be evaluated without Pulumi or AWS and what it declares can be compared with the
+ * project's declarations. Accessing a component these stand-ins do not know fails loudly, so a new component
+ * cannot slip past the checks.
+ */
+
+export type Recorded = { component: string; name: string; args: Record<string, unknown> };
+export type RecordedRoute = {
+  api: string;
+  rawRoute: string;
+  handler: unknown;
+  args: Record<string, unknown> | undefined;
+};
+
+export const recording = {
+  components: [] as Recorded[],
+  routes: [] as RecordedRoute[],
+  transforms: [] as { target: unknown; transform: (args: Record<string, unknown>) => void }[],
+};
+
+/** A stand-in Pulumi output: a readable placeholder string naming the component and property. */
+const output = (name: string, property: string) => `<${name}.${property}>`;
+
+class Component {
+  constructor(
+    readonly component: string,
+    readonly name: string,
+    readonly args: Record<string, unknown> = {},
+  ) {
+    recording.components.push({ component, name, args });
+  }
+}
+
+class Dynamo extends Component {
+  readonly arn: string;
+  constructor(name: string, args: Record<string, unknown>) {
+    super("sst.aws.Dynamo", name, args);
+    this.arn = output(name, "arn");
+  }
+}
+
+class ApiGatewayV2 extends Component {
+  readonly url: string;
+  constructor(name: string, args: Record<string, unknown> = {}) {
+    super("sst.aws.ApiGatewayV2", name, args);
+    this.url = output(name, "url");
+  }
+  route(rawRoute: string, handler: unknown, args?: Record<string, unknown>) {
+    recording.routes.push({ api: this.name, rawRoute, handler, args });
+    return {};
+  }
+  addAuthorizer() {
+    throw new Error("The API must not use an API Gateway authorizer: handlers verify tokens themselves.");
+  }
+}
+
+class CognitoUserPool extends Component {
+  readonly id: string;
+  constructor(name: string, args: Record<string, unknown> = {}) {
+    super("sst.aws.CognitoUserPool", name, args);
+    this.id = output(name, "id");
+  }
+  addClient(clientName: string, args: Record<string, unknown> = {}) {
+    return new CognitoUserPoolClient(`${this.name}${clientName}`, args);
+  }
+}
+
+class CognitoUserPoolClient extends Component {
+  readonly id: string;
+  constructor(name: string, args: Record<string, unknown>) {
+    super("sst.aws.CognitoUserPoolClient", name, args);
+    this.id = output(name, "id");
+  }
+}
+
+class Function extends Component {}
+
+class Linkable extends Component {
+  constructor(name: string, args: Record<string, unknown>) {
+    super("sst.Linkable", name, args);
+  }
+}
+
+class Secret extends Component {
+  constructor(name: string, placeholder?: string) {
+    super("sst.Secret", name, placeholder === undefined ? {} : { placeholder });
+  }
+}
+
+const known = { Dynamo, ApiGatewayV2, CognitoUserPool, Function };
+
+function strict<T extends object>(namespace: string, members: T): T {
+  return new Proxy(members, {
+    get(target, property) {
+      if (typeof property === "symbol" || property in target) return target[property as keyof T];
+      throw new Error(
+        `The infrastructure uses ${namespace}.${String(property)}, which the recording stand-ins do not know.`,
+      );
+    },
+  });
+}
+
+/** Installs the stand-ins as globals, the way SST's CLI injects them into every file it bundles. */
+export function installSstStandIns(stage = "test") {
+  recording.components.length = 0;
+  recording.routes.length = 0;
+  recording.transforms.length = 0;
+  Object.assign(globalThis, {
+    $config: (config: unknown) => config,
+    $app: { name: "crm", stage },
+    $dev: false,
+    $interpolate: (strings: TemplateStringsArray, ...values: unknown[]) =>
+      strings.reduce((text, part, index) => text + part + (index < values.length ? String(values[index]) : ""), ""),
+    $transform: (target: unknown, transform: (args: Record<string, unknown>) => void) => {
+      recording.transforms.push({ target, transform });
+    },
+    sst: strict("sst", { aws: strict("sst.aws", known), Linkable, Secret }),
+    aws: strict("aws", { getRegionOutput: () => ({ region: "eu-west-1" }) }),
+  });
+  return { Function, Dynamo, Linkable, Secret };
+}
