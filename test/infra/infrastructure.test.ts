@@ -75,7 +75,7 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     const table = component("sst.aws.Dynamo")[0];
     for (const [routeId, route] of Object.entries(routes) as [string, RouteDeclaration][]) {
       const registered = recording.routes.find((r) => r.rawRoute === `${route.method} ${route.path}`);
-      const links = ((registered?.handler as { link?: unknown[] }).link ?? []) as { name?: string }[];
+      const links = ((registered?.handler as { link?: unknown[] } | undefined)?.link ?? []) as { name?: string }[];
       const linkedNames = links.map((link) => (link as unknown as Recorded).name).sort();
       if (route.access === "public") expect(linkedNames, routeId).toEqual([]);
       else expect(linkedNames, routeId).toEqual(["Auth", "CursorSigningKey", table?.name].sort());
@@ -96,7 +96,7 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
   });
 
   it("runs every function on nodejs24.x, the runtime the local cloud and the tests use", () => {
-    const functionDefaults = recording.transforms.filter((t) => t.target === standIns.Function);
+    const functionDefaults = recording.transforms.filter((t) => t.target === standIns.FunctionComponent);
     expect(functionDefaults).toHaveLength(1);
     const args: Record<string, unknown> = {};
     functionDefaults[0]?.transform(args);

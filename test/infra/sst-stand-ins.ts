@@ -74,7 +74,7 @@ class CognitoUserPoolClient extends Component {
   }
 }
 
-class Function extends Component {}
+class FunctionComponent extends Component {}
 
 class Linkable extends Component {
   constructor(name: string, args: Record<string, unknown>) {
@@ -88,7 +88,7 @@ class Secret extends Component {
   }
 }
 
-const known = { Dynamo, ApiGatewayV2, CognitoUserPool, Function };
+const known = { Dynamo, ApiGatewayV2, CognitoUserPool, Function: FunctionComponent };
 
 function strict<T extends object>(namespace: string, members: T): T {
   return new Proxy(members, {
@@ -118,5 +118,5 @@ export function installSstStandIns(stage = "test") {
     sst: strict("sst", { aws: strict("sst.aws", known), Linkable, Secret }),
     aws: strict("aws", { getRegionOutput: () => ({ region: "eu-west-1" }) }),
   });
-  return { Function, Dynamo, Linkable, Secret };
+  return { FunctionComponent, Dynamo, Linkable, Secret };
 }
