@@ -1,52 +1,42 @@
-// PROVISIONAL: replaced by the local identity provider once it lands.
-import { createHash, createSign, generateKeyPairSync, randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadOrCreateIdentityProvider, subjectFor } from "../../packages/local/src/identity";
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const kid = "test-key";
-export const testIssuer = "http://127.0.0.1/local-idp";
-export const testAudience = "crm-test";
-export const testJwks = { keys: [{ ...publicKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" }] };
+/**
+ * The tests' identity provider: the local cloud's own, with keys in a fresh temporary directory. The worker setup
+ * configures the handlers with its issuer, audience and keys; tests sign tokens with it.
+ */
+export const testIdentityProvider = await loadOrCreateIdentityProvider({
+  dataDirectory: mkdtempSync(join(tmpdir(), "crm-test-identity-")),
+  issuer: "http://127.0.0.1/local-idp",
+  audience: "crm-test",
+});
+
+export const testIssuer = testIdentityProvider.issuer;
+export const testAudience = testIdentityProvider.audience;
+export const testJwks = testIdentityProvider.jwks;
+
+export function tokenFor(email: string, name?: string): string {
+  return testIdentityProvider.signAccessToken({ email, ...(name ? { name } : {}) });
+}
 
 /** A token signed with the test key whose claims and header can be overridden (undefined deletes a claim). */
 export function signedToken(claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
-  const iat = Math.floor(Date.now() / 1000);
+  const issuedAt = Math.floor(Date.now() / 1000);
   const email = "mallory@example.com";
   const payload: Record<string, unknown> = {
     iss: testIssuer,
     aud: testAudience,
-    sub: "user_mallory",
+    sub: subjectFor(email),
     email,
     email_verified: true,
     token_use: "id",
-    iat,
-    nbf: iat,
-    exp: iat + 3600,
+    iat: issuedAt,
+    nbf: issuedAt,
+    exp: issuedAt + 3600,
     ...claims,
   };
   for (const [key, value] of Object.entries(payload)) if (value === undefined) delete payload[key];
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const input = `${encode({ alg: "RS256", typ: "JWT", kid, ...header })}.${encode(payload)}`;
-  return `${input}.${createSign("RSA-SHA256").update(input).sign(privateKey).toString("base64url")}`;
-}
-
-export function tokenFor(email: string, name?: string): string {
-  const iat = Math.floor(Date.now() / 1000);
-  const header = { alg: "RS256", typ: "JWT", kid };
-  const payload = {
-    iss: testIssuer,
-    aud: testAudience,
-    sub: `user_${createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 24)}`,
-    email: email.toLowerCase(),
-    email_verified: true,
-    name,
-    token_use: "id",
-    iat,
-    nbf: iat,
-    exp: iat + 3600,
-    jti: randomUUID(),
-  };
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const input = `${encode(header)}.${encode(payload)}`;
-  const signature = createSign("RSA-SHA256").update(input).sign(privateKey).toString("base64url");
-  return `${input}.${signature}`;
+  return testIdentityProvider.signRaw(header, payload);
 }

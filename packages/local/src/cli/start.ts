@@ -49,7 +49,9 @@ process.on("SIGINT", () => void stop("SIGINT"));
 process.on("SIGTERM", () => void stop("SIGTERM"));
 
 const seed = values["no-seed"] ? null : await seedDemoData();
-const token = seed ? cloud.identityProvider.signAccessToken({ email: seed.people.admin.email, name: seed.people.admin.name }) : null;
+const token = seed
+  ? cloud.identityProvider.signAccessToken({ email: seed.people.admin.email, name: seed.people.admin.name })
+  : null;
 
 console.log(`
   CRM API, local cloud
@@ -69,6 +71,8 @@ if (seed) {
     curl -s ${cloud.url}/v1/orgs/${seed.orgId}/contacts?limit=5 -H "Authorization: Bearer ${token}"
 `);
 } else {
-  console.log(`  Get a token: npm run token -- --email you@example.com, then POST ${cloud.url}/v1/orgs to create an organisation.\n`);
+  console.log(
+    `  Get a token: npm run token -- --email you@example.com, then POST ${cloud.url}/v1/orgs to create an organisation.\n`,
+  );
 }
 console.log("  Ctrl-C stops everything.");
