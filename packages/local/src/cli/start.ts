@@ -68,7 +68,7 @@ if (seed) {
   Tokens: npm run token -- --email ${seed.people.member.email}
 
   Try it:
-    curl -s ${cloud.url}/v1/orgs/${seed.orgId}/contacts?limit=5 -H "Authorization: Bearer ${token}"
+    curl -s "${cloud.url}/v1/orgs/${seed.orgId}/contacts?limit=5" -H "Authorization: Bearer ${token}"
 `);
 } else {
   console.log(

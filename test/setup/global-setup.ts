@@ -1,0 +1,42 @@
+// One in-memory DynamoDB Local for the whole run, with the declared table provisioned as `crm-test`. Vitest calls the
+// returned teardown on success and on failure; the module's own hooks and watchdog cover the rest.
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { TestProject } from "vitest/node";
+import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../../packages/local/src/dynamodb";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    dynamodbEndpoint: string;
+    tableName: string;
+  }
+}
+
+const requiredNodeMajor = 24;
+const tableName = "crm-test";
+
+export default async function setup(project: TestProject) {
+  const nodeMajor = Number(process.versions.node.split(".")[0]);
+  if (nodeMajor !== requiredNodeMajor) {
+    throw new Error(
+      `The tests need Node ${requiredNodeMajor} (the Lambda runtime is nodejs${requiredNodeMajor}.x), but this is ` +
+        `Node ${process.versions.node}. Run them through npm scripts or npx, which use the project's own Node.`,
+    );
+  }
+
+  const dynamodb = await startDynamoDbLocal();
+  try {
+    const client = new DynamoDBClient(localAwsClientConfig(dynamodb.endpoint));
+    try {
+      await provisionTable(client, tableName);
+    } finally {
+      client.destroy();
+    }
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+
+  project.provide("dynamodbEndpoint", dynamodb.endpoint);
+  project.provide("tableName", tableName);
+  return () => dynamodb.stop();
+}
