@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type RouteId, routes } from "@crm/core/declarations";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { lambdaContext } from "../../packages/local/src/gateway";
 
 type EventInput = {
   params?: Record<string, string>;
@@ -56,23 +57,6 @@ export function anApiEvent(routeId: RouteId, input: EventInput = {}): APIGateway
   };
 }
 
-export function aLambdaContext(functionName = "test"): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: "1024",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => 20_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies dynamically
 export type ApiResponse = { status: number; headers: Record<string, string>; body: any };
 
@@ -82,7 +66,7 @@ export async function invoke(routeId: RouteId, input: EventInput = {}): Promise<
   const module = (await import(/* @vite-ignore */ new URL(`../../${file}.ts`, import.meta.url).href)) as {
     handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
   };
-  const result = await module.handler(anApiEvent(routeId, input), aLambdaContext(routeId));
+  const result = await module.handler(anApiEvent(routeId, input), lambdaContext(routeId));
   const text = result.body ?? "";
   return {
     status: result.statusCode ?? 200,

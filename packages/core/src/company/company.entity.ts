@@ -1,4 +1,5 @@
 import { Entity } from "electrodb";
+import { ownedRecordAttributes } from "../platform/record-attributes";
 import { globalIndex, primaryKeyFields } from "../platform/table-keys";
 
 const byCreation = globalIndex("gsi1");
@@ -11,6 +12,7 @@ export const companySizes = ["1-10", "11-50", "51-200", "201-500", "501-1000", "
 export const CompanyEntity = new Entity({
   model: { service: "crm", entity: "company", version: "1" },
   attributes: {
+    ...ownedRecordAttributes,
     orgId: { type: "string", required: true, readOnly: true },
     companyId: { type: "string", required: true, readOnly: true },
     name: { type: "string", required: true },
@@ -28,13 +30,6 @@ export const CompanyEntity = new Entity({
         country: { type: "string" },
       },
     },
-    ownerId: { type: "string", required: true },
-    tags: { type: "list", items: { type: "string" }, required: true, default: () => [] },
-    sortName: { type: "string", required: true, hidden: true },
-    version: { type: "number", required: true, default: 1 },
-    createdBy: { type: "string", required: true, readOnly: true },
-    createdAt: { type: "string", required: true, readOnly: true },
-    updatedAt: { type: "string", required: true },
   },
   indexes: {
     company: {

@@ -6,7 +6,7 @@ import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
 import { ConcurrentModificationError, NotFoundError } from "../platform/errors";
 import { isIdOf, newId } from "../platform/ids";
-import { type QueryPage, readPage } from "../platform/paging";
+import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
@@ -227,12 +227,10 @@ export async function listCompanies(context: TenantContext, query: ListCompanies
       : companies.companiesByCreation({ orgId });
   const withFilters = filtered
     ? base.where((attributes, { eq, contains }) =>
-        [
+        allOf([
           filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
           filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
-        ]
-          .filter((condition): condition is string => condition !== null)
-          .join(" AND "),
+        ]),
       )
     : base;
   const run: QueryPage<CompanyItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });

@@ -1,4 +1,5 @@
 import { Entity } from "electrodb";
+import { ownedRecordAttributes } from "../platform/record-attributes";
 import { globalIndex, primaryKeyFields } from "../platform/table-keys";
 
 const byCreation = globalIndex("gsi1");
@@ -13,6 +14,7 @@ export const noCompany = "none";
 export const ContactEntity = new Entity({
   model: { service: "crm", entity: "contact", version: "1" },
   attributes: {
+    ...ownedRecordAttributes,
     orgId: { type: "string", required: true, readOnly: true },
     contactId: { type: "string", required: true, readOnly: true },
     firstName: { type: "string" },
@@ -21,17 +23,9 @@ export const ContactEntity = new Entity({
     emails: { type: "list", items: { type: "string" }, required: true, default: () => [] },
     phones: { type: "list", items: { type: "string" }, required: true, default: () => [] },
     title: { type: "string" },
-    ownerId: { type: "string", required: true },
     companyId: { type: "string" },
     /** `companyId` or `noCompany`: the key of the sparse contactsByCompany index. */
     companyKey: { type: "string", required: true, hidden: true },
-    tags: { type: "list", items: { type: "string" }, required: true, default: () => [] },
-    /** Folded "last first" name, the sort key of contactsByName. */
-    sortName: { type: "string", required: true, hidden: true },
-    version: { type: "number", required: true, default: 1 },
-    createdBy: { type: "string", required: true, readOnly: true },
-    createdAt: { type: "string", required: true, readOnly: true },
-    updatedAt: { type: "string", required: true },
   },
   indexes: {
     contact: {

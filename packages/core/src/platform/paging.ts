@@ -29,3 +29,8 @@ export async function readPage<T, R>(
   }
   return { data: items.map(options.map), nextCursor: encodeCursor(position, options.fingerprint) };
 }
+
+/** Joins the filter conditions that apply (null ones do not) into one ElectroDB where-expression. */
+export function allOf(conditions: (string | null)[]): string {
+  return conditions.filter((condition): condition is string => condition !== null).join(" AND ");
+}

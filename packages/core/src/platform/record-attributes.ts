@@ -1,0 +1,14 @@
+/**
+ * Attributes every owned CRM record (contact, company, later deal) carries: its owner, tags, the folded sort name
+ * of its list index, the version that guards concurrent writes, and its audit timestamps.
+ */
+export const ownedRecordAttributes = {
+  ownerId: { type: "string", required: true },
+  tags: { type: "list", items: { type: "string" }, required: true, default: () => [] },
+  /** Folded name, the sort key of the by-name list index. */
+  sortName: { type: "string", required: true, hidden: true },
+  version: { type: "number", required: true, default: 1 },
+  createdBy: { type: "string", required: true, readOnly: true },
+  createdAt: { type: "string", required: true, readOnly: true },
+  updatedAt: { type: "string", required: true },
+} as const;
