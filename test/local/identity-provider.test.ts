@@ -31,7 +31,7 @@ describe("the local identity provider", () => {
       audience: idp.audience,
       jwksUri: `https://unused.example/jwks.json`,
     });
-    verifier.cacheJwks(idp.jwks);
+    verifier.cacheJwks(idp.jwks as Parameters<typeof verifier.cacheJwks>[0]);
     const payload = await verifier.verify(idp.signAccessToken({ email: "Alice@Example.com", name: "Alice" }));
     expect(payload).toMatchObject({ email: "alice@example.com", email_verified: true, name: "Alice", token_use: "id" });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3600);
