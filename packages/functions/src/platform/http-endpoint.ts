@@ -65,7 +65,11 @@ function issuesOf(location: "path" | "query" | "body", error: z.ZodError): Field
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, location: "path" | "query" | "body") {
   if (!schema) return {};
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(issuesOf(location, result.error));
+  if (!result.success) {
+    const issues = issuesOf(location, result.error);
+    const count = issues.length === 1 ? "One field is" : `${issues.length} fields are`;
+    throw new ValidationError(issues, `${count} invalid; see errors for each one.`);
+  }
   return result.data;
 }
 
