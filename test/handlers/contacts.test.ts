@@ -170,6 +170,26 @@ describe("contacts", () => {
     expect(deleted.status).toBe(204);
   });
 
+  it("another organisation's contact id is a 404 inside my own organisation too, and is left untouched", async () => {
+    const mine = await anOrganisation();
+    const theirs = await anOrganisation();
+    const foreign = await invoke("contacts.create", {
+      token: theirs.admin.token,
+      params: { orgId: theirs.orgId },
+      body: { firstName: "Theirs" },
+    });
+    const contactId = foreign.body.id;
+    const asMine = { token: mine.admin.token, params: { orgId: mine.orgId, contactId } };
+    expect((await invoke("contacts.get", asMine)).status).toBe(404);
+    expect((await invoke("contacts.update", { ...asMine, body: { title: "Hijacked" } })).status).toBe(404);
+    expect((await invoke("contacts.delete", asMine)).status).toBe(404);
+    const intact = await invoke("contacts.get", {
+      token: theirs.admin.token,
+      params: { orgId: theirs.orgId, contactId },
+    });
+    expect(intact.body).toMatchObject({ firstName: "Theirs", title: null });
+  });
+
   it("an empty update is refused", async () => {
     const { orgId, admin } = await anOrganisation();
     const contact = await invoke("contacts.create", {
