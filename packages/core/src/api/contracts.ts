@@ -35,7 +35,9 @@ export type RouteContract = {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  response: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  response: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: true };
+  /** PATCH/DELETE that honour If-Match (412 when the record changed since the caller read it). */
+  conditional?: true;
   /** Error statuses besides the ones every route of its kind can return (400, 401, 403, 404 ...). */
   errors?: number[];
 };
@@ -116,7 +118,7 @@ export const contracts = {
     tag: "Contacts",
     params: inOrganisation,
     body: createContactInput,
-    response: { status: 201, description: "The new contact.", schema: contactSchema },
+    response: { status: 201, description: "The new contact.", schema: contactSchema, etag: true },
     errors: [409],
   },
   "contacts.list": {
@@ -131,7 +133,7 @@ export const contracts = {
     summary: "Get a contact",
     tag: "Contacts",
     params: inOrganisation.extend({ contactId: contactIdParam }),
-    response: { status: 200, description: "The contact.", schema: contactSchema },
+    response: { status: 200, description: "The contact.", schema: contactSchema, etag: true },
   },
   "contacts.update": {
     summary: "Update a contact",
@@ -139,7 +141,8 @@ export const contracts = {
     tag: "Contacts",
     params: inOrganisation.extend({ contactId: contactIdParam }),
     body: updateContactInput,
-    response: { status: 200, description: "The updated contact.", schema: contactSchema },
+    conditional: true,
+    response: { status: 200, description: "The updated contact.", schema: contactSchema, etag: true },
     errors: [409],
   },
   "contacts.delete": {
@@ -147,6 +150,7 @@ export const contracts = {
     description: "Members may delete only contacts they own; managers and admins any.",
     tag: "Contacts",
     params: inOrganisation.extend({ contactId: contactIdParam }),
+    conditional: true,
     response: { status: 204, description: "The contact was deleted." },
     errors: [409],
   },
@@ -156,7 +160,7 @@ export const contracts = {
     tag: "Companies",
     params: inOrganisation,
     body: createCompanyInput,
-    response: { status: 201, description: "The new company.", schema: companySchema },
+    response: { status: 201, description: "The new company.", schema: companySchema, etag: true },
     errors: [409],
   },
   "companies.list": {
@@ -171,7 +175,7 @@ export const contracts = {
     summary: "Get a company",
     tag: "Companies",
     params: inOrganisation.extend({ companyId: companyIdParam }),
-    response: { status: 200, description: "The company.", schema: companySchema },
+    response: { status: 200, description: "The company.", schema: companySchema, etag: true },
   },
   "companies.update": {
     summary: "Update a company",
@@ -179,7 +183,8 @@ export const contracts = {
     tag: "Companies",
     params: inOrganisation.extend({ companyId: companyIdParam }),
     body: updateCompanyInput,
-    response: { status: 200, description: "The updated company.", schema: companySchema },
+    conditional: true,
+    response: { status: 200, description: "The updated company.", schema: companySchema, etag: true },
     errors: [409],
   },
   "companies.delete": {
@@ -187,6 +192,7 @@ export const contracts = {
     description: "Its contacts are kept and unlinked from it. Members may delete only companies they own.",
     tag: "Companies",
     params: inOrganisation.extend({ companyId: companyIdParam }),
+    conditional: true,
     response: { status: 204, description: "The company was deleted and its contacts unlinked." },
     errors: [409],
   },

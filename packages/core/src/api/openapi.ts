@@ -1,8 +1,16 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { type RouteDeclaration, type RouteId, routes } from "../declarations/routes";
 import { contracts, type RouteContract } from "./contracts";
 import { problemSchema } from "./problem.schema";
+
+const etagHeader = z
+  .string()
+  .meta({ description: 'The record\'s version as a strong entity tag, e.g. `"3"`.', example: '"3"' });
+const ifMatchHeader = z.string().optional().meta({
+  description: "Apply the change only if the record's ETag is still this one (or `*`); otherwise 412. Optional.",
+  example: '"3"',
+});
 
 const problemResponse = (description: string) => ({
   description,
@@ -16,6 +24,7 @@ const errorDescriptions: Record<number, string> = {
   404: "No such organisation or record visible to the caller.",
   409: "Conflict: a duplicate unique value (see `existing`), the last admin, or a concurrent change.",
   413: "The body is larger than the limit.",
+  412: "If-Match did not match: the record changed since the caller read it. The response's ETag is the current one.",
   415: "The body is not JSON.",
 };
 
@@ -27,6 +36,7 @@ function errorStatuses(route: RouteDeclaration, contract: RouteContract): number
     statuses.add(404);
   }
   if (contract.params || contract.query || contract.body) statuses.add(400);
+  if (contract.conditional) statuses.add(412);
   if (contract.body) {
     statuses.add(413);
     statuses.add(415);
@@ -44,6 +54,7 @@ function operation(routeId: RouteId): ZodOpenApiOperationObject {
       ...(contract.response.schema
         ? { content: { "application/json": { schema: contract.response.schema as z.ZodType } } }
         : {}),
+      ...(contract.response.etag ? { headers: z.object({ etag: etagHeader }) } : {}),
     },
   };
   for (const status of errorStatuses(route, contract)) {
@@ -57,11 +68,12 @@ function operation(routeId: RouteId): ZodOpenApiOperationObject {
     description: `${contract.description ?? contract.summary}${roles}`.trim(),
     tags: [contract.tag],
     security: route.access === "public" ? [] : [{ bearer: [] }],
-    ...(contract.params || contract.query
+    ...(contract.params || contract.query || contract.conditional
       ? {
           requestParams: {
             ...(contract.params ? { path: contract.params } : {}),
             ...(contract.query ? { query: contract.query } : {}),
+            ...(contract.conditional ? { header: z.object({ "if-match": ifMatchHeader }) } : {}),
           },
         }
       : {}),

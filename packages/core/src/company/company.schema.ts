@@ -106,6 +106,9 @@ export const companySchema = z
       .nullable(),
     ownerId: recordId("member"),
     tags: z.array(z.string()),
+    version: z.number().int().min(1).meta({
+      description: "Increases with every change; the ETag header carries it for If-Match.",
+    }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -5,6 +5,7 @@ import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
 import { ConcurrentModificationError, NotFoundError } from "../platform/errors";
+import { assertPreconditions, type Preconditions } from "../platform/etag";
 import { isIdOf, newId } from "../platform/ids";
 import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
@@ -27,6 +28,7 @@ function toCompany(item: CompanyItem): Company {
     address: item.address ?? null,
     ownerId: item.ownerId,
     tags: item.tags,
+    version: item.version,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
@@ -90,9 +92,11 @@ export async function updateCompany(
   context: TenantContext,
   companyId: string,
   input: UpdateCompanyInput,
+  preconditions?: Preconditions,
 ): Promise<Company> {
   assertCanWrite(context.actor);
   const current = await loadCompany(context, companyId);
+  assertPreconditions(preconditions, current, "company", companyId);
   if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
     assertCanReassign(context.actor, current, "company");
   }
@@ -156,8 +160,13 @@ const unlinkBatchSize = 90;
  * an interruption leaves the company in place with some contacts already unlinked, and repeating the DELETE
  * finishes the job; no contact is ever left pointing at a deleted company.
  */
-export async function deleteCompany(context: TenantContext, companyId: string): Promise<void> {
+export async function deleteCompany(
+  context: TenantContext,
+  companyId: string,
+  preconditions?: Preconditions,
+): Promise<void> {
   const current = await loadCompany(context, companyId);
+  assertPreconditions(preconditions, current, "company", companyId);
   assertCanDelete(context.actor, current, "company");
   const { orgId } = context;
   const owner = { type: "company" as const, id: companyId };

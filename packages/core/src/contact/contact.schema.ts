@@ -89,6 +89,9 @@ export const contactSchema = z
     ownerId: recordId("member"),
     companyId: recordId("company").nullable(),
     tags: z.array(z.string()),
+    version: z.number().int().min(1).meta({
+      description: "Increases with every change; the ETag header carries it for If-Match.",
+    }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -4,6 +4,7 @@ import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../platform/errors";
+import { assertPreconditions, type Preconditions } from "../platform/etag";
 import { isIdOf, newId } from "../platform/ids";
 import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
@@ -28,6 +29,7 @@ function toContact(item: ContactItem): Contact {
     ownerId: item.ownerId,
     companyId: item.companyId ?? null,
     tags: item.tags,
+    version: item.version,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
@@ -94,9 +96,11 @@ export async function updateContact(
   context: TenantContext,
   contactId: string,
   input: UpdateContactInput,
+  preconditions?: Preconditions,
 ): Promise<Contact> {
   assertCanWrite(context.actor);
   const current = await loadContact(context, contactId);
+  assertPreconditions(preconditions, current, "contact", contactId);
   if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
     assertCanReassign(context.actor, current, "contact");
   }
@@ -164,8 +168,13 @@ export async function updateContact(
   return toContact(next);
 }
 
-export async function deleteContact(context: TenantContext, contactId: string): Promise<void> {
+export async function deleteContact(
+  context: TenantContext,
+  contactId: string,
+  preconditions?: Preconditions,
+): Promise<void> {
   const current = await loadContact(context, contactId);
+  assertPreconditions(preconditions, current, "contact", contactId);
   assertCanDelete(context.actor, current, "contact");
   const { orgId } = context;
   const outcome = await db()

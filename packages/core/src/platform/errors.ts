@@ -76,6 +76,18 @@ export class ConcurrentModificationError extends DomainError {
   }
 }
 
+/** The caller's If-Match names a version that is no longer current: someone changed the record since they read it. */
+export class PreconditionFailedError extends DomainError {
+  readonly code = "precondition-failed";
+  constructor(
+    resource: string,
+    id: string,
+    readonly currentETag: string,
+  ) {
+    super(`The ${resource} ${id} has changed since you read it (now ${currentETag}); read it again and retry.`);
+  }
+}
+
 export type DomainErrorCode =
   | "validation-failed"
   | "not-found"
@@ -83,4 +95,5 @@ export type DomainErrorCode =
   | "last-admin"
   | "forbidden"
   | "invalid-cursor"
-  | "concurrent-modification";
+  | "concurrent-modification"
+  | "precondition-failed";

@@ -1,6 +1,7 @@
 export * from "./config";
 export * from "./cursor";
 export * from "./errors";
+export * from "./etag";
 export * from "./ids";
 export * from "./request-context";
 export * from "./schema";

@@ -3,10 +3,12 @@ import { contracts, type RouteContract } from "@crm/core/api";
 import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
 import { findActor } from "@crm/core/member";
 import {
+  etagOf,
   type FieldIssue,
   ForbiddenError,
   type Identity,
   NotFoundError,
+  type Preconditions,
   type TenantContext,
   ValidationError,
 } from "@crm/core/platform";
@@ -32,6 +34,8 @@ export type EndpointRequest<R extends RouteId> = {
   query: Contract<R> extends { query: infer Q } ? Output<Q> : Record<string, never>;
   body: Contract<R> extends { body: infer B } ? Output<B> : undefined;
   requestId: string;
+  /** Conditional-request headers (If-Match), for the services that honour them. */
+  preconditions: Preconditions;
   event: APIGatewayProxyEventV2;
 } & (Access<R> extends "public"
   ? object
@@ -187,6 +191,7 @@ export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
         query: parse(contract.query, event.queryStringParameters ?? {}, "query"),
         body: contract.body ? parse(contract.body, event.body, "body") : undefined,
         requestId: event.requestContext.requestId,
+        preconditions: event.headers["if-match"] === undefined ? {} : { ifMatch: event.headers["if-match"] },
         event,
         identity: state.identity,
         tenant: state.tenant,
@@ -196,8 +201,9 @@ export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
       logger.info("request served", { status });
       if (status === 204) return { statusCode: 204 };
       const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
-      const id = (result as { id?: unknown } | undefined)?.id;
+      const { id, version } = (result ?? {}) as { id?: unknown; version?: unknown };
       if (status === 201 && typeof id === "string") headers.location = `${event.rawPath}/${id}`;
+      if (typeof version === "number") headers.etag = etagOf(version);
       return { statusCode: status, headers, body: JSON.stringify(result) };
     });
 }

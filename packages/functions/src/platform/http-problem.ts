@@ -39,6 +39,7 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   duplicate: { status: 409, title: "A record with this value already exists." },
   "last-admin": { status: 409, title: "An organisation must keep at least one admin." },
   "concurrent-modification": { status: 409, title: "The record was changed by another request." },
+  "precondition-failed": { status: 412, title: "The record has changed since you read it." },
   "payload-too-large": { status: 413, title: "The body is too large." },
   "unsupported-media-type": { status: 415, title: "The body must be JSON." },
   "internal-error": { status: 500, title: "Something went wrong on our side." },

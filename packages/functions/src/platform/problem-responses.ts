@@ -1,4 +1,4 @@
-import { DomainError, DuplicateError, ValidationError } from "@crm/core/platform";
+import { DomainError, DuplicateError, PreconditionFailedError, ValidationError } from "@crm/core/platform";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { HttpProblemError, type ProblemCode, problemCatalogue } from "./http-problem";
@@ -20,7 +20,8 @@ function problemFor(error: unknown): Problem {
     const extensions: Record<string, unknown> = {};
     if (error instanceof ValidationError) extensions.errors = error.issues;
     if (error instanceof DuplicateError) extensions.existing = error.existing;
-    return { code: error.code, detail: error.message, headers: {}, extensions };
+    const headers: Record<string, string> = error instanceof PreconditionFailedError ? { etag: error.currentETag } : {};
+    return { code: error.code, detail: error.message, headers, extensions };
   }
   return {
     code: "internal-error",

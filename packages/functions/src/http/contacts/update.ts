@@ -1,6 +1,6 @@
 import { updateContact } from "@crm/core/contact";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("contacts.update", async ({ tenant, params, body }) =>
-  updateContact(tenant, params.contactId, body),
+export const handler = httpEndpoint("contacts.update", async ({ tenant, params, body, preconditions }) =>
+  updateContact(tenant, params.contactId, body, preconditions),
 );
