@@ -12,6 +12,12 @@ const ifMatchHeader = z.string().optional().meta({
   example: '"3"',
 });
 
+const idempotencyKeyHeader = z.string().min(1).max(255).optional().meta({
+  description:
+    "Makes a retry safe: the first response for this key is replayed for 24 hours (with `Idempotent-Replayed: true`); the same key with another body is 422, and while the first request still runs, 409 with Retry-After.",
+  example: "6f1c8a52-3c1e-4f7e-9d4b-2a9b3f0e7c11",
+});
+
 const problemResponse = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: problemSchema } },
@@ -22,8 +28,9 @@ const errorDescriptions: Record<number, string> = {
   401: "No valid bearer token: missing, malformed, expired, not yet valid, or issued for someone else.",
   403: "The caller's role does not allow this.",
   404: "No such organisation or record visible to the caller.",
-  409: "Conflict: a duplicate unique value (see `existing`), the last admin, or a concurrent change.",
+  409: "Conflict: a duplicate unique value (see `existing`), the last admin, a concurrent change, or the same Idempotency-Key still in flight.",
   413: "The body is larger than the limit.",
+  422: "The Idempotency-Key was already used with a different body.",
   412: "If-Match did not match: the record changed since the caller read it. The response's ETag is the current one.",
   415: "The body is not JSON.",
 };
@@ -37,6 +44,10 @@ function errorStatuses(route: RouteDeclaration, contract: RouteContract): number
   }
   if (contract.params || contract.query || contract.body) statuses.add(400);
   if (contract.conditional) statuses.add(412);
+  if (route.method === "POST") {
+    statuses.add(409);
+    statuses.add(422);
+  }
   if (contract.body) {
     statuses.add(413);
     statuses.add(415);
@@ -68,12 +79,13 @@ function operation(routeId: RouteId): ZodOpenApiOperationObject {
     description: `${contract.description ?? contract.summary}${roles}`.trim(),
     tags: [contract.tag],
     security: route.access === "public" ? [] : [{ bearer: [] }],
-    ...(contract.params || contract.query || contract.conditional
+    ...(contract.params || contract.query || contract.conditional || route.method === "POST"
       ? {
           requestParams: {
             ...(contract.params ? { path: contract.params } : {}),
             ...(contract.query ? { query: contract.query } : {}),
             ...(contract.conditional ? { header: z.object({ "if-match": ifMatchHeader }) } : {}),
+            ...(route.method === "POST" ? { header: z.object({ "idempotency-key": idempotencyKeyHeader }) } : {}),
           },
         }
       : {}),

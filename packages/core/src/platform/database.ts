@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
+import { IdempotencyRecordEntity } from "../idempotency/idempotency-record.entity";
 import { MemberEntity } from "../member/member.entity";
 import { OrganisationEntity } from "../organisation/organisation.entity";
 import { UniqueValueEntity } from "../unique/unique-value.entity";
@@ -14,6 +15,7 @@ const entities = {
   contact: ContactEntity,
   company: CompanyEntity,
   uniqueValue: UniqueValueEntity,
+  idempotencyRecord: IdempotencyRecordEntity,
 };
 
 /** Every entity of the table; one Service so that writes spanning entities can be one transaction. */

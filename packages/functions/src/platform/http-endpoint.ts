@@ -14,9 +14,11 @@ import {
 } from "@crm/core/platform";
 import middy from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
+import type { EndpointContext } from "./endpoint-context";
 import { HttpProblemError } from "./http-problem";
+import { idempotency } from "./idempotency";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
 import { authenticate } from "./token-verifier";
@@ -49,8 +51,6 @@ type Handle<R extends RouteId> = (
   Contract<R>["response"] extends { schema: z.ZodType } ? z.input<Contract<R>["response"]["schema"]> : unknown
 >;
 
-/** State the middlewares build up for the handler, carried on the Lambda context object. */
-type EndpointContext = Context & { endpoint?: { identity?: Identity; tenant?: TenantContext; params?: unknown } };
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>;
 
 function issuesOf(location: "path" | "query" | "body", error: z.ZodError): FieldIssue[] {
@@ -184,6 +184,7 @@ export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
     .use(tenancy(routeId, contract))
     .use(bodyLimits(contract))
     .use(jsonBody(contract))
+    .use(idempotency(routeId))
     .handler(async (event, context) => {
       const state = context.endpoint ?? {};
       const request = {

@@ -8,6 +8,8 @@ export type HttpErrorCode =
   | "payload-too-large"
   | "route-not-found"
   | "method-not-allowed"
+  | "idempotency-key-reused"
+  | "idempotency-key-in-flight"
   | "internal-error";
 
 export type ProblemCode = DomainErrorCode | HttpErrorCode;
@@ -40,7 +42,9 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "last-admin": { status: 409, title: "An organisation must keep at least one admin." },
   "concurrent-modification": { status: 409, title: "The record was changed by another request." },
   "precondition-failed": { status: 412, title: "The record has changed since you read it." },
+  "idempotency-key-in-flight": { status: 409, title: "A request with this Idempotency-Key is still running." },
   "payload-too-large": { status: 413, title: "The body is too large." },
   "unsupported-media-type": { status: 415, title: "The body must be JSON." },
+  "idempotency-key-reused": { status: 422, title: "This Idempotency-Key was used with another request." },
   "internal-error": { status: 500, title: "Something went wrong on our side." },
 };
