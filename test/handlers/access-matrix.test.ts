@@ -30,6 +30,7 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "companies.get": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "companies.update": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, body: { industry: "IT" } }),
   "companies.delete": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "audit.list": ({ org }) => ({ params: { orgId: org.orgId } }),
 };
 
 /** One invalid variant per route that takes input: a wrong field type in the body, or a bad query value. */
@@ -45,6 +46,7 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "companies.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { name: "X", size: "huge" } }),
   "companies.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "1000" } }),
   "companies.update": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, body: { domain: "nope" } }),
+  "audit.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordId: "org_not_a_record" } }),
 };
 
 /** A fresh world per check, because some requests (deletes, removals) consume their records. */

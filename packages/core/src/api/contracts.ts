@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditEntrySchema, listAuditQuery } from "../audit/audit.schema";
 import {
   companyIdParam,
   companySchema,
@@ -31,7 +32,7 @@ import { page, pageCursor, pageLimit } from "../platform/schema";
 export type RouteContract = {
   summary: string;
   description?: string;
-  tag: "System" | "Organisations" | "Members" | "Contacts" | "Companies";
+  tag: "System" | "Organisations" | "Members" | "Contacts" | "Companies" | "Audit";
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -195,6 +196,16 @@ export const contracts = {
     conditional: true,
     response: { status: 204, description: "The company was deleted and its contacts unlinked." },
     errors: [409],
+  },
+
+  "audit.list": {
+    summary: "List the change history",
+    description:
+      "Every create, update and delete of contacts, companies and members: who, when, in which request, and each changed field before and after. Newest first; `recordId` narrows it to one record. Admins only.",
+    tag: "Audit",
+    params: inOrganisation,
+    query: listAuditQuery,
+    response: { status: 200, description: "A page of audit entries.", schema: page(auditEntrySchema) },
   },
 } as const satisfies Record<RouteId, RouteContract>;
 

@@ -1,4 +1,5 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
+import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
 import { noCompany } from "../contact/contact.entity";
 import { now } from "../platform/clock";
@@ -33,6 +34,9 @@ function toCompany(item: CompanyItem): Company {
     updatedAt: item.updatedAt,
   };
 }
+
+/** The fields of a company that its audit history tracks. */
+const auditedFields = ["name", "domain", "industry", "size", "address", "ownerId", "tags"] as const;
 
 const domainReference = (value: string): Reference => ({
   kind: "unique",
@@ -69,6 +73,12 @@ export async function createCompany(context: TenantContext, input: CreateCompany
     .transaction.write((entities) => [
       entities.company.create(company).commit(),
       ...referenceActions(entities, orgId, { type: "company", id: company.companyId }, references),
+      auditAction(entities, context, {
+        recordType: "company",
+        recordId: company.companyId,
+        action: "created",
+        changes: fieldChanges(null, company, auditedFields),
+      }),
     ])
     .go();
   const reasons = cancellationReasons(outcome);
@@ -144,6 +154,12 @@ export async function updateCompany(
       ...(domainChanged && current.domain
         ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
         : []),
+      auditAction(entities, context, {
+        recordType: "company",
+        recordId: companyId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
     ])
     .go();
   const reasons = cancellationReasons(outcome);
@@ -151,11 +167,14 @@ export async function updateCompany(
   return toCompany(next);
 }
 
-/** Contacts unlinked per transaction, leaving room for the company's own delete and its domain sentinel. */
-const unlinkBatchSize = 90;
+/**
+ * Contacts unlinked per transaction: each unlink is a patch plus its audit entry, leaving room for the company's
+ * own delete, its domain sentinel and its audit entry within DynamoDB's 100 actions.
+ */
+const unlinkBatchSize = 45;
 
 /**
- * Deletes a company and unlinks its contacts (they are kept, with no company). Up to 90 linked contacts this is
+ * Deletes a company and unlinks its contacts (they are kept, with no company). Up to 45 linked contacts this is
  * one transaction. Beyond that, contacts are unlinked in batches before the final transaction deletes the company:
  * an interruption leaves the company in place with some contacts already unlinked, and repeating the DELETE
  * finishes the job; no contact is ever left pointing at a deleted company.
@@ -186,6 +205,14 @@ export async function deleteCompany(
             .where((attributes, { eq }) => eq(attributes.companyId, companyId))
             .commit(),
         ),
+        ...batch.map((contactId) =>
+          auditAction(entities, context, {
+            recordType: "contact",
+            recordId: contactId,
+            action: "updated",
+            changes: [{ field: "companyId", before: companyId, after: null }],
+          }),
+        ),
         ...(isLastBatch
           ? [
               entities.company
@@ -195,6 +222,12 @@ export async function deleteCompany(
               ...(current.domain
                 ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
                 : []),
+              auditAction(entities, context, {
+                recordType: "company",
+                recordId: companyId,
+                action: "deleted",
+                changes: fieldChanges(current, null, auditedFields),
+              }),
             ]
           : []),
       ])

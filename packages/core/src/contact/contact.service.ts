@@ -1,4 +1,5 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
+import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
@@ -34,6 +35,9 @@ function toContact(item: ContactItem): Contact {
     updatedAt: item.updatedAt,
   };
 }
+
+/** The fields of a contact that its audit history tracks. */
+const auditedFields = ["firstName", "lastName", "emails", "phones", "title", "ownerId", "companyId", "tags"] as const;
 
 const emailReference = (value: string): Reference => ({
   kind: "unique",
@@ -73,6 +77,12 @@ export async function createContact(context: TenantContext, input: CreateContact
     .transaction.write((entities) => [
       entities.contact.create(contact).commit(),
       ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
+      auditAction(entities, context, {
+        recordType: "contact",
+        recordId: contact.contactId,
+        action: "created",
+        changes: fieldChanges(null, contact, auditedFields),
+      }),
     ])
     .go();
   const reasons = cancellationReasons(outcome);
@@ -161,6 +171,12 @@ export async function updateContact(
         .commit(),
       ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
       ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
+      auditAction(entities, context, {
+        recordType: "contact",
+        recordId: contactId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
     ])
     .go();
   const reasons = cancellationReasons(outcome);
@@ -184,6 +200,12 @@ export async function deleteContact(
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
       ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", current.emails),
+      auditAction(entities, context, {
+        recordType: "contact",
+        recordId: contactId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
     ])
     .go();
   if (cancellationReasons(outcome)) throw new ConcurrentModificationError("contact", contactId);

@@ -116,6 +116,8 @@ export const routes = {
     handler: http("companies/delete"),
     access: editors,
   },
+
+  "audit.list": { method: "GET", path: "/v1/orgs/{orgId}/audit", handler: http("audit/list"), access: adminsOnly },
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;

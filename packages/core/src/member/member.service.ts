@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { auditAction, fieldChanges } from "../audit/audit.service";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { type Database, db } from "../platform/database";
@@ -12,6 +13,9 @@ import type { MemberEntity } from "./member.entity";
 import type { AddMemberInput, Member, UpdateMemberInput } from "./member.schema";
 
 type MemberItem = EntityItem<typeof MemberEntity>;
+
+/** The fields of a membership that the audit history tracks. */
+const auditedFields = ["email", "name", "role"] as const;
 
 function toMember(item: MemberItem): Member {
   return {
@@ -74,11 +78,17 @@ export async function addMember(context: TenantContext, input: AddMemberInput): 
     updatedAt: at,
   };
   const outcome = await db()
-    .transaction.write(({ member: members, organisation: organisations }) => [
-      members.create(member).commit(),
+    .transaction.write((entities) => [
+      entities.member.create(member).commit(),
       ...(input.role === "admin"
-        ? [organisations.patch({ orgId: context.orgId }).add({ adminCount: 1 }).set({ updatedAt: at }).commit()]
+        ? [entities.organisation.patch({ orgId: context.orgId }).add({ adminCount: 1 }).set({ updatedAt: at }).commit()]
         : []),
+      auditAction(entities, context, {
+        recordType: "member",
+        recordId: member.memberId,
+        action: "created",
+        changes: fieldChanges(null, member, auditedFields),
+      }),
     ])
     .go();
   const reasons = cancellationReasons(outcome);
@@ -113,24 +123,26 @@ export async function updateMember(
   const at = now();
   const role = input.role ?? current.role;
   const delta = adminDelta(current.role, role);
+  const updated = { ...current, role, name: input.name === null ? undefined : (input.name ?? current.name) };
   const outcome = await db()
-    .transaction.write(({ member, organisation }) => [
-      member
+    .transaction.write((entities) => [
+      entities.member
         .patch({ orgId: context.orgId, memberId })
         .set({ role, updatedAt: at, ...(input.name ? { name: input.name } : {}) })
         .remove(input.name === null ? ["name"] : [])
         .where((attributes, { eq }) => eq(attributes.role, current.role))
         .commit(),
-      ...adminCountChange(context.orgId, delta, at, organisation),
+      ...adminCountChange(context.orgId, delta, at, entities.organisation),
+      auditAction(entities, context, {
+        recordType: "member",
+        recordId: memberId,
+        action: "updated",
+        changes: fieldChanges(current, updated, auditedFields),
+      }),
     ])
     .go();
   handleMemberCancellation(outcome, memberId, delta);
-  return toMember({
-    ...current,
-    role,
-    updatedAt: at,
-    name: input.name === null ? undefined : (input.name ?? current.name),
-  });
+  return toMember({ ...updated, updatedAt: at });
 }
 
 export async function removeMember(context: TenantContext, memberId: string): Promise<void> {
@@ -138,12 +150,18 @@ export async function removeMember(context: TenantContext, memberId: string): Pr
   const delta = adminDelta(current.role, null);
   const at = now();
   const outcome = await db()
-    .transaction.write(({ member, organisation }) => [
-      member
+    .transaction.write((entities) => [
+      entities.member
         .delete({ orgId: context.orgId, memberId })
         .where((attributes, { eq }) => eq(attributes.role, current.role))
         .commit(),
-      ...adminCountChange(context.orgId, delta, at, organisation),
+      ...adminCountChange(context.orgId, delta, at, entities.organisation),
+      auditAction(entities, context, {
+        recordType: "member",
+        recordId: memberId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
     ])
     .go();
   handleMemberCancellation(outcome, memberId, delta);

@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { auditAction, fieldChanges } from "../audit/audit.service";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
@@ -18,9 +19,29 @@ function toOrganisation(item: OrganisationItem): Organisation {
 }
 
 /** Creates an organisation with the caller as its first admin, in one transaction. */
-export async function createOrganisation(identity: Identity, input: CreateOrganisationInput): Promise<Organisation> {
+export async function createOrganisation(
+  identity: Identity,
+  input: CreateOrganisationInput,
+  requestId: string,
+): Promise<Organisation> {
   const orgId = newId("organisation");
   const at = now();
+  const founder = {
+    orgId,
+    memberId: memberIdFor(orgId, identity.email),
+    email: identity.email,
+    name: identity.name,
+    role: "admin" as const,
+    orgName: input.name,
+    addedBy: identity.email,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const context: TenantContext = {
+    orgId,
+    actor: { ...identity, memberId: founder.memberId, role: "admin" },
+    requestId,
+  };
   const organisation: OrganisationItem = {
     orgId,
     name: input.name,
@@ -30,21 +51,15 @@ export async function createOrganisation(identity: Identity, input: CreateOrgani
     updatedAt: at,
   };
   const outcome = await db()
-    .transaction.write(({ organisation: organisations, member }) => [
-      organisations.create(organisation).commit(),
-      member
-        .create({
-          orgId,
-          memberId: memberIdFor(orgId, identity.email),
-          email: identity.email,
-          name: identity.name,
-          role: "admin",
-          orgName: input.name,
-          addedBy: identity.email,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .commit(),
+    .transaction.write((entities) => [
+      entities.organisation.create(organisation).commit(),
+      entities.member.create(founder).commit(),
+      auditAction(entities, context, {
+        recordType: "member",
+        recordId: founder.memberId,
+        action: "created",
+        changes: fieldChanges(null, founder, ["email", "name", "role"]),
+      }),
     ])
     .go();
   // A fresh random id cannot collide; a cancellation here is a conflict worth retrying.

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
+import { AuditEntryEntity } from "../audit/audit-entry.entity";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
 import { IdempotencyRecordEntity } from "../idempotency/idempotency-record.entity";
@@ -16,6 +17,7 @@ const entities = {
   company: CompanyEntity,
   uniqueValue: UniqueValueEntity,
   idempotencyRecord: IdempotencyRecordEntity,
+  auditEntry: AuditEntryEntity,
 };
 
 /** Every entity of the table; one Service so that writes spanning entities can be one transaction. */

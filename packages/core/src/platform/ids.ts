@@ -9,6 +9,7 @@ export const idPrefixes = {
   member: "mem",
   contact: "con",
   company: "com",
+  audit: "aud",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -22,7 +22,7 @@ export async function seedDemoData(): Promise<SeedReport> {
   const existing = await listMyOrganisations(admin, { limit: 1 });
   if (existing.data[0]) return { seeded: false, orgId: existing.data[0].id, people: demoPeople };
 
-  const organisation = await createOrganisation(admin, { name: demoOrganisationName });
+  const organisation = await createOrganisation(admin, { name: demoOrganisationName }, "seed");
   const actor = await findActor(organisation.id, admin);
   if (!actor) throw new Error("The demo admin was not stored as a member.");
   const context: TenantContext = { orgId: organisation.id, actor, requestId: "seed" };

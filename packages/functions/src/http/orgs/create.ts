@@ -1,4 +1,6 @@
 import { createOrganisation } from "@crm/core/organisation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("orgs.create", async ({ identity, body }) => createOrganisation(identity, body));
+export const handler = httpEndpoint("orgs.create", async ({ identity, body, requestId }) =>
+  createOrganisation(identity, body, requestId),
+);
