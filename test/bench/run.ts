@@ -1,12 +1,17 @@
 /**
  * `npm run bench`: handler latency against DynamoDB Local, through real payload-2.0 events, reported as medians and
  * percentiles (this machine is shared and noisy; compare ratios between runs, not absolute numbers).
+ *
+ * Then search in an organisation of `BENCH_SEARCH_CONTACTS` contacts (100,000; 0 skips it), written straight to the
+ * table in batches as the services would store them, over `BENCH_SEARCH_QUERIES` (300) varied queries, with the
+ * number of DynamoDB requests each search makes.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { RouteId } from "@crm/core/declarations";
 import { routes } from "../../packages/core/src/declarations";
 import { handlerEnvironment } from "../../packages/local/src/cloud/handler-environment";
@@ -15,6 +20,21 @@ import { importHandler, lambdaContext } from "../../packages/local/src/gateway";
 import { loadOrCreateIdentityProvider } from "../../packages/local/src/identity";
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
+const searchContacts = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000);
+const searchQueries = Number(process.env.BENCH_SEARCH_QUERIES ?? 300);
+
+/** Names for the seeded contacts: real first names, last names and domains made of syllables. */
+const firstNames = (
+  "Ada Alan Alice Amara Ana Anders Anna Aoife Arjun Beatriz Ben Björn Carla Chen Chloé Dara David Diego " +
+  "Elena Emeka Emma Fatima Felix Grace Hana Hugo Ines Ivan Jamal Jana Jonas José Julia Kai Karin Kenji " +
+  "Lara Leila Liam Lucía Magnus Maria Mateo Mei Nadia Noah Nora Olga Omar Priya Rafael Rosa Sami Sara " +
+  "Sofia Tariq Thomas Yara Yusuf Zoë"
+).split(" ");
+
+const syllables = (
+  "an ber cal dor el fen gar hol is jun kel lan mor nel or pen quin ros sel tor ul van wil xan yor zel " +
+  "ash brook ford ley"
+).split(" ");
 
 const dynamodb = await startDynamoDbLocal();
 try {
@@ -52,17 +72,17 @@ try {
   const org = await call("orgs.create", { body: { name: "Bench" } });
   const orgId: string = org.id;
   const contactIds: string[] = [];
-  const measure = async (name: string, run: (index: number) => Promise<unknown>) => {
+  const measure = async (name: string, run: (index: number) => Promise<unknown>, count = iterations) => {
     await run(-1); // warm the module and the connection
     const samples: number[] = [];
-    for (let index = 0; index < iterations; index++) {
+    for (let index = 0; index < count; index++) {
       const started = performance.now();
       await run(index);
       samples.push(performance.now() - started);
     }
     samples.sort((a, b) => a - b);
     const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]?.toFixed(2);
-    console.log(`${name.padEnd(34)} p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   (n=${iterations})`);
+    console.log(`${name.padEnd(34)} p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   (n=${count})`);
     return Number(at(0.5));
   };
 
@@ -95,6 +115,152 @@ try {
   console.log(
     `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   );
+
+  if (searchContacts > 0) {
+    const searchOrg = await call("orgs.create", { body: { name: "Search bench" } });
+    const searchOrgId: string = searchOrg.id;
+    console.log(`\nSearch: seeding ${searchContacts.toLocaleString("en")} contacts with their search terms ...`);
+    const seeded = await seedContacts(searchOrgId, searchContacts);
+    console.log(
+      `seeded ${seeded.items.toLocaleString("en")} items in ${seeded.seconds.toFixed(0)} s ` +
+        `(${(seeded.items / seeded.seconds).toFixed(0)} items/s)\n`,
+    );
+
+    // Every request the handlers send goes through the document client's send; counting there sees them all.
+    const requests: string[] = [];
+    const send = DynamoDBDocumentClient.prototype.send;
+    DynamoDBDocumentClient.prototype.send = function (
+      this: DynamoDBDocumentClient,
+      command: { constructor: { name: string } },
+      ...rest: unknown[]
+    ) {
+      requests.push(command.constructor.name.replace(/Command$/, ""));
+      return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
+    } as typeof send;
+
+    const queries = searchQueriesFor(seeded.samples, searchQueries);
+    const perSearch: string[][] = [];
+    let found = 0;
+    await measure(
+      `GET search (${(searchContacts / 1000).toFixed(0)}k contacts)`,
+      async (index) => {
+        requests.length = 0;
+        const q = queries[Math.max(0, index) % queries.length] ?? "a";
+        const result = await call("search.query", { params: { orgId: searchOrgId }, query: { q } });
+        if (index >= 0) {
+          perSearch.push([...requests]);
+          found += result.data.length;
+        }
+      },
+      searchQueries,
+    );
+    DynamoDBDocumentClient.prototype.send = send;
+    const tally = new Map<string, number>();
+    for (const request of perSearch.flat()) tally.set(request, (tally.get(request) ?? 0) + 1);
+    const counts = perSearch.map((requestsOfOne) => requestsOfOne.length);
+    console.log(
+      `DynamoDB requests per search: min ${Math.min(...counts)}, max ${Math.max(...counts)}, mean ` +
+        `${(counts.reduce((sum, n) => sum + n, 0) / counts.length).toFixed(2)} ` +
+        `(${[...tally].map(([name, n]) => `${name} ${(n / perSearch.length).toFixed(2)}`).join(", ")}; ` +
+        "GetItem is the membership check every request makes)",
+    );
+    console.log(`results per search: mean ${(found / perSearch.length).toFixed(1)} (limit 20)`);
+  }
 } finally {
   await dynamodb.stop();
+}
+
+type SeededContact = { firstName: string; lastName: string; email: string; phone: string };
+
+/**
+ * Writes contacts and their search terms with BatchWriteItem through ElectroDB (25 items a request, several requests
+ * at once), built by the same functions the services use, so the items are exactly what the API would store.
+ * Email sentinels and audit entries are left out: search never reads them.
+ */
+async function seedContacts(orgId: string, total: number) {
+  const { db } = await import("../../packages/core/src/platform/database");
+  const { noCompany } = await import("../../packages/core/src/contact/contact.entity");
+  const { memberIdFor, newId, sortKeyOf } = await import("@crm/core/platform");
+  const { searchDocumentOfContact, searchTermItems } = await import("@crm/core/search");
+  const ownerId = memberIdFor(orgId, "bench@example.com");
+  const random = seededRandom(42);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+  const started = performance.now();
+  const samples: SeededContact[] = [];
+  let items = 0;
+  const chunkSize = 1_000;
+  for (let first = 0; first < total; first += chunkSize) {
+    const contacts = [];
+    const terms = [];
+    for (let index = first; index < Math.min(total, first + chunkSize); index++) {
+      const firstName = pick(firstNames);
+      const lastName = `${pick(syllables)}${pick(syllables)}${pick(syllables)}`.replace(/^./, (c) => c.toUpperCase());
+      const email = `${firstName}.${lastName}${index}@${pick(syllables)}${pick(syllables)}.example`.toLowerCase();
+      const phone = `+44 20 ${String(Math.floor(random() * 1e8)).padStart(8, "0")}`;
+      const at = new Date().toISOString();
+      const contact = {
+        orgId,
+        contactId: newId("contact"),
+        firstName,
+        lastName,
+        emails: [email],
+        phones: [phone],
+        ownerId,
+        companyKey: noCompany,
+        tags: [],
+        sortName: sortKeyOf(lastName, firstName),
+        version: 1,
+        createdBy: ownerId,
+        createdAt: at,
+        updatedAt: at,
+      };
+      contacts.push(contact);
+      terms.push(
+        ...searchTermItems(
+          orgId,
+          { recordType: "contact", recordId: contact.contactId },
+          searchDocumentOfContact(contact),
+        ),
+      );
+      if (index % 97 === 0) samples.push({ firstName, lastName, email, phone });
+    }
+    const written = await Promise.all([
+      db().entities.contact.put(contacts).go({ concurrent: 8 }),
+      db().entities.searchTerm.put(terms).go({ concurrent: 8 }),
+    ]);
+    if (written.some(({ unprocessed }) => unprocessed.length > 0))
+      throw new Error("DynamoDB Local left items unwritten.");
+    items += contacts.length + terms.length;
+    if ((first + chunkSize) % 10_000 === 0) process.stdout.write(`  ${(first + chunkSize).toLocaleString("en")}\r`);
+  }
+  return { items, seconds: (performance.now() - started) / 1000, samples };
+}
+
+/** Queries as people type them: name starts, whole names, "first last" starts, email starts, domains, phone digits. */
+function searchQueriesFor(samples: SeededContact[], count: number): string[] {
+  const kinds = [
+    (c: SeededContact) => c.firstName.slice(0, 2),
+    (c: SeededContact) => c.firstName,
+    (c: SeededContact) => c.lastName.slice(0, 4),
+    (c: SeededContact) => c.lastName,
+    (c: SeededContact) => `${c.firstName} ${c.lastName.slice(0, 3)}`,
+    (c: SeededContact) => c.email.slice(0, c.email.indexOf(".") + 3),
+    (c: SeededContact) => c.email.slice(c.email.indexOf("@") + 1),
+    (c: SeededContact) => c.phone.slice(0, 10),
+  ];
+  return Array.from({ length: count }, (_, index) => {
+    const sample = samples[(index * 7919) % samples.length] as SeededContact;
+    return (kinds[index % kinds.length] as (c: SeededContact) => string)(sample);
+  });
+}
+
+/** A small deterministic generator (mulberry32), so every run seeds the same organisation. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

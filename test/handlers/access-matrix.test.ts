@@ -7,7 +7,15 @@ import { anEmail, anOrganisation, type Person, type TestOrganisation } from "../
  * Generated from the route table: every route is checked for authentication, tenant isolation, roles and input
  * validation, so a new route cannot ship without these four behaviours.
  */
-type World = { org: TestOrganisation; contactId: string; companyId: string; memberId: string };
+type World = {
+  org: TestOrganisation;
+  contactId: string;
+  companyId: string;
+  memberId: string;
+  pipelineId: string;
+  stageId: string;
+  dealId: string;
+};
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
 const validRequests: Record<RouteId, (world: World) => Request> = {
@@ -30,7 +38,28 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "companies.get": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "companies.update": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, body: { industry: "IT" } }),
   "companies.delete": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "pipelines.create": ({ org }) => ({ params: { orgId: org.orgId }, body: aPipelineBody() }),
+  "pipelines.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "pipelines.get": ({ org, pipelineId }) => ({ params: { orgId: org.orgId, pipelineId } }),
+  "pipelines.update": ({ org, pipelineId }) => ({
+    params: { orgId: org.orgId, pipelineId },
+    body: { name: "Renamed" },
+  }),
+  "pipelines.delete": ({ org, pipelineId }) => ({ params: { orgId: org.orgId, pipelineId } }),
+  "pipelines.board": ({ org, pipelineId }) => ({ params: { orgId: org.orgId, pipelineId } }),
+  "pipelines.rottingDeals": ({ org, pipelineId }) => ({ params: { orgId: org.orgId, pipelineId } }),
+  "deals.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { title: "Licences", value: { amount: 100_00, currency: "EUR" } },
+  }),
+  "deals.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "deals.get": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
+  "deals.update": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, body: { title: "More licences" } }),
+  "deals.delete": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
+  "deals.moveStage": ({ org, dealId, stageId }) => ({ params: { orgId: org.orgId, dealId }, body: { stageId } }),
+  "deals.stageHistory": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: { q: "ada" } }),
 };
 
 /** One invalid variant per route that takes input: a wrong field type in the body, or a bad query value. */
@@ -46,8 +75,40 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "companies.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { name: "X", size: "huge" } }),
   "companies.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "1000" } }),
   "companies.update": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, body: { domain: "nope" } }),
+  "pipelines.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { name: "Only open", stages: [] } }),
+  "pipelines.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "10" } }),
+  "pipelines.update": ({ org, pipelineId }) => ({
+    params: { orgId: org.orgId, pipelineId },
+    body: { stages: [{ name: "A", probability: 120 }] },
+  }),
+  "pipelines.rottingDeals": ({ org, pipelineId }) => ({
+    params: { orgId: org.orgId, pipelineId },
+    query: { limit: "0" },
+  }),
+  "deals.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { title: "X", value: { amount: 1.5, currency: "EUR" } },
+  }),
+  "deals.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { status: "pending" } }),
+  "deals.update": ({ org, dealId }) => ({
+    params: { orgId: org.orgId, dealId },
+    body: { value: { amount: 5, currency: "eur" } },
+  }),
+  "deals.moveStage": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, body: { stageId: "not-a-stage" } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordId: "org_not_a_record" } }),
+  "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: {} }),
 };
+
+function aPipelineBody() {
+  return {
+    name: "Renewals",
+    stages: [
+      { name: "Due", probability: 50 },
+      { name: "Renewed", probability: 100, kind: "won" },
+      { name: "Churned", probability: 0, kind: "lost" },
+    ],
+  };
+}
 
 /** A fresh world per check, because some requests (deletes, removals) consume their records. */
 async function aWorld(): Promise<World> {
@@ -63,7 +124,25 @@ async function aWorld(): Promise<World> {
     body: { name: "Analytical Engines" },
   });
   const member = await org.member("member");
-  return { org, contactId: contact.body.id, companyId: company.body.id, memberId: member.memberId };
+  const pipeline = await invoke("pipelines.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: aPipelineBody(),
+  });
+  const deal = await invoke("deals.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { title: "Engines", value: { amount: 5000_00, currency: "GBP" } },
+  });
+  return {
+    org,
+    contactId: contact.body.id,
+    companyId: company.body.id,
+    memberId: member.memberId,
+    pipelineId: pipeline.body.id,
+    stageId: deal.body.stageId,
+    dealId: deal.body.id,
+  };
 }
 
 const authenticatedRoutes = (Object.keys(routes) as RouteId[]).filter((id) => routes[id].access !== "public");

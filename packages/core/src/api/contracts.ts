@@ -14,6 +14,17 @@ import {
   listContactsQuery,
   updateContactInput,
 } from "../contact/contact.schema";
+import {
+  createDealInput,
+  dealIdParam,
+  dealSchema,
+  listDealsQuery,
+  listRottingDealsQuery,
+  moveDealInput,
+  rottingDealSchema,
+  stageHistorySchema,
+  updateDealInput,
+} from "../deal/deal.schema";
 import type { RouteId } from "../declarations/routes";
 import { addMemberInput, memberIdParam, memberSchema, updateMemberInput } from "../member/member.schema";
 import {
@@ -22,7 +33,15 @@ import {
   organisationIdParam,
   organisationSchema,
 } from "../organisation/organisation.schema";
+import {
+  createPipelineInput,
+  pipelineBoardSchema,
+  pipelineIdParam,
+  pipelineSchema,
+  updatePipelineInput,
+} from "../pipeline/pipeline.schema";
 import { page, pageCursor, pageLimit } from "../platform/schema";
+import { searchQuery, searchResultsSchema } from "../search/search.schema";
 
 /**
  * What each route accepts and returns. The handler factory validates requests with these schemas and the OpenAPI
@@ -32,7 +51,7 @@ import { page, pageCursor, pageLimit } from "../platform/schema";
 export type RouteContract = {
   summary: string;
   description?: string;
-  tag: "System" | "Organisations" | "Members" | "Contacts" | "Companies" | "Audit";
+  tag: "System" | "Organisations" | "Members" | "Contacts" | "Companies" | "Pipelines" | "Deals" | "Audit" | "Search";
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -198,6 +217,127 @@ export const contracts = {
     errors: [409],
   },
 
+  "pipelines.create": {
+    summary: "Create a pipeline",
+    description: "Managers and admins. Stages in order; at least one open, one won and one lost stage.",
+    tag: "Pipelines",
+    params: inOrganisation,
+    body: createPipelineInput,
+    response: { status: 201, description: "The new pipeline.", schema: pipelineSchema, etag: true },
+  },
+  "pipelines.list": {
+    summary: "List pipelines",
+    description: "Every pipeline of the organisation with its stages (a new organisation has one: Sales).",
+    tag: "Pipelines",
+    params: inOrganisation,
+    query: z.strictObject({}),
+    response: { status: 200, description: "All pipelines (one page).", schema: page(pipelineSchema) },
+  },
+  "pipelines.get": {
+    summary: "Get a pipeline",
+    tag: "Pipelines",
+    params: inOrganisation.extend({ pipelineId: pipelineIdParam }),
+    response: { status: 200, description: "The pipeline.", schema: pipelineSchema, etag: true },
+  },
+  "pipelines.update": {
+    summary: "Rename a pipeline, make it the default, or change its stages",
+    description:
+      "`stages` is the complete new list: keep a stage by giving its `id` (rename, reorder, re-weight it), add one by leaving the id out, remove one by leaving it out. Deals in a removed stage must be moved: name the target in `moveDealsTo` (each move is recorded in the deals' history) or the request is refused. A stage with deals cannot change its kind. Managers and admins.",
+    tag: "Pipelines",
+    params: inOrganisation.extend({ pipelineId: pipelineIdParam }),
+    body: updatePipelineInput,
+    conditional: true,
+    response: { status: 200, description: "The updated pipeline.", schema: pipelineSchema, etag: true },
+    errors: [409],
+  },
+  "pipelines.delete": {
+    summary: "Delete a pipeline",
+    description: "Only a pipeline without deals that is not the default (`409 pipeline-in-use`). Managers and admins.",
+    tag: "Pipelines",
+    params: inOrganisation.extend({ pipelineId: pipelineIdParam }),
+    conditional: true,
+    response: { status: 204, description: "The pipeline was deleted." },
+    errors: [409],
+  },
+  "pipelines.board": {
+    summary: "Pipeline board and forecast",
+    description:
+      "Per stage the number of deals and their value per currency, weighted by the stage probability, and the pipeline's forecast. Read from totals kept in the same transactions as the deals, so its cost does not grow with the number of deals.",
+    tag: "Pipelines",
+    params: inOrganisation.extend({ pipelineId: pipelineIdParam }),
+    response: { status: 200, description: "The board.", schema: pipelineBoardSchema },
+  },
+  "pipelines.rottingDeals": {
+    summary: "List rotting deals",
+    description:
+      "Open deals that had neither an activity nor a stage change for longer than their stage's `rottingDays`, most neglected first within each stage.",
+    tag: "Pipelines",
+    params: inOrganisation.extend({ pipelineId: pipelineIdParam }),
+    query: listRottingDealsQuery,
+    response: { status: 200, description: "A page of rotting deals.", schema: page(rottingDealSchema) },
+  },
+
+  "deals.create": {
+    summary: "Create a deal",
+    description: "Goes to the default pipeline's first open stage unless `pipelineId`/`stageId` say otherwise.",
+    tag: "Deals",
+    params: inOrganisation,
+    body: createDealInput,
+    response: { status: 201, description: "The new deal.", schema: dealSchema, etag: true },
+  },
+  "deals.list": {
+    summary: "List deals",
+    description:
+      "By pipeline (and stage), by expected close date range (with `status`, default open), by status, by owner or by company; newest first otherwise. Further criteria and `tag` filter the result. Cursor-paginated.",
+    tag: "Deals",
+    params: inOrganisation,
+    query: listDealsQuery,
+    response: { status: 200, description: "A page of deals.", schema: page(dealSchema) },
+  },
+  "deals.get": {
+    summary: "Get a deal",
+    tag: "Deals",
+    params: inOrganisation.extend({ dealId: dealIdParam }),
+    response: { status: 200, description: "The deal.", schema: dealSchema, etag: true },
+  },
+  "deals.update": {
+    summary: "Update a deal",
+    description: "Partial update; `null` clears a field. The stage changes only through `PATCH …/stage`.",
+    tag: "Deals",
+    params: inOrganisation.extend({ dealId: dealIdParam }),
+    body: updateDealInput,
+    conditional: true,
+    response: { status: 200, description: "The updated deal.", schema: dealSchema, etag: true },
+    errors: [409],
+  },
+  "deals.delete": {
+    summary: "Delete a deal",
+    description: "Members may delete only deals they own; managers and admins any.",
+    tag: "Deals",
+    params: inOrganisation.extend({ dealId: dealIdParam }),
+    conditional: true,
+    response: { status: 204, description: "The deal was deleted." },
+    errors: [409],
+  },
+  "deals.moveStage": {
+    summary: "Move a deal to a stage",
+    description:
+      "The stage must belong to the deal's pipeline. Records the move in the stage history (from, to, when, by whom) and the audit log; a won or lost stage closes the deal, an open one reopens it.",
+    tag: "Deals",
+    params: inOrganisation.extend({ dealId: dealIdParam }),
+    body: moveDealInput,
+    conditional: true,
+    response: { status: 200, description: "The moved deal.", schema: dealSchema, etag: true },
+    errors: [409],
+  },
+  "deals.stageHistory": {
+    summary: "A deal's stage history",
+    description: "Every stage the deal entered, by whom and when, and the time spent in each stage.",
+    tag: "Deals",
+    params: inOrganisation.extend({ dealId: dealIdParam }),
+    response: { status: 200, description: "The stage history.", schema: stageHistorySchema },
+  },
+
   "audit.list": {
     summary: "List the change history",
     description:
@@ -206,6 +346,16 @@ export const contracts = {
     params: inOrganisation,
     query: listAuditQuery,
     response: { status: 200, description: "A page of audit entries.", schema: page(auditEntrySchema) },
+  },
+
+  "search.query": {
+    summary: "Search contacts and companies",
+    description:
+      "Prefix search over contact names (first, last, full), emails, email domains and phone digits, and company names and domains; case, accents, spaces and punctuation are ignored. Exact term matches come first, then prefix matches in a stable order. Reflects every write as soon as it returns.",
+    tag: "Search",
+    params: inOrganisation,
+    query: searchQuery,
+    response: { status: 200, description: "The best matches, at most `limit`.", schema: searchResultsSchema },
   },
 } as const satisfies Record<RouteId, RouteContract>;
 

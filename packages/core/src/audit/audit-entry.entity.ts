@@ -3,8 +3,8 @@ import { globalIndex, primaryKeyFields } from "../platform/table-keys";
 
 const byOrganisation = globalIndex("gsi1");
 
-export const auditedRecordTypes = ["contact", "company", "member"] as const;
-export const auditActions = ["created", "updated", "deleted"] as const;
+export const auditedRecordTypes = ["contact", "company", "member", "deal", "pipeline"] as const;
+export const auditActions = ["created", "updated", "deleted", "stage_changed"] as const;
 
 /**
  * One change to one record: who made it, when, in which request, and each changed field's value before and after.

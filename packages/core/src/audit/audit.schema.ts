@@ -26,7 +26,7 @@ export const listAuditQuery = z.strictObject({
   cursor: pageCursor.optional(),
   recordId: z
     .string()
-    .regex(/^(con|com|mem)_[0-9a-z]{1,64}$/, "Must be a contact, company or member id.")
+    .regex(/^(con|com|mem|dea|pip)_[0-9a-z]{1,64}$/, "Must be a contact, company, member, deal or pipeline id.")
     .optional()
     .meta({ description: "Only the history of this record." }),
 });

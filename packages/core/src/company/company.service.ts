@@ -13,6 +13,7 @@ import { type Reference, referenceActions, referenceError, releaseUniqueValues }
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
 import { cancellationReasons } from "../platform/transactions";
+import { maxTermsPerRecord, searchDocumentOfCompany, searchTermActions } from "../search/search.service";
 import type { CompanyEntity } from "./company.entity";
 import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
 
@@ -73,6 +74,13 @@ export async function createCompany(context: TenantContext, input: CreateCompany
     .transaction.write((entities) => [
       entities.company.create(company).commit(),
       ...referenceActions(entities, orgId, { type: "company", id: company.companyId }, references),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "company", recordId: company.companyId },
+        null,
+        searchDocumentOfCompany(company),
+      ),
       auditAction(entities, context, {
         recordType: "company",
         recordId: company.companyId,
@@ -154,6 +162,13 @@ export async function updateCompany(
       ...(domainChanged && current.domain
         ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
         : []),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "company", recordId: companyId },
+        searchDocumentOfCompany(current),
+        searchDocumentOfCompany(next),
+      ),
       auditAction(entities, context, {
         recordType: "company",
         recordId: companyId,
@@ -169,12 +184,13 @@ export async function updateCompany(
 
 /**
  * Contacts unlinked per transaction: each unlink is a patch plus its audit entry, leaving room for the company's
- * own delete, its domain sentinel and its audit entry within DynamoDB's 100 actions.
+ * own delete, its domain sentinel, its search terms and its audit entry within DynamoDB's 100 actions. (An unlink
+ * leaves the contact's search terms as they are: they do not mention the company.)
  */
-const unlinkBatchSize = 45;
+const unlinkBatchSize = Math.floor((100 - 3 - maxTermsPerRecord) / 2);
 
 /**
- * Deletes a company and unlinks its contacts (they are kept, with no company). Up to 45 linked contacts this is
+ * Deletes a company and unlinks its contacts (they are kept, with no company). Up to 38 linked contacts this is
  * one transaction. Beyond that, contacts are unlinked in batches before the final transaction deletes the company:
  * an interruption leaves the company in place with some contacts already unlinked, and repeating the DELETE
  * finishes the job; no contact is ever left pointing at a deleted company.
@@ -222,6 +238,13 @@ export async function deleteCompany(
               ...(current.domain
                 ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
                 : []),
+              ...searchTermActions(
+                entities,
+                orgId,
+                { recordType: "company", recordId: companyId },
+                searchDocumentOfCompany(current),
+                null,
+              ),
               auditAction(entities, context, {
                 recordType: "company",
                 recordId: companyId,

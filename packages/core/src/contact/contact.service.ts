@@ -12,6 +12,7 @@ import { type Reference, referenceActions, referenceError, releaseUniqueValues }
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
 import { cancellationReasons } from "../platform/transactions";
+import { searchDocumentOfContact, searchTermActions } from "../search/search.service";
 import { type ContactEntity, noCompany } from "./contact.entity";
 import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
 
@@ -77,6 +78,13 @@ export async function createContact(context: TenantContext, input: CreateContact
     .transaction.write((entities) => [
       entities.contact.create(contact).commit(),
       ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "contact", recordId: contact.contactId },
+        null,
+        searchDocumentOfContact(contact),
+      ),
       auditAction(entities, context, {
         recordType: "contact",
         recordId: contact.contactId,
@@ -171,6 +179,13 @@ export async function updateContact(
         .commit(),
       ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
       ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "contact", recordId: contactId },
+        searchDocumentOfContact(current),
+        searchDocumentOfContact(next),
+      ),
       auditAction(entities, context, {
         recordType: "contact",
         recordId: contactId,
@@ -200,6 +215,13 @@ export async function deleteContact(
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
       ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", current.emails),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "contact", recordId: contactId },
+        searchDocumentOfContact(current),
+        null,
+      ),
       auditAction(entities, context, {
         recordType: "contact",
         recordId: contactId,

@@ -28,6 +28,7 @@ export type RouteDeclaration = {
 
 const everyRole = roles;
 const editors = ["admin", "manager", "member"] as const satisfies readonly Role[];
+const managers = ["admin", "manager"] as const satisfies readonly Role[];
 const adminsOnly = ["admin"] as const satisfies readonly Role[];
 
 const http = (file: string) => `packages/functions/src/http/${file}.handler`;
@@ -117,7 +118,89 @@ export const routes = {
     access: editors,
   },
 
+  "pipelines.create": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/pipelines",
+    handler: http("pipelines/create"),
+    access: managers,
+  },
+  "pipelines.list": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/pipelines",
+    handler: http("pipelines/list"),
+    access: everyRole,
+  },
+  "pipelines.get": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/pipelines/{pipelineId}",
+    handler: http("pipelines/get"),
+    access: everyRole,
+  },
+  "pipelines.update": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/pipelines/{pipelineId}",
+    handler: http("pipelines/update"),
+    access: managers,
+  },
+  "pipelines.delete": {
+    method: "DELETE",
+    path: "/v1/orgs/{orgId}/pipelines/{pipelineId}",
+    handler: http("pipelines/delete"),
+    access: managers,
+  },
+  "pipelines.board": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/pipelines/{pipelineId}/board",
+    handler: http("pipelines/board"),
+    access: everyRole,
+  },
+  "pipelines.rottingDeals": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/pipelines/{pipelineId}/rotting-deals",
+    handler: http("pipelines/rotting-deals"),
+    access: everyRole,
+  },
+
+  "deals.create": { method: "POST", path: "/v1/orgs/{orgId}/deals", handler: http("deals/create"), access: editors },
+  "deals.list": { method: "GET", path: "/v1/orgs/{orgId}/deals", handler: http("deals/list"), access: everyRole },
+  "deals.get": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/deals/{dealId}",
+    handler: http("deals/get"),
+    access: everyRole,
+  },
+  "deals.update": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/deals/{dealId}",
+    handler: http("deals/update"),
+    access: editors,
+  },
+  "deals.delete": {
+    method: "DELETE",
+    path: "/v1/orgs/{orgId}/deals/{dealId}",
+    handler: http("deals/delete"),
+    access: editors,
+  },
+  "deals.moveStage": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/deals/{dealId}/stage",
+    handler: http("deals/move-stage"),
+    access: editors,
+  },
+  "deals.stageHistory": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/deals/{dealId}/stage-history",
+    handler: http("deals/stage-history"),
+    access: everyRole,
+  },
+
   "audit.list": { method: "GET", path: "/v1/orgs/{orgId}/audit", handler: http("audit/list"), access: adminsOnly },
+  "search.query": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/search",
+    handler: http("search/query"),
+    access: everyRole,
+  },
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;

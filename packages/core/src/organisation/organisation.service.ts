@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../audit/audit.service";
+import { defaultPipeline } from "../pipeline/default-pipeline";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
@@ -18,7 +19,7 @@ function toOrganisation(item: OrganisationItem): Organisation {
   return { id: item.orgId, name: item.name, createdAt: item.createdAt, updatedAt: item.updatedAt };
 }
 
-/** Creates an organisation with the caller as its first admin, in one transaction. */
+/** Creates an organisation with the caller as its first admin and a default sales pipeline, in one transaction. */
 export async function createOrganisation(
   identity: Identity,
   input: CreateOrganisationInput,
@@ -54,6 +55,7 @@ export async function createOrganisation(
     .transaction.write((entities) => [
       entities.organisation.create(organisation).commit(),
       entities.member.create(founder).commit(),
+      entities.pipeline.create(defaultPipeline(orgId, founder.memberId, at)).commit(),
       auditAction(entities, context, {
         recordType: "member",
         recordId: founder.memberId,

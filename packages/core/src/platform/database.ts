@@ -4,9 +4,13 @@ import { Service } from "electrodb";
 import { AuditEntryEntity } from "../audit/audit-entry.entity";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
+import { DealEntity } from "../deal/deal.entity";
 import { IdempotencyRecordEntity } from "../idempotency/idempotency-record.entity";
 import { MemberEntity } from "../member/member.entity";
 import { OrganisationEntity } from "../organisation/organisation.entity";
+import { PipelineEntity } from "../pipeline/pipeline.entity";
+import { StageTotalEntity } from "../pipeline/stage-total.entity";
+import { SearchTermEntity } from "../search/search-term.entity";
 import { UniqueValueEntity } from "../unique/unique-value.entity";
 import { config } from "./config";
 
@@ -18,24 +22,38 @@ const entities = {
   uniqueValue: UniqueValueEntity,
   idempotencyRecord: IdempotencyRecordEntity,
   auditEntry: AuditEntryEntity,
+  pipeline: PipelineEntity,
+  stageTotal: StageTotalEntity,
+  deal: DealEntity,
+  searchTerm: SearchTermEntity,
 };
 
 /** Every entity of the table; one Service so that writes spanning entities can be one transaction. */
 export type Database = Service<typeof entities>;
 
 let database: Database | undefined;
+let documentClient: DynamoDBDocumentClient | undefined;
 
 /** The ElectroDB service, built once per process (module scope in Lambda), bound to the configured table. */
 export function db(): Database {
   if (!database) {
     const { tableName, dynamodbEndpoint } = config();
-    const client = DynamoDBDocumentClient.from(
+    documentClient = DynamoDBDocumentClient.from(
       new DynamoDBClient(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
       { marshallOptions: { removeUndefinedValues: true } },
     );
-    database = new Service(entities, { table: tableName, client });
+    database = new Service(entities, { table: tableName, client: documentClient });
   }
   return database;
+}
+
+/**
+ * The SDK client under the service, for middleware: the tests inject the faults DynamoDB Local never raises
+ * (TransactionConflict, throttling) there, so the retry paths run against the real client.
+ */
+export function databaseClient(): DynamoDBDocumentClient {
+  db();
+  return documentClient as DynamoDBDocumentClient;
 }
 
 /** The entity definitions, for checks that compare them with the table declaration. */

@@ -88,6 +88,11 @@ export class PreconditionFailedError extends DomainError {
   }
 }
 
+/** The pipeline cannot be deleted: it still holds deals, or it is the organisation's default. */
+export class PipelineInUseError extends DomainError {
+  readonly code = "pipeline-in-use";
+}
+
 export type DomainErrorCode =
   | "validation-failed"
   | "not-found"
@@ -96,4 +101,5 @@ export type DomainErrorCode =
   | "forbidden"
   | "invalid-cursor"
   | "concurrent-modification"
-  | "precondition-failed";
+  | "precondition-failed"
+  | "pipeline-in-use";

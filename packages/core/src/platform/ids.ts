@@ -10,6 +10,10 @@ export const idPrefixes = {
   contact: "con",
   company: "com",
   audit: "aud",
+  pipeline: "pip",
+  stage: "stg",
+  deal: "dea",
+  activity: "act",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -11,15 +11,17 @@ export type TransactionEntities = Parameters<Parameters<Database["transaction"][
 export type Reference =
   | { kind: "unique"; uniqueKind: "contact-email" | "company-domain"; field: string; value: string }
   | { kind: "owner"; memberId: string }
-  | { kind: "company"; companyId: string };
+  | { kind: "company"; companyId: string }
+  | { kind: "contact"; contactId: string; path: string };
 
-type Owner = { type: "contact" | "company"; id: string };
+type Owner = { type: "contact" | "company" | "deal"; id: string };
 
 /** The transaction actions that check `references`, in the same order. */
 export function referenceActions(entities: TransactionEntities, orgId: string, owner: Owner, references: Reference[]) {
   return references.map((reference) => {
     switch (reference.kind) {
       case "unique":
+        if (owner.type === "deal") throw new Error("Deals reserve no unique values.");
         return entities.uniqueValue
           .create({
             orgId,
@@ -38,6 +40,11 @@ export function referenceActions(entities: TransactionEntities, orgId: string, o
         return entities.company
           .check({ orgId, companyId: reference.companyId })
           .where((attributes, { exists }) => exists(attributes.companyId))
+          .commit();
+      case "contact":
+        return entities.contact
+          .check({ orgId, contactId: reference.contactId })
+          .where((attributes, { exists }) => exists(attributes.contactId))
           .commit();
       default:
         return reference satisfies never;
@@ -78,6 +85,10 @@ export function referenceError(reasons: CancellationReason[], references: Refere
       case "company":
         return new ValidationError([
           { path: "body.companyId", message: "No company with this id exists in this organisation." },
+        ]);
+      case "contact":
+        return new ValidationError([
+          { path: reference.path, message: "No contact with this id exists in this organisation." },
         ]);
     }
   }

@@ -1,3 +1,5 @@
+import { type Database, db } from "./database";
+
 /** Why each action of a canceled TransactWriteItems did not apply, in the order the actions were given. */
 export type CancellationReason = { code: string; item: unknown };
 
@@ -20,3 +22,27 @@ export function failedCondition(reasons: CancellationReason[], index: number): b
 export function conflicted(reasons: CancellationReason[]): boolean {
   return reasons.some((reason) => reason.code === "TransactionConflict");
 }
+
+type TransactionBuilder = Parameters<Database["transaction"]["write"]>[0];
+
+/** Attempts before a conflicting transaction is reported as a concurrent modification. */
+const conflictAttempts = 5;
+
+/**
+ * Runs a write transaction and returns its cancellation reasons (null when it committed). When DynamoDB cancels it
+ * only because another transaction touched the same items at the same moment (hot counters such as stage totals),
+ * it runs it again after a jittered, growing pause, since nothing in it applied.
+ */
+export async function writeTransaction(build: TransactionBuilder): Promise<CancellationReason[] | null> {
+  for (let attempt = 1; ; attempt++) {
+    const reasons = cancellationReasons(await db().transaction.write(build).go());
+    if (!reasons || !onlyConflicted(reasons) || attempt >= conflictAttempts) return reasons;
+    await sleep(Math.random() * 25 * 2 ** attempt);
+  }
+}
+
+function onlyConflicted(reasons: CancellationReason[]): boolean {
+  return conflicted(reasons) && !reasons.some((reason) => reason.code === "ConditionalCheckFailed");
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -1,0 +1,2 @@
+export * from "./deal.schema";
+export * from "./deal.service";

@@ -1,0 +1,2 @@
+export * from "./search.schema";
+export * from "./search.service";

@@ -1,0 +1,6 @@
+import { moveDealToStage } from "@crm/core/deal";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("deals.moveStage", async ({ tenant, params, body, preconditions }) =>
+  moveDealToStage(tenant, params.dealId, body, preconditions),
+);

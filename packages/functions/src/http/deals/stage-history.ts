@@ -1,0 +1,6 @@
+import { getDealStageHistory } from "@crm/core/deal";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("deals.stageHistory", async ({ tenant, params }) =>
+  getDealStageHistory(tenant, params.dealId),
+);

@@ -1,0 +1,6 @@
+import { updatePipeline } from "@crm/core/pipeline";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("pipelines.update", async ({ tenant, params, body, preconditions }) =>
+  updatePipeline(tenant, params.pipelineId, body, preconditions),
+);
