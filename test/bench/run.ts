@@ -231,7 +231,8 @@ async function seedContacts(orgId: string, total: number) {
     if (written.some(({ unprocessed }) => unprocessed.length > 0))
       throw new Error("DynamoDB Local left items unwritten.");
     items += contacts.length + terms.length;
-    if ((first + chunkSize) % 10_000 === 0) process.stdout.write(`  ${(first + chunkSize).toLocaleString("en")}\r`);
+    if ((first + chunkSize) % 20_000 === 0)
+      console.log(`  ${(first + chunkSize).toLocaleString("en")} contacts written`);
   }
   return { items, seconds: (performance.now() - started) / 1000, samples };
 }

@@ -15,6 +15,7 @@ type World = {
   pipelineId: string;
   stageId: string;
   dealId: string;
+  activityId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -58,6 +59,18 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "deals.delete": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "deals.moveStage": ({ org, dealId, stageId }) => ({ params: { orgId: org.orgId, dealId }, body: { stageId } }),
   "deals.stageHistory": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
+  "activities.create": ({ org, contactId }) => ({
+    params: { orgId: org.orgId },
+    body: { type: "note", subject: "Met at the fair", contactIds: [contactId] },
+  }),
+  "activities.get": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId } }),
+  "activities.update": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId }, body: { done: true } }),
+  "activities.delete": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId } }),
+  "tasks.listOpen": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "tasks.listOverdue": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "contacts.timeline": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
+  "companies.timeline": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "deals.timeline": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: { q: "ada" } }),
 };
@@ -95,6 +108,16 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     body: { value: { amount: 5, currency: "eur" } },
   }),
   "deals.moveStage": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, body: { stageId: "not-a-stage" } }),
+  "activities.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { type: "note", subject: "No links" } }),
+  "activities.update": ({ org, activityId }) => ({
+    params: { orgId: org.orgId, activityId },
+    body: { priority: "urgent" },
+  }),
+  "tasks.listOpen": ({ org }) => ({ params: { orgId: org.orgId }, query: { assigneeId: "nobody" } }),
+  "tasks.listOverdue": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "-1" } }),
+  "contacts.timeline": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId }, query: { kind: "x" } }),
+  "companies.timeline": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, query: { limit: "x" } }),
+  "deals.timeline": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { cursor: "" } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordId: "org_not_a_record" } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: {} }),
 };
@@ -134,8 +157,14 @@ async function aWorld(): Promise<World> {
     params: { orgId: org.orgId },
     body: { title: "Engines", value: { amount: 5000_00, currency: "GBP" } },
   });
+  const task = await invoke("activities.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { type: "task", subject: "Call back", contactIds: [contact.body.id], dealIds: [deal.body.id] },
+  });
   return {
     org,
+    activityId: task.body.id,
     contactId: contact.body.id,
     companyId: company.body.id,
     memberId: member.memberId,

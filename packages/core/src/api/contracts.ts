@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { auditEntrySchema, listAuditQuery } from "../audit/audit.schema";
+import {
+  activityIdParam,
+  activitySchema,
+  createActivityInput,
+  listOverdueTasksQuery,
+  listTasksQuery,
+  updateActivityInput,
+} from "../activity/activity.schema";
+import { auditEntrySchema, listAuditQuery, timelineItemSchema, timelineQuery } from "../audit/audit.schema";
 import {
   companyIdParam,
   companySchema,
@@ -51,7 +59,17 @@ import { searchQuery, searchResultsSchema } from "../search/search.schema";
 export type RouteContract = {
   summary: string;
   description?: string;
-  tag: "System" | "Organisations" | "Members" | "Contacts" | "Companies" | "Pipelines" | "Deals" | "Audit" | "Search";
+  tag:
+    | "System"
+    | "Organisations"
+    | "Members"
+    | "Contacts"
+    | "Companies"
+    | "Pipelines"
+    | "Deals"
+    | "Activities"
+    | "Audit"
+    | "Search";
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -336,6 +354,82 @@ export const contracts = {
     tag: "Deals",
     params: inOrganisation.extend({ dealId: dealIdParam }),
     response: { status: 200, description: "The stage history.", schema: stageHistorySchema },
+  },
+
+  "activities.create": {
+    summary: "Log an activity or create a task",
+    description:
+      "A note, task, call, meeting or email linked to up to 20 contacts, companies and deals. It appears on each linked record's timeline and sets their `lastActivityAt` (deals: also stops them rotting).",
+    tag: "Activities",
+    params: inOrganisation,
+    body: createActivityInput,
+    response: { status: 201, description: "The new activity.", schema: activitySchema, etag: true },
+  },
+  "activities.get": {
+    summary: "Get an activity",
+    tag: "Activities",
+    params: inOrganisation.extend({ activityId: activityIdParam }),
+    response: { status: 200, description: "The activity.", schema: activitySchema, etag: true },
+  },
+  "activities.update": {
+    summary: "Update an activity or complete a task",
+    description:
+      "Partial update; `null` clears a field; link lists replace. Completing a task (`done: true`) counts as activity on its linked records.",
+    tag: "Activities",
+    params: inOrganisation.extend({ activityId: activityIdParam }),
+    body: updateActivityInput,
+    conditional: true,
+    response: { status: 200, description: "The updated activity.", schema: activitySchema, etag: true },
+    errors: [409],
+  },
+  "activities.delete": {
+    summary: "Delete an activity",
+    description: "Members may delete only activities they created; managers and admins any.",
+    tag: "Activities",
+    params: inOrganisation.extend({ activityId: activityIdParam }),
+    conditional: true,
+    response: { status: 204, description: "The activity was deleted." },
+    errors: [409],
+  },
+  "tasks.listOpen": {
+    summary: "List open tasks of an assignee",
+    description: "The caller's open tasks unless `assigneeId` names someone else; soonest due first, undated last.",
+    tag: "Activities",
+    params: inOrganisation,
+    query: listTasksQuery,
+    response: { status: 200, description: "A page of tasks.", schema: page(activitySchema) },
+  },
+  "tasks.listOverdue": {
+    summary: "List overdue tasks",
+    description: "The organisation's open tasks whose due time has passed, most overdue first.",
+    tag: "Activities",
+    params: inOrganisation,
+    query: listOverdueTasksQuery,
+    response: { status: 200, description: "A page of tasks.", schema: page(activitySchema) },
+  },
+  "contacts.timeline": {
+    summary: "A contact's timeline",
+    description: "Its activities and changes (creation, field changes), newest first. Cursor-paginated.",
+    tag: "Contacts",
+    params: inOrganisation.extend({ contactId: contactIdParam }),
+    query: timelineQuery,
+    response: { status: 200, description: "A page of the timeline.", schema: page(timelineItemSchema) },
+  },
+  "companies.timeline": {
+    summary: "A company's timeline",
+    description: "Its activities and changes (creation, field changes), newest first. Cursor-paginated.",
+    tag: "Companies",
+    params: inOrganisation.extend({ companyId: companyIdParam }),
+    query: timelineQuery,
+    response: { status: 200, description: "A page of the timeline.", schema: page(timelineItemSchema) },
+  },
+  "deals.timeline": {
+    summary: "A deal's timeline",
+    description: "Its activities and changes (creation, field changes, stage moves), newest first. Cursor-paginated.",
+    tag: "Deals",
+    params: inOrganisation.extend({ dealId: dealIdParam }),
+    query: timelineQuery,
+    response: { status: 200, description: "A page of the timeline.", schema: page(timelineItemSchema) },
   },
 
   "audit.list": {

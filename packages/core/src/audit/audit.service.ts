@@ -7,7 +7,14 @@ import { readPage } from "../platform/paging";
 import type { TransactionEntities } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import type { Page } from "../platform/schema";
-import type { AuditEntry, FieldChange, ListAuditQuery } from "./audit.schema";
+import type {
+  AuditEntry,
+  FieldChange,
+  ListAuditQuery,
+  TimelineActivity,
+  TimelineItem,
+  TimelineQuery,
+} from "./audit.schema";
 import type { AuditEntryEntity } from "./audit-entry.entity";
 
 type AuditEntryItem = EntityItem<typeof AuditEntryEntity>;
@@ -32,7 +39,7 @@ export function auditAction(
   entry: {
     recordType: AuditEntryItem["recordType"];
     recordId: string;
-    action: AuditEntryItem["action"];
+    action: AuditEntry["action"];
     changes: FieldChange[];
   },
 ) {
@@ -53,7 +60,7 @@ function toAuditEntry(item: AuditEntryItem): AuditEntry {
     id: item.entryId,
     recordType: item.recordType,
     recordId: item.recordId,
-    action: item.action,
+    action: item.action as AuditEntry["action"], // callers never pass activity entries
     actorId: item.actorId,
     requestId: item.requestId,
     at: item.at,
@@ -65,14 +72,54 @@ function toAuditEntry(item: AuditEntryItem): AuditEntry {
 export async function listAuditEntries(context: TenantContext, query: ListAuditQuery): Promise<Page<AuditEntry>> {
   const entries = db().entities.auditEntry.query;
   const { orgId } = context;
-  const base = query.recordId
-    ? entries.auditOfRecord({ orgId, recordId: query.recordId })
-    : entries.auditOfOrganisation({ orgId });
-  return readPage(({ limit, cursor }) => base.go({ limit, cursor, order: "desc" }), {
+  if (!query.recordId) {
+    return readPage(
+      ({ limit, cursor }) => entries.auditOfOrganisation({ orgId }).go({ limit, cursor, order: "desc" }),
+      {
+        limit: query.limit,
+        cursor: query.cursor,
+        fingerprint: queryFingerprint({ list: "audit", orgId }),
+        filtered: false,
+        map: toAuditEntry,
+      },
+    );
+  }
+  // A record's partition also holds its timeline's activity entries, which are not audit entries.
+  const changes = entries
+    .historyOfRecord({ orgId, recordId: query.recordId })
+    .where((attributes, { ne }) => ne(attributes.action, "activity"));
+  return readPage(({ limit, cursor }) => changes.go({ limit, cursor, order: "desc" }), {
     limit: query.limit,
     cursor: query.cursor,
     fingerprint: queryFingerprint({ list: "audit", orgId, recordId: query.recordId }),
-    filtered: false,
+    filtered: true,
     map: toAuditEntry,
+  });
+}
+
+/** A record's timeline: its changes and the activities linked to it, newest first; one query per page. */
+export async function listTimeline(
+  context: TenantContext,
+  recordId: string,
+  query: TimelineQuery,
+): Promise<Page<TimelineItem>> {
+  const { orgId } = context;
+  const history = db().entities.auditEntry.query.historyOfRecord({ orgId, recordId });
+  const only = query.kind;
+  const selected =
+    only === undefined
+      ? history
+      : history.where((attributes, { eq, ne }) =>
+          only === "activity" ? eq(attributes.action, "activity") : ne(attributes.action, "activity"),
+        );
+  return readPage(({ limit, cursor }) => selected.go({ limit, cursor, order: "desc" }), {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "timeline", orgId, recordId, only }),
+    filtered: only !== undefined,
+    map: (item): TimelineItem =>
+      item.action === "activity"
+        ? { kind: "activity", at: item.at, actorId: item.actorId, activity: item.activity as TimelineActivity }
+        : { kind: "change", at: item.at, actorId: item.actorId, change: toAuditEntry(item) },
   });
 }

@@ -19,6 +19,8 @@ export const CompanyEntity = new Entity({
     /** Lower-cased host name without `www.`, reserved organisation-wide by a unique-value sentinel. */
     domain: { type: "string" },
     industry: { type: "string" },
+    /** When an activity linked to the company was last logged or completed. */
+    lastActivityAt: { type: "string" },
     size: { type: companySizes },
     address: {
       type: "map",

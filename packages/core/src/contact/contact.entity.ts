@@ -23,6 +23,8 @@ export const ContactEntity = new Entity({
     emails: { type: "list", items: { type: "string" }, required: true, default: () => [] },
     phones: { type: "list", items: { type: "string" }, required: true, default: () => [] },
     title: { type: "string" },
+    /** When an activity linked to the contact was last logged or completed. */
+    lastActivityAt: { type: "string" },
     companyId: { type: "string" },
     /** `companyId` or `noCompany`: the key of the sparse contactsByCompany index. */
     companyKey: { type: "string", required: true, hidden: true },

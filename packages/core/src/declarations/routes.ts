@@ -194,6 +194,61 @@ export const routes = {
     access: everyRole,
   },
 
+  "activities.create": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/activities",
+    handler: http("activities/create"),
+    access: editors,
+  },
+  "activities.get": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/activities/{activityId}",
+    handler: http("activities/get"),
+    access: everyRole,
+  },
+  "activities.update": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/activities/{activityId}",
+    handler: http("activities/update"),
+    access: editors,
+  },
+  "activities.delete": {
+    method: "DELETE",
+    path: "/v1/orgs/{orgId}/activities/{activityId}",
+    handler: http("activities/delete"),
+    access: editors,
+  },
+  "tasks.listOpen": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/tasks",
+    handler: http("tasks/list-open"),
+    access: everyRole,
+  },
+  "tasks.listOverdue": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/tasks/overdue",
+    handler: http("tasks/list-overdue"),
+    access: everyRole,
+  },
+  "contacts.timeline": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/contacts/{contactId}/timeline",
+    handler: http("contacts/timeline"),
+    access: everyRole,
+  },
+  "companies.timeline": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/companies/{companyId}/timeline",
+    handler: http("companies/timeline"),
+    access: everyRole,
+  },
+  "deals.timeline": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/deals/{dealId}/timeline",
+    handler: http("deals/timeline"),
+    access: everyRole,
+  },
+
   "audit.list": { method: "GET", path: "/v1/orgs/{orgId}/audit", handler: http("audit/list"), access: adminsOnly },
   "search.query": {
     method: "GET",

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
+import { ActivityEntity } from "../activity/activity.entity";
 import { AuditEntryEntity } from "../audit/audit-entry.entity";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
@@ -25,6 +26,7 @@ const entities = {
   pipeline: PipelineEntity,
   stageTotal: StageTotalEntity,
   deal: DealEntity,
+  activity: ActivityEntity,
   searchTerm: SearchTermEntity,
 };
 

@@ -19,8 +19,9 @@ export class ValidationError extends DomainError {
   constructor(
     readonly issues: FieldIssue[],
     message = "The request is invalid.",
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

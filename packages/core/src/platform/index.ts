@@ -6,3 +6,4 @@ export * from "./etag";
 export * from "./ids";
 export * from "./request-context";
 export * from "./schema";
+export * from "./validation";

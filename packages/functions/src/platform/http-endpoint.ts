@@ -4,9 +4,10 @@ import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
 import { findActor } from "@crm/core/member";
 import {
   etagOf,
-  type FieldIssue,
   ForbiddenError,
+  fieldIssuesOf,
   type Identity,
+  invalidInput,
   NotFoundError,
   type Preconditions,
   type TenantContext,
@@ -53,27 +54,10 @@ type Handle<R extends RouteId> = (
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>;
 
-function issuesOf(location: "path" | "query" | "body", error: z.ZodError): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
-    const base = [location, ...issue.path.map(String)].join(".");
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({
-        path: `${base}.${key}`,
-        message: "Unknown field; it is not part of this API.",
-      }));
-    }
-    return [{ path: base, message: issue.message }];
-  });
-}
-
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, location: "path" | "query" | "body") {
   if (!schema) return {};
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = issuesOf(location, result.error);
-    const count = issues.length === 1 ? "One field is" : `${issues.length} fields are`;
-    throw new ValidationError(issues, `${count} invalid; see errors for each one.`);
-  }
+  if (!result.success) throw invalidInput(fieldIssuesOf(location, result.error.issues));
   return result.data;
 }
 

@@ -1,0 +1,3 @@
+export * from "./activity.schema";
+export * from "./activity.service";
+export * from "./timeline.service";

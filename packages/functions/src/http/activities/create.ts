@@ -1,0 +1,4 @@
+import { createActivity } from "@crm/core/activity";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("activities.create", async ({ tenant, body }) => createActivity(tenant, body));

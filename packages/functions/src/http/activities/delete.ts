@@ -1,0 +1,6 @@
+import { deleteActivity } from "@crm/core/activity";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("activities.delete", async ({ tenant, params, preconditions }) =>
+  deleteActivity(tenant, params.activityId, preconditions),
+);

@@ -1,0 +1,4 @@
+import { listOpenTasks } from "@crm/core/activity";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("tasks.listOpen", async ({ tenant, query }) => listOpenTasks(tenant, query));
