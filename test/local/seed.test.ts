@@ -4,7 +4,7 @@ import { invoke } from "../support/api-events";
 import { tokenFor } from "../support/identity";
 
 describe("demo seed data", () => {
-  it("creates the demo organisation with an admin, a member, a viewer, companies and contacts, only once", async () => {
+  it("creates the demo organisation with people, companies, contacts, deals in every stage and their activity history, only once", async () => {
     const first = await seedDemoData();
     const second = await seedDemoData();
     expect(second).toMatchObject({ seeded: false, orgId: first.orgId });
@@ -24,6 +24,26 @@ describe("demo seed data", () => {
     expect(contacts.body.data).toHaveLength(demoContacts().length);
     const companies = await invoke("companies.list", { token: admin, params: { orgId: first.orgId } });
     expect(companies.body.data.length).toBeGreaterThanOrEqual(10);
+
+    const pipelines = await invoke("pipelines.list", { token: admin, params: { orgId: first.orgId } });
+    const [pipeline] = pipelines.body.data;
+    const board = await invoke("pipelines.board", {
+      token: admin,
+      params: { orgId: first.orgId, pipelineId: pipeline.id },
+    });
+    expect(board.body.stages.every((stage: { dealCount: number }) => stage.dealCount > 0)).toBe(true);
+    const deals = await invoke("deals.list", { token: admin, params: { orgId: first.orgId }, query: { limit: "100" } });
+    const won = deals.body.data.find((deal: { status: string }) => deal.status === "won");
+    const history = await invoke("deals.stageHistory", {
+      token: admin,
+      params: { orgId: first.orgId, dealId: won.id },
+    });
+    expect(history.body.moves.length).toBeGreaterThanOrEqual(5);
+    const timeline = await invoke("deals.timeline", { token: admin, params: { orgId: first.orgId, dealId: won.id } });
+    const kinds = timeline.body.data.map((entry: { kind: string }) => entry.kind);
+    expect(kinds.filter((kind: string) => kind === "activity").length).toBeGreaterThanOrEqual(3);
+    const overdue = await invoke("tasks.listOverdue", { token: admin, params: { orgId: first.orgId } });
+    expect(overdue.body.data.length).toBeGreaterThan(0);
 
     const viewer = tokenFor(demoPeople.viewer.email);
     const refused = await invoke("contacts.create", {

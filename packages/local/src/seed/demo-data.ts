@@ -177,3 +177,46 @@ export function demoContacts(): DemoContact[] {
     };
   });
 }
+
+/** Deal products; each demo deal sells one of them to a demo company. */
+const dealProducts = [
+  { title: "Fleet telematics rollout", amount: 48_000_00 },
+  { title: "Annual support renewal", amount: 12_500_00 },
+  { title: "Warehouse scanners", amount: 9_800_00 },
+  { title: "Analytics add-on", amount: 6_000_00 },
+  { title: "Onboarding package", amount: 3_200_00 },
+  { title: "Enterprise licences (200 seats)", amount: 96_000_00 },
+] as const;
+
+export type DemoDeal = {
+  title: string;
+  amount: number;
+  currency: "EUR" | "USD" | "GBP";
+  /** Stage name in the default pipeline; the deal walks the open stages up to it. */
+  stage: "Lead" | "Qualified" | "Proposal" | "Negotiation" | "Won" | "Lost";
+  companyIndex: number;
+  ownedByMember: boolean;
+  /** Days from the seed date; negative is in the past. */
+  closeInDays: number;
+};
+
+/** Three deals in every stage of the default pipeline, with varied values, currencies, owners and close dates. */
+export function demoDeals(): DemoDeal[] {
+  const stages = ["Lead", "Qualified", "Proposal", "Negotiation", "Won", "Lost"] as const;
+  const currencies = ["EUR", "USD", "GBP"] as const;
+  return stages.flatMap((stage, stageIndex) =>
+    [0, 1, 2].map((slot) => {
+      const index = stageIndex * 3 + slot;
+      const product = dealProducts[index % dealProducts.length] as (typeof dealProducts)[number];
+      return {
+        title: product.title,
+        amount: product.amount + slot * 1_000_00,
+        currency: currencies[index % currencies.length] as DemoDeal["currency"],
+        stage,
+        companyIndex: index % demoCompanies.length,
+        ownedByMember: slot === 1,
+        closeInDays: stage === "Won" || stage === "Lost" ? -(10 + index) : 7 * (slot + 1) + stageIndex * 5,
+      };
+    }),
+  );
+}

@@ -1,9 +1,12 @@
+import { createActivity, updateActivity } from "@crm/core/activity";
 import { createCompany } from "@crm/core/company";
 import { createContact } from "@crm/core/contact";
+import { createDeal, moveDealToStage } from "@crm/core/deal";
 import { addMember, findActor } from "@crm/core/member";
 import { createOrganisation, listMyOrganisations } from "@crm/core/organisation";
+import { listPipelines } from "@crm/core/pipeline";
 import { type Identity, memberIdFor, type TenantContext } from "@crm/core/platform";
-import { demoCompanies, demoContacts, demoOrganisationName, demoPeople } from "./demo-data";
+import { demoCompanies, demoContacts, demoDeals, demoOrganisationName, demoPeople } from "./demo-data";
 
 export type SeedReport = { seeded: boolean; orgId: string; people: typeof demoPeople };
 
@@ -43,8 +46,9 @@ export async function seedDemoData(): Promise<SeedReport> {
     });
     companyIds.push(created.id);
   }
+  const contactIdsByCompany = new Map<number, string[]>();
   for (const contact of demoContacts()) {
-    await createContact(context, {
+    const created = await createContact(context, {
       firstName: contact.firstName,
       lastName: contact.lastName,
       emails: [contact.email],
@@ -54,6 +58,84 @@ export async function seedDemoData(): Promise<SeedReport> {
       ...(contact.companyIndex === null ? {} : { companyId: companyIds[contact.companyIndex] }),
       ...(contact.ownedByMember ? { ownerId: memberId } : {}),
     });
+    if (contact.companyIndex !== null) {
+      contactIdsByCompany.set(contact.companyIndex, [
+        ...(contactIdsByCompany.get(contact.companyIndex) ?? []),
+        created.id,
+      ]);
+    }
   }
+  await seedDeals(context, companyIds, contactIdsByCompany, memberId);
   return { seeded: true, orgId: organisation.id, people: demoPeople };
+}
+
+const day = 86_400_000;
+const daysFromNow = (days: number) => new Date(Date.now() + days * day);
+
+/**
+ * Deals in every stage of the default pipeline, each walked through the open stages before its own (so the stage
+ * history is real), with a history of calls, meetings, emails and notes, and open, overdue and completed tasks.
+ */
+async function seedDeals(
+  context: TenantContext,
+  companyIds: string[],
+  contactIdsByCompany: Map<number, string[]>,
+  memberId: string,
+) {
+  const { data: pipelines } = await listPipelines(context);
+  const pipeline = pipelines.find((candidate) => candidate.isDefault);
+  if (!pipeline) throw new Error("The demo organisation has no default pipeline.");
+  const stageId = (name: string) => pipeline.stages.find((stage) => stage.name === name)?.id as string;
+  const openStages = ["Lead", "Qualified", "Proposal", "Negotiation"];
+
+  for (const [index, deal] of demoDeals().entries()) {
+    const contactIds = (contactIdsByCompany.get(deal.companyIndex) ?? []).slice(0, 2);
+    const created = await createDeal(context, {
+      title: deal.title,
+      value: { amount: deal.amount, currency: deal.currency },
+      companyId: companyIds[deal.companyIndex],
+      contactIds,
+      expectedCloseDate: daysFromNow(deal.closeInDays).toISOString().slice(0, 10),
+      ...(deal.ownedByMember ? { ownerId: memberId } : {}),
+    });
+    const closed = deal.stage === "Won" || deal.stage === "Lost";
+    const path = closed
+      ? [...openStages.slice(1), deal.stage]
+      : openStages.slice(1, openStages.indexOf(deal.stage) + 1);
+    for (const name of path) {
+      await moveDealToStage(context, created.id, {
+        stageId: stageId(name),
+        ...(name === "Lost" ? { lostReason: "Went with a cheaper competitor" } : {}),
+      });
+    }
+
+    const links = { dealIds: [created.id], contactIds };
+    await createActivity(context, {
+      type: "call",
+      subject: `Discovery call: ${deal.title}`,
+      body: "Walked through their current process and budget.",
+      durationMinutes: 30,
+      occurredAt: daysFromNow(-20 + index).toISOString(),
+      ...links,
+    });
+    await createActivity(context, {
+      type: index % 2 === 0 ? "meeting" : "email",
+      subject: index % 2 === 0 ? "On-site demo" : "Sent pricing and references",
+      ...(index % 2 === 0 ? { durationMinutes: 60 } : {}),
+      occurredAt: daysFromNow(-10 + (index % 5)).toISOString(),
+      ...links,
+    });
+    await createActivity(context, { type: "note", subject: "Decision maker is the COO", ...links });
+    if (!["Won", "Lost"].includes(deal.stage)) {
+      const task = await createActivity(context, {
+        type: "task",
+        subject: index % 3 === 0 ? "Follow up on proposal" : "Schedule next call",
+        dueAt: daysFromNow(index % 3 === 0 ? -2 : 3 + index).toISOString(),
+        priority: index % 3 === 0 ? "high" : "normal",
+        assigneeId: deal.ownedByMember ? memberId : context.actor.memberId,
+        ...links,
+      });
+      if (index % 4 === 1) await updateActivity(context, task.id, { done: true });
+    }
+  }
 }
