@@ -71,6 +71,27 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "contacts.timeline": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
   "companies.timeline": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "deals.timeline": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
+  "contacts.batchCreate": ({ org }) => ({ params: { orgId: org.orgId }, body: { items: [{ firstName: "Grace" }] } }),
+  "contacts.batchUpdate": ({ org, contactId }) => ({
+    params: { orgId: org.orgId },
+    body: { items: [{ id: contactId, changes: { title: "CTO" } }] },
+  }),
+  "companies.batchCreate": ({ org }) => ({ params: { orgId: org.orgId }, body: { items: [{ name: "Initech" }] } }),
+  "companies.batchUpdate": ({ org, companyId }) => ({
+    params: { orgId: org.orgId },
+    body: { items: [{ id: companyId, changes: { industry: "IT" } }] },
+  }),
+  "deals.batchCreate": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { items: [{ title: "Licences", value: { amount: 100_00, currency: "EUR" } }] },
+  }),
+  "deals.batchUpdate": ({ org, dealId }) => ({
+    params: { orgId: org.orgId },
+    body: { items: [{ id: dealId, changes: { title: "More licences" } }] },
+  }),
+  "contacts.associations": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
+  "companies.associations": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: { q: "ada" } }),
 };
@@ -118,6 +139,24 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "contacts.timeline": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId }, query: { kind: "x" } }),
   "companies.timeline": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, query: { limit: "x" } }),
   "deals.timeline": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { cursor: "" } }),
+  "contacts.batchCreate": ({ org }) => ({ params: { orgId: org.orgId }, body: { items: [] } }),
+  "contacts.batchUpdate": ({ org, contactId }) => ({
+    params: { orgId: org.orgId },
+    body: { items: [{ id: contactId, changes: { title: "CTO" } }], atomic: true },
+  }),
+  "companies.batchCreate": ({ org }) => ({ params: { orgId: org.orgId }, body: { items: { name: "Initech" } } }),
+  "companies.batchUpdate": ({ org }) => ({ params: { orgId: org.orgId }, body: {} }),
+  "deals.batchCreate": ({ org }) => ({ params: { orgId: org.orgId }, body: [{ title: "X" }] }),
+  "deals.batchUpdate": ({ org, dealId }) => ({
+    params: { orgId: org.orgId },
+    body: { items: Array.from({ length: 101 }, () => ({ id: dealId, changes: { title: "X" } })) },
+  }),
+  "contacts.associations": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId }, query: { type: "x" } }),
+  "companies.associations": ({ org, companyId }) => ({
+    params: { orgId: org.orgId, companyId },
+    query: { type: "member" },
+  }),
+  "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { limit: "101" } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordId: "org_not_a_record" } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: {} }),
 };

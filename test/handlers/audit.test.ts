@@ -95,7 +95,10 @@ describe("the audit log", () => {
     );
     expect(roleChange.changes).toEqual([{ field: "role", before: "viewer", after: "manager" }]);
     const unlink = all.body.data.find((entry: Entry) => entry.recordType === "contact" && entry.action === "updated");
-    expect(unlink.changes).toEqual([{ field: "companyId", before: company.body.id, after: null }]);
+    expect(unlink.changes).toEqual([
+      { field: "companyId", before: company.body.id, after: null },
+      { field: "companyIds", before: [company.body.id], after: [] },
+    ]);
   });
 
   it("is for admins only", async () => {

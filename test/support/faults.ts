@@ -37,3 +37,23 @@ export function injectTransactionConflicts(count: number) {
     remove: () => client.middlewareStack.remove(name),
   };
 }
+
+/**
+ * Makes every TransactWriteItems call of this process that mentions `marker` fail with an error no service
+ * expects, as an outage would. Returns a function that removes it.
+ */
+export function injectTransactionFailures(marker: string) {
+  const name = "injectTransactionFailures";
+  const client = databaseClient();
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { TransactItems?: unknown[] };
+      if (input.TransactItems && JSON.stringify(input.TransactItems).includes(marker)) {
+        throw new Error("Simulated failure: the table is on fire");
+      }
+      return next(args);
+    },
+    { step: "initialize", name, override: true },
+  );
+  return () => client.middlewareStack.remove(name);
+}

@@ -39,6 +39,15 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("documents a batch's entries with the schemas of the single-record requests, though each is checked alone", () => {
+    type ObjectSchema = { properties: Record<string, { items?: unknown }> };
+    const { schemas } = (document as unknown as { components: { schemas: Record<string, ObjectSchema> } }).components;
+    const entries = schemas.BatchCreateContactsInput?.properties.items;
+    expect(entries).toMatchObject({ maxItems: 100 });
+    expect(entries?.items).toEqual({ $ref: "#/components/schemas/CreateContactInput" });
+    expect(schemas.ContactBatchUpdate?.properties.changes).toEqual({ $ref: "#/components/schemas/UpdateContactInput" });
+  });
+
   it("describes errors as problem+json", () => {
     const create = document.paths["/v1/orgs/{orgId}/contacts"]?.post?.responses as Record<string, { content?: object }>;
     expect(Object.keys(create["400"]?.content ?? {})).toEqual(["application/problem+json"]);

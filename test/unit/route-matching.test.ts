@@ -16,6 +16,21 @@ describe("matching a request to the route table", () => {
     expect(match.kind === "method-not-allowed" && [...match.allow].sort()).toEqual(["DELETE", "GET", "PATCH"]);
   });
 
+  it("sends a POST to a batch path to the batch route, and other methods to the record routes, as API Gateway does", () => {
+    expect(matchRoute("POST", "/v1/orgs/org_1/contacts/batch-create")).toMatchObject({
+      kind: "route",
+      routeId: "contacts.batchCreate",
+    });
+    // A method's own routes decide: GET has only {dealId} here, whose id validation then refuses "batch-update".
+    expect(matchRoute("GET", "/v1/orgs/org_1/deals/batch-update")).toMatchObject({
+      kind: "route",
+      routeId: "deals.get",
+      pathParameters: { dealId: "batch-update" },
+    });
+    const match = matchRoute("PUT", "/v1/orgs/org_1/companies/batch-create");
+    expect(match.kind === "method-not-allowed" && [...match.allow].sort()).toEqual(["DELETE", "GET", "PATCH", "POST"]);
+  });
+
   it("answers an unknown path as not found", () => {
     expect(matchRoute("GET", "/v1/nowhere")).toEqual({ kind: "not-found" });
     expect(matchRoute("GET", "/v1/orgs/org_1/contacts/con_2/extra")).toEqual({ kind: "not-found" });

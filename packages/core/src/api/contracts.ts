@@ -7,7 +7,19 @@ import {
   listTasksQuery,
   updateActivityInput,
 } from "../activity/activity.schema";
+import { associationSchema, listAssociationsQuery } from "../association/association.schema";
 import { auditEntrySchema, listAuditQuery, timelineItemSchema, timelineQuery } from "../audit/audit.schema";
+import {
+  batchCreateCompaniesInput,
+  batchCreateContactsInput,
+  batchCreateDealsInput,
+  batchUpdateCompaniesInput,
+  batchUpdateContactsInput,
+  batchUpdateDealsInput,
+  companyBatchResultsSchema,
+  contactBatchResultsSchema,
+  dealBatchResultsSchema,
+} from "../batch/batch.schema";
 import {
   companyIdParam,
   companySchema,
@@ -83,6 +95,14 @@ export type RouteContract = {
 const inOrganisation = z.strictObject({ orgId: organisationIdParam });
 const listQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor.optional() });
 const health = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
+
+/** What every batch route does; see packages/core/src/batch. */
+const batchRules =
+  "Each entry is validated and written on its own, in its own transaction, as the single-record request would do it: a batch is atomic per entry, not as a whole. The answer is 200 whenever the batch ran, with one result per entry in the order given: its status (what its own request would have answered) and the record or a problem. Only a malformed envelope (not `{ items: [...] }` with 1 to 100 entries) fails the whole request, and then nothing is written. Entries run up to 8 at a time; entries naming the same email, domain, owner, company, contact or pipeline run in the order given. With an Idempotency-Key a retry replays the whole result, failed entries included: send those again in a new request.";
+const batchUpdateRules =
+  "Each entry names a record by `id` (once per batch), its `changes` (as in the single update) and optionally `ifMatch` (as the If-Match header: 412 for that entry when the record has changed).";
+const batchResponse = <S extends z.ZodType>(schema: S) =>
+  ({ status: 200, description: "One result per entry, in the order of `items`.", schema }) as const;
 
 export const contracts = {
   "health.get": {
@@ -430,6 +450,80 @@ export const contracts = {
     params: inOrganisation.extend({ dealId: dealIdParam }),
     query: timelineQuery,
     response: { status: 200, description: "A page of the timeline.", schema: page(timelineItemSchema) },
+  },
+
+  "contacts.batchCreate": {
+    summary: "Create up to 100 contacts",
+    description: `${batchRules} An email given by several entries goes to the first of them; the others get 409 \`duplicate\`.`,
+    tag: "Contacts",
+    params: inOrganisation,
+    body: batchCreateContactsInput,
+    response: batchResponse(contactBatchResultsSchema),
+  },
+  "contacts.batchUpdate": {
+    summary: "Update up to 100 contacts",
+    description: `${batchRules} ${batchUpdateRules}`,
+    tag: "Contacts",
+    params: inOrganisation,
+    body: batchUpdateContactsInput,
+    response: batchResponse(contactBatchResultsSchema),
+  },
+  "companies.batchCreate": {
+    summary: "Create up to 100 companies",
+    description: `${batchRules} A domain given by several entries goes to the first of them; the others get 409 \`duplicate\`.`,
+    tag: "Companies",
+    params: inOrganisation,
+    body: batchCreateCompaniesInput,
+    response: batchResponse(companyBatchResultsSchema),
+  },
+  "companies.batchUpdate": {
+    summary: "Update up to 100 companies",
+    description: `${batchRules} ${batchUpdateRules}`,
+    tag: "Companies",
+    params: inOrganisation,
+    body: batchUpdateCompaniesInput,
+    response: batchResponse(companyBatchResultsSchema),
+  },
+  "deals.batchCreate": {
+    summary: "Create up to 100 deals",
+    description: batchRules,
+    tag: "Deals",
+    params: inOrganisation,
+    body: batchCreateDealsInput,
+    response: batchResponse(dealBatchResultsSchema),
+  },
+  "deals.batchUpdate": {
+    summary: "Update up to 100 deals",
+    description: `${batchRules} ${batchUpdateRules}`,
+    tag: "Deals",
+    params: inOrganisation,
+    body: batchUpdateDealsInput,
+    response: batchResponse(dealBatchResultsSchema),
+  },
+
+  "contacts.associations": {
+    summary: "A contact's companies and deals",
+    description: "The records linked to the contact, optionally of one `type`; the primary company is flagged.",
+    tag: "Contacts",
+    params: inOrganisation.extend({ contactId: contactIdParam }),
+    query: listAssociationsQuery,
+    response: { status: 200, description: "A page of linked records.", schema: page(associationSchema) },
+  },
+  "companies.associations": {
+    summary: "A company's contacts and deals",
+    description:
+      "Every contact that works with the company (`primary` when it is their primary company) and its deals.",
+    tag: "Companies",
+    params: inOrganisation.extend({ companyId: companyIdParam }),
+    query: listAssociationsQuery,
+    response: { status: 200, description: "A page of linked records.", schema: page(associationSchema) },
+  },
+  "deals.associations": {
+    summary: "A deal's contacts and company",
+    tag: "Deals",
+    params: inOrganisation.extend({ dealId: dealIdParam }),
+    query: listAssociationsQuery,
+    response: { status: 200, description: "A page of linked records.", schema: page(associationSchema) },
   },
 
   "audit.list": {

@@ -104,6 +104,9 @@ export const companySchema = z
         country: z.string().optional(),
       })
       .nullable(),
+    lastActivityAt: timestamp
+      .nullable()
+      .meta({ description: "When an activity linked to it was last logged or completed." }),
     ownerId: recordId("member"),
     tags: z.array(z.string()),
     version: z.number().int().min(1).meta({

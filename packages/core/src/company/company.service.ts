@@ -1,7 +1,9 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
+import { unlinkFromActivities } from "../activity/activity.service";
 import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
-import { noCompany } from "../contact/contact.entity";
+import { detachCompanyFromContacts } from "../contact/contact.service";
+import { detachFromDeals } from "../deal/deal.service";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
@@ -12,8 +14,8 @@ import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
-import { cancellationReasons } from "../platform/transactions";
-import { maxTermsPerRecord, searchDocumentOfCompany, searchTermActions } from "../search/search.service";
+import { cancellationReasons, writeTransaction } from "../platform/transactions";
+import { searchDocumentOfCompany, searchTermActions } from "../search/search.service";
 import type { CompanyEntity } from "./company.entity";
 import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
 
@@ -28,6 +30,7 @@ function toCompany(item: CompanyItem): Company {
     industry: item.industry ?? null,
     size: item.size ?? null,
     address: item.address ?? null,
+    lastActivityAt: item.lastActivityAt ?? null,
     ownerId: item.ownerId,
     tags: item.tags,
     version: item.version,
@@ -183,98 +186,50 @@ export async function updateCompany(
 }
 
 /**
- * Contacts unlinked per transaction: each unlink is a patch plus its audit entry, leaving room for the company's
- * own delete, its domain sentinel, its search terms and its audit entry within DynamoDB's 100 actions. (An unlink
- * leaves the contact's search terms as they are: they do not mention the company.)
- */
-const unlinkBatchSize = Math.floor((100 - 3 - maxTermsPerRecord) / 2);
-
-/**
- * Deletes a company and unlinks its contacts (they are kept, with no company). Up to 38 linked contacts this is
- * one transaction. Beyond that, contacts are unlinked in batches before the final transaction deletes the company:
- * an interruption leaves the company in place with some contacts already unlinked, and repeating the DELETE
- * finishes the job; no contact is ever left pointing at a deleted company.
+ * Deletes a company. Its contacts and deals are kept: they are first taken off the company (contacts promote their
+ * next company to primary), as are its activities, each in transactions of their own so a retry continues where
+ * it stopped. The company, its domain reservation and its search terms then go in one transaction that also
+ * requires no link to have appeared meanwhile; nothing is ever left pointing at a deleted company.
  */
 export async function deleteCompany(
   context: TenantContext,
   companyId: string,
   preconditions?: Preconditions,
 ): Promise<void> {
+  const first = await loadCompany(context, companyId);
+  assertPreconditions(preconditions, first, "company", companyId);
+  assertCanDelete(context.actor, first, "company");
+  const record = { type: "company" as const, id: companyId };
+  await detachCompanyFromContacts(context, companyId);
+  await detachFromDeals(context, record);
+  await unlinkFromActivities(context, record);
   const current = await loadCompany(context, companyId);
   assertPreconditions(preconditions, current, "company", companyId);
-  assertCanDelete(context.actor, current, "company");
   const { orgId } = context;
-  const owner = { type: "company" as const, id: companyId };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const linked = await linkedContactIds(orgId, companyId, unlinkBatchSize + 1);
-    const isLastBatch = linked.length <= unlinkBatchSize;
-    const batch = linked.slice(0, unlinkBatchSize);
-    const at = now();
-    const outcome = await db()
-      .transaction.write((entities) => [
-        ...batch.map((contactId) =>
-          entities.contact
-            .patch({ orgId, contactId })
-            .set({ companyKey: noCompany, updatedAt: at })
-            .remove(["companyId"])
-            .add({ version: 1 })
-            .where((attributes, { eq }) => eq(attributes.companyId, companyId))
-            .commit(),
-        ),
-        ...batch.map((contactId) =>
-          auditAction(entities, context, {
-            recordType: "contact",
-            recordId: contactId,
-            action: "updated",
-            changes: [{ field: "companyId", before: companyId, after: null }],
-          }),
-        ),
-        ...(isLastBatch
-          ? [
-              entities.company
-                .delete({ orgId, companyId })
-                .where((attributes, { eq }) => eq(attributes.version, current.version))
-                .commit(),
-              ...(current.domain
-                ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
-                : []),
-              ...searchTermActions(
-                entities,
-                orgId,
-                { recordType: "company", recordId: companyId },
-                searchDocumentOfCompany(current),
-                null,
-              ),
-              auditAction(entities, context, {
-                recordType: "company",
-                recordId: companyId,
-                action: "deleted",
-                changes: fieldChanges(current, null, auditedFields),
-              }),
-            ]
-          : []),
-      ])
-      .go();
-    if (!cancellationReasons(outcome)) {
-      if (isLastBatch) return;
-      attempt = -1; // progress was made: keep going with the next batch
-    }
-    // A contact was relinked or unlinked meanwhile (or the company changed): read the links again.
-  }
-  throw new ConcurrentModificationError("company", companyId);
-}
-
-async function linkedContactIds(orgId: string, companyId: string, limit: number): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { data: { contactId: string }[]; cursor: string | null } = await db()
-      .entities.contact.query.contactsByCompany({ orgId, companyKey: companyId })
-      .go({ limit: limit - ids.length, cursor, attributes: ["contactId"] });
-    ids.push(...page.data.map((contact) => contact.contactId));
-    cursor = page.cursor;
-  } while (cursor && ids.length < limit);
-  return ids;
+  const reasons = await writeTransaction((entities) => [
+    entities.company
+      .delete({ orgId, companyId })
+      .where(
+        (attributes, { eq, notExists }) =>
+          `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+      )
+      .commit(),
+    ...(current.domain ? releaseUniqueValues(entities, orgId, record, "company-domain", [current.domain]) : []),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "company", recordId: companyId },
+      searchDocumentOfCompany(current),
+      null,
+    ),
+    auditAction(entities, context, {
+      recordType: "company",
+      recordId: companyId,
+      action: "deleted",
+      changes: fieldChanges(current, null, auditedFields),
+    }),
+  ]);
+  if (reasons) throw new ConcurrentModificationError("company", companyId);
 }
 
 export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {

@@ -25,7 +25,10 @@ export const ContactEntity = new Entity({
     title: { type: "string" },
     /** When an activity linked to the contact was last logged or completed. */
     lastActivityAt: { type: "string" },
+    /** The primary company: the first of `companyIds`. */
     companyId: { type: "string" },
+    /** Every company the contact works with, primary first; each one is also an association (both directions). */
+    companyIds: { type: "list", items: { type: "string" }, required: true, default: () => [] },
     /** `companyId` or `noCompany`: the key of the sparse contactsByCompany index. */
     companyKey: { type: "string", required: true, hidden: true },
   },

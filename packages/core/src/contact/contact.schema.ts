@@ -23,7 +23,15 @@ const contactFields = {
   phones: z.array(phoneNumber).max(10),
   title: text(200),
   ownerId: recordId("member").meta({ description: "The member who owns the contact; defaults to the creator." }),
-  companyId: recordId("company"),
+  companyId: recordId("company").meta({
+    description:
+      "The primary company. Setting it makes it first in `companyIds` (adding it if needed); null removes the current primary company.",
+  }),
+  companyIds: z
+    .array(recordId("company"))
+    .max(10)
+    .transform((ids) => [...new Set(ids)])
+    .meta({ description: "Every company of the contact, primary first (at most 10)." }),
   tags: tagList,
 };
 
@@ -36,6 +44,7 @@ export const createContactInput = z
     title: contactFields.title.optional(),
     ownerId: contactFields.ownerId.optional(),
     companyId: contactFields.companyId.nullable().optional(),
+    companyIds: contactFields.companyIds.optional(),
     tags: contactFields.tags.optional(),
   })
   .refine((input) => input.firstName || input.lastName || (input.emails?.length ?? 0) > 0, {
@@ -53,6 +62,7 @@ export const updateContactInput = z
     title: contactFields.title.nullable().optional(),
     ownerId: contactFields.ownerId.optional(),
     companyId: contactFields.companyId.nullable().optional(),
+    companyIds: contactFields.companyIds.optional(),
     tags: contactFields.tags.optional(),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
@@ -87,7 +97,11 @@ export const contactSchema = z
     phones: z.array(z.string()),
     title: z.string().nullable(),
     ownerId: recordId("member"),
-    companyId: recordId("company").nullable(),
+    companyId: recordId("company").nullable().meta({ description: "The primary company." }),
+    companyIds: z.array(recordId("company")).meta({ description: "Every company of the contact, primary first." }),
+    lastActivityAt: timestamp
+      .nullable()
+      .meta({ description: "When an activity linked to it was last logged or completed." }),
     tags: z.array(z.string()),
     version: z.number().int().min(1).meta({
       description: "Increases with every change; the ETag header carries it for If-Match.",

@@ -1,6 +1,15 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
+import { unlinkFromActivities } from "../activity/activity.service";
+import {
+  type LinkPlan,
+  linkedRecords,
+  linkPlanActions,
+  missingLinkTarget,
+  planLinks,
+} from "../association/association.service";
 import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
+import { detachFromDeals } from "../deal/deal.service";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
@@ -11,7 +20,7 @@ import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
-import { cancellationReasons } from "../platform/transactions";
+import { cancellationReasons, writeTransaction } from "../platform/transactions";
 import { searchDocumentOfContact, searchTermActions } from "../search/search.service";
 import { type ContactEntity, noCompany } from "./contact.entity";
 import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
@@ -30,6 +39,8 @@ function toContact(item: ContactItem): Contact {
     title: item.title ?? null,
     ownerId: item.ownerId,
     companyId: item.companyId ?? null,
+    companyIds: companiesOf(item),
+    lastActivityAt: item.lastActivityAt ?? null,
     tags: item.tags,
     version: item.version,
     createdAt: item.createdAt,
@@ -38,7 +49,49 @@ function toContact(item: ContactItem): Contact {
 }
 
 /** The fields of a contact that its audit history tracks. */
-const auditedFields = ["firstName", "lastName", "emails", "phones", "title", "ownerId", "companyId", "tags"] as const;
+const auditedFields = [
+  "firstName",
+  "lastName",
+  "emails",
+  "phones",
+  "title",
+  "ownerId",
+  "companyId",
+  "companyIds",
+  "tags",
+] as const;
+
+/** The contact's companies, primary first (contacts written before companyIds existed have only companyId). */
+function companiesOf(contact: Pick<ContactItem, "companyId" | "companyIds">): string[] {
+  if (contact.companyIds.length > 0) return contact.companyIds;
+  return contact.companyId ? [contact.companyId] : [];
+}
+
+/**
+ * The contact's companies after a write: `companyIds` replaces the list; `companyId` makes a company the primary
+ * (first), or with null drops the current primary.
+ */
+function nextCompanies(current: string[], input: { companyId?: string | null; companyIds?: string[] }): string[] {
+  let companies = input.companyIds ?? current;
+  if (input.companyId === null) companies = companies.filter((id) => id !== current[0]);
+  if (input.companyId) companies = [input.companyId, ...companies.filter((id) => id !== input.companyId)];
+  if (companies.length > 10) {
+    throw new ValidationError([{ path: "body.companyIds", message: "A contact has at most 10 companies." }]);
+  }
+  return companies;
+}
+
+const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
+  planLinks({ type: "contact", id: contactId }, "company", before, after, true);
+
+function missingCompanyError(reasons: ReadonlyArray<{ code: string }>, plan: LinkPlan, offset: number) {
+  const missing = missingLinkTarget(reasons, plan, offset);
+  return missing
+    ? new ValidationError([
+        { path: "body.companyIds", message: `No company with id ${missing} exists in this organisation.` },
+      ])
+    : null;
+}
 
 const emailReference = (value: string): Reference => ({
   kind: "unique",
@@ -51,6 +104,7 @@ export async function createContact(context: TenantContext, input: CreateContact
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
   const at = now();
+  const companies = nextCompanies([], input);
   const contact = {
     orgId,
     contactId: newId("contact"),
@@ -60,8 +114,9 @@ export async function createContact(context: TenantContext, input: CreateContact
     phones: input.phones ?? [],
     title: input.title,
     ownerId: input.ownerId ?? actor.memberId,
-    companyId: input.companyId ?? undefined,
-    companyKey: input.companyId ?? noCompany,
+    companyId: companies[0],
+    companyIds: companies,
+    companyKey: companies[0] ?? noCompany,
     tags: input.tags ?? [],
     sortName: sortKeyOf(input.lastName, input.firstName),
     version: 1,
@@ -72,12 +127,13 @@ export async function createContact(context: TenantContext, input: CreateContact
   const references: Reference[] = [
     ...contact.emails.map((value) => emailReference(value)),
     ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
-    ...(contact.companyId ? [{ kind: "company" as const, companyId: contact.companyId }] : []),
   ];
+  const plan = companyPlan(contact.contactId, [], companies);
   const outcome = await db()
     .transaction.write((entities) => [
       entities.contact.create(contact).commit(),
       ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
+      ...linkPlanActions(entities, orgId, plan, at),
       ...searchTermActions(
         entities,
         orgId,
@@ -94,8 +150,13 @@ export async function createContact(context: TenantContext, input: CreateContact
     ])
     .go();
   const reasons = cancellationReasons(outcome);
-  if (reasons)
-    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("contact", contact.contactId);
+  if (reasons) {
+    throw (
+      referenceError(reasons, references, 1) ??
+      missingCompanyError(reasons, plan, 1 + references.length) ??
+      new ConcurrentModificationError("contact", contact.contactId)
+    );
+  }
   return toContact(contact);
 }
 
@@ -124,6 +185,7 @@ export async function updateContact(
   }
   const pick = <K extends keyof UpdateContactInput>(key: K, fallback: ContactItem[K & keyof ContactItem]) =>
     input[key] === undefined ? fallback : (input[key] ?? undefined);
+  const companies = nextCompanies(companiesOf(current), input);
   const next: ContactItem = {
     ...current,
     firstName: pick("firstName", current.firstName) as string | undefined,
@@ -132,7 +194,8 @@ export async function updateContact(
     phones: input.phones ?? current.phones,
     title: pick("title", current.title) as string | undefined,
     ownerId: input.ownerId ?? current.ownerId,
-    companyId: pick("companyId", current.companyId) as string | undefined,
+    companyId: companies[0],
+    companyIds: companies,
     tags: input.tags ?? current.tags,
     version: current.version + 1,
     updatedAt: now(),
@@ -148,10 +211,8 @@ export async function updateContact(
   const references: Reference[] = [
     ...addedEmails.map((value) => emailReference(value)),
     ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
-    ...(next.companyId && next.companyId !== current.companyId
-      ? [{ kind: "company" as const, companyId: next.companyId }]
-      : []),
   ];
+  const plan = companyPlan(contactId, companiesOf(current), companies);
   const { orgId } = context;
   const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
     (field) => next[field] === undefined,
@@ -168,6 +229,7 @@ export async function updateContact(
           emails: next.emails,
           phones: next.phones,
           ownerId: next.ownerId,
+          companyIds: next.companyIds,
           companyKey,
           tags: next.tags,
           sortName,
@@ -178,6 +240,7 @@ export async function updateContact(
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
       ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
+      ...linkPlanActions(entities, orgId, plan, next.updatedAt),
       ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
       ...searchTermActions(
         entities,
@@ -195,42 +258,122 @@ export async function updateContact(
     ])
     .go();
   const reasons = cancellationReasons(outcome);
-  if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("contact", contactId);
+  if (reasons) {
+    throw (
+      referenceError(reasons, references, 1) ??
+      missingCompanyError(reasons, plan, 1 + references.length) ??
+      new ConcurrentModificationError("contact", contactId)
+    );
+  }
   return toContact(next);
 }
 
+/**
+ * Deletes a contact with everything that points at it: it is first taken off its deals and activities (one
+ * transaction each, so a retry continues where it stopped), then the contact, its company links, its email
+ * reservations and search terms go in one transaction that also requires no link to have appeared meanwhile.
+ */
 export async function deleteContact(
   context: TenantContext,
   contactId: string,
   preconditions?: Preconditions,
 ): Promise<void> {
+  const first = await loadContact(context, contactId);
+  assertPreconditions(preconditions, first, "contact", contactId);
+  assertCanDelete(context.actor, first, "contact");
+  const record = { type: "contact" as const, id: contactId };
+  await detachFromDeals(context, record);
+  await unlinkFromActivities(context, record);
   const current = await loadContact(context, contactId);
   assertPreconditions(preconditions, current, "contact", contactId);
-  assertCanDelete(context.actor, current, "contact");
   const { orgId } = context;
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.contact
-        .delete({ orgId, contactId })
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", current.emails),
-      ...searchTermActions(
-        entities,
-        orgId,
-        { recordType: "contact", recordId: contactId },
-        searchDocumentOfContact(current),
-        null,
-      ),
-      auditAction(entities, context, {
-        recordType: "contact",
-        recordId: contactId,
-        action: "deleted",
-        changes: fieldChanges(current, null, auditedFields),
+  const plan = companyPlan(contactId, companiesOf(current), []);
+  const reasons = await writeTransaction((entities) => [
+    entities.contact
+      .delete({ orgId, contactId })
+      .where(
+        (attributes, { eq, notExists }) =>
+          `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+      )
+      .commit(),
+    ...linkPlanActions(entities, orgId, plan, now()),
+    ...releaseUniqueValues(entities, orgId, record, "contact-email", current.emails),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "contact", recordId: contactId },
+      searchDocumentOfContact(current),
+      null,
+    ),
+    auditAction(entities, context, {
+      recordType: "contact",
+      recordId: contactId,
+      action: "deleted",
+      changes: fieldChanges(current, null, auditedFields),
+    }),
+  ]);
+  if (reasons) throw new ConcurrentModificationError("contact", contactId);
+}
+
+/**
+ * Takes a company that is being deleted off its contacts, 15 contacts per transaction: each needs up to six actions
+ * (its change, both link directions, the primary flag moving to its next company, its audit entry), plus one count
+ * change on the company, within DynamoDB's 100.
+ */
+export async function detachCompanyFromContacts(context: TenantContext, companyId: string): Promise<void> {
+  const { orgId } = context;
+  const company = { type: "company" as const, id: companyId };
+  const linked = await linkedRecords(orgId, company, "contact");
+  for (let start = 0; start < linked.length; start += 15) {
+    const { data } = await db()
+      .entities.contact.get(linked.slice(start, start + 15).map(({ id }) => ({ orgId, contactId: id })))
+      .go({ consistent: true });
+    const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
+    if (contacts.length === 0) continue;
+    const at = now();
+    const reasons = await writeTransaction((entities) => [
+      ...contacts.flatMap((contact) => {
+        const companies = companiesOf(contact).filter((id) => id !== companyId);
+        const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
+        const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
+        return [
+          entities.contact
+            .patch({ orgId, contactId: contact.contactId })
+            .set({
+              companyIds: companies,
+              companyKey: companies[0] ?? noCompany,
+              ...(companies[0] ? { companyId: companies[0] } : {}),
+              version: next.version,
+              updatedAt: at,
+            })
+            .remove(companies[0] ? [] : ["companyId"])
+            .where((attributes, { eq }) => eq(attributes.version, contact.version))
+            .commit(),
+          entities.association.delete({ orgId, recordId: contact.contactId, relatedId: companyId }).commit(),
+          entities.association.delete({ orgId, recordId: companyId, relatedId: contact.contactId }).commit(),
+          // The contact's next company becomes its primary one: both directions carry the flag.
+          ...promoted.flatMap((promotedId) => [
+            entities.association
+              .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
+              .set({ primary: true })
+              .commit(),
+            entities.association
+              .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
+              .set({ primary: true })
+              .commit(),
+          ]),
+          auditAction(entities, context, {
+            recordType: "contact",
+            recordId: contact.contactId,
+            action: "updated",
+            changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
+          }),
+        ];
       }),
-    ])
-    .go();
-  if (cancellationReasons(outcome)) throw new ConcurrentModificationError("contact", contactId);
+      entities.company.patch({ orgId, companyId }).add({ linkCount: -contacts.length }).commit(),
+    ]);
+    if (reasons) throw new ConcurrentModificationError("company", companyId);
+  }
 }
 
 /**

@@ -1,4 +1,14 @@
 import type { EntityItem } from "electrodb";
+import { unlinkFromActivities } from "../activity/activity.service";
+import {
+  type LinkPlan,
+  linkedRecords,
+  linkPlanActions,
+  linkPlanSize,
+  missingLinkTarget,
+  planLinks,
+  unlinkActions,
+} from "../association/association.service";
 import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
 import { noCompany } from "../contact/contact.entity";
@@ -89,8 +99,33 @@ const positionOf = (deal: DealItem): DealPosition => ({
   value: deal.amount,
 });
 
-const contactReferences = (contactIds: string[]): Reference[] =>
-  contactIds.map((contactId) => ({ kind: "contact", contactId, path: "body.contactIds" }));
+/** The deal's links to its contacts and its company, from one version of the deal to the next. */
+function dealLinkPlans(dealId: string, before: DealItem | null, after: DealItem | null): LinkPlan[] {
+  const owner = { type: "deal" as const, id: dealId };
+  const companies = (deal: DealItem | null) => (deal?.companyId ? [deal.companyId] : []);
+  return [
+    planLinks(owner, "contact", before?.contactIds ?? [], after?.contactIds ?? []),
+    planLinks(owner, "company", companies(before), companies(after)),
+  ];
+}
+
+/** The validation error for a linked contact or company that does not exist, given where the plans' actions start. */
+function missingLinkError(reasons: ReadonlyArray<{ code: string }>, plans: LinkPlan[], offset: number) {
+  let position = offset;
+  for (const plan of plans) {
+    const missing = missingLinkTarget(reasons, plan, position);
+    if (missing) {
+      return new ValidationError([
+        {
+          path: plan.type === "contact" ? "body.contactIds" : "body.companyId",
+          message: `No ${plan.type} with id ${missing} exists in this organisation.`,
+        },
+      ]);
+    }
+    position += linkPlanSize(plan);
+  }
+  return null;
+}
 
 /** A deal write is valid only against the pipeline version whose stages it was checked against. */
 const pipelineUnchanged = (entities: TransactionEntities, pipeline: PipelineItem) =>
@@ -165,15 +200,14 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
       createdAt: at,
       updatedAt: at,
     };
-    const references: Reference[] = [
-      ...(deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : []),
-      ...(deal.companyId ? [{ kind: "company" as const, companyId: deal.companyId }] : []),
-      ...contactReferences(deal.contactIds),
-    ];
+    const references: Reference[] =
+      deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [];
+    const plans = dealLinkPlans(dealId, null, deal);
     const reasons = await writeTransaction((entities) => [
       entities.deal.create({ ...deal, ...derivedKeys(deal) }).commit(),
       pipelineUnchanged(entities, pipeline),
       ...referenceActions(entities, orgId, { type: "deal", id: dealId }, references),
+      ...plans.flatMap((plan) => linkPlanActions(entities, orgId, plan, at)),
       ...stageTotalActions(entities, orgId, null, positionOf(deal)),
       auditAction(entities, context, {
         recordType: "deal",
@@ -182,7 +216,13 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
         changes: fieldChanges(null, deal, auditedFields),
       }),
     ]);
-    if (reasons) throw referenceError(reasons, references, 2) ?? new ConcurrentModificationError("deal", dealId);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 2) ??
+        missingLinkError(reasons, plans, 2 + references.length) ??
+        new ConcurrentModificationError("deal", dealId)
+      );
+    }
     return toDeal(deal);
   });
 }
@@ -268,16 +308,13 @@ export async function updateDeal(
       version: current.version + 1,
       updatedAt: now(),
     };
-    const references: Reference[] = [
-      ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
-      ...(next.companyId && next.companyId !== current.companyId
-        ? [{ kind: "company" as const, companyId: next.companyId }]
-        : []),
-      ...contactReferences(next.contactIds.filter((id) => !current.contactIds.includes(id))),
-    ];
+    const references: Reference[] =
+      next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : [];
+    const plans = dealLinkPlans(dealId, current, next);
     const reasons = await writeTransaction((entities) => [
       dealPatch(entities, current, next),
       ...referenceActions(entities, context.orgId, { type: "deal", id: dealId }, references),
+      ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, next.updatedAt)),
       ...stageTotalActions(entities, context.orgId, positionOf(current), positionOf(next)),
       auditAction(entities, context, {
         recordType: "deal",
@@ -286,7 +323,13 @@ export async function updateDeal(
         changes: fieldChanges(current, next, auditedFields),
       }),
     ]);
-    if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("deal", dealId);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingLinkError(reasons, plans, 1 + references.length) ??
+        new ConcurrentModificationError("deal", dealId)
+      );
+    }
     return toDeal(next);
   });
 }
@@ -382,16 +425,25 @@ export async function relocateDeals(
   }
 }
 
+/**
+ * Deletes a deal with its links to contacts and its company. Activities linked to it lose the link first (one
+ * transaction each; an activity linked to nothing else goes with it), so nothing is left pointing at the deal.
+ */
 export async function deleteDeal(context: TenantContext, dealId: string, preconditions?: Preconditions): Promise<void> {
+  const first = await loadDeal(context, dealId);
+  assertPreconditions(preconditions, first, "deal", dealId);
+  assertCanDelete(context.actor, first, "deal");
+  await unlinkFromActivities(context, { type: "deal", id: dealId });
   await retryingConflicts(preconditions, async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
-    assertCanDelete(context.actor, current, "deal");
+    const plans = dealLinkPlans(dealId, current, null);
     const reasons = await writeTransaction((entities) => [
       entities.deal
         .delete({ orgId: context.orgId, dealId })
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
+      ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, now())),
       ...stageTotalActions(entities, context.orgId, positionOf(current), null),
       auditAction(entities, context, {
         recordType: "deal",
@@ -538,4 +590,36 @@ export async function listRottingDeals(
       rottingSince: new Date(Date.parse(item.touchedAt) + (daysOf.get(item.stageId) ?? 0) * 86_400_000).toISOString(),
     }),
   });
+}
+
+/**
+ * Removes a contact or company that is being deleted from every deal linked to it: one transaction per deal (the
+ * deal's change, both link directions, the count and the audit entry), so a retry continues where it stopped.
+ */
+export async function detachFromDeals(context: TenantContext, record: { type: "contact" | "company"; id: string }) {
+  const { orgId } = context;
+  for (const { id: dealId } of await linkedRecords(orgId, record, "deal")) {
+    await retryingConflicts(undefined, async () => {
+      const { data: current } = await db().entities.deal.get({ orgId, dealId }).go({ consistent: true });
+      if (!current) return;
+      const next: DealItem = {
+        ...current,
+        contactIds: current.contactIds.filter((id) => id !== record.id),
+        companyId: current.companyId === record.id ? undefined : current.companyId,
+        version: current.version + 1,
+        updatedAt: now(),
+      };
+      const reasons = await writeTransaction((entities) => [
+        dealPatch(entities, current, next),
+        ...unlinkActions(entities, orgId, { type: "deal", id: dealId }, record),
+        auditAction(entities, context, {
+          recordType: "deal",
+          recordId: dealId,
+          action: "updated",
+          changes: fieldChanges(current, next, ["contactIds", "companyId"]),
+        }),
+      ]);
+      if (reasons) throw new ConcurrentModificationError("deal", dealId);
+    });
+  }
 }

@@ -249,6 +249,62 @@ export const routes = {
     access: everyRole,
   },
 
+  "contacts.batchCreate": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/contacts/batch-create",
+    handler: http("contacts/batch-create"),
+    access: editors,
+  },
+  "contacts.batchUpdate": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/contacts/batch-update",
+    handler: http("contacts/batch-update"),
+    access: editors,
+  },
+  "companies.batchCreate": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/companies/batch-create",
+    handler: http("companies/batch-create"),
+    access: editors,
+  },
+  "companies.batchUpdate": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/companies/batch-update",
+    handler: http("companies/batch-update"),
+    access: editors,
+  },
+  "deals.batchCreate": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/deals/batch-create",
+    handler: http("deals/batch-create"),
+    access: editors,
+  },
+  "deals.batchUpdate": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/deals/batch-update",
+    handler: http("deals/batch-update"),
+    access: editors,
+  },
+
+  "contacts.associations": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/contacts/{contactId}/associations",
+    handler: http("contacts/associations"),
+    access: everyRole,
+  },
+  "companies.associations": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/companies/{companyId}/associations",
+    handler: http("companies/associations"),
+    access: everyRole,
+  },
+  "deals.associations": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/deals/{dealId}/associations",
+    handler: http("deals/associations"),
+    access: everyRole,
+  },
+
   "audit.list": { method: "GET", path: "/v1/orgs/{orgId}/audit", handler: http("audit/list"), access: adminsOnly },
   "search.query": {
     method: "GET",

@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
 import { ActivityEntity } from "../activity/activity.entity";
+import { AssociationEntity } from "../association/association.entity";
 import { AuditEntryEntity } from "../audit/audit-entry.entity";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
@@ -27,6 +28,7 @@ const entities = {
   stageTotal: StageTotalEntity,
   deal: DealEntity,
   activity: ActivityEntity,
+  association: AssociationEntity,
   searchTerm: SearchTermEntity,
 };
 

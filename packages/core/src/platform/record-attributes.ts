@@ -8,6 +8,11 @@ export const ownedRecordAttributes = {
   /** Folded name, the sort key of the by-name list index. */
   sortName: { type: "string", required: true, hidden: true },
   version: { type: "number", required: true, default: 1 },
+  /**
+   * How many links other records hold to this one (a deal's contacts, a contact's companies). Kept by the link
+   * transactions; a deletion first unlinks them and then requires zero, so no link can be added meanwhile.
+   */
+  linkCount: { type: "number", default: 0 },
   createdBy: { type: "string", required: true, readOnly: true },
   createdAt: { type: "string", required: true, readOnly: true },
   updatedAt: { type: "string", required: true },

@@ -1,2 +1,3 @@
+export { batchResults } from "./batch-results";
 export { httpEndpoint, maxBodyBytes } from "./http-endpoint";
 export { HttpProblemError } from "./http-problem";

@@ -1,8 +1,12 @@
+import type { problemSchema } from "@crm/core/api";
 import { DomainError, DuplicateError, PreconditionFailedError, ValidationError } from "@crm/core/platform";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { z } from "zod";
 import { HttpProblemError, type ProblemCode, problemCatalogue } from "./http-problem";
 import { logger } from "./logger";
+
+export type ProblemDetails = z.input<typeof problemSchema>;
 
 type Problem = {
   code: ProblemCode;
@@ -31,25 +35,31 @@ function problemFor(error: unknown): Problem {
   };
 }
 
+/** RFC 9457 problem details: the body of a problem+json response, and the error of a failed batch entry. */
+export function problemDetails(event: APIGatewayProxyEventV2, problem: Problem): ProblemDetails {
+  const { status, title } = problemCatalogue[problem.code];
+  return {
+    type: `/problems/${problem.code}`,
+    title,
+    status,
+    detail: problem.detail,
+    instance: event.rawPath,
+    code: problem.code,
+    requestId: event.requestContext.requestId,
+    ...problem.extensions,
+  };
+}
+
 /** An RFC 9457 problem+json response. */
 export function problemResponse(
   event: APIGatewayProxyEventV2,
   problem: Problem,
 ): APIGatewayProxyStructuredResultV2 & { statusCode: number } {
-  const { status, title } = problemCatalogue[problem.code];
+  const details = problemDetails(event, problem);
   return {
-    statusCode: status,
+    statusCode: details.status,
     headers: { "content-type": "application/problem+json", ...problem.headers },
-    body: JSON.stringify({
-      type: `/problems/${problem.code}`,
-      title,
-      status,
-      detail: problem.detail,
-      instance: event.rawPath,
-      code: problem.code,
-      requestId: event.requestContext.requestId,
-      ...problem.extensions,
-    }),
+    body: JSON.stringify(details),
   };
 }
 

@@ -1,0 +1,2 @@
+export * from "./association.schema";
+export * from "./association.service";
