@@ -19,7 +19,7 @@ export function batchCreateContacts(context: TenantContext, entries: BatchEntry<
     contentionKeys: (input) => [
       ...keyed("email", ...(input.emails ?? [])),
       ...keyed("member", input.ownerId),
-      ...keyed("company", input.companyId),
+      ...keyed("company", input.companyId, ...(input.companyIds ?? [])),
     ],
   });
 }
@@ -33,7 +33,7 @@ export function batchUpdateContacts(context: TenantContext, entries: BatchEntry<
     contentionKeys: ({ changes }) => [
       ...keyed("email", ...(changes.emails ?? [])),
       ...keyed("member", changes.ownerId),
-      ...keyed("company", changes.companyId),
+      ...keyed("company", changes.companyId, ...(changes.companyIds ?? [])),
     ],
   });
 }

@@ -14,7 +14,7 @@ import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
-import { cancellationReasons, writeTransaction } from "../platform/transactions";
+import { writeTransaction } from "../platform/transactions";
 import { searchDocumentOfCompany, searchTermActions } from "../search/search.service";
 import type { CompanyEntity } from "./company.entity";
 import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
@@ -73,26 +73,23 @@ export async function createCompany(context: TenantContext, input: CreateCompany
     ...(company.domain ? [domainReference(company.domain)] : []),
     ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
   ];
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.company.create(company).commit(),
-      ...referenceActions(entities, orgId, { type: "company", id: company.companyId }, references),
-      ...searchTermActions(
-        entities,
-        orgId,
-        { recordType: "company", recordId: company.companyId },
-        null,
-        searchDocumentOfCompany(company),
-      ),
-      auditAction(entities, context, {
-        recordType: "company",
-        recordId: company.companyId,
-        action: "created",
-        changes: fieldChanges(null, company, auditedFields),
-      }),
-    ])
-    .go();
-  const reasons = cancellationReasons(outcome);
+  const reasons = await writeTransaction((entities) => [
+    entities.company.create(company).commit(),
+    ...referenceActions(entities, orgId, { type: "company", id: company.companyId }, references),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "company", recordId: company.companyId },
+      null,
+      searchDocumentOfCompany(company),
+    ),
+    auditAction(entities, context, {
+      recordType: "company",
+      recordId: company.companyId,
+      action: "created",
+      changes: fieldChanges(null, company, auditedFields),
+    }),
+  ]);
   if (reasons)
     throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", company.companyId);
   return toCompany(company);
@@ -142,45 +139,42 @@ export async function updateCompany(
   const { orgId } = context;
   const owner = { type: "company" as const, id: companyId };
   const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.company
-        .patch({ orgId, companyId })
-        .set({
-          name: next.name,
-          ...(next.domain !== undefined ? { domain: next.domain } : {}),
-          ...(next.industry !== undefined ? { industry: next.industry } : {}),
-          ...(next.size !== undefined ? { size: next.size } : {}),
-          ...(next.address !== undefined ? { address: next.address } : {}),
-          ownerId: next.ownerId,
-          tags: next.tags,
-          sortName: sortKeyOf(next.name),
-          version: next.version,
-          updatedAt: next.updatedAt,
-        })
-        .remove([...removed])
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      ...referenceActions(entities, orgId, owner, references),
-      ...(domainChanged && current.domain
-        ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
-        : []),
-      ...searchTermActions(
-        entities,
-        orgId,
-        { recordType: "company", recordId: companyId },
-        searchDocumentOfCompany(current),
-        searchDocumentOfCompany(next),
-      ),
-      auditAction(entities, context, {
-        recordType: "company",
-        recordId: companyId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ])
-    .go();
-  const reasons = cancellationReasons(outcome);
+  const reasons = await writeTransaction((entities) => [
+    entities.company
+      .patch({ orgId, companyId })
+      .set({
+        name: next.name,
+        ...(next.domain !== undefined ? { domain: next.domain } : {}),
+        ...(next.industry !== undefined ? { industry: next.industry } : {}),
+        ...(next.size !== undefined ? { size: next.size } : {}),
+        ...(next.address !== undefined ? { address: next.address } : {}),
+        ownerId: next.ownerId,
+        tags: next.tags,
+        sortName: sortKeyOf(next.name),
+        version: next.version,
+        updatedAt: next.updatedAt,
+      })
+      .remove([...removed])
+      .where((attributes, { eq }) => eq(attributes.version, current.version))
+      .commit(),
+    ...referenceActions(entities, orgId, owner, references),
+    ...(domainChanged && current.domain
+      ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
+      : []),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "company", recordId: companyId },
+      searchDocumentOfCompany(current),
+      searchDocumentOfCompany(next),
+    ),
+    auditAction(entities, context, {
+      recordType: "company",
+      recordId: companyId,
+      action: "updated",
+      changes: fieldChanges(current, next, auditedFields),
+    }),
+  ]);
   if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", companyId);
   return toCompany(next);
 }

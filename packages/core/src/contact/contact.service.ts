@@ -20,7 +20,7 @@ import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
-import { cancellationReasons, writeTransaction } from "../platform/transactions";
+import { writeTransaction } from "../platform/transactions";
 import { searchDocumentOfContact, searchTermActions } from "../search/search.service";
 import { type ContactEntity, noCompany } from "./contact.entity";
 import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
@@ -129,27 +129,24 @@ export async function createContact(context: TenantContext, input: CreateContact
     ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
   ];
   const plan = companyPlan(contact.contactId, [], companies);
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.contact.create(contact).commit(),
-      ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
-      ...linkPlanActions(entities, orgId, plan, at),
-      ...searchTermActions(
-        entities,
-        orgId,
-        { recordType: "contact", recordId: contact.contactId },
-        null,
-        searchDocumentOfContact(contact),
-      ),
-      auditAction(entities, context, {
-        recordType: "contact",
-        recordId: contact.contactId,
-        action: "created",
-        changes: fieldChanges(null, contact, auditedFields),
-      }),
-    ])
-    .go();
-  const reasons = cancellationReasons(outcome);
+  const reasons = await writeTransaction((entities) => [
+    entities.contact.create(contact).commit(),
+    ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
+    ...linkPlanActions(entities, orgId, plan, at),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "contact", recordId: contact.contactId },
+      null,
+      searchDocumentOfContact(contact),
+    ),
+    auditAction(entities, context, {
+      recordType: "contact",
+      recordId: contact.contactId,
+      action: "created",
+      changes: fieldChanges(null, contact, auditedFields),
+    }),
+  ]);
   if (reasons) {
     throw (
       referenceError(reasons, references, 1) ??
@@ -217,47 +214,44 @@ export async function updateContact(
   const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
     (field) => next[field] === undefined,
   );
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.contact
-        .patch({ orgId, contactId })
-        .set({
-          ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
-          ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
-          ...(next.title !== undefined ? { title: next.title } : {}),
-          ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
-          emails: next.emails,
-          phones: next.phones,
-          ownerId: next.ownerId,
-          companyIds: next.companyIds,
-          companyKey,
-          tags: next.tags,
-          sortName,
-          version: next.version,
-          updatedAt: next.updatedAt,
-        })
-        .remove([...cleared])
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
-      ...linkPlanActions(entities, orgId, plan, next.updatedAt),
-      ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
-      ...searchTermActions(
-        entities,
-        orgId,
-        { recordType: "contact", recordId: contactId },
-        searchDocumentOfContact(current),
-        searchDocumentOfContact(next),
-      ),
-      auditAction(entities, context, {
-        recordType: "contact",
-        recordId: contactId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ])
-    .go();
-  const reasons = cancellationReasons(outcome);
+  const reasons = await writeTransaction((entities) => [
+    entities.contact
+      .patch({ orgId, contactId })
+      .set({
+        ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
+        ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
+        ...(next.title !== undefined ? { title: next.title } : {}),
+        ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
+        emails: next.emails,
+        phones: next.phones,
+        ownerId: next.ownerId,
+        companyIds: next.companyIds,
+        companyKey,
+        tags: next.tags,
+        sortName,
+        version: next.version,
+        updatedAt: next.updatedAt,
+      })
+      .remove([...cleared])
+      .where((attributes, { eq }) => eq(attributes.version, current.version))
+      .commit(),
+    ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
+    ...linkPlanActions(entities, orgId, plan, next.updatedAt),
+    ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "contact", recordId: contactId },
+      searchDocumentOfContact(current),
+      searchDocumentOfContact(next),
+    ),
+    auditAction(entities, context, {
+      recordType: "contact",
+      recordId: contactId,
+      action: "updated",
+      changes: fieldChanges(current, next, auditedFields),
+    }),
+  ]);
   if (reasons) {
     throw (
       referenceError(reasons, references, 1) ??
