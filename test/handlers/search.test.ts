@@ -225,3 +225,35 @@ describe("search", () => {
     expect(response.body.errors).toEqual([{ path, message: expect.any(String) }]);
   });
 });
+
+describe("searching deals", () => {
+  it("finds a deal by its title or a word of it, shows its value, and forgets it once deleted", async () => {
+    const org = await anOrganisation();
+    const created = await invoke("deals.create", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      body: { title: "Fleet Telematics rollout", value: { amount: 48_000_00, currency: "EUR" } },
+    });
+    const find = async (q: string) =>
+      (
+        await invoke("search.query", {
+          token: org.admin.token,
+          params: { orgId: org.orgId },
+          query: { q, types: "deal" },
+        })
+      ).body.data;
+    expect(await find("fleet tele")).toEqual([
+      { type: "deal", id: created.body.id, label: "Fleet Telematics rollout", detail: "€48,000.00", match: "prefix" },
+    ]);
+    expect((await find("rollout"))[0]).toMatchObject({ id: created.body.id, match: "exact" });
+    await invoke("deals.update", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, dealId: created.body.id },
+      body: { title: "Warehouse scanners" },
+    });
+    expect(await find("fleet")).toEqual([]);
+    expect((await find("scanners"))[0]).toMatchObject({ id: created.body.id });
+    await invoke("deals.delete", { token: org.admin.token, params: { orgId: org.orgId, dealId: created.body.id } });
+    expect(await find("warehouse")).toEqual([]);
+  });
+});

@@ -537,9 +537,9 @@ export const contracts = {
   },
 
   "search.query": {
-    summary: "Search contacts and companies",
+    summary: "Search contacts, companies and deals",
     description:
-      "Prefix search over contact names (first, last, full), emails, email domains and phone digits, and company names and domains; case, accents, spaces and punctuation are ignored. Exact term matches come first, then prefix matches in a stable order. Reflects every write as soon as it returns.",
+      "Prefix search over contact names (first, last, full), emails, email domains and phone digits, company names and domains, and deal titles; case, accents, spaces and punctuation are ignored. Exact term matches come first, then prefix matches in a stable order. Reflects every write as soon as it returns.",
     tag: "Search",
     params: inOrganisation,
     query: searchQuery,

@@ -112,7 +112,7 @@ export function openApiDocument() {
       title: "CRM API",
       version: "1.0.0",
       description:
-        "A multi-tenant CRM API: organisations, members, contacts and companies. Errors are RFC 9457 problem details (`application/problem+json`). Lists are cursor-paginated: `{ data, nextCursor }`.",
+        "A multi-tenant CRM API: organisations, members, contacts, companies, pipelines, deals, activities and tasks, with timelines, associations, search and an audit log. Errors are RFC 9457 problem details (`application/problem+json`). Lists are cursor-paginated: `{ data, nextCursor }`.",
     },
     components: {
       securitySchemes: {

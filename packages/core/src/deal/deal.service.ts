@@ -32,6 +32,7 @@ import { type Reference, referenceActions, referenceError, type TransactionEntit
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
 import { failedCondition, writeTransaction } from "../platform/transactions";
+import { searchDocumentOfDeal, searchTermActions } from "../search/search.service";
 import { type DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
 import type {
   CreateDealInput,
@@ -209,6 +210,7 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
       ...referenceActions(entities, orgId, { type: "deal", id: dealId }, references),
       ...plans.flatMap((plan) => linkPlanActions(entities, orgId, plan, at)),
       ...stageTotalActions(entities, orgId, null, positionOf(deal)),
+      ...searchTermActions(entities, orgId, { recordType: "deal", recordId: dealId }, null, searchDocumentOfDeal(deal)),
       auditAction(entities, context, {
         recordType: "deal",
         recordId: dealId,
@@ -316,6 +318,13 @@ export async function updateDeal(
       ...referenceActions(entities, context.orgId, { type: "deal", id: dealId }, references),
       ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, next.updatedAt)),
       ...stageTotalActions(entities, context.orgId, positionOf(current), positionOf(next)),
+      ...searchTermActions(
+        entities,
+        context.orgId,
+        { recordType: "deal", recordId: dealId },
+        searchDocumentOfDeal(current),
+        searchDocumentOfDeal(next),
+      ),
       auditAction(entities, context, {
         recordType: "deal",
         recordId: dealId,
@@ -445,6 +454,13 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
         .commit(),
       ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, now())),
       ...stageTotalActions(entities, context.orgId, positionOf(current), null),
+      ...searchTermActions(
+        entities,
+        context.orgId,
+        { recordType: "deal", recordId: dealId },
+        searchDocumentOfDeal(current),
+        null,
+      ),
       auditAction(entities, context, {
         recordType: "deal",
         recordId: dealId,

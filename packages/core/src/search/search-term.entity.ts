@@ -2,7 +2,7 @@ import { Entity } from "electrodb";
 import { primaryKeyFields } from "../platform/table-keys";
 
 /** The record types search covers; a new one needs an entry here and search-term actions in its service's writes. */
-export const searchableRecordTypes = ["contact", "company"] as const;
+export const searchableRecordTypes = ["contact", "company", "deal"] as const;
 export type SearchableRecordType = (typeof searchableRecordTypes)[number];
 
 /**

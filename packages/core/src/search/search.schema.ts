@@ -18,7 +18,7 @@ const recordTypeList = z
 export const searchQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).meta({
     description:
-      "What to look for: the start of a name, an email, a domain or phone digits. Case, accents, spaces and punctuation are ignored, so `ada lov` finds Ada Lovelace and `+44 20` finds +44 20 7946 0958.",
+      "What to look for: the start of a name, an email, a domain, phone digits or a deal title. Case, accents, spaces and punctuation are ignored, so `ada lov` finds Ada Lovelace and `+44 20` finds +44 20 7946 0958.",
     example: "ada lov",
   }),
   types: recordTypeList.optional().meta({
@@ -39,11 +39,13 @@ export const searchResultSchema = z
   .object({
     type: z.enum(searchableRecordTypes),
     id: z.string(),
-    label: z.string().meta({ description: "What to show: a contact's name (or email), a company's name." }),
+    label: z
+      .string()
+      .meta({ description: "What to show: a contact's name (or email), a company's name, a deal's title." }),
     detail: z
       .string()
       .nullable()
-      .meta({ description: "A second line: a contact's primary email or phone, a company's domain." }),
+      .meta({ description: "A second line: a contact's primary email or phone, a company's domain, a deal's value." }),
     match: z.enum(searchMatches).meta({
       description: "`exact` when one of the record's terms equals the query, `prefix` when one starts with it.",
     }),

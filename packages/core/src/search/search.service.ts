@@ -87,6 +87,16 @@ export function searchDocumentOfCompany(company: { name: string; domain?: string
   ]);
 }
 
+/** A deal is found by its title and each word of it; its value, formatted, is the second line. */
+export function searchDocumentOfDeal(deal: { title: string; amount: number; currency: string }): SearchDocument {
+  const format = new Intl.NumberFormat("en", { style: "currency", currency: deal.currency });
+  const minorDigits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return searchDocument({ label: deal.title, detail: format.format(deal.amount / 10 ** minorDigits) }, [
+    deal.title,
+    ...wordsOf(deal.title),
+  ]);
+}
+
 /** The term items of a record, as stored. */
 export function searchTermItems(orgId: string, record: SearchRecord, document: SearchDocument): NewSearchTerm[] {
   return document.terms.map((term) => ({
