@@ -16,6 +16,7 @@ type World = {
   stageId: string;
   dealId: string;
   activityId: string;
+  trashedId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -92,6 +93,8 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "contacts.associations": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
   "companies.associations": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
+  "trash.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "trash.restore": ({ org, trashedId }) => ({ params: { orgId: org.orgId, recordId: trashedId } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: { q: "ada" } }),
 };
@@ -157,6 +160,8 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     query: { type: "member" },
   }),
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { limit: "101" } }),
+  "trash.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "member" } }),
+  "trash.restore": ({ org }) => ({ params: { orgId: org.orgId, recordId: "mem_x" } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordId: "org_not_a_record" } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: {} }),
 };
@@ -201,8 +206,15 @@ async function aWorld(): Promise<World> {
     params: { orgId: org.orgId },
     body: { type: "task", subject: "Call back", contactIds: [contact.body.id], dealIds: [deal.body.id] },
   });
+  const doomed = await invoke("contacts.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { firstName: "Doomed" },
+  });
+  await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: doomed.body.id } });
   return {
     org,
+    trashedId: doomed.body.id,
     activityId: task.body.id,
     contactId: contact.body.id,
     companyId: company.body.id,

@@ -62,6 +62,7 @@ import {
 } from "../pipeline/pipeline.schema";
 import { page, pageCursor, pageLimit } from "../platform/schema";
 import { searchQuery, searchResultsSchema } from "../search/search.schema";
+import { listTrashQuery, restoredRecordSchema, trashedRecordIdParam, trashedRecordSchema } from "../trash/trash.schema";
 
 /**
  * What each route accepts and returns. The handler factory validates requests with these schemas and the OpenAPI
@@ -80,6 +81,7 @@ export type RouteContract = {
     | "Pipelines"
     | "Deals"
     | "Activities"
+    | "Trash"
     | "Audit"
     | "Search";
   params?: z.ZodObject;
@@ -524,6 +526,25 @@ export const contracts = {
     params: inOrganisation.extend({ dealId: dealIdParam }),
     query: listAssociationsQuery,
     response: { status: 200, description: "A page of linked records.", schema: page(associationSchema) },
+  },
+
+  "trash.list": {
+    summary: "List deleted records",
+    description:
+      "Contacts, companies and deals deleted in the last 30 days, most recent first. They are hidden from every other list and from search; after 30 days they are gone for good.",
+    tag: "Trash",
+    params: inOrganisation,
+    query: listTrashQuery,
+    response: { status: 200, description: "A page of deleted records.", schema: page(trashedRecordSchema) },
+  },
+  "trash.restore": {
+    summary: "Restore a deleted record",
+    description:
+      "Brings a contact, company or deal back with its id, fields and history, and links it again to the records it was linked to where they still exist. 409 `duplicate` if its email or domain was taken meanwhile; 409 `restore-conflict` if a deal's stage no longer exists. Who may delete the record may restore it.",
+    tag: "Trash",
+    params: inOrganisation.extend({ recordId: trashedRecordIdParam }),
+    response: { status: 200, description: "The restored record.", schema: restoredRecordSchema },
+    errors: [409],
   },
 
   "audit.list": {

@@ -4,7 +4,7 @@ import { globalIndex, primaryKeyFields } from "../platform/table-keys";
 const byOrganisation = globalIndex("gsi1");
 
 export const auditedRecordTypes = ["contact", "company", "member", "deal", "pipeline", "activity"] as const;
-export const changeActions = ["created", "updated", "deleted", "stage_changed"] as const;
+export const changeActions = ["created", "updated", "deleted", "restored", "stage_changed"] as const;
 /** `activity` entries put an activity on a linked record's timeline; every other action is a change. */
 export const auditActions = [...changeActions, "activity"] as const;
 

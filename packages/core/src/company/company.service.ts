@@ -1,9 +1,10 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
 import { unlinkFromActivities } from "../activity/activity.service";
+import { linkedRecords } from "../association/association.service";
 import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
-import { detachCompanyFromContacts } from "../contact/contact.service";
-import { detachFromDeals } from "../deal/deal.service";
+import { detachCompanyFromContacts, relinkCompanyToContacts } from "../contact/contact.service";
+import { detachFromDeals, relinkDeals } from "../deal/deal.service";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
@@ -16,6 +17,7 @@ import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
 import { writeTransaction } from "../platform/transactions";
 import { searchDocumentOfCompany, searchTermActions } from "../search/search.service";
+import { moveToTrashAction, takeFromTrashAction } from "../trash/trash-actions";
 import type { CompanyEntity } from "./company.entity";
 import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
 
@@ -194,6 +196,10 @@ export async function deleteCompany(
   assertPreconditions(preconditions, first, "company", companyId);
   assertCanDelete(context.actor, first, "company");
   const record = { type: "company" as const, id: companyId };
+  const former = async (type: "contact" | "deal") =>
+    (await linkedRecords(context.orgId, record, type)).map((linked) => linked.id);
+  const formerContactIds = await former("contact");
+  const formerDealIds = await former("deal");
   await detachCompanyFromContacts(context, companyId);
   await detachFromDeals(context, record);
   await unlinkFromActivities(context, record);
@@ -215,6 +221,17 @@ export async function deleteCompany(
       { recordType: "company", recordId: companyId },
       searchDocumentOfCompany(current),
       null,
+    ),
+    moveToTrashAction(
+      entities,
+      context,
+      {
+        type: "company",
+        id: companyId,
+        label: current.name,
+        snapshot: { ...current, formerContactIds, formerDealIds },
+      },
+      now(),
     ),
     auditAction(entities, context, {
       recordType: "company",
@@ -255,4 +272,50 @@ export async function listCompanies(context: TenantContext, query: ListCompanies
     filtered,
     map: toCompany,
   });
+}
+
+/**
+ * Restores a company from the trash with its id, fields and history: its domain is reserved again (409 if taken
+ * meanwhile), and it is linked again to its former contacts (as a further company) and deals where they still exist.
+ */
+export async function restoreCompany(
+  context: TenantContext,
+  snapshot: CompanyItem & { formerContactIds?: string[]; formerDealIds?: string[] },
+): Promise<Company> {
+  const { orgId } = context;
+  const at = now();
+  const { formerContactIds = [], formerDealIds = [], ...stored } = snapshot;
+  const company = {
+    ...stored,
+    sortName: sortKeyOf(snapshot.name),
+    linkCount: 0,
+    version: snapshot.version + 1,
+    updatedAt: at,
+  } satisfies NewCompany;
+  const references = company.domain ? [domainReference(company.domain)] : [];
+  const record = { type: "company" as const, id: company.companyId };
+  const reasons = await writeTransaction((entities) => [
+    entities.company.create(company).commit(),
+    ...referenceActions(entities, orgId, record, references),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "company", recordId: company.companyId },
+      null,
+      searchDocumentOfCompany(company),
+    ),
+    takeFromTrashAction(entities, orgId, company.companyId),
+    auditAction(entities, context, {
+      recordType: "company",
+      recordId: company.companyId,
+      action: "restored",
+      changes: fieldChanges(null, company, auditedFields),
+    }),
+  ]);
+  if (reasons) {
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", company.companyId);
+  }
+  await relinkCompanyToContacts(context, company.companyId, formerContactIds);
+  await relinkDeals(context, record, formerDealIds);
+  return getCompany(context, company.companyId);
 }

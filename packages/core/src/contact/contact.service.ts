@@ -9,11 +9,11 @@ import {
 } from "../association/association.service";
 import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
-import { detachFromDeals } from "../deal/deal.service";
+import { detachFromDeals, relinkDeals } from "../deal/deal.service";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
-import { ConcurrentModificationError, NotFoundError, ValidationError } from "../platform/errors";
+import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../platform/errors";
 import { assertPreconditions, type Preconditions } from "../platform/etag";
 import { isIdOf, newId } from "../platform/ids";
 import { allOf, type QueryPage, readPage } from "../platform/paging";
@@ -22,6 +22,7 @@ import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
 import { writeTransaction } from "../platform/transactions";
 import { searchDocumentOfContact, searchTermActions } from "../search/search.service";
+import { moveToTrashAction, takeFromTrashAction } from "../trash/trash-actions";
 import { type ContactEntity, noCompany } from "./contact.entity";
 import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
 
@@ -60,6 +61,9 @@ const auditedFields = [
   "companyIds",
   "tags",
 ] as const;
+
+const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
+  [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.emails[0] || "(no name)";
 
 /** The contact's companies, primary first (contacts written before companyIds existed have only companyId). */
 function companiesOf(contact: Pick<ContactItem, "companyId" | "companyIds">): string[] {
@@ -276,6 +280,7 @@ export async function deleteContact(
   assertPreconditions(preconditions, first, "contact", contactId);
   assertCanDelete(context.actor, first, "contact");
   const record = { type: "contact" as const, id: contactId };
+  const formerDealIds = (await linkedRecords(context.orgId, record, "deal")).map((deal) => deal.id);
   await detachFromDeals(context, record);
   await unlinkFromActivities(context, record);
   const current = await loadContact(context, contactId);
@@ -298,6 +303,12 @@ export async function deleteContact(
       { recordType: "contact", recordId: contactId },
       searchDocumentOfContact(current),
       null,
+    ),
+    moveToTrashAction(
+      entities,
+      context,
+      { type: "contact", id: contactId, label: contactLabel(current), snapshot: { ...current, formerDealIds } },
+      now(),
     ),
     auditAction(entities, context, {
       recordType: "contact",
@@ -417,4 +428,73 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
     filtered,
     map: toContact,
   });
+}
+
+/**
+ * Restores a contact from the trash with its id, fields and history: its emails are reserved again (409 if one was
+ * taken meanwhile), its companies that still exist are linked again, and so are its former deals where they still
+ * exist and have room.
+ */
+export async function restoreContact(
+  context: TenantContext,
+  snapshot: ContactItem & { formerDealIds?: string[] },
+): Promise<Contact> {
+  const { orgId } = context;
+  const { data: companies } = await db()
+    .entities.company.get(companiesOf(snapshot).map((companyId) => ({ orgId, companyId })))
+    .go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
+  const existing = companies.flatMap((company) => (company ? [company.companyId] : []));
+  const at = now();
+  const { formerDealIds = [], ...stored } = snapshot;
+  const contact = {
+    ...stored,
+    companyIds: existing,
+    companyId: existing[0],
+    companyKey: existing[0] ?? noCompany,
+    sortName: sortKeyOf(snapshot.lastName, snapshot.firstName),
+    linkCount: 0,
+    version: snapshot.version + 1,
+    updatedAt: at,
+  } satisfies NewContact;
+  const references = contact.emails.map((value) => emailReference(value));
+  const plan = companyPlan(contact.contactId, [], existing);
+  const reasons = await writeTransaction((entities) => [
+    entities.contact.create(contact).commit(),
+    ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
+    ...linkPlanActions(entities, orgId, plan, at),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "contact", recordId: contact.contactId },
+      null,
+      searchDocumentOfContact(contact),
+    ),
+    takeFromTrashAction(entities, orgId, contact.contactId),
+    auditAction(entities, context, {
+      recordType: "contact",
+      recordId: contact.contactId,
+      action: "restored",
+      changes: fieldChanges(null, contact, auditedFields),
+    }),
+  ]);
+  if (reasons) {
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("contact", contact.contactId);
+  }
+  await relinkDeals(context, { type: "contact", id: contact.contactId }, formerDealIds);
+  return getContact(context, contact.contactId);
+}
+
+/** Links a restored company to its former contacts again (after their other companies), where they still exist. */
+export async function relinkCompanyToContacts(context: TenantContext, companyId: string, contactIds: string[]) {
+  for (const contactId of contactIds) {
+    try {
+      const contact = await loadContact(context, contactId);
+      const companies = companiesOf(contact);
+      if (!companies.includes(companyId) && companies.length < 10) {
+        await updateContact(context, contactId, { companyIds: [...companies, companyId] });
+      }
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
 }

@@ -24,7 +24,13 @@ import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
-import { ConcurrentModificationError, NotFoundError, ValidationError } from "../platform/errors";
+import {
+  ConcurrentModificationError,
+  DomainError,
+  NotFoundError,
+  RestoreConflictError,
+  ValidationError,
+} from "../platform/errors";
 import { assertPreconditions, type Preconditions } from "../platform/etag";
 import { isIdOf, newId } from "../platform/ids";
 import { allOf, type QueryPage, readPage } from "../platform/paging";
@@ -33,6 +39,7 @@ import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
 import { failedCondition, writeTransaction } from "../platform/transactions";
 import { searchDocumentOfDeal, searchTermActions } from "../search/search.service";
+import { moveToTrashAction, takeFromTrashAction } from "../trash/trash-actions";
 import { type DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
 import type {
   CreateDealInput,
@@ -461,6 +468,12 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
         searchDocumentOfDeal(current),
         null,
       ),
+      moveToTrashAction(
+        entities,
+        context,
+        { type: "deal", id: dealId, label: current.title, snapshot: current },
+        now(),
+      ),
       auditAction(entities, context, {
         recordType: "deal",
         recordId: dealId,
@@ -637,5 +650,89 @@ export async function detachFromDeals(context: TenantContext, record: { type: "c
       ]);
       if (reasons) throw new ConcurrentModificationError("deal", dealId);
     });
+  }
+}
+
+/**
+ * Restores a deal from the trash with its id, fields and stage history, into the stage it was in (409
+ * restore-conflict if that stage no longer exists), linked again to its contacts and company where they still exist.
+ */
+export async function restoreDeal(context: TenantContext, snapshot: DealItem): Promise<Deal> {
+  const { orgId } = context;
+  return retryingConflicts(undefined, async () => {
+    let pipeline: PipelineItem;
+    try {
+      pipeline = await loadPipeline(orgId, snapshot.pipelineId);
+      stageOf(pipeline, snapshot.stageId, "stageId");
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new RestoreConflictError(
+        "The deal's pipeline or stage no longer exists; it cannot be restored where it was.",
+      );
+    }
+    const [contacts, companies] = await Promise.all([
+      snapshot.contactIds.length > 0
+        ? db()
+            .entities.contact.get(snapshot.contactIds.map((contactId) => ({ orgId, contactId })))
+            .go({ consistent: true, attributes: ["contactId"] })
+        : { data: [] },
+      snapshot.companyId
+        ? db().entities.company.get({ orgId, companyId: snapshot.companyId }).go({ consistent: true })
+        : { data: null },
+    ]);
+    const at = now();
+    const deal: DealItem = {
+      ...snapshot,
+      contactIds: snapshot.contactIds.filter((id) => contacts.data.some((contact) => contact?.contactId === id)),
+      companyId: companies.data ? snapshot.companyId : undefined,
+      linkCount: 0,
+      version: snapshot.version + 1,
+      updatedAt: at,
+    };
+    const plans = dealLinkPlans(deal.dealId, null, deal);
+    const reasons = await writeTransaction((entities) => [
+      entities.deal.create({ ...deal, ...derivedKeys(deal) }).commit(),
+      pipelineUnchanged(entities, pipeline),
+      ...plans.flatMap((plan) => linkPlanActions(entities, orgId, plan, at)),
+      ...stageTotalActions(entities, orgId, null, positionOf(deal)),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "deal", recordId: deal.dealId },
+        null,
+        searchDocumentOfDeal(deal),
+      ),
+      takeFromTrashAction(entities, orgId, deal.dealId),
+      auditAction(entities, context, {
+        recordType: "deal",
+        recordId: deal.dealId,
+        action: "restored",
+        changes: fieldChanges(null, deal, auditedFields),
+      }),
+    ]);
+    if (reasons) throw new ConcurrentModificationError("deal", deal.dealId);
+    return toDeal(deal);
+  });
+}
+
+/**
+ * Links a restored contact or company to the deals it had, where those deals still exist and have room, each as an
+ * ordinary (audited) deal update. A deal that cannot take it back is left as it is.
+ */
+export async function relinkDeals(
+  context: TenantContext,
+  record: { type: "contact" | "company"; id: string },
+  dealIds: string[],
+): Promise<void> {
+  for (const dealId of dealIds) {
+    try {
+      const deal = await loadDeal(context, dealId);
+      if (record.type === "contact" && !deal.contactIds.includes(record.id) && deal.contactIds.length < 20) {
+        await updateDeal(context, dealId, { contactIds: [...deal.contactIds, record.id] });
+      }
+      if (record.type === "company" && !deal.companyId) await updateDeal(context, dealId, { companyId: record.id });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
   }
 }

@@ -305,6 +305,14 @@ export const routes = {
     access: everyRole,
   },
 
+  "trash.list": { method: "GET", path: "/v1/orgs/{orgId}/trash", handler: http("trash/list"), access: everyRole },
+  "trash.restore": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/trash/{recordId}/restore",
+    handler: http("trash/restore"),
+    access: editors,
+  },
+
   "audit.list": { method: "GET", path: "/v1/orgs/{orgId}/audit", handler: http("audit/list"), access: adminsOnly },
   "search.query": {
     method: "GET",

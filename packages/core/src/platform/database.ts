@@ -13,6 +13,7 @@ import { OrganisationEntity } from "../organisation/organisation.entity";
 import { PipelineEntity } from "../pipeline/pipeline.entity";
 import { StageTotalEntity } from "../pipeline/stage-total.entity";
 import { SearchTermEntity } from "../search/search-term.entity";
+import { TrashedRecordEntity } from "../trash/trashed-record.entity";
 import { UniqueValueEntity } from "../unique/unique-value.entity";
 import { config } from "./config";
 
@@ -29,6 +30,7 @@ const entities = {
   deal: DealEntity,
   activity: ActivityEntity,
   association: AssociationEntity,
+  trashedRecord: TrashedRecordEntity,
   searchTerm: SearchTermEntity,
 };
 

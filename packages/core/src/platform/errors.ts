@@ -94,6 +94,11 @@ export class PipelineInUseError extends DomainError {
   readonly code = "pipeline-in-use";
 }
 
+/** A deleted record cannot be restored as it was: what it needs (its stage, its email) is gone or taken. */
+export class RestoreConflictError extends DomainError {
+  readonly code = "restore-conflict";
+}
+
 export type DomainErrorCode =
   | "validation-failed"
   | "not-found"
@@ -103,4 +108,5 @@ export type DomainErrorCode =
   | "invalid-cursor"
   | "concurrent-modification"
   | "precondition-failed"
-  | "pipeline-in-use";
+  | "pipeline-in-use"
+  | "restore-conflict";

@@ -42,6 +42,7 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "last-admin": { status: 409, title: "An organisation must keep at least one admin." },
   "concurrent-modification": { status: 409, title: "The record was changed by another request." },
   "pipeline-in-use": { status: 409, title: "The pipeline is in use." },
+  "restore-conflict": { status: 409, title: "The record cannot be restored as it was." },
   "precondition-failed": { status: 412, title: "The record has changed since you read it." },
   "idempotency-key-in-flight": { status: 409, title: "A request with this Idempotency-Key is still running." },
   "payload-too-large": { status: 413, title: "The body is too large." },

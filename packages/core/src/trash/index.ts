@@ -1,0 +1,2 @@
+export * from "./trash.schema";
+export * from "./trash.service";
