@@ -108,4 +108,37 @@ describe("the API over HTTP", () => {
     expect(response.headers.get("x-request-id")).toEqual(expect.any(String));
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
+
+  it("sells over HTTP: a deal moves to Proposal, a call is logged, the board and the timeline show it", async () => {
+    const seller = aPerson("seller");
+    const org = await call("POST", "/v1/orgs", { token: seller.token, body: { name: "Sales over HTTP" } });
+    const base = `/v1/orgs/${org.body.id}`;
+    const pipelines = await call("GET", `${base}/pipelines`, { token: seller.token });
+    const [pipeline] = pipelines.body.data;
+    const proposal = pipeline.stages.find((stage: { name: string }) => stage.name === "Proposal");
+    const deal = await call("POST", `${base}/deals`, {
+      token: seller.token,
+      body: { title: "Forty seats", value: { amount: 4_000_00, currency: "EUR" } },
+    });
+    expect(deal.status).toBe(201);
+    const moved = await call("PATCH", `${base}/deals/${deal.body.id}/stage`, {
+      token: seller.token,
+      headers: { "if-match": deal.headers.get("etag") ?? "" },
+      body: { stageId: proposal.id },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.headers.get("etag")).toBe('"2"');
+    const call1 = await call("POST", `${base}/activities`, {
+      token: seller.token,
+      body: { type: "call", subject: "Walked through the proposal", dealIds: [deal.body.id] },
+    });
+    expect(call1.status).toBe(201);
+    const board = await call("GET", `${base}/pipelines/${pipeline.id}/board`, { token: seller.token });
+    expect(board.body.stages.find((stage: { id: string }) => stage.id === proposal.id)).toMatchObject({
+      dealCount: 1,
+      totals: [{ currency: "EUR", value: 4_000_00, weightedValue: 2_000_00 }],
+    });
+    const timeline = await call("GET", `${base}/deals/${deal.body.id}/timeline`, { token: seller.token });
+    expect(timeline.body.data.map((entry: { kind: string }) => entry.kind)).toEqual(["activity", "change", "change"]);
+  });
 });

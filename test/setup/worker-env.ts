@@ -1,5 +1,6 @@
 // Runs in every test worker before the test files load: configures the handlers exactly as the local cloud does.
 import { randomBytes } from "node:crypto";
+import { databaseClient } from "@crm/core/platform";
 import { inject } from "vitest";
 import { handlerEnvironment } from "../../packages/local/src/cloud/handler-environment";
 import { testAudience, testIssuer, testJwks } from "../support/identity";
@@ -13,4 +14,15 @@ Object.assign(
     cursorSigningKey: randomBytes(32).toString("base64url"),
     logLevel: process.env.LOG_LEVEL ?? "SILENT",
   }),
+);
+
+// Every access pattern is a GetItem or a Query: any Scan during the tests is a design error, so it fails loudly.
+databaseClient().middlewareStack.add(
+  (next, context) => async (args) => {
+    if (/^Scan/.test(context.commandName ?? "")) {
+      throw new Error(`A ${context.commandName} ran; every read must be a GetItem or a Query.`);
+    }
+    return next(args);
+  },
+  { step: "initialize", name: "refuseScans" },
 );
