@@ -1,3 +1,4 @@
 export * from "./cors";
+export * from "./events";
 export * from "./routes";
 export * from "./table";

@@ -1,5 +1,6 @@
 import { Resource } from "sst/resource";
 import { z } from "zod";
+import { busName } from "../declarations/events";
 import { tableName } from "../declarations/table";
 
 /**
@@ -18,6 +19,10 @@ const configSchema = z.object({
     jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
   }),
   cursorSigningKey: z.string().min(16),
+  /** The domain-event bus, for functions linked to it. */
+  busName: z.string().min(1).optional(),
+  /** Only the local cloud sets this: its EventBridge stand-in. */
+  eventBridgeEndpoint: z.url().optional(),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
 });
 
@@ -51,6 +56,8 @@ function loadConfig(): Config {
       jwks: typeof auth.jwks === "string" ? JSON.parse(auth.jwks) : auth.jwks,
     },
     cursorSigningKey: read("CursorSigningKey")?.value,
+    busName: read(busName)?.name,
+    eventBridgeEndpoint: process.env.EVENTBRIDGE_ENDPOINT || undefined,
     logLevel: process.env.LOG_LEVEL?.toUpperCase() || undefined,
   });
   if (!result.success) {

@@ -1,6 +1,6 @@
 export * from "./config";
 export * from "./cursor";
-export { databaseClient } from "./database";
+export { databaseClient, db } from "./database";
 export * from "./errors";
 export * from "./etag";
 export * from "./ids";

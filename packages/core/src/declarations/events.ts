@@ -1,0 +1,45 @@
+/**
+ * The event plumbing, declared once: the bus, its subscribers with their patterns, and the table-stream subscriber
+ * that turns committed changes into domain events. `stacks/` creates them on AWS (sst.aws.Bus, Dynamo.subscribe);
+ * the local cloud runs the same subscribers with the same patterns against its local bus and stream reader.
+ * Free of runtime dependencies: SST's config loader imports it.
+ */
+
+/** Logical name of the EventBridge bus: the SST component name and the key of `Resource.*`. */
+export const busName = "CrmBus";
+
+/** `source` of every domain event this API publishes. */
+export const domainEventSource = "crm.api";
+
+/** An EventBridge pattern in SST's shape (`detailType` becomes `detail-type`). */
+export type BusPattern = {
+  readonly source?: readonly unknown[];
+  readonly detailType?: readonly unknown[];
+  readonly detail?: Readonly<Record<string, unknown>>;
+};
+
+export type BusSubscription = {
+  /** SST handler string: file path from the repository root without extension, then `.handler`. */
+  readonly handler: string;
+  readonly pattern: BusPattern;
+  readonly description: string;
+};
+
+const events = (file: string) => `packages/functions/src/events/${file}.handler`;
+
+/** Every subscriber of the bus. Each one filters by pattern: a subscriber without one would receive everything. */
+export const busSubscriptions = {} as const satisfies Record<string, BusSubscription>;
+
+/**
+ * The table's stream subscriber: it reads committed changes and publishes one domain event per audit entry (the
+ * audit entry is written in the change's own transaction, so it is the outbox). The filter is a Lambda event
+ * filter on the raw stream record; retries, bisection and the failure destination keep one bad record from
+ * blocking the shard for a day.
+ */
+export const tableStreamSubscription = {
+  handler: events("table-stream"),
+  filters: [{ eventName: ["INSERT"], dynamodb: { NewImage: { __edb_e__: { S: ["auditEntry"] } } } }],
+  batchSize: 100,
+  maximumRetryAttempts: 10,
+  bisectBatchOnFunctionError: true,
+} as const;

@@ -1,0 +1,4 @@
+export { domainEventSource } from "../declarations/events";
+export * from "./domain-event.schema";
+export * from "./domain-events";
+export * from "./publisher";
