@@ -16,10 +16,15 @@ export default $config({
     setFunctionDefaults();
     const { api } = await import("./stacks/api");
     const { userPool, webClient } = await import("./stacks/auth");
+    const { realtime } = await import("./stacks/realtime");
+    const { bus } = await import("./stacks/events");
+    await import("./stacks/jobs");
     return {
       api: api.url,
       userPoolId: userPool.id,
       userPoolClientId: webClient.id,
+      realtime: realtime.url,
+      bus: bus.name,
     };
   },
 });

@@ -5,6 +5,10 @@
  * Then search in an organisation of `BENCH_SEARCH_CONTACTS` contacts (100,000; 0 skips it), written straight to the
  * table in batches as the services would store them, over `BENCH_SEARCH_QUERIES` (300) varied queries, with the
  * number of DynamoDB requests each search makes.
+ *
+ * Before search, real time: `BENCH_REALTIME_CONNECTIONS` (1,000; 0 skips it) WebSocket connections through the local
+ * gateway, all subscribed to one organisation, then `BENCH_REALTIME_WRITES` (50) committed writes, each timed from
+ * its commit to its delivery on every connection.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -18,10 +22,13 @@ import { handlerEnvironment } from "../../packages/local/src/cloud/handler-envir
 import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../../packages/local/src/dynamodb";
 import { importHandler, lambdaContext } from "../../packages/local/src/gateway";
 import { loadOrCreateIdentityProvider } from "../../packages/local/src/identity";
+import { startWebSocketGateway, type WebSocketGateway } from "../../packages/local/src/websocket";
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
 const searchContacts = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000);
 const searchQueries = Number(process.env.BENCH_SEARCH_QUERIES ?? 300);
+const realtimeConnections = Number(process.env.BENCH_REALTIME_CONNECTIONS ?? 1000);
+const realtimeWrites = Number(process.env.BENCH_REALTIME_WRITES ?? 50);
 
 /** Names for the seeded contacts: real first names, last names and domains made of syllables. */
 const firstNames = (
@@ -37,6 +44,7 @@ const syllables = (
 ).split(" ");
 
 const dynamodb = await startDynamoDbLocal();
+let websocket: WebSocketGateway | undefined;
 try {
   const client = new DynamoDBClient(localAwsClientConfig(dynamodb.endpoint));
   await provisionTable(client, "crm-bench");
@@ -46,6 +54,8 @@ try {
     issuer: "http://127.0.0.1/local-idp",
     audience: "crm-bench",
   });
+  // Before the handlers read their configuration: the real-time functions push through this gateway.
+  websocket = await startWebSocketGateway({ port: 0 });
   Object.assign(
     process.env,
     handlerEnvironment({
@@ -54,6 +64,7 @@ try {
       auth: { issuer: idp.issuer, audience: idp.audience, jwks: idp.jwks },
       cursorSigningKey: randomBytes(32).toString("base64url"),
       logLevel: "SILENT",
+      realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
     }),
   );
   const token = idp.signAccessToken({ email: "bench@example.com" });
@@ -116,6 +127,10 @@ try {
     `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   );
 
+  if (realtimeConnections > 0) {
+    await benchRealtime({ url: websocket.url, token, call, connections: realtimeConnections, writes: realtimeWrites });
+  }
+
   if (searchContacts > 0) {
     const searchOrg = await call("orgs.create", { body: { name: "Search bench" } });
     const searchOrgId: string = searchOrg.id;
@@ -167,7 +182,131 @@ try {
     console.log(`results per search: mean ${(found / perSearch.length).toFixed(1)} (limit 20)`);
   }
 } finally {
+  await websocket?.close();
   await dynamodb.stop();
+}
+
+type Call = (routeId: RouteId, input: Record<string, unknown>) => Promise<{ id: string; createdAt: string }>;
+
+/**
+ * Real time: opens `connections` WebSocket clients through the local gateway (authorizer, `$connect`, `subscribe`
+ * with the real handlers), subscribes them all to one organisation, then makes `writes` committed writes one after
+ * another. Each write's clock starts when the write has committed; the fan-out handler is then invoked at once with
+ * the write's domain event, standing in for the table stream and EventBridge, whose hop is not measured here.
+ * The clients run in this process, beside the gateway and the handlers, so they share its event loop.
+ */
+async function benchRealtime(options: { url: string; token: string; call: Call; connections: number; writes: number }) {
+  const { default: WebSocket } = await import("ws");
+  const { busSubscriptions } = await import("@crm/core/declarations");
+  const { newId } = await import("@crm/core/platform");
+  const { anEventBridgeEvent } = await import("../support/events");
+  const { orgId, connections, writes } = {
+    ...options,
+    orgId: (await options.call("orgs.create", { body: { name: "Realtime bench" } })).id,
+  };
+  type Arrivals = { times: number[]; done: () => void };
+  const arrivals = new Map<string, Arrivals>();
+  const sockets: InstanceType<typeof WebSocket>[] = [];
+
+  console.log(
+    `\nReal time: opening ${connections.toLocaleString("en")} WebSocket connections through the local gateway ...`,
+  );
+  const opening = performance.now();
+  const openAndSubscribe = async () => {
+    const socket = new WebSocket(`${options.url}?token=${options.token}`);
+    const subscribed = new Promise<void>((resolve, reject) => {
+      socket.on("message", (data: Buffer) => {
+        const at = performance.now();
+        const message = JSON.parse(data.toString("utf8"));
+        if (message.type === "event") {
+          const arrival = arrivals.get(message.event.id);
+          arrival?.times.push(at);
+          if (arrival?.times.length === connections) arrival.done();
+        } else if (message.type === "subscribed") resolve();
+        else reject(new Error(`subscribe failed: ${data.toString("utf8")}`));
+      });
+      socket.once("error", reject);
+    });
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ action: "subscribe", orgId }));
+    await subscribed;
+    sockets.push(socket);
+  };
+  for (let opened = 0; opened < connections; opened += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, connections - opened) }, openAndSubscribe));
+  }
+  console.log(
+    `${connections.toLocaleString("en")} connected and subscribed in ${((performance.now() - opening) / 1000).toFixed(1)} s`,
+  );
+
+  const fanOut = await importHandler(busSubscriptions.realtime.handler);
+  const perConnection: number[] = [];
+  const toLastDelivery: number[] = [];
+  const fanOutDurations: number[] = [];
+  let missing = 0;
+  for (let index = 0; index < writes; index++) {
+    const body = {
+      firstName: `Live${index}`,
+      lastName: "Bench",
+      emails: [`live${index}@realtime.example`],
+      tags: ["bench"],
+    };
+    const contact = await options.call("contacts.create", { params: { orgId }, body });
+    const committedAt = performance.now();
+    // The event the stream subscriber would publish for this write (same shape and size).
+    const event = {
+      schemaVersion: 1 as const,
+      id: newId("audit"),
+      type: "contact.created" as const,
+      orgId,
+      actor: { memberId: "mem_bench" },
+      record: { type: "contact" as const, id: contact.id },
+      changes: Object.entries(body).map(([field, after]) => ({ field, before: null, after })),
+      occurredAt: contact.createdAt,
+      requestId: randomBytes(16).toString("hex"),
+    };
+    const arrival: Arrivals = { times: [], done: () => undefined };
+    const delivered = new Promise<void>((resolve) => {
+      arrival.done = resolve;
+    });
+    arrivals.set(event.id, arrival);
+    await fanOut(anEventBridgeEvent(event) as never, lambdaContext("realtime-fanout"));
+    fanOutDurations.push(performance.now() - committedAt);
+    await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+    missing += connections - arrival.times.length;
+    perConnection.push(...arrival.times.map((at) => at - committedAt));
+    toLastDelivery.push(Math.max(...arrival.times) - committedAt);
+    arrivals.delete(event.id);
+  }
+
+  console.log(
+    `${writes} committed writes to ${connections.toLocaleString("en")} subscribers; the clock starts at each write's ` +
+      "commit and the fan-out is called right away with its event (table stream → EventBridge not included)",
+  );
+  report("delivery, per connection", perConnection);
+  report("delivery to the last connection", toLastDelivery);
+  report("fan-out invocation", fanOutDurations);
+  if (missing > 0) console.log(`MISSING: ${missing} deliveries did not arrive within 30 s`);
+  console.log(
+    `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB with ${connections} connections open`,
+  );
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise((resolve) => {
+          socket.once("close", resolve);
+          socket.close();
+        }),
+    ),
+  );
+}
+
+function report(name: string, samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]?.toFixed(1);
+  console.log(
+    `${name.padEnd(34)} p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   (n=${sorted.length.toLocaleString("en")})`,
+  );
 }
 
 type SeededContact = { firstName: string; lastName: string; email: string; phone: string };

@@ -1,7 +1,10 @@
 import { type Role, type RouteId, roles, routes } from "@crm/core/declarations";
-import { beforeAll, describe, expect, it } from "vitest";
+import { useHostResolver } from "@crm/core/webhook";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
+import { aDomainEvent } from "../support/events";
 import { anEmail, anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
+import { dispatch } from "../webhooks/support/webhooks";
 
 /**
  * Generated from the route table: every route is checked for authentication, tenant isolation, roles and input
@@ -17,6 +20,9 @@ type World = {
   dealId: string;
   activityId: string;
   trashedId: string;
+  webhookId: string;
+  deliveryId: string;
+  ruleId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -95,8 +101,35 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "trash.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "trash.restore": ({ org, trashedId }) => ({ params: { orgId: org.orgId, recordId: trashedId } }),
+  "automationRules.create": ({ org }) => ({ params: { orgId: org.orgId }, body: aRuleBody() }),
+  "automationRules.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "automationRules.get": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId } }),
+  "automationRules.update": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId }, body: { enabled: false } }),
+  "automationRules.delete": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId } }),
+  "automationRules.dryRun": ({ org, ruleId, dealId }) => ({
+    params: { orgId: org.orgId, ruleId },
+    body: { event: { type: "deal.created", record: { type: "deal", id: dealId } } },
+  }),
+  "automationRules.runs": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: { q: "ada" } }),
+  "webhooks.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { url: "https://hooks.example.test/crm", events: ["deal.created"] },
+  }),
+  "webhooks.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "webhooks.get": ({ org, webhookId }) => ({ params: { orgId: org.orgId, webhookId } }),
+  "webhooks.update": ({ org, webhookId }) => ({
+    params: { orgId: org.orgId, webhookId },
+    body: { description: "ERP" },
+  }),
+  "webhooks.delete": ({ org, webhookId }) => ({ params: { orgId: org.orgId, webhookId } }),
+  "webhooks.rotateSecret": ({ org, webhookId }) => ({ params: { orgId: org.orgId, webhookId } }),
+  "webhooks.listDeliveries": ({ org, webhookId }) => ({ params: { orgId: org.orgId, webhookId } }),
+  "webhooks.replayDelivery": ({ org, webhookId, deliveryId }) => ({
+    params: { orgId: org.orgId, webhookId, deliveryId },
+  }),
+  "notifications.list": ({ org }) => ({ params: { orgId: org.orgId } }),
 };
 
 /** One invalid variant per route that takes input: a wrong field type in the body, or a bad query value. */
@@ -162,9 +195,43 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { limit: "101" } }),
   "trash.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "member" } }),
   "trash.restore": ({ org }) => ({ params: { orgId: org.orgId, recordId: "mem_x" } }),
+  "automationRules.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { ...aRuleBody(), trigger: { eventType: "deal.exploded" } },
+  }),
+  "automationRules.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "5" } }),
+  "automationRules.update": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId }, body: { actions: [] } }),
+  "automationRules.dryRun": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId }, body: { event: {} } }),
+  "automationRules.runs": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId }, query: { limit: "0" } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordId: "org_not_a_record" } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: {} }),
+  "webhooks.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { url: "https://169.254.169.254/latest/meta-data/", events: ["*"] },
+  }),
+  "webhooks.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "10" } }),
+  "webhooks.update": ({ org, webhookId }) => ({
+    params: { orgId: org.orgId, webhookId },
+    body: { events: ["*", "deal.created"] },
+  }),
+  "webhooks.rotateSecret": ({ org }) => ({ params: { orgId: org.orgId, webhookId: "whk_x" } }),
+  "webhooks.listDeliveries": ({ org, webhookId }) => ({
+    params: { orgId: org.orgId, webhookId },
+    query: { limit: "abc" },
+  }),
+  "webhooks.replayDelivery": ({ org, webhookId }) => ({
+    params: { orgId: org.orgId, webhookId, deliveryId: "aud_not_a_delivery" },
+  }),
+  "notifications.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "0" } }),
 };
+
+function aRuleBody() {
+  return {
+    name: "Tag big deals",
+    trigger: { eventType: "deal.created", conditions: [{ kind: "greaterThan", field: "amount", value: 1_000_00 }] },
+    actions: [{ type: "addTag", tag: "big" }],
+  };
+}
 
 function aPipelineBody() {
   return {
@@ -176,6 +243,14 @@ function aPipelineBody() {
     ],
   };
 }
+
+// The worlds' webhook points at a host that does not exist: its deliveries fail at once, without the network.
+beforeAll(() =>
+  useHostResolver(async (host) => {
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+  }),
+);
+afterAll(() => useHostResolver());
 
 /** A fresh world per check, because some requests (deletes, removals) consume their records. */
 async function aWorld(): Promise<World> {
@@ -212,8 +287,26 @@ async function aWorld(): Promise<World> {
     body: { firstName: "Doomed" },
   });
   await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: doomed.body.id } });
+  const rule = await invoke("automationRules.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: aRuleBody(),
+  });
+  const webhook = await invoke("webhooks.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { url: "https://hooks.example.test/crm", events: ["*"] },
+  });
+  await dispatch(aDomainEvent({ orgId: org.orgId }));
+  const deliveries = await invoke("webhooks.listDeliveries", {
+    token: org.admin.token,
+    params: { orgId: org.orgId, webhookId: webhook.body.id },
+  });
   return {
     org,
+    webhookId: webhook.body.id,
+    deliveryId: deliveries.body.data[0].id,
+    ruleId: rule.body.id,
     trashedId: doomed.body.id,
     activityId: task.body.id,
     contactId: contact.body.id,

@@ -1,6 +1,19 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { fallbackRoute, type RouteDeclaration, routes, tableDefinition, tableName } from "@crm/core/declarations";
+import {
+  busName,
+  busSubscriptions,
+  fallbackRoute,
+  type RouteDeclaration,
+  routes,
+  schedules,
+  tableDefinition,
+  tableName,
+  tableStreamSubscription,
+  websocketApiName,
+  websocketAuthorizer,
+  websocketRoutes,
+} from "@crm/core/declarations";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installSstStandIns, type Recorded, recording } from "./sst-stand-ins";
 
@@ -105,7 +118,133 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
   });
 
   it("outputs the API URL and the user pool ids", () => {
-    expect(outputs).toEqual({ api: "<Api.url>", userPoolId: expect.any(String), userPoolClientId: expect.any(String) });
+    expect(outputs).toMatchObject({
+      api: "<Api.url>",
+      userPoolId: expect.any(String),
+      userPoolClientId: expect.any(String),
+      bus: busName,
+    });
+  });
+
+  it("subscribes every declared bus subscriber with its own pattern (none without one) and an existing handler", () => {
+    const [bus] = component("sst.aws.Bus");
+    expect(bus?.name).toBe(busName);
+    const registered = recording.subscriptions
+      .filter((subscription) => subscription.to === busName)
+      .map((subscription) => [(subscription.subscriber as { handler: string }).handler, subscription.args.pattern]);
+    const declared = Object.values(busSubscriptions).map((subscription) => [
+      subscription.handler,
+      subscription.pattern,
+    ]);
+    expect(registered).toEqual(declared);
+    for (const subscription of recording.subscriptions.filter((entry) => entry.to === busName)) {
+      const links = ((subscription.subscriber as { link?: { name?: string }[] }).link ?? []).map((link) => link.name);
+      // They publish (bus), read and write records (table) and push to WebSocket connections (Realtime).
+      expect(links, subscription.name).toEqual(expect.arrayContaining([busName, tableName, "Realtime"]));
+    }
+    for (const [handler, pattern] of registered) {
+      expect(pattern, String(handler)).toBeDefined();
+      const file = `${repositoryRoot}${String(handler).replace(/\.handler$/, "")}.ts`;
+      expect(existsSync(file), file).toBe(true);
+    }
+  });
+
+  it("turns the table stream into domain events with the declared filter, retries, bisection and a failure queue", () => {
+    const [stream, ...others] = recording.subscriptions.filter((subscription) => subscription.to === tableName);
+    expect(others).toEqual([]);
+    expect((stream?.subscriber as { handler?: string } | undefined)?.handler).toBe(tableStreamSubscription.handler);
+    expect(stream?.args.filters).toEqual(tableStreamSubscription.filters);
+    expect(stream?.args.transform).toMatchObject({
+      eventSourceMapping: {
+        maximumRetryAttempts: tableStreamSubscription.maximumRetryAttempts,
+        bisectBatchOnFunctionError: true,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        destinationConfig: { onFailure: { destinationArn: "<DomainEventFailures.arn>" } },
+      },
+    });
+    const file = `${repositoryRoot}${tableStreamSubscription.handler.replace(/\.handler$/, "")}.ts`;
+    expect(existsSync(file), file).toBe(true);
+  });
+
+  it("registers every declared WebSocket route once, with its handler, on the Realtime API", () => {
+    const [api, ...others] = component("sst.aws.ApiGatewayWebSocket");
+    expect(others).toEqual([]);
+    expect(api?.name).toBe(websocketApiName);
+    const registered = recording.websocketRoutes.map((route) => [
+      route.api,
+      route.rawRoute,
+      (route.handler as { handler?: string }).handler ?? route.handler,
+    ]);
+    const declared = Object.entries(websocketRoutes).map(([routeKey, route]) => [
+      websocketApiName,
+      routeKey,
+      route.handler,
+    ]);
+    expect(registered.sort()).toEqual(declared.sort());
+    const names = recording.websocketRoutes.map((route) => route.args?.name);
+    expect(names.every((name) => typeof name === "string" && /^[A-Za-z0-9]+$/.test(name))).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("finds every WebSocket handler and the authorizer on disk, exporting `handler`", () => {
+    for (const handler of [
+      ...Object.values(websocketRoutes).map((route) => route.handler),
+      websocketAuthorizer.handler,
+    ]) {
+      const file = `${repositoryRoot}${handler.replace(/\.handler$/, "")}.ts`;
+      expect(existsSync(file), file).toBe(true);
+      expect(readFileSync(file, "utf8"), file).toMatch(/export const handler\b/);
+    }
+  });
+
+  it("authorises $connect, and only $connect, with a Lambda authorizer reading the token from the query string", () => {
+    const [authorizer, ...others] = recording.authorizers;
+    expect(others).toEqual([]);
+    expect(authorizer).toMatchObject({
+      api: websocketApiName,
+      name: websocketAuthorizer.name,
+      args: {
+        lambda: {
+          function: { handler: websocketAuthorizer.handler },
+          identitySources: ["route.request.querystring.token"],
+        },
+      },
+    });
+    expect(authorizer?.args.jwt).toBeUndefined(); // API Gateway has no JWT authorizer for WebSocket APIs
+    for (const route of recording.websocketRoutes) {
+      const auth = route.args?.auth;
+      if (route.rawRoute === "$connect") expect(auth).toEqual({ lambda: authorizer?.id });
+      else expect(auth, route.rawRoute).toBeUndefined();
+    }
+  });
+
+  it("links the WebSocket API to every function that pushes to connections, and the configuration to all", () => {
+    const table = component("sst.aws.Dynamo")[0];
+    const namesOf = (links: unknown) => ((links ?? []) as Recorded[]).map((link) => link.name).sort();
+    const configuration = ["Auth", "CursorSigningKey", table?.name];
+    for (const route of recording.websocketRoutes) {
+      const declared = websocketRoutes[route.rawRoute as keyof typeof websocketRoutes];
+      const expected = declared.pushes ? [...configuration, websocketApiName] : configuration;
+      expect(namesOf((route.handler as { link?: unknown }).link), route.rawRoute).toEqual(expected.sort());
+    }
+    const authorizer = recording.authorizers[0]?.args.lambda as { function?: { link?: unknown } } | undefined;
+    expect(namesOf(authorizer?.function?.link)).toEqual(configuration.sort());
+  });
+
+  it("outputs the WebSocket API's URL", () => {
+    expect(outputs.realtime).toBe(`<${websocketApiName}.url>`);
+  });
+
+  it("schedules every declared job on its rate, with a handler that exists", () => {
+    const crons = component("sst.aws.CronV2").map((cron) => [
+      (cron.args.function as { handler: string }).handler,
+      cron.args.schedule,
+    ]);
+    expect(crons).toEqual(Object.values(schedules).map((job) => [job.handler, job.schedule]));
+    for (const [handler] of crons) {
+      const file = `${repositoryRoot}${String(handler).replace(/\.handler$/, "")}.ts`;
+      expect(existsSync(file), file).toBe(true);
+    }
   });
 
   it("fails loudly on an SST component the stand-ins do not record", () => {

@@ -13,10 +13,15 @@ export type RecordedRoute = {
   args: Record<string, unknown> | undefined;
 };
 
+export type RecordedSubscription = { to: string; name: string; subscriber: unknown; args: Record<string, unknown> };
+
 export const recording = {
+  subscriptions: [] as RecordedSubscription[],
   components: [] as Recorded[],
   routes: [] as RecordedRoute[],
   transforms: [] as { target: unknown; transform: (args: Record<string, unknown>) => void }[],
+  websocketRoutes: [] as RecordedRoute[],
+  authorizers: [] as { api: string; name: string; args: Record<string, unknown>; id: string }[],
 };
 
 /** A stand-in Pulumi output: a readable placeholder string naming the component and property. */
@@ -38,6 +43,33 @@ class Dynamo extends Component {
     super("sst.aws.Dynamo", name, args);
     this.arn = output(name, "arn");
   }
+  subscribe(name: string, subscriber: unknown, args: Record<string, unknown> = {}) {
+    if (!this.args.stream) throw new Error("Dynamo.subscribe needs `stream` on the table, as SST requires.");
+    recording.subscriptions.push({ to: this.name, name, subscriber, args });
+    return {};
+  }
+}
+
+class Bus extends Component {
+  readonly name: string;
+  readonly arn: string;
+  constructor(name: string, args: Record<string, unknown> = {}) {
+    super("sst.aws.Bus", name, args);
+    this.name = name;
+    this.arn = output(name, "arn");
+  }
+  subscribe(name: string, subscriber: unknown, args: Record<string, unknown> = {}) {
+    recording.subscriptions.push({ to: this.name, name, subscriber, args });
+    return {};
+  }
+}
+
+class Queue extends Component {
+  readonly arn: string;
+  constructor(name: string, args: Record<string, unknown> = {}) {
+    super("sst.aws.Queue", name, args);
+    this.arn = output(name, "arn");
+  }
 }
 
 class ApiGatewayV2 extends Component {
@@ -52,6 +84,26 @@ class ApiGatewayV2 extends Component {
   }
   addAuthorizer() {
     throw new Error("The API must not use an API Gateway authorizer: handlers verify tokens themselves.");
+  }
+}
+
+class ApiGatewayWebSocket extends Component {
+  readonly url: string;
+  readonly managementEndpoint: string;
+  constructor(name: string, args: Record<string, unknown> = {}) {
+    super("sst.aws.ApiGatewayWebSocket", name, args);
+    this.url = output(name, "url");
+    this.managementEndpoint = output(name, "managementEndpoint");
+  }
+  route(rawRoute: string, handler: unknown, args?: Record<string, unknown>) {
+    recording.websocketRoutes.push({ api: this.name, rawRoute, handler, args });
+    return {};
+  }
+  /** Two arguments, unlike ApiGatewayV2's: the name, then the authorizer. */
+  addAuthorizer(name: string, args: Record<string, unknown>) {
+    const id = output(`${this.name}Authorizer${name}`, "id");
+    recording.authorizers.push({ api: this.name, name, args, id });
+    return { id };
   }
 }
 
@@ -74,6 +126,12 @@ class CognitoUserPoolClient extends Component {
   }
 }
 
+class CronV2 extends Component {
+  constructor(name: string, args: Record<string, unknown>) {
+    super("sst.aws.CronV2", name, args);
+  }
+}
+
 class FunctionComponent extends Component {}
 
 class Linkable extends Component {
@@ -88,7 +146,16 @@ class Secret extends Component {
   }
 }
 
-const known = { Dynamo, ApiGatewayV2, CognitoUserPool, Function: FunctionComponent };
+const known = {
+  Dynamo,
+  ApiGatewayV2,
+  ApiGatewayWebSocket,
+  CognitoUserPool,
+  Bus,
+  Queue,
+  CronV2,
+  Function: FunctionComponent,
+};
 
 function strict<T extends object>(namespace: string, members: T): T {
   return new Proxy(members, {
@@ -104,8 +171,11 @@ function strict<T extends object>(namespace: string, members: T): T {
 /** Installs the stand-ins as globals, the way SST's CLI injects them into every file it bundles. */
 export function installSstStandIns(stage = "test") {
   recording.components.length = 0;
+  recording.subscriptions.length = 0;
   recording.routes.length = 0;
   recording.transforms.length = 0;
+  recording.websocketRoutes.length = 0;
+  recording.authorizers.length = 0;
   Object.assign(globalThis, {
     $config: (config: unknown) => config,
     $app: { name: "crm", stage },

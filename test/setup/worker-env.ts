@@ -1,7 +1,7 @@
 // Runs in every test worker before the test files load: configures the handlers exactly as the local cloud does.
 import { randomBytes } from "node:crypto";
-import { databaseClient } from "@crm/core/platform";
-import { beforeAll, inject } from "vitest";
+import { onDatabaseClient } from "@crm/core/platform";
+import { inject } from "vitest";
 import { handlerEnvironment } from "../../packages/local/src/cloud/handler-environment";
 import { testAudience, testIssuer, testJwks } from "../support/identity";
 
@@ -17,11 +17,9 @@ Object.assign(
 );
 
 // Every access pattern is a GetItem or a Query: any Scan during the tests is a design error, so it fails loudly.
-// Registered in a hook, not at load, because building the client reads the configuration once, and a test file
-// may still adjust it (the log level) when it loads.
-beforeAll(() => {
-  const client = databaseClient();
-  if (client.middlewareStack.identify().some((entry) => entry.startsWith("refuseScans"))) return;
+// Added when the client is built, not before: building it reads the configuration once, and a test file may still
+// adjust that (its log level, a local bus's endpoint) when it loads or starts.
+onDatabaseClient((client) => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (/^Scan/.test(context.commandName ?? "")) {

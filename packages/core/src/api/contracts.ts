@@ -10,6 +10,16 @@ import {
 import { associationSchema, listAssociationsQuery } from "../association/association.schema";
 import { auditEntrySchema, listAuditQuery, timelineItemSchema, timelineQuery } from "../audit/audit.schema";
 import {
+  createRuleInput,
+  dryRunInput,
+  dryRunResultSchema,
+  listRunsQuery,
+  ruleIdParam,
+  ruleSchema,
+  runSchema,
+  updateRuleInput,
+} from "../automation/automation.schema";
+import {
   batchCreateCompaniesInput,
   batchCreateContactsInput,
   batchCreateDealsInput,
@@ -47,6 +57,7 @@ import {
 } from "../deal/deal.schema";
 import type { RouteId } from "../declarations/routes";
 import { addMemberInput, memberIdParam, memberSchema, updateMemberInput } from "../member/member.schema";
+import { notificationSchema } from "../notification/notification.schema";
 import {
   createOrganisationInput,
   membershipSchema,
@@ -63,6 +74,15 @@ import {
 import { page, pageCursor, pageLimit } from "../platform/schema";
 import { searchQuery, searchResultsSchema } from "../search/search.schema";
 import { listTrashQuery, restoredRecordSchema, trashedRecordIdParam, trashedRecordSchema } from "../trash/trash.schema";
+import {
+  createWebhookInput,
+  deliveryIdParam,
+  deliverySchema,
+  updateWebhookInput,
+  webhookIdParam,
+  webhookSchema,
+  webhookWithSecretSchema,
+} from "../webhook/webhook.schema";
 
 /**
  * What each route accepts and returns. The handler factory validates requests with these schemas and the OpenAPI
@@ -82,8 +102,11 @@ export type RouteContract = {
     | "Deals"
     | "Activities"
     | "Trash"
+    | "Automation"
     | "Audit"
-    | "Search";
+    | "Search"
+    | "Webhooks"
+    | "Notifications";
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -547,6 +570,63 @@ export const contracts = {
     errors: [409],
   },
 
+  "automationRules.create": {
+    summary: "Create an automation rule",
+    description:
+      "A trigger (an event type and conditions on the event and its record) and ordered actions: create a task, update a field, add a tag, assign round-robin, notify members, send a webhook, wait. Managers and admins.",
+    tag: "Automation",
+    params: inOrganisation,
+    body: createRuleInput,
+    response: { status: 201, description: "The new rule.", schema: ruleSchema, etag: true },
+  },
+  "automationRules.list": {
+    summary: "List automation rules",
+    tag: "Automation",
+    params: inOrganisation,
+    query: z.strictObject({}),
+    response: { status: 200, description: "Every rule (one page).", schema: page(ruleSchema) },
+  },
+  "automationRules.get": {
+    summary: "Get an automation rule",
+    tag: "Automation",
+    params: inOrganisation.extend({ ruleId: ruleIdParam }),
+    response: { status: 200, description: "The rule.", schema: ruleSchema, etag: true },
+  },
+  "automationRules.update": {
+    summary: "Change, enable or disable an automation rule",
+    tag: "Automation",
+    params: inOrganisation.extend({ ruleId: ruleIdParam }),
+    body: updateRuleInput,
+    conditional: true,
+    response: { status: 200, description: "The updated rule.", schema: ruleSchema, etag: true },
+    errors: [409],
+  },
+  "automationRules.delete": {
+    summary: "Delete an automation rule",
+    description: "Its waiting (delayed) actions are dropped.",
+    tag: "Automation",
+    params: inOrganisation.extend({ ruleId: ruleIdParam }),
+    conditional: true,
+    response: { status: 204, description: "The rule was deleted." },
+  },
+  "automationRules.dryRun": {
+    summary: "Try a rule on an event without running it",
+    description: "Whether the rule would match the event (condition by condition) and what it would do, in order.",
+    tag: "Automation",
+    params: inOrganisation.extend({ ruleId: ruleIdParam }),
+    body: dryRunInput,
+    response: { status: 200, description: "The dry run's outcome.", schema: dryRunResultSchema },
+  },
+  "automationRules.runs": {
+    summary: "A rule's run log",
+    description:
+      "Each event the rule matched: the actions taken, the result and any error; newest first. Kept 90 days.",
+    tag: "Automation",
+    params: inOrganisation.extend({ ruleId: ruleIdParam }),
+    query: listRunsQuery,
+    response: { status: 200, description: "A page of runs.", schema: page(runSchema) },
+  },
+
   "audit.list": {
     summary: "List the change history",
     description:
@@ -565,6 +645,95 @@ export const contracts = {
     params: inOrganisation,
     query: searchQuery,
     response: { status: 200, description: "The best matches, at most `limit`.", schema: searchResultsSchema },
+  },
+
+  "webhooks.create": {
+    summary: "Subscribe an endpoint to events",
+    description:
+      "Deliveries are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The response carries the signing secret, which no later response shows. The URL must be https and lead only to public addresses (checked now and before every delivery); at most 20 webhooks per organisation. Admins only.",
+    tag: "Webhooks",
+    params: inOrganisation,
+    body: createWebhookInput,
+    response: {
+      status: 201,
+      description: "The new webhook, with its secret.",
+      schema: webhookWithSecretSchema,
+      etag: true,
+    },
+  },
+  "webhooks.list": {
+    summary: "List webhooks",
+    description: "Every webhook subscription of the organisation (one page), without secrets. Admins only.",
+    tag: "Webhooks",
+    params: inOrganisation,
+    query: z.strictObject({}),
+    response: { status: 200, description: "Every webhook (one page).", schema: page(webhookSchema) },
+  },
+  "webhooks.get": {
+    summary: "Get a webhook",
+    tag: "Webhooks",
+    params: inOrganisation.extend({ webhookId: webhookIdParam }),
+    response: { status: 200, description: "The webhook, without its secret.", schema: webhookSchema, etag: true },
+  },
+  "webhooks.update": {
+    summary: "Change or re-enable a webhook",
+    description:
+      "Partial update of the URL (checked as on creation), events, description or `enabled`; `null` clears the description. Enabling a webhook the API disabled clears `disabledReason`. Admins only.",
+    tag: "Webhooks",
+    params: inOrganisation.extend({ webhookId: webhookIdParam }),
+    body: updateWebhookInput,
+    conditional: true,
+    response: { status: 200, description: "The updated webhook.", schema: webhookSchema, etag: true },
+    errors: [409],
+  },
+  "webhooks.delete": {
+    summary: "Delete a webhook",
+    description: "Its pending deliveries are cancelled. Admins only.",
+    tag: "Webhooks",
+    params: inOrganisation.extend({ webhookId: webhookIdParam }),
+    conditional: true,
+    response: { status: 204, description: "The webhook was deleted." },
+    errors: [409],
+  },
+  "webhooks.rotateSecret": {
+    summary: "Rotate a webhook's signing secret",
+    description:
+      "Returns a new secret, shown only here. For 24 hours deliveries are signed with both the new and the previous secret (two signatures in `webhook-signature`), so the receiver can switch without losing any. Admins only.",
+    tag: "Webhooks",
+    params: inOrganisation.extend({ webhookId: webhookIdParam }),
+    response: {
+      status: 200,
+      description: "The webhook, with its new secret.",
+      schema: webhookWithSecretSchema,
+      etag: true,
+    },
+  },
+  "webhooks.listDeliveries": {
+    summary: "A webhook's delivery log",
+    description:
+      "Deliveries of the last 30 days, newest event first: the event, the status, the number of attempts, the latest attempt's response status, latency and first kilobyte of body, and when the next attempt is due. Admins only.",
+    tag: "Webhooks",
+    params: inOrganisation.extend({ webhookId: webhookIdParam }),
+    query: listQuery,
+    response: { status: 200, description: "A page of deliveries.", schema: page(deliverySchema) },
+  },
+  "webhooks.replayDelivery": {
+    summary: "Send a delivery again",
+    description:
+      "Attempts the delivery now, whatever its state, with the webhook's current URL and secrets (also when the webhook is disabled), and answers with the outcome. A failed replay is retried on the schedule while the delivery has attempts left. Admins only.",
+    tag: "Webhooks",
+    params: inOrganisation.extend({ webhookId: webhookIdParam, deliveryId: deliveryIdParam }),
+    response: { status: 200, description: "The delivery after the attempt.", schema: deliverySchema },
+  },
+
+  "notifications.list": {
+    summary: "List my notifications",
+    description:
+      "The caller's notifications in this organisation, newest first, such as a webhook the API disabled (sent to every admin). Kept 90 days.",
+    tag: "Notifications",
+    params: inOrganisation,
+    query: listQuery,
+    response: { status: 200, description: "A page of notifications.", schema: page(notificationSchema) },
   },
 } as const satisfies Record<RouteId, RouteContract>;
 

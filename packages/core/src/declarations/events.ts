@@ -28,7 +28,24 @@ export type BusSubscription = {
 const events = (file: string) => `packages/functions/src/events/${file}.handler`;
 
 /** Every subscriber of the bus. Each one filters by pattern: a subscriber without one would receive everything. */
-export const busSubscriptions = {} as const satisfies Record<string, BusSubscription>;
+export const busSubscriptions = {
+  realtime: {
+    handler: events("realtime-fanout"),
+    pattern: { source: [domainEventSource] },
+    description: "Pushes every domain event to the WebSocket connections subscribed to its organisation or record.",
+  },
+  webhooks: {
+    handler: events("webhook-dispatch"),
+    pattern: { source: [domainEventSource] },
+    description:
+      "Records one delivery per enabled webhook subscription of the event's organisation that selects its type, and makes the first attempt.",
+  },
+  automation: {
+    handler: events("automation"),
+    pattern: { source: [domainEventSource] },
+    description: "Runs the organisation's enabled automation rules whose trigger matches the event.",
+  },
+} as const satisfies Record<string, BusSubscription>;
 
 /**
  * The table's stream subscriber: it reads committed changes and publishes one domain event per audit entry (the

@@ -1,4 +1,6 @@
 export * from "./cors";
 export * from "./events";
 export * from "./routes";
+export * from "./schedules";
 export * from "./table";
+export * from "./websocket";

@@ -313,11 +313,109 @@ export const routes = {
     access: editors,
   },
 
+  "automationRules.create": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/automation-rules",
+    handler: http("automation-rules/create"),
+    access: managers,
+  },
+  "automationRules.list": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/automation-rules",
+    handler: http("automation-rules/list"),
+    access: managers,
+  },
+  "automationRules.get": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/automation-rules/{ruleId}",
+    handler: http("automation-rules/get"),
+    access: managers,
+  },
+  "automationRules.update": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/automation-rules/{ruleId}",
+    handler: http("automation-rules/update"),
+    access: managers,
+  },
+  "automationRules.delete": {
+    method: "DELETE",
+    path: "/v1/orgs/{orgId}/automation-rules/{ruleId}",
+    handler: http("automation-rules/delete"),
+    access: managers,
+  },
+  "automationRules.dryRun": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/automation-rules/{ruleId}/dry-run",
+    handler: http("automation-rules/dry-run"),
+    access: managers,
+  },
+  "automationRules.runs": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/automation-rules/{ruleId}/runs",
+    handler: http("automation-rules/runs"),
+    access: managers,
+  },
+
   "audit.list": { method: "GET", path: "/v1/orgs/{orgId}/audit", handler: http("audit/list"), access: adminsOnly },
   "search.query": {
     method: "GET",
     path: "/v1/orgs/{orgId}/search",
     handler: http("search/query"),
+    access: everyRole,
+  },
+
+  "webhooks.create": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/webhooks",
+    handler: http("webhooks/create"),
+    access: adminsOnly,
+  },
+  "webhooks.list": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/webhooks",
+    handler: http("webhooks/list"),
+    access: adminsOnly,
+  },
+  "webhooks.get": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}",
+    handler: http("webhooks/get"),
+    access: adminsOnly,
+  },
+  "webhooks.update": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}",
+    handler: http("webhooks/update"),
+    access: adminsOnly,
+  },
+  "webhooks.delete": {
+    method: "DELETE",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}",
+    handler: http("webhooks/delete"),
+    access: adminsOnly,
+  },
+  "webhooks.rotateSecret": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}/rotate-secret",
+    handler: http("webhooks/rotate-secret"),
+    access: adminsOnly,
+  },
+  "webhooks.listDeliveries": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries",
+    handler: http("webhooks/list-deliveries"),
+    access: adminsOnly,
+  },
+  "webhooks.replayDelivery": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay",
+    handler: http("webhooks/replay-delivery"),
+    access: adminsOnly,
+  },
+  "notifications.list": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/notifications",
+    handler: http("notifications/list"),
     access: everyRole,
   },
 } as const satisfies Record<string, RouteDeclaration>;

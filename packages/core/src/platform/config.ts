@@ -2,6 +2,7 @@ import { Resource } from "sst/resource";
 import { z } from "zod";
 import { busName } from "../declarations/events";
 import { tableName } from "../declarations/table";
+import { websocketApiName } from "../declarations/websocket";
 
 /**
  * Runtime configuration, parsed once at cold start and validated, so a misconfigured function fails fast instead of
@@ -23,12 +24,36 @@ const configSchema = z.object({
   busName: z.string().min(1).optional(),
   /** Only the local cloud sets this: its EventBridge stand-in. */
   eventBridgeEndpoint: z.url().optional(),
+  /** The WebSocket API, for functions that push to its connections (linked to it). */
+  realtime: z.object({ managementEndpoint: z.url() }).optional(),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
+  /**
+   * Only the local cloud and the tests set this (`WEBHOOKS_ALLOW_LOOPBACK=true`): webhooks may then go to plain
+   * http on 127.0.0.1, where their receivers listen. Never in AWS, where loopback is the Lambda runtime API.
+   */
+  webhooksAllowLoopback: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true")
+    .refine(
+      (allowed) => !allowed || !process.env.AWS_LAMBDA_FUNCTION_NAME,
+      "Only for the local cloud, never in Lambda.",
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 let cached: Config | undefined;
+
+const logLevelSchema = z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO");
+
+/**
+ * Only the log level, for the logger, which every function has, also the public ones that are linked to nothing
+ * else (so the full configuration, which needs the table and the token settings, would fail there).
+ */
+export function logLevel(): z.infer<typeof logLevelSchema> {
+  return cached?.logLevel ?? logLevelSchema.catch("INFO").parse(process.env.LOG_LEVEL?.toUpperCase() || undefined);
+}
 
 /** The validated configuration; throws a descriptive error on the first call if anything is missing. */
 export function config(): Config {
@@ -46,6 +71,7 @@ function loadConfig(): Config {
     }
   };
   const auth = read("Auth");
+  const realtime = read(websocketApiName);
   const result = configSchema.safeParse({
     tableName: read(tableName)?.name,
     dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
@@ -58,7 +84,9 @@ function loadConfig(): Config {
     cursorSigningKey: read("CursorSigningKey")?.value,
     busName: read(busName)?.name,
     eventBridgeEndpoint: process.env.EVENTBRIDGE_ENDPOINT || undefined,
+    realtime: realtime && { managementEndpoint: realtime.managementEndpoint },
     logLevel: process.env.LOG_LEVEL?.toUpperCase() || undefined,
+    webhooksAllowLoopback: process.env.WEBHOOKS_ALLOW_LOOPBACK || undefined,
   });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);

@@ -4,17 +4,23 @@ import { Service } from "electrodb";
 import { ActivityEntity } from "../activity/activity.entity";
 import { AssociationEntity } from "../association/association.entity";
 import { AuditEntryEntity } from "../audit/audit-entry.entity";
+import { AutomationRuleEntity, AutomationRunEntity, DelayedActionsEntity } from "../automation/automation.entity";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
 import { DealEntity } from "../deal/deal.entity";
 import { IdempotencyRecordEntity } from "../idempotency/idempotency-record.entity";
 import { MemberEntity } from "../member/member.entity";
+import { NotificationEntity } from "../notification/notification.entity";
 import { OrganisationEntity } from "../organisation/organisation.entity";
 import { PipelineEntity } from "../pipeline/pipeline.entity";
 import { StageTotalEntity } from "../pipeline/stage-total.entity";
+import { RealtimeConnectionEntity } from "../realtime/realtime-connection.entity";
+import { RealtimeSubscriptionEntity } from "../realtime/realtime-subscription.entity";
 import { SearchTermEntity } from "../search/search-term.entity";
 import { TrashedRecordEntity } from "../trash/trashed-record.entity";
 import { UniqueValueEntity } from "../unique/unique-value.entity";
+import { WebhookSubscriptionEntity } from "../webhook/webhook.entity";
+import { WebhookDeliveryEntity } from "../webhook/webhook-delivery.entity";
 import { config } from "./config";
 
 const entities = {
@@ -31,7 +37,15 @@ const entities = {
   activity: ActivityEntity,
   association: AssociationEntity,
   trashedRecord: TrashedRecordEntity,
+  automationRule: AutomationRuleEntity,
+  automationRun: AutomationRunEntity,
+  delayedActions: DelayedActionsEntity,
   searchTerm: SearchTermEntity,
+  webhookSubscription: WebhookSubscriptionEntity,
+  webhookDelivery: WebhookDeliveryEntity,
+  notification: NotificationEntity,
+  realtimeConnection: RealtimeConnectionEntity,
+  realtimeSubscription: RealtimeSubscriptionEntity,
 };
 
 /** Every entity of the table; one Service so that writes spanning entities can be one transaction. */
@@ -39,6 +53,7 @@ export type Database = Service<typeof entities>;
 
 let database: Database | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
+const clientHooks: ((client: DynamoDBDocumentClient) => void)[] = [];
 
 /** The ElectroDB service, built once per process (module scope in Lambda), bound to the configured table. */
 export function db(): Database {
@@ -48,6 +63,7 @@ export function db(): Database {
       new DynamoDBClient(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
       { marshallOptions: { removeUndefinedValues: true } },
     );
+    for (const hook of clientHooks) hook(documentClient);
     database = new Service(entities, { table: tableName, client: documentClient });
   }
   return database;
@@ -60,6 +76,15 @@ export function db(): Database {
 export function databaseClient(): DynamoDBDocumentClient {
   db();
   return documentClient as DynamoDBDocumentClient;
+}
+
+/**
+ * Runs `configure` on the SDK client when it is built (at once if it already is), without building it early: the
+ * client reads the configuration, which is parsed once.
+ */
+export function onDatabaseClient(configure: (client: DynamoDBDocumentClient) => void): void {
+  if (documentClient) configure(documentClient);
+  else clientHooks.push(configure);
 }
 
 /** The entity definitions, for checks that compare them with the table declaration. */

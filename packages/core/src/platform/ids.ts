@@ -14,6 +14,7 @@ export const idPrefixes = {
   stage: "stg",
   deal: "dea",
   activity: "act",
+  rule: "rul",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,6 +1,6 @@
 export * from "./config";
 export * from "./cursor";
-export { databaseClient, db } from "./database";
+export { databaseClient, db, onDatabaseClient } from "./database";
 export * from "./errors";
 export * from "./etag";
 export * from "./ids";

@@ -26,7 +26,7 @@ export const emailAddress = z
   .meta({ example: "ada@example.com" });
 
 /** Tags are case-insensitive labels: stored lower-cased, so filtering by tag is exact. */
-export const tag = text(50).transform((value) => value.toLowerCase());
+export const tag = text(50).overwrite((value) => value.toLowerCase());
 
 export const tagList = z
   .array(tag)

@@ -12,7 +12,9 @@ const usage = `Usage: npm start [-- --in-memory] [-- --no-seed]
 Starts the local cloud on 127.0.0.1: DynamoDB Local, the local identity provider and the API gateway.
   --in-memory   keep DynamoDB's data in memory (gone at exit) instead of under .data/
   --no-seed     do not create the demo organisation on first start
-Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), LOG_LEVEL (default WARN).`;
+Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), BUS_PORT (local EventBridge, default
+any free port), LOG_LEVEL (default WARN),
+WEBSOCKET_PORT (the real-time WebSocket API, default 3001).`;
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +37,8 @@ const cloud = await startLocalCloud({
   issuer: defaults.issuer,
   audience: defaults.audience,
   logLevel: process.env.LOG_LEVEL ?? "WARN",
+  busPort: Number(process.env.BUS_PORT ?? 0),
+  websocketPort: Number(process.env.WEBSOCKET_PORT ?? 3001),
 });
 
 let stopping = false;
@@ -59,6 +63,8 @@ console.log(`
   API           ${cloud.url}            (OpenAPI: ${cloud.url}/openapi.json)
   DynamoDB      ${cloud.dynamodbEndpoint}  table ${cloud.tableName}${values["in-memory"] ? " (in memory)" : " (data in .data/dynamodb)"}
   Identity      ${cloud.identityProvider.issuer}  (JWKS: ${cloud.identityProvider.issuer}/.well-known/jwks.json)
+  Real time     ${cloud.websocketUrl}?token=<token>  (WebSocket; @connections API on the same port)
+  EventBridge   ${cloud.busEndpoint}  (dead letters: ${cloud.busEndpoint}/dead-letters; the table stream feeds it)
 `);
 if (seed) {
   console.log(`  Demo organisation ${seed.orgId}${seed.seeded ? " (just seeded)" : ""}
@@ -69,6 +75,8 @@ if (seed) {
 
   Try it:
     curl -s "${cloud.url}/v1/orgs/${seed.orgId}/contacts?limit=5" -H "Authorization: Bearer ${token}"
+  Watch the organisation's changes live (Node's own WebSocket client):
+    npx node -e 'const ws = new WebSocket("${cloud.websocketUrl}?token=${token}"); ws.onopen = () => ws.send(JSON.stringify({ action: "subscribe", orgId: "${seed.orgId}" })); ws.onmessage = (m) => console.log(m.data)'
 `);
 } else {
   console.log(

@@ -1,4 +1,4 @@
-import { tableName as tableResourceName } from "@crm/core/declarations";
+import { busName, tableName as tableResourceName, websocketApiName } from "@crm/core/declarations";
 
 export type HandlerEnvironmentInput = {
   tableName: string;
@@ -6,6 +6,10 @@ export type HandlerEnvironmentInput = {
   auth: { issuer: string; audience: string; jwks: { keys: object[] } };
   cursorSigningKey: string;
   logLevel?: string;
+  /** The local EventBridge stand-in, for functions that publish domain events. */
+  bus?: { name: string; endpoint: string };
+  /** The local WebSocket gateway, for functions that push to its connections. */
+  realtime?: { url: string; managementEndpoint: string };
 };
 
 /**
@@ -30,5 +34,24 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
       type: "sst.sst.Linkable",
     }),
     SST_RESOURCE_CursorSigningKey: JSON.stringify({ value: input.cursorSigningKey, type: "sst.sst.Secret" }),
+    ...(input.bus
+      ? {
+          [`SST_RESOURCE_${busName}`]: JSON.stringify({
+            name: input.bus.name,
+            arn: `arn:aws:events:us-east-1:000000000000:event-bus/${input.bus.name}`,
+            type: "sst.aws.Bus",
+          }),
+          EVENTBRIDGE_ENDPOINT: input.bus.endpoint,
+        }
+      : {}),
+    ...(input.realtime
+      ? {
+          [`SST_RESOURCE_${websocketApiName}`]: JSON.stringify({
+            url: input.realtime.url,
+            managementEndpoint: input.realtime.managementEndpoint,
+            type: "sst.aws.ApiGatewayWebSocket",
+          }),
+        }
+      : {}),
   };
 }

@@ -2,9 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { busSubscriptions, schedules, tableStreamSubscription } from "@crm/core/declarations";
 import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../dynamodb";
+import { startLocalBus, startLocalScheduler, startStreamReader } from "../events";
 import { startHttpGateway } from "../gateway";
 import { loadOrCreateIdentityProvider } from "../identity";
+import { startWebSocketGateway } from "../websocket";
 import { handlerEnvironment } from "./handler-environment";
 
 export type LocalCloudOptions = {
@@ -18,11 +21,19 @@ export type LocalCloudOptions = {
   audience: string;
   tableName?: string;
   logLevel?: string;
+  /** The WebSocket gateway's port (0 picks a free one). */
+  websocketPort?: number;
+  /** The local EventBridge's port (0 picks a free one). */
+  busPort?: number;
 };
 
 export type LocalCloud = {
   url: string;
+  /** The real-time WebSocket API: connect to `${websocketUrl}?token=…`. */
+  websocketUrl: string;
   dynamodbEndpoint: string;
+  /** The local EventBridge: PutEvents endpoint, and `GET /dead-letters`. */
+  busEndpoint: string;
   tableName: string;
   identityProvider: Awaited<ReturnType<typeof loadOrCreateIdentityProvider>>;
   stop: () => Promise<void>;
@@ -42,7 +53,8 @@ async function loadOrCreateSecret(dataDirectory: string, name: string): Promise<
 
 /**
  * Starts the whole system on this machine: DynamoDB Local with the declared table, the local identity provider,
- * and the HTTP gateway serving every route of the route table with the real handler modules. `stop()` stops all
+ * the HTTP gateway serving every route of the route table and the WebSocket gateway serving the real-time API, both
+ * with the real handler modules. `stop()` stops all
  * of it; DynamoDB Local is also stopped if this process dies.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -52,6 +64,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     port: options.dynamodbPort ?? 0,
     ...(options.inMemory ? {} : { dataDirectory: join(options.dataDirectory, "dynamodb") }),
   });
+  const stoppers: (() => Promise<void>)[] = [];
   try {
     const client = new DynamoDBClient(localAwsClientConfig(dynamodb.endpoint));
     await provisionTable(client, tableName);
@@ -62,6 +75,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       issuer: options.issuer,
       audience: options.audience,
     });
+    // Before the handler environment: the functions that push are linked to it (`Resource.Realtime`).
+    const websocket = await startWebSocketGateway({
+      host: options.host ?? "127.0.0.1",
+      port: options.websocketPort ?? 0,
+    });
+    stoppers.push(() => websocket.close());
+    const bus = await startLocalBus({
+      busName: "crm-local-bus",
+      subscriptions: busSubscriptions,
+      port: options.busPort ?? 0,
+      log: (message) => console.warn(message),
+    });
+    stoppers.push(() => bus.close());
     Object.assign(
       process.env,
       handlerEnvironment({
@@ -70,8 +96,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         auth: { issuer: identityProvider.issuer, audience: identityProvider.audience, jwks: identityProvider.jwks },
         cursorSigningKey: await loadOrCreateSecret(options.dataDirectory, "cursor-signing-key"),
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+        bus: { name: "crm-local-bus", endpoint: bus.endpoint },
+        realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
       }),
     );
+    // Like Lambda's event source mapping on the table stream; the position survives restarts with the data.
+    const streamReader = await startStreamReader({
+      dynamodbEndpoint: dynamodb.endpoint,
+      tableName,
+      subscription: tableStreamSubscription,
+      ...(options.inMemory ? {} : { checkpointFile: join(options.dataDirectory, "stream-checkpoint.json") }),
+      log: (message) => console.warn(message),
+    });
+    stoppers.push(() => streamReader.stop());
+    const scheduler = startLocalScheduler({ schedules, log: (message) => console.warn(message) });
+    stoppers.push(() => scheduler.stop());
     const gateway = await startHttpGateway({
       host: options.host ?? "127.0.0.1",
       port: options.port,
@@ -79,15 +118,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     return {
       url: gateway.url,
+      websocketUrl: websocket.url,
+      busEndpoint: bus.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       tableName,
       identityProvider,
       stop: async () => {
         await gateway.close();
+        for (const stop of stoppers.reverse()) await stop();
         await dynamodb.stop();
       },
     };
   } catch (error) {
+    for (const stop of stoppers.reverse()) await stop();
     await dynamodb.stop();
     throw error;
   }

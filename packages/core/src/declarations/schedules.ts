@@ -1,0 +1,28 @@
+/**
+ * Scheduled jobs, declared once: `stacks/` creates one EventBridge Scheduler schedule per entry (sst.aws.CronV2),
+ * the local cloud runs the same handlers on the same rate. Free of runtime dependencies: SST's config loader imports it.
+ */
+
+export type ScheduleDeclaration = {
+  /** SST handler string: file path from the repository root without extension, then `.handler`. */
+  readonly handler: string;
+  /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`, UTC. */
+  readonly schedule: string;
+  readonly description: string;
+};
+
+const jobs = (file: string) => `packages/functions/src/jobs/${file}.handler`;
+
+export const schedules = {
+  webhookRetries: {
+    handler: jobs("webhook-retries"),
+    schedule: "rate(1 minute)",
+    description:
+      "Attempts the webhook deliveries whose retry is due (one query on the sparse index of pending deliveries).",
+  },
+  automationDelays: {
+    handler: jobs("automation-delays"),
+    schedule: "rate(1 minute)",
+    description: "Continues automation runs whose delay step is over (one range query on the delay queue).",
+  },
+} as const satisfies Record<string, ScheduleDeclaration>;

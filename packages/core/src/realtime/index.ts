@@ -1,0 +1,2 @@
+export * from "./realtime.schema";
+export * from "./realtime.service";

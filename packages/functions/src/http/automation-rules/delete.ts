@@ -1,0 +1,6 @@
+import { deleteRule } from "@crm/core/automation";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("automationRules.delete", async ({ tenant, params, preconditions }) =>
+  deleteRule(tenant, params.ruleId, preconditions),
+);

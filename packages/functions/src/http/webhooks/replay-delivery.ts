@@ -1,0 +1,6 @@
+import { replayDelivery } from "@crm/core/webhook";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("webhooks.replayDelivery", async ({ tenant, params }) =>
+  replayDelivery(tenant, params.webhookId, params.deliveryId),
+);

@@ -1,0 +1,6 @@
+import { updateWebhook } from "@crm/core/webhook";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("webhooks.update", async ({ tenant, params, body, preconditions }) =>
+  updateWebhook(tenant, params.webhookId, body, preconditions),
+);

@@ -1,0 +1,22 @@
+import { tableStreamSubscription } from "@crm/core/declarations";
+import { config } from "@crm/core/platform";
+import { startStreamReader } from "../events";
+
+/**
+ * Runs the table-stream subscriber as a process of its own, configured like a handler (SST_RESOURCE_*,
+ * DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT) plus STREAM_CHECKPOINT_FILE. The local cloud runs the reader in-process;
+ * this exists so a test can kill it between a write and its publication and start another one.
+ */
+const { tableName, dynamodbEndpoint } = config();
+if (!dynamodbEndpoint) throw new Error("DYNAMODB_ENDPOINT is required.");
+const reader = await startStreamReader({
+  dynamodbEndpoint,
+  tableName,
+  subscription: tableStreamSubscription,
+  ...(process.env.STREAM_CHECKPOINT_FILE ? { checkpointFile: process.env.STREAM_CHECKPOINT_FILE } : {}),
+  log: (message) => process.stderr.write(`${message}\n`),
+});
+process.stdout.write("ready\n");
+process.on("SIGTERM", () => {
+  void reader.stop().then(() => process.exit(0));
+});

@@ -1,0 +1,2 @@
+export * from "./websocket-events";
+export * from "./websocket-gateway";

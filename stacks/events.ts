@@ -1,0 +1,52 @@
+import {
+  type BusSubscription,
+  busName,
+  busSubscriptions,
+  tableStreamSubscription,
+} from "../packages/core/src/declarations";
+import { auth, cursorSigningKey } from "./auth";
+import { realtime } from "./realtime";
+import { table } from "./storage";
+
+/** The domain-event bus; its subscribers and their patterns come from the event declaration. */
+export const bus = new sst.aws.Bus(busName);
+
+/** Stream records the subscriber still failed after every retry, kept for inspection and replay. */
+export const domainEventFailures = new sst.aws.Queue("DomainEventFailures");
+
+const logicalName = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+// Subscribers push to WebSocket connections (fan-out, automation's notifications), so they are linked to that API too.
+const links = [table, auth, cursorSigningKey, bus, realtime];
+
+for (const [name, subscription] of Object.entries(busSubscriptions) as [string, BusSubscription][]) {
+  const { source, detailType, detail } = subscription.pattern;
+  bus.subscribe(
+    logicalName(name),
+    { handler: subscription.handler, link: links },
+    {
+      pattern: {
+        ...(source ? { source: [...source] } : {}),
+        ...(detailType ? { detailType: [...detailType] } : {}),
+        ...(detail ? { detail: { ...detail } } : {}),
+      },
+    },
+  );
+}
+
+// Committed changes become domain events: each audit entry, written in its change's transaction, is one event.
+table.subscribe(
+  "DomainEvents",
+  { handler: tableStreamSubscription.handler, link: [...links, domainEventFailures] },
+  {
+    filters: tableStreamSubscription.filters.map((filter) => ({ ...filter })),
+    transform: {
+      eventSourceMapping: {
+        batchSize: tableStreamSubscription.batchSize,
+        maximumRetryAttempts: tableStreamSubscription.maximumRetryAttempts,
+        bisectBatchOnFunctionError: tableStreamSubscription.bisectBatchOnFunctionError,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        destinationConfig: { onFailure: { destinationArn: domainEventFailures.arn } },
+      },
+    },
+  },
+);

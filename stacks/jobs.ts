@@ -1,0 +1,16 @@
+import { type ScheduleDeclaration, schedules } from "../packages/core/src/declarations";
+import { auth, cursorSigningKey } from "./auth";
+import { bus } from "./events";
+import { realtime } from "./realtime";
+import { table } from "./storage";
+
+const logicalName = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/** One EventBridge Scheduler schedule per declared job; the local cloud runs the same handlers on the same rates. */
+export const jobs = Object.entries(schedules as Record<string, ScheduleDeclaration>).map(
+  ([name, job]) =>
+    new sst.aws.CronV2(logicalName(name), {
+      schedule: job.schedule as `rate(${string})`,
+      function: { handler: job.handler, link: [table, auth, cursorSigningKey, bus, realtime], timeout: "1 minute" },
+    }),
+);

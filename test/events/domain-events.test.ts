@@ -1,0 +1,215 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { busName, domainEventSource, tableStreamSubscription } from "@crm/core/declarations";
+import { domainEventSchema } from "@crm/core/events";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  type EventBridgeEnvelope,
+  type LocalBus,
+  type StreamReader,
+  startLocalBus,
+  startStreamReader,
+} from "../../packages/local/src/events";
+import { invoke } from "../support/api-events";
+import { anOrganisation } from "../support/organisations";
+import { aDeal, defaultPipelineOf } from "../support/sales";
+
+const testBusName = "crm-test-bus";
+const received: EventBridgeEnvelope[] = [];
+let bus: LocalBus;
+let reader: StreamReader;
+
+/** Waits until `check` passes, polling: events travel asynchronously, so tests wait for outcomes, not for time. */
+async function eventually<T>(check: () => T, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const eventsOf = (orgId: string) =>
+  received
+    .filter((event) => (event.detail as { orgId: string }).orgId === orgId)
+    .map((event) => event.detail as { type: string; id: string; record: { id: string } });
+
+beforeAll(async () => {
+  bus = await startLocalBus({
+    busName: testBusName,
+    subscriptions: {
+      recorder: { handler: "recorder", pattern: { source: [domainEventSource] }, description: "records every event" },
+    },
+    loadHandler: async () => async (event) => {
+      received.push(event);
+    },
+  });
+  // Before any handler reads the configuration: the stream subscriber publishes to this bus.
+  process.env[`SST_RESOURCE_${busName}`] = JSON.stringify({ name: testBusName });
+  process.env.EVENTBRIDGE_ENDPOINT = bus.endpoint;
+  reader = await startStreamReader({
+    dynamodbEndpoint: inject("dynamodbEndpoint"),
+    tableName: inject("tableName"),
+    subscription: tableStreamSubscription,
+  });
+});
+
+afterAll(async () => {
+  await reader?.stop();
+  await bus?.close();
+});
+
+describe("domain events", () => {
+  it("every committed change publishes exactly one versioned event, in order, with its field changes", async () => {
+    const org = await anOrganisation();
+    const { stage } = await defaultPipelineOf(org);
+    const params = { orgId: org.orgId };
+    const contact = await invoke("contacts.create", { token: org.admin.token, params, body: { firstName: "Ada" } });
+    await invoke("contacts.update", {
+      token: org.admin.token,
+      params: { ...params, contactId: contact.body.id },
+      body: { title: "Countess" },
+    });
+    const deal = await aDeal(org, { contactIds: [contact.body.id] });
+    await invoke("deals.moveStage", {
+      token: org.admin.token,
+      params: { ...params, dealId: deal.id },
+      body: { stageId: stage("Proposal").id },
+    });
+    const task = await invoke("activities.create", {
+      token: org.admin.token,
+      params,
+      body: { type: "task", subject: "Send the proposal", dealIds: [deal.id] },
+    });
+    await invoke("activities.update", {
+      token: org.admin.token,
+      params: { ...params, activityId: task.body.id },
+      body: { done: true },
+    });
+    const refused = await invoke("contacts.create", { token: org.admin.token, params, body: { nope: true } });
+    expect(refused.status).toBe(400);
+
+    const expected = [
+      "member.created",
+      "contact.created",
+      "contact.updated",
+      "deal.created",
+      "deal.stage_changed",
+      "activity.created",
+      "task.completed",
+    ];
+    const events = await eventually(() => {
+      const mine = eventsOf(org.orgId);
+      expect(mine.map((event) => event.type)).toEqual(expected);
+      return mine;
+    });
+    for (const event of events) domainEventSchema.parse(event);
+    expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+    const updated = events.find((event) => event.type === "contact.updated") as unknown as {
+      changes: unknown[];
+      actor: { memberId: string };
+    };
+    expect(updated.changes).toEqual([{ field: "title", before: null, after: "Countess" }]);
+    expect(updated.actor.memberId).toBe(org.admin.memberId);
+    const envelope = received.find((event) => (event.detail as { id: string }).id === events[1]?.id);
+    expect(envelope).toMatchObject({ version: "0", source: domainEventSource, "detail-type": "contact.created" });
+  });
+
+  it("are lost by no crash: a stream worker killed between the write and the publish is replaced and publishes it", async () => {
+    const checkpointFile = join(mkdtempSync(join(tmpdir(), "crm-stream-")), "checkpoint.json");
+    // A bus that takes PutEvents and never answers: the worker is caught between reading the write and publishing it.
+    const seen: string[] = [];
+    const blackHole: Server = createServer((request) => {
+      request.on("data", (chunk: Buffer) => seen.push(chunk.toString()));
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
+    const blackHoleUrl = `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`;
+    const worker = (endpoint: string) =>
+      spawnWorker({ ...process.env, EVENTBRIDGE_ENDPOINT: endpoint, STREAM_CHECKPOINT_FILE: checkpointFile });
+
+    const org = await anOrganisation();
+    const first = await worker(blackHoleUrl);
+    let second: ChildProcess | undefined;
+    try {
+      const contact = await invoke("contacts.create", {
+        token: org.admin.token,
+        params: { orgId: org.orgId },
+        body: { firstName: "Survivor" },
+      });
+      expect(contact.status).toBe(201);
+      await eventually(() => expect(seen.join("")).toContain(contact.body.id));
+      first.kill("SIGKILL");
+
+      second = await worker(bus.endpoint);
+      await eventually(() =>
+        expect(
+          eventsOf(org.orgId)
+            .filter((event) => event.record.id === contact.body.id)
+            .map((event) => event.type),
+        ).toContain("contact.created"),
+      );
+    } finally {
+      first.kill("SIGKILL");
+      second?.kill("SIGTERM");
+      blackHole.closeAllConnections();
+      blackHole.close();
+    }
+  });
+});
+
+describe("the local bus", () => {
+  it("retries a failing subscriber with backoff and keeps what still fails in a dead-letter list", async () => {
+    let calls = 0;
+    const flaky = await startLocalBus({
+      busName: "flaky",
+      retry: { attempts: 3, baseDelayMs: 10 },
+      subscriptions: {
+        recovers: { handler: "recovers", pattern: { detailType: ["ping"] }, description: "fails twice" },
+        broken: { handler: "broken", pattern: { source: ["test"] }, description: "always fails" },
+      },
+      loadHandler: async (handler) => async () => {
+        if (handler === "broken") throw new Error("subscriber down");
+        calls++;
+        if (calls < 3) throw new Error("not yet");
+      },
+    });
+    try {
+      const response = await fetch(flaky.endpoint, {
+        method: "POST",
+        headers: { "x-amz-target": "AWSEvents.PutEvents", "content-type": "application/x-amz-json-1.1" },
+        body: JSON.stringify({
+          Entries: [{ EventBusName: "flaky", Source: "test", DetailType: "ping", Detail: "{}" }],
+        }),
+      });
+      expect(await response.json()).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+      await flaky.idle();
+      expect(calls).toBe(3);
+      const deadLetters = await (await fetch(`${flaky.endpoint}/dead-letters`)).json();
+      expect(deadLetters).toMatchObject([{ subscription: "broken", attempts: 3, error: "subscriber down" }]);
+    } finally {
+      await flaky.close();
+    }
+  });
+});
+
+/** Starts the stream worker process and resolves once it reads the stream. */
+function spawnWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "packages/local/src/cli/stream-worker.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`stream worker exited early (${code})`)));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("ready")) resolve(child);
+    });
+  });
+}

@@ -1,0 +1,49 @@
+import { type BusSubscription, busName, tableStreamSubscription } from "@crm/core/declarations";
+import { inject } from "vitest";
+import { type LocalBus, type StreamReader, startLocalBus, startStreamReader } from "../../packages/local/src/events";
+
+/**
+ * The local event pipeline for a test file: the table stream read like Lambda's event source mapping, published to
+ * a local bus that runs the given subscribers. Start it before any handler reads its configuration (the
+ * publisher is pointed at this bus through the environment, as the local cloud does).
+ */
+export async function startEventPipeline(subscriptions: Record<string, BusSubscription>) {
+  const bus: LocalBus = await startLocalBus({
+    busName: "crm-test-bus",
+    subscriptions,
+    retry: { attempts: 3, baseDelayMs: 50 },
+  });
+  process.env[`SST_RESOURCE_${busName}`] = JSON.stringify({ name: "crm-test-bus" });
+  process.env.EVENTBRIDGE_ENDPOINT = bus.endpoint;
+  const reader: StreamReader = await startStreamReader({
+    dynamodbEndpoint: inject("dynamodbEndpoint"),
+    tableName: inject("tableName"),
+    subscription: tableStreamSubscription,
+  });
+  return {
+    bus,
+    reader,
+    /** Waits until everything written so far went through the stream and every subscriber finished with it. */
+    settle: async () => {
+      await reader.caughtUp();
+      await bus.idle();
+    },
+    stop: async () => {
+      await reader.stop();
+      await bus.close();
+    },
+  };
+}
+
+/** Waits until `check` passes, polling: events travel asynchronously, so tests wait for outcomes, not for time. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
