@@ -22,7 +22,11 @@ for (const [name, subscription] of Object.entries(busSubscriptions) as [string, 
   const { source, detailType, detail } = subscription.pattern;
   bus.subscribe(
     logicalName(name),
-    { handler: subscription.handler, link: links },
+    {
+      handler: subscription.handler,
+      link: links,
+      ...(subscription.timeoutSeconds ? { timeout: `${subscription.timeoutSeconds} seconds` as const } : {}),
+    },
     {
       pattern: {
         ...(source ? { source: [...source] } : {}),

@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../events/domain-event.schema";
+import { notifyAction } from "../notification/notification.service";
 import { now } from "../platform/clock";
 import { queryFingerprint } from "../platform/cursor";
 import { db } from "../platform/database";
@@ -10,6 +11,8 @@ import { readPage } from "../platform/paging";
 import type { TenantContext } from "../platform/request-context";
 import type { Page } from "../platform/schema";
 import { writeTransaction } from "../platform/transactions";
+import { pushToMember } from "../realtime/realtime.service";
+import { sendEventToWebhook } from "../webhook/webhook-delivery.service";
 import {
   createTaskFor,
   describeAction,
@@ -20,7 +23,6 @@ import {
   updateRecord,
 } from "./automation.engine";
 import type { AutomationRuleEntity, AutomationRunEntity } from "./automation.entity";
-import { automationActionHooks } from "./automation.hooks";
 import type {
   Action,
   CreateRuleInput,
@@ -358,15 +360,38 @@ async function runAction(
       await updateRecord(context, record, { ownerId: action.memberIds[turn % action.memberIds.length] });
       return;
     }
-    case "notify":
-      await automationActionHooks.notify(context, {
-        memberIds: action.recipients.map((recipient) => (recipient === "owner" ? owner() : recipient)),
-        message: fillTemplate(action.message, event, record),
-        event,
-      });
+    case "notify": {
+      const memberIds = [
+        ...new Set(action.recipients.map((recipient) => (recipient === "owner" ? owner() : recipient))),
+      ];
+      const message = fillTemplate(action.message, event, record);
+      const reasons = await writeTransaction((entities) =>
+        memberIds.map((memberId) =>
+          notifyAction(entities, {
+            orgId: rule.orgId,
+            memberId,
+            kind: "automation.notify",
+            title: rule.name,
+            message,
+            subject: event.record,
+          }),
+        ),
+      );
+      if (reasons) throw new Error("The notifications could not be stored.");
+      // Stored first, pushed second: a member who is offline finds it in their notifications.
+      await Promise.all(
+        memberIds.map((memberId) =>
+          pushToMember(rule.orgId, memberId, {
+            type: "notification",
+            notification: { title: rule.name, message, subject: event.record, eventId: event.id },
+          }),
+        ),
+      );
       return;
+    }
     case "sendWebhook":
-      await automationActionHooks.sendWebhook(context, { webhookId: action.webhookId, event });
+      // The delivery keeps its own log and retries; a failed first attempt is not the rule's failure.
+      await sendEventToWebhook(action.webhookId, event);
       return;
     default:
       action satisfies never;

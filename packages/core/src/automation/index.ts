@@ -1,4 +1,3 @@
-export { automationActionHooks } from "./automation.hooks";
 export * from "./automation.schema";
 export {
   createRule,

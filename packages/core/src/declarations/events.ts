@@ -23,6 +23,8 @@ export type BusSubscription = {
   readonly handler: string;
   readonly pattern: BusPattern;
   readonly description: string;
+  /** The function's timeout, when the 10-second default is too short. */
+  readonly timeoutSeconds?: number;
 };
 
 const events = (file: string) => `packages/functions/src/events/${file}.handler`;
@@ -39,6 +41,8 @@ export const busSubscriptions = {
     pattern: { source: [domainEventSource] },
     description:
       "Records one delivery per enabled webhook subscription of the event's organisation that selects its type, and makes the first attempt.",
+    // Each first attempt may take the full 10-second delivery timeout.
+    timeoutSeconds: 30,
   },
   automation: {
     handler: events("automation"),

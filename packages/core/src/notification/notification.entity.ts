@@ -2,7 +2,7 @@ import { Entity } from "electrodb";
 import { tableDefinition } from "../declarations/table";
 import { primaryKeyFields } from "../platform/table-keys";
 
-export const notificationKinds = ["webhook.disabled"] as const;
+export const notificationKinds = ["webhook.disabled", "automation.notify"] as const;
 
 /** How long a notification is kept; DynamoDB's TTL then removes it. */
 export const notificationRetentionDays = 90;

@@ -31,6 +31,10 @@ export type UnsubscribeReason = "requested" | "membership-ended";
 /** Every message the server sends on a connection. */
 export type RealtimeMessage =
   | { type: "event"; event: DomainEvent }
+  | {
+      type: "notification";
+      notification: { title: string; message: string; subject: { type: string; id: string }; eventId: string };
+    }
   | ({ type: "subscribed" } & RealtimeTopic)
   | ({ type: "unsubscribed"; reason: UnsubscribeReason } & RealtimeTopic)
   | {

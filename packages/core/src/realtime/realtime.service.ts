@@ -191,6 +191,16 @@ async function endSubscriptionsOfMember(orgId: string, memberId: string): Promis
   });
 }
 
+/** Sends a message to every live connection of one member of an organisation (their notifications). */
+export async function pushToMember(orgId: string, memberId: string, message: RealtimeMessage): Promise<PushReport> {
+  const { data } = await db()
+    .entities.realtimeSubscription.query.subscriptionsOfMember({ orgId, memberId })
+    .go({ pages: "all", attributes: ["connectionId", "expiresAt"] });
+  const now = nowSeconds();
+  const connections = [...new Set(data.filter((item) => item.expiresAt > now).map((item) => item.connectionId))];
+  return pushToConnections(connections, message);
+}
+
 /** Sends a message to one connection, forgetting the connection if it is gone. */
 export async function pushToConnection(connectionId: string, message: RealtimeMessage): Promise<PushReport> {
   return pushToConnections([connectionId], message);

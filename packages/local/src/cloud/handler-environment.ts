@@ -8,6 +8,8 @@ export type HandlerEnvironmentInput = {
   logLevel?: string;
   /** The local EventBridge stand-in, for functions that publish domain events. */
   bus?: { name: string; endpoint: string };
+  /** Let webhooks go to plain http on 127.0.0.1, where local receivers listen. Only the local cloud sets it. */
+  allowLoopbackWebhooks?: boolean;
   /** The local WebSocket gateway, for functions that push to its connections. */
   realtime?: { url: string; managementEndpoint: string };
 };
@@ -34,6 +36,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
       type: "sst.sst.Linkable",
     }),
     SST_RESOURCE_CursorSigningKey: JSON.stringify({ value: input.cursorSigningKey, type: "sst.sst.Secret" }),
+    ...(input.allowLoopbackWebhooks ? { WEBHOOKS_ALLOW_LOOPBACK: "true" } : {}),
     ...(input.bus
       ? {
           [`SST_RESOURCE_${busName}`]: JSON.stringify({

@@ -97,6 +97,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         cursorSigningKey: await loadOrCreateSecret(options.dataDirectory, "cursor-signing-key"),
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
         bus: { name: "crm-local-bus", endpoint: bus.endpoint },
+        allowLoopbackWebhooks: true,
         realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
       }),
     );
