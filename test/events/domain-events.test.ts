@@ -213,3 +213,14 @@ function spawnWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     });
   });
 }
+
+describe("the published event schema", () => {
+  it("is served next to the OpenAPI document and describes every event type", async () => {
+    const response = await invoke("eventSchema.get");
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ title: "DomainEvent", $ref: "#/$defs/DomainEvent" });
+    const event = response.body.$defs.DomainEvent;
+    expect(event.properties.type.enum).toContain("deal.stage_changed");
+    expect(event.required).toEqual(expect.arrayContaining(["id", "type", "orgId", "record", "changes"]));
+  });
+});

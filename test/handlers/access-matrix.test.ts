@@ -29,6 +29,7 @@ type Request = { params?: Record<string, string>; query?: Record<string, string>
 const validRequests: Record<RouteId, (world: World) => Request> = {
   "health.get": () => ({}),
   "openapi.get": () => ({}),
+  "eventSchema.get": () => ({}),
   "orgs.create": () => ({ body: { name: "Another" } }),
   "orgs.list": () => ({}),
   "orgs.get": ({ org }) => ({ params: { orgId: org.orgId } }),

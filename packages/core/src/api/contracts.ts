@@ -140,6 +140,13 @@ export const contracts = {
     tag: "System",
     response: { status: 200, description: "The OpenAPI document." },
   },
+  "eventSchema.get": {
+    summary: "The domain events' JSON Schema",
+    description:
+      "JSON Schema (2020-12) of the `detail` of every domain event on the bus and of every webhook's `data`, generated from the same zod schema the publisher uses.",
+    tag: "System",
+    response: { status: 200, description: "The JSON Schema of a domain event." },
+  },
 
   "orgs.create": {
     summary: "Create an organisation",

@@ -36,6 +36,12 @@ const http = (file: string) => `packages/functions/src/http/${file}.handler`;
 export const routes = {
   "health.get": { method: "GET", path: "/health", handler: http("health/get"), access: "public" },
   "openapi.get": { method: "GET", path: "/openapi.json", handler: http("docs/openapi"), access: "public" },
+  "eventSchema.get": {
+    method: "GET",
+    path: "/events/schema.json",
+    handler: http("docs/event-schema"),
+    access: "public",
+  },
 
   "orgs.create": { method: "POST", path: "/v1/orgs", handler: http("orgs/create"), access: "signed-in" },
   "orgs.list": { method: "GET", path: "/v1/orgs", handler: http("orgs/list"), access: "signed-in" },

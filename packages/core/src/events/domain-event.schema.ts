@@ -54,3 +54,13 @@ export const domainEventSchema = z
   })
   .meta({ id: "DomainEvent" });
 export type DomainEvent = z.infer<typeof domainEventSchema>;
+
+/** The JSON Schema of a domain event, published next to the OpenAPI document. */
+export function domainEventJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(domainEventSchema, { target: "draft-2020-12" }),
+    $id: "https://crm.example/events/schema.json",
+    title: "DomainEvent",
+    description: "The `detail` of a domain event (source `crm.api`, detail-type = `type`), version 1.",
+  };
+}
