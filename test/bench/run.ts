@@ -8,7 +8,8 @@
  *
  * Before search, real time: `BENCH_REALTIME_CONNECTIONS` (1,000; 0 skips it) WebSocket connections through the local
  * gateway, all subscribed to one organisation, then `BENCH_REALTIME_WRITES` (50) committed writes, each timed from
- * its commit to its delivery on every connection.
+ * its commit to its delivery on every connection: first with the fan-out called right after the write, then
+ * through the whole path (table stream → stream subscriber → EventBridge → fan-out → WebSocket).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -17,9 +18,10 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { RouteId } from "@crm/core/declarations";
-import { routes } from "../../packages/core/src/declarations";
+import { routes, tableStreamSubscription } from "../../packages/core/src/declarations";
 import { handlerEnvironment } from "../../packages/local/src/cloud/handler-environment";
 import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../../packages/local/src/dynamodb";
+import { type LocalBus, startLocalBus, startStreamReader } from "../../packages/local/src/events";
 import { importHandler, lambdaContext } from "../../packages/local/src/gateway";
 import { loadOrCreateIdentityProvider } from "../../packages/local/src/identity";
 import { startWebSocketGateway, type WebSocketGateway } from "../../packages/local/src/websocket";
@@ -45,6 +47,7 @@ const syllables = (
 
 const dynamodb = await startDynamoDbLocal();
 let websocket: WebSocketGateway | undefined;
+let bus: LocalBus | undefined;
 try {
   const client = new DynamoDBClient(localAwsClientConfig(dynamodb.endpoint));
   await provisionTable(client, "crm-bench");
@@ -56,6 +59,8 @@ try {
   });
   // Before the handlers read their configuration: the real-time functions push through this gateway.
   websocket = await startWebSocketGateway({ port: 0 });
+  const { busSubscriptions: subscribers } = await import("@crm/core/declarations");
+  bus = await startLocalBus({ busName: "crm-bench-bus", subscriptions: { realtime: subscribers.realtime } });
   Object.assign(
     process.env,
     handlerEnvironment({
@@ -65,6 +70,7 @@ try {
       cursorSigningKey: randomBytes(32).toString("base64url"),
       logLevel: "SILENT",
       realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
+      bus: { name: "crm-bench-bus", endpoint: bus.endpoint },
     }),
   );
   const token = idp.signAccessToken({ email: "bench@example.com" });
@@ -128,7 +134,20 @@ try {
   );
 
   if (realtimeConnections > 0) {
-    await benchRealtime({ url: websocket.url, token, call, connections: realtimeConnections, writes: realtimeWrites });
+    await benchRealtime({
+      url: websocket.url,
+      token,
+      call,
+      connections: realtimeConnections,
+      writes: realtimeWrites,
+      startStream: () =>
+        startStreamReader({
+          dynamodbEndpoint: dynamodb.endpoint,
+          tableName: "crm-bench",
+          subscription: tableStreamSubscription,
+          pollIntervalMs: 20,
+        }),
+    });
   }
 
   if (searchContacts > 0) {
@@ -182,6 +201,7 @@ try {
     console.log(`results per search: mean ${(found / perSearch.length).toFixed(1)} (limit 20)`);
   }
 } finally {
+  await bus?.close();
   await websocket?.close();
   await dynamodb.stop();
 }
@@ -195,7 +215,14 @@ type Call = (routeId: RouteId, input: Record<string, unknown>) => Promise<{ id: 
  * the write's domain event, standing in for the table stream and EventBridge, whose hop is not measured here.
  * The clients run in this process, beside the gateway and the handlers, so they share its event loop.
  */
-async function benchRealtime(options: { url: string; token: string; call: Call; connections: number; writes: number }) {
+async function benchRealtime(options: {
+  url: string;
+  token: string;
+  call: Call;
+  connections: number;
+  writes: number;
+  startStream: () => Promise<{ stop: () => Promise<void> }>;
+}) {
   const { default: WebSocket } = await import("ws");
   const { busSubscriptions } = await import("@crm/core/declarations");
   const { newId } = await import("@crm/core/platform");
@@ -206,6 +233,8 @@ async function benchRealtime(options: { url: string; token: string; call: Call; 
   };
   type Arrivals = { times: number[]; done: () => void };
   const arrivals = new Map<string, Arrivals>();
+  /** Through the stream, events are matched to writes by record: their ids are not known in advance. */
+  const byRecord = new Map<string, number[]>();
   const sockets: InstanceType<typeof WebSocket>[] = [];
 
   console.log(
@@ -219,6 +248,9 @@ async function benchRealtime(options: { url: string; token: string; call: Call; 
         const at = performance.now();
         const message = JSON.parse(data.toString("utf8"));
         if (message.type === "event") {
+          const times = byRecord.get(message.event.record.id) ?? [];
+          times.push(at);
+          byRecord.set(message.event.record.id, times);
           const arrival = arrivals.get(message.event.id);
           arrival?.times.push(at);
           if (arrival?.times.length === connections) arrival.done();
@@ -287,6 +319,37 @@ async function benchRealtime(options: { url: string; token: string; call: Call; 
   report("delivery to the last connection", toLastDelivery);
   report("fan-out invocation", fanOutDurations);
   if (missing > 0) console.log(`MISSING: ${missing} deliveries did not arrive within 30 s`);
+
+  // The whole path: the write's audit entry goes through the stream reader (polling every 20 ms, as Lambda's
+  // event source mapping polls a shard about four times a second), the stream subscriber, the local EventBridge
+  // and the fan-out it invokes.
+  const stream = await options.startStream();
+  const endToEnd: number[] = [];
+  const endToEndLast: number[] = [];
+  let endToEndMissing = 0;
+  try {
+    for (let index = 0; index < writes; index++) {
+      const contact = await options.call("contacts.create", {
+        params: { orgId },
+        body: { firstName: `Stream${index}`, lastName: "Bench", emails: [`stream${index}@realtime.example`] },
+      });
+      const committedAt = performance.now();
+      const deadline = committedAt + 30_000;
+      while ((byRecord.get(contact.id)?.length ?? 0) < connections && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const times = byRecord.get(contact.id) ?? [];
+      endToEndMissing += connections - times.length;
+      endToEnd.push(...times.map((at) => at - committedAt));
+      if (times.length > 0) endToEndLast.push(Math.max(...times) - committedAt);
+    }
+  } finally {
+    await stream.stop();
+  }
+  console.log(`\n${writes} committed writes through table stream → EventBridge → fan-out → WebSocket`);
+  report("delivery, per connection", endToEnd);
+  report("delivery to the last connection", endToEndLast);
+  if (endToEndMissing > 0) console.log(`MISSING: ${endToEndMissing} deliveries did not arrive within 30 s`);
   console.log(
     `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB with ${connections} connections open`,
   );
