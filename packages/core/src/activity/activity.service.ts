@@ -12,7 +12,7 @@ import { readPage } from "../platform/paging";
 import type { TransactionEntities } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import type { Page } from "../platform/schema";
-import { failedCondition, writeTransaction } from "../platform/transactions";
+import { failedCondition, retryingConflicts, writeTransaction } from "../platform/transactions";
 import { type ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
 import type {
   Activity,
@@ -200,17 +200,6 @@ function assertFieldsFitType(activity: ActivityItem) {
     issues.push({ path: "body.durationMinutes", message: "Only calls and meetings have a duration." });
   }
   if (issues.length > 0) throw new ValidationError(issues);
-}
-
-async function retryingConflicts<T>(preconditions: Preconditions | undefined, step: () => Promise<T>): Promise<T> {
-  const attempts = preconditions?.ifMatch ? 1 : 3;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
-    }
-  }
 }
 
 export async function createActivity(context: TenantContext, input: CreateActivityInput): Promise<Activity> {

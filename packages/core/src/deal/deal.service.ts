@@ -37,7 +37,7 @@ import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, type TransactionEntities } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
-import { failedCondition, writeTransaction } from "../platform/transactions";
+import { failedCondition, retryingConflicts, writeTransaction } from "../platform/transactions";
 import { searchDocumentOfDeal, searchTermActions } from "../search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../trash/trash-actions";
 import { type DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
@@ -141,21 +141,6 @@ const pipelineUnchanged = (entities: TransactionEntities, pipeline: PipelineItem
     .check({ orgId: pipeline.orgId, pipelineId: pipeline.pipelineId })
     .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
     .commit();
-
-/**
- * Runs a read-check-write step again when another request changed the same deal or pipeline in between, unless
- * the caller pinned a version with If-Match (then the conflict is theirs to see).
- */
-async function retryingConflicts<T>(preconditions: Preconditions | undefined, step: () => Promise<T>): Promise<T> {
-  const attempts = preconditions?.ifMatch ? 1 : 3;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
-    }
-  }
-}
 
 function assertLostReasonFits(stage: StageItem, lostReason: string | null | undefined) {
   if (lostReason && stage.kind !== "lost") {

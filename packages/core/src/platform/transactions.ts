@@ -1,4 +1,6 @@
 import { type Database, db } from "./database";
+import { ConcurrentModificationError } from "./errors";
+import type { Preconditions } from "./etag";
 
 /** Why each action of a canceled TransactWriteItems did not apply, in the order the actions were given. */
 export type CancellationReason = { code: string; item: unknown };
@@ -46,3 +48,21 @@ function onlyConflicted(reasons: CancellationReason[]): boolean {
 }
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/**
+ * Runs a read-check-write step again when another request changed the same records in between (it re-reads them),
+ * unless the caller pinned a version with If-Match: then the conflict is theirs to see.
+ */
+export async function retryingConflicts<T>(
+  preconditions: Preconditions | undefined,
+  step: () => Promise<T>,
+): Promise<T> {
+  const attempts = preconditions?.ifMatch ? 1 : 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
+    }
+  }
+}
