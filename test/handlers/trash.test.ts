@@ -31,6 +31,11 @@ describe("the trash", () => {
       companyId: company.id,
     });
     const deal = await aDeal(org, { contactIds: [contact.id] });
+    const call = await invoke("activities.create", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      body: { type: "call", subject: "Intro call", contactIds: [contact.id], dealIds: [deal.id] },
+    });
     const params = { orgId: org.orgId, contactId: contact.id };
     expect((await invoke("contacts.delete", { token: org.admin.token, params })).status).toBe(204);
 
@@ -57,6 +62,11 @@ describe("the trash", () => {
       params: { orgId: org.orgId, dealId: deal.id },
     });
     expect(dealAfter.body.contactIds).toEqual([contact.id]);
+    const callAfter = await invoke("activities.get", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, activityId: call.body.id },
+    });
+    expect(callAfter.body.contactIds).toEqual([contact.id]);
     const duplicate = await invoke("contacts.create", {
       token: org.admin.token,
       params: { orgId: org.orgId },
@@ -64,11 +74,11 @@ describe("the trash", () => {
     });
     expect(duplicate.status).toBe(409); // the email is reserved again
     const timeline = await invoke("contacts.timeline", { token: org.admin.token, params });
-    expect(timeline.body.data.map((entry: { change?: { action: string } }) => entry.change?.action)).toEqual([
-      "restored",
-      "deleted",
-      "created",
-    ]);
+    expect(
+      timeline.body.data.map(
+        (entry: { kind: string; change?: { action: string } }) => entry.change?.action ?? entry.kind,
+      ),
+    ).toEqual(["restored", "deleted", "activity", "created"]);
   });
 
   it("refuses to restore a contact whose email was taken meanwhile, and keeps it in the trash", async () => {

@@ -21,6 +21,7 @@ import type {
   ListTasksQuery,
   UpdateActivityInput,
 } from "./activity.schema";
+import { maxActivityLinks } from "./activity.schema";
 
 type ActivityItem = EntityItem<typeof ActivityEntity>;
 type LinkedRecord = { type: "contact" | "company" | "deal"; id: string };
@@ -399,8 +400,9 @@ export async function deleteActivity(
  * activity loses the link and the entry; an activity left with no link is deleted. One transaction per activity,
  * so a retry after a failure continues where it stopped.
  */
-export async function unlinkFromActivities(context: TenantContext, record: LinkedRecord): Promise<void> {
+export async function unlinkFromActivities(context: TenantContext, record: LinkedRecord): Promise<string[]> {
   const { orgId } = context;
+  const kept: string[] = [];
   const { data: entries } = await db()
     .entities.auditEntry.query.historyOfRecord({ orgId, recordId: record.id })
     .where((attributes, { eq }) => eq(attributes.action, "activity"))
@@ -439,6 +441,65 @@ export async function unlinkFromActivities(context: TenantContext, record: Linke
         }),
       ]);
       if (reasons) throw new ConcurrentModificationError("activity", current.activityId);
+      if (!orphaned) kept.push(current.activityId);
+    });
+  }
+  return kept;
+}
+
+/**
+ * Links a restored record again to the activities it was unlinked from at deletion, where they still exist and have
+ * room: each activity gets the link and the record's timeline gets the entry back, one transaction per activity.
+ * The record's `lastActivityAt` is left as it was restored.
+ */
+export async function relinkActivities(context: TenantContext, record: LinkedRecord, activityIds: string[]) {
+  const { orgId } = context;
+  const field = `${record.type}Ids` as const;
+  for (const activityId of activityIds) {
+    await retryingConflicts(undefined, async () => {
+      const { data: current } = await db().entities.activity.get({ orgId, activityId }).go({ consistent: true });
+      if (!current || current[field].includes(record.id) || linkedRecords(current).length >= maxActivityLinks) return;
+      const next: ActivityItem = {
+        ...current,
+        [field]: [...current[field], record.id],
+        version: current.version + 1,
+        updatedAt: now(),
+      };
+      const exists = (entities: TransactionEntities) => {
+        switch (record.type) {
+          case "contact":
+            return entities.contact
+              .check({ orgId, contactId: record.id })
+              .where(({ contactId }, { exists }) => exists(contactId))
+              .commit();
+          case "company":
+            return entities.company
+              .check({ orgId, companyId: record.id })
+              .where(({ companyId }, { exists }) => exists(companyId))
+              .commit();
+          default:
+            return entities.deal
+              .check({ orgId, dealId: record.id })
+              .where(({ dealId }, { exists }) => exists(dealId))
+              .commit();
+        }
+      };
+      const reasons = await writeTransaction((entities) => [
+        entities.activity
+          .patch({ orgId, activityId })
+          .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
+          .commit(),
+        exists(entities),
+        timelineEntryPut(entities, context, next, record),
+        auditAction(entities, context, {
+          recordType: "activity",
+          recordId: activityId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      ]);
+      if (reasons) throw new ConcurrentModificationError("activity", activityId);
     });
   }
 }

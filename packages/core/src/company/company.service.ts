@@ -1,5 +1,5 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
-import { unlinkFromActivities } from "../activity/activity.service";
+import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import { linkedRecords } from "../association/association.service";
 import { auditAction, fieldChanges } from "../audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../authorization/policy";
@@ -202,7 +202,7 @@ export async function deleteCompany(
   const formerDealIds = await former("deal");
   await detachCompanyFromContacts(context, companyId);
   await detachFromDeals(context, record);
-  await unlinkFromActivities(context, record);
+  const formerActivityIds = await unlinkFromActivities(context, record);
   const current = await loadCompany(context, companyId);
   assertPreconditions(preconditions, current, "company", companyId);
   const { orgId } = context;
@@ -229,7 +229,7 @@ export async function deleteCompany(
         type: "company",
         id: companyId,
         label: current.name,
-        snapshot: { ...current, formerContactIds, formerDealIds },
+        snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds },
       },
       now(),
     ),
@@ -280,11 +280,11 @@ export async function listCompanies(context: TenantContext, query: ListCompanies
  */
 export async function restoreCompany(
   context: TenantContext,
-  snapshot: CompanyItem & { formerContactIds?: string[]; formerDealIds?: string[] },
+  snapshot: CompanyItem & { formerContactIds?: string[]; formerDealIds?: string[]; formerActivityIds?: string[] },
 ): Promise<Company> {
   const { orgId } = context;
   const at = now();
-  const { formerContactIds = [], formerDealIds = [], ...stored } = snapshot;
+  const { formerContactIds = [], formerDealIds = [], formerActivityIds = [], ...stored } = snapshot;
   const company = {
     ...stored,
     sortName: sortKeyOf(snapshot.name),
@@ -317,5 +317,6 @@ export async function restoreCompany(
   }
   await relinkCompanyToContacts(context, company.companyId, formerContactIds);
   await relinkDeals(context, record, formerDealIds);
+  await relinkActivities(context, record, formerActivityIds);
   return getCompany(context, company.companyId);
 }

@@ -1,5 +1,5 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
-import { unlinkFromActivities } from "../activity/activity.service";
+import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import {
   type LinkPlan,
   linkedRecords,
@@ -282,7 +282,7 @@ export async function deleteContact(
   const record = { type: "contact" as const, id: contactId };
   const formerDealIds = (await linkedRecords(context.orgId, record, "deal")).map((deal) => deal.id);
   await detachFromDeals(context, record);
-  await unlinkFromActivities(context, record);
+  const formerActivityIds = await unlinkFromActivities(context, record);
   const current = await loadContact(context, contactId);
   assertPreconditions(preconditions, current, "contact", contactId);
   const { orgId } = context;
@@ -307,7 +307,12 @@ export async function deleteContact(
     moveToTrashAction(
       entities,
       context,
-      { type: "contact", id: contactId, label: contactLabel(current), snapshot: { ...current, formerDealIds } },
+      {
+        type: "contact",
+        id: contactId,
+        label: contactLabel(current),
+        snapshot: { ...current, formerDealIds, formerActivityIds },
+      },
       now(),
     ),
     auditAction(entities, context, {
@@ -437,7 +442,7 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
  */
 export async function restoreContact(
   context: TenantContext,
-  snapshot: ContactItem & { formerDealIds?: string[] },
+  snapshot: ContactItem & { formerDealIds?: string[]; formerActivityIds?: string[] },
 ): Promise<Contact> {
   const { orgId } = context;
   const { data: companies } = await db()
@@ -445,7 +450,7 @@ export async function restoreContact(
     .go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
   const existing = companies.flatMap((company) => (company ? [company.companyId] : []));
   const at = now();
-  const { formerDealIds = [], ...stored } = snapshot;
+  const { formerDealIds = [], formerActivityIds = [], ...stored } = snapshot;
   const contact = {
     ...stored,
     companyIds: existing,
@@ -481,6 +486,7 @@ export async function restoreContact(
     throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("contact", contact.contactId);
   }
   await relinkDeals(context, { type: "contact", id: contact.contactId }, formerDealIds);
+  await relinkActivities(context, { type: "contact", id: contact.contactId }, formerActivityIds);
   return getContact(context, contact.contactId);
 }
 

@@ -1,5 +1,5 @@
 import type { EntityItem } from "electrodb";
-import { unlinkFromActivities } from "../activity/activity.service";
+import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import {
   type LinkPlan,
   linkedRecords,
@@ -434,7 +434,7 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
   const first = await loadDeal(context, dealId);
   assertPreconditions(preconditions, first, "deal", dealId);
   assertCanDelete(context.actor, first, "deal");
-  await unlinkFromActivities(context, { type: "deal", id: dealId });
+  const formerActivityIds = await unlinkFromActivities(context, { type: "deal", id: dealId });
   await retryingConflicts(preconditions, async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
@@ -456,7 +456,7 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
       moveToTrashAction(
         entities,
         context,
-        { type: "deal", id: dealId, label: current.title, snapshot: current },
+        { type: "deal", id: dealId, label: current.title, snapshot: { ...current, formerActivityIds } },
         now(),
       ),
       auditAction(entities, context, {
@@ -642,9 +642,12 @@ export async function detachFromDeals(context: TenantContext, record: { type: "c
  * Restores a deal from the trash with its id, fields and stage history, into the stage it was in (409
  * restore-conflict if that stage no longer exists), linked again to its contacts and company where they still exist.
  */
-export async function restoreDeal(context: TenantContext, snapshot: DealItem): Promise<Deal> {
+export async function restoreDeal(
+  context: TenantContext,
+  { formerActivityIds = [], ...snapshot }: DealItem & { formerActivityIds?: string[] },
+): Promise<Deal> {
   const { orgId } = context;
-  return retryingConflicts(undefined, async () => {
+  const restored = await retryingConflicts(undefined, async () => {
     let pipeline: PipelineItem;
     try {
       pipeline = await loadPipeline(orgId, snapshot.pipelineId);
@@ -698,6 +701,8 @@ export async function restoreDeal(context: TenantContext, snapshot: DealItem): P
     if (reasons) throw new ConcurrentModificationError("deal", deal.dealId);
     return toDeal(deal);
   });
+  await relinkActivities(context, { type: "deal", id: restored.id }, formerActivityIds);
+  return restored;
 }
 
 /**
