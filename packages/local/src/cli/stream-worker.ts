@@ -17,6 +17,15 @@ const reader = await startStreamReader({
   log: (message) => process.stderr.write(`${message}\n`),
 });
 process.stdout.write("ready\n");
+// Never outlive the process that started this one (a test run that crashed): check once a second.
+const parent = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parent, 0);
+  } catch {
+    void reader.stop().finally(() => process.exit(0));
+  }
+}, 1000).unref();
 process.on("SIGTERM", () => {
   void reader.stop().then(() => process.exit(0));
 });

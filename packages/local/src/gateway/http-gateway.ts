@@ -38,6 +38,8 @@ export function importHandler(handler: string): Promise<LambdaHandler> {
       if (typeof exported !== "function") throw new Error(`${file}.ts does not export a function named ${exportName}.`);
       return exported as LambdaHandler;
     });
+    // A module that failed to load (a syntax error being fixed) is loaded again next time, not cached broken.
+    loading.catch(() => moduleCache.delete(handler));
     moduleCache.set(handler, loading);
   }
   return loading;
