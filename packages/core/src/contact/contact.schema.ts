@@ -79,7 +79,10 @@ export const listContactsQuery = z.strictObject({
   limit: pageLimit,
   cursor: pageCursor.optional(),
   ownerId: recordId("member").optional().meta({ description: "Only contacts owned by this member." }),
-  companyId: recordId("company").optional().meta({ description: "Only contacts of this company." }),
+  companyId: recordId("company").optional().meta({
+    description:
+      "Only contacts whose primary company this is. Every contact of a company: `GET …/companies/{companyId}/associations?type=contact`.",
+  }),
   tag: tag.optional().meta({ description: "Only contacts with this tag." }),
   sort: z
     .enum(contactSortOrders)
