@@ -14,6 +14,11 @@ Object.assign(
     cursorSigningKey: randomBytes(32).toString("base64url"),
     logLevel: process.env.LOG_LEVEL ?? "SILENT",
   }),
+  // Tests fire requests far faster than any client may; the rate-limit tests set their own small limits.
+  {
+    RATE_LIMIT_PER_CALLER: process.env.RATE_LIMIT_PER_CALLER ?? "1000000",
+    RATE_LIMIT_PER_ORGANISATION: process.env.RATE_LIMIT_PER_ORGANISATION ?? "1000000",
+  },
 );
 
 // Every access pattern is a GetItem or a Query: any Scan during the tests is a design error, so it fails loudly.

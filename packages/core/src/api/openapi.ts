@@ -33,11 +33,15 @@ const errorDescriptions: Record<number, string> = {
   422: "The Idempotency-Key was already used with a different body.",
   412: "If-Match did not match: the record changed since the caller read it. The response's ETag is the current one.",
   415: "The body is not JSON.",
+  429: "Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds.",
 };
 
 function errorStatuses(route: RouteDeclaration, contract: RouteContract): number[] {
   const statuses = new Set<number>(contract.errors ?? []);
-  if (route.access !== "public") statuses.add(401);
+  if (route.access !== "public") {
+    statuses.add(401);
+    statuses.add(429);
+  }
   if (Array.isArray(route.access)) {
     statuses.add(403);
     statuses.add(404);

@@ -27,6 +27,14 @@ const configSchema = z.object({
   /** The WebSocket API, for functions that push to its connections (linked to it). */
   realtime: z.object({ managementEndpoint: z.url() }).optional(),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
+  /** Requests per window per caller (in an organisation) and per organisation; RATE_LIMIT_* override them. */
+  rateLimits: z
+    .object({
+      windowSeconds: z.coerce.number().int().min(1).max(3600).default(10),
+      perCaller: z.coerce.number().int().min(1).default(100),
+      perOrganisation: z.coerce.number().int().min(1).default(1000),
+    })
+    .prefault({}),
   /**
    * Only the local cloud and the tests set this (`WEBHOOKS_ALLOW_LOOPBACK=true`): webhooks may then go to plain
    * http on 127.0.0.1, where their receivers listen. Never in AWS, where loopback is the Lambda runtime API.
@@ -86,6 +94,11 @@ function loadConfig(): Config {
     eventBridgeEndpoint: process.env.EVENTBRIDGE_ENDPOINT || undefined,
     realtime: realtime && { managementEndpoint: realtime.managementEndpoint },
     logLevel: process.env.LOG_LEVEL?.toUpperCase() || undefined,
+    rateLimits: {
+      windowSeconds: process.env.RATE_LIMIT_WINDOW_SECONDS || undefined,
+      perCaller: process.env.RATE_LIMIT_PER_CALLER || undefined,
+      perOrganisation: process.env.RATE_LIMIT_PER_ORGANISATION || undefined,
+    },
     webhooksAllowLoopback: process.env.WEBHOOKS_ALLOW_LOOPBACK || undefined,
   });
   if (!result.success) {

@@ -14,6 +14,7 @@ import { NotificationEntity } from "../notification/notification.entity";
 import { OrganisationEntity } from "../organisation/organisation.entity";
 import { PipelineEntity } from "../pipeline/pipeline.entity";
 import { StageTotalEntity } from "../pipeline/stage-total.entity";
+import { RateLimitCounterEntity } from "../ratelimit/rate-limit-counter.entity";
 import { RealtimeConnectionEntity } from "../realtime/realtime-connection.entity";
 import { RealtimeSubscriptionEntity } from "../realtime/realtime-subscription.entity";
 import { SearchTermEntity } from "../search/search-term.entity";
@@ -37,6 +38,7 @@ const entities = {
   activity: ActivityEntity,
   association: AssociationEntity,
   trashedRecord: TrashedRecordEntity,
+  rateLimitCounter: RateLimitCounterEntity,
   automationRule: AutomationRuleEntity,
   automationRun: AutomationRunEntity,
   delayedActions: DelayedActionsEntity,

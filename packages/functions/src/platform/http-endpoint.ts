@@ -13,6 +13,7 @@ import {
   type TenantContext,
   ValidationError,
 } from "@crm/core/platform";
+import { consumeRateLimit } from "@crm/core/ratelimit";
 import middy from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -103,6 +104,40 @@ function tenancy(
   };
 }
 
+/**
+ * Per-caller and per-organisation rate limits, after the caller is known and before any work: a full window is a
+ * 429 with Retry-After; every answer carries the RateLimit headers so clients can pace themselves.
+ */
+function rateLimiting(
+  access: RouteAccess,
+): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
+  const addHeaders = async (request: Request) => {
+    const headers = request.context.endpoint?.rateLimitHeaders;
+    if (headers && request.response) request.response.headers = { ...request.response.headers, ...headers };
+  };
+  return {
+    before: async (request: Request) => {
+      if (access === "public") return;
+      const { identity, tenant } = request.context.endpoint ?? {};
+      const state = await consumeRateLimit({ callerId: (identity as Identity).userId, orgId: tenant?.orgId });
+      const headers = {
+        "ratelimit-limit": String(state.limit),
+        "ratelimit-remaining": String(state.remaining),
+        "ratelimit-reset": String(state.resetSeconds),
+      };
+      request.context.endpoint = { ...request.context.endpoint, rateLimitHeaders: headers };
+      if (!state.allowed) {
+        throw new HttpProblemError(
+          "rate-limited",
+          `Too many requests ${state.exceeded === "organisation" ? "in this organisation" : "from you"}: at most ${state.limit} per window; retry in ${state.resetSeconds} s.`,
+          { ...headers, "retry-after": String(state.resetSeconds) },
+        );
+      }
+    },
+    after: addHeaders,
+  };
+}
+
 /** Size and content-type checks before the JSON parser, so each failure is its own precise 4xx. */
 function bodyLimits(
   contract: RouteContract,
@@ -166,6 +201,7 @@ export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
     })
     .use(authentication(route.access))
     .use(tenancy(routeId, contract))
+    .use(rateLimiting(route.access))
     .use(bodyLimits(contract))
     .use(jsonBody(contract))
     .use(idempotency(routeId))

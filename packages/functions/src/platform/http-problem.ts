@@ -10,6 +10,7 @@ export type HttpErrorCode =
   | "method-not-allowed"
   | "idempotency-key-reused"
   | "idempotency-key-in-flight"
+  | "rate-limited"
   | "internal-error";
 
 export type ProblemCode = DomainErrorCode | HttpErrorCode;
@@ -48,5 +49,6 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "payload-too-large": { status: 413, title: "The body is too large." },
   "unsupported-media-type": { status: 415, title: "The body must be JSON." },
   "idempotency-key-reused": { status: 422, title: "This Idempotency-Key was used with another request." },
+  "rate-limited": { status: 429, title: "Too many requests." },
   "internal-error": { status: 500, title: "Something went wrong on our side." },
 };
