@@ -10,7 +10,7 @@ import { newId } from "../platform/ids";
 import { readPage } from "../platform/paging";
 import type { TenantContext } from "../platform/request-context";
 import type { Page } from "../platform/schema";
-import { writeTransaction } from "../platform/transactions";
+import { isConditionalCheckFailure, writeTransaction } from "../platform/transactions";
 import { pushToMember } from "../realtime/realtime.service";
 import { sendEventToWebhook } from "../webhook/webhook-delivery.service";
 import {
@@ -446,8 +446,7 @@ async function succeedsUnlessTaken(write: Promise<unknown>): Promise<boolean> {
     await write;
     return true;
   } catch (error) {
-    const cause = (error as { cause?: { name?: string } }).cause;
-    if (cause?.name === "ConditionalCheckFailedException") return false;
+    if (isConditionalCheckFailure(error)) return false;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { db } from "../platform/database";
+import { isConditionalCheckFailure } from "../platform/transactions";
 
 /** How long a key is remembered (IETF draft and Stripe: at least 24 hours). */
 export const idempotencyWindowSeconds = 24 * 60 * 60;
@@ -62,8 +63,8 @@ export async function beginIdempotentRequest(scope: string, fingerprint: string)
     .go({ response: "none" })
     .then(
       () => true,
-      (error: { cause?: { name?: string } }) => {
-        if (error?.cause?.name === "ConditionalCheckFailedException") return false;
+      (error: unknown) => {
+        if (isConditionalCheckFailure(error)) return false;
         throw error;
       },
     );
@@ -99,8 +100,8 @@ export async function abandonIdempotentRequest(scope: string): Promise<void> {
     .entities.idempotencyRecord.delete({ scope })
     .where((attributes, { eq }) => eq(attributes.state, "in-progress"))
     .go({ response: "none" })
-    .catch((error: { cause?: { name?: string } }) => {
+    .catch((error: unknown) => {
       // Already completed, or taken over after expiry: nothing of ours to forget.
-      if (error?.cause?.name !== "ConditionalCheckFailedException") throw error;
+      if (!isConditionalCheckFailure(error)) throw error;
     });
 }

@@ -20,6 +20,14 @@ export function failedCondition(reasons: CancellationReason[], index: number): b
   return reasons[index]?.code === "ConditionalCheckFailed";
 }
 
+/**
+ * True when a single conditional write failed its condition (ElectroDB wraps the SDK's error and keeps it as
+ * `cause`); callers turn that into "someone else got there first" instead of an error.
+ */
+export function isConditionalCheckFailure(error: unknown): boolean {
+  return (error as { cause?: { name?: string } } | undefined)?.cause?.name === "ConditionalCheckFailedException";
+}
+
 /** True when DynamoDB canceled because another transaction touched the same items (safe to retry). */
 export function conflicted(reasons: CancellationReason[]): boolean {
   return reasons.some((reason) => reason.code === "TransactionConflict");

@@ -1,5 +1,6 @@
 import { config } from "../platform/config";
 import { db } from "../platform/database";
+import { isConditionalCheckFailure } from "../platform/transactions";
 
 /** What a caller may still do in the current window, for the RateLimit headers and a 429's Retry-After. */
 export type RateLimitState = {
@@ -44,7 +45,7 @@ export async function consumeRateLimit(request: { callerId: string; orgId?: stri
           .go({ response: "updated_new" });
         return { bucket, count: (data as { count?: number }).count ?? 1, refused: false };
       } catch (error) {
-        if ((error as { cause?: { name?: string } }).cause?.name !== "ConditionalCheckFailedException") throw error;
+        if (!isConditionalCheckFailure(error)) throw error;
         return { bucket, count: bucket.limit, refused: true };
       }
     }),

@@ -9,7 +9,7 @@ import { ConcurrentModificationError, NotFoundError } from "../platform/errors";
 import { readPage } from "../platform/paging";
 import type { TenantContext } from "../platform/request-context";
 import type { Page } from "../platform/schema";
-import { writeTransaction } from "../platform/transactions";
+import { isConditionalCheckFailure, writeTransaction } from "../platform/transactions";
 import { type AttemptResult, attemptTimeoutMs, postWebhook } from "./delivery.client";
 import { nextAttemptAt } from "./delivery-schedule";
 import type { webhookDisabledReasons } from "./webhook.entity";
@@ -63,8 +63,6 @@ function toDelivery(item: DeliveryItem): Delivery {
 }
 
 const keyOf = ({ orgId, webhookId, deliveryId }: DeliveryKey): DeliveryKey => ({ orgId, webhookId, deliveryId });
-const isConditionFailure = (error: { cause?: { name?: string } }) =>
-  error?.cause?.name === "ConditionalCheckFailedException";
 
 /** The organisation's enabled subscriptions that select this event type: one query in its partition. */
 async function subscriptionsFor(orgId: string, type: DomainEvent["type"]): Promise<SubscriptionItem[]> {
@@ -141,7 +139,7 @@ async function deliver(
     .then(
       () => true,
       (error) => {
-        if (isConditionFailure(error)) return false;
+        if (isConditionalCheckFailure(error)) return false;
         throw error;
       },
     );
@@ -215,7 +213,7 @@ async function recordAttempt(
       () => true,
       (error) => {
         // Our lease ran out and another attempt took the delivery over; its outcome is the one to keep.
-        if (isConditionFailure(error)) return false;
+        if (isConditionalCheckFailure(error)) return false;
         throw error;
       },
     );
@@ -235,7 +233,7 @@ async function noteSuccess(subscription: SubscriptionItem, at: Date): Promise<vo
     .set({ lastSuccessAt: at.toISOString() })
     .go({ response: "none" })
     .catch((error) => {
-      if (!isConditionFailure(error)) throw error; // deleted meanwhile
+      if (!isConditionalCheckFailure(error)) throw error; // deleted meanwhile
     });
 }
 
@@ -321,7 +319,7 @@ async function claimDue(delivery: DeliveryItem, at: Date): Promise<DeliveryItem 
     .then(
       () => claimed,
       (error) => {
-        if (isConditionFailure(error)) return null;
+        if (isConditionalCheckFailure(error)) return null;
         throw error;
       },
     );
@@ -337,7 +335,7 @@ async function cancel(delivery: DeliveryItem, at: Date): Promise<boolean> {
     .then(
       () => true,
       (error) => {
-        if (isConditionFailure(error)) return false;
+        if (isConditionalCheckFailure(error)) return false;
         throw error;
       },
     );
@@ -465,7 +463,7 @@ export async function replayDelivery(context: TenantContext, webhookId: string, 
     .where(({ attempts }, { eq }) => eq(attempts, delivery.attempts))
     .go({ response: "none" })
     .catch((error) => {
-      if (isConditionFailure(error)) throw new ConcurrentModificationError("delivery", deliveryId);
+      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError("delivery", deliveryId);
       throw error;
     });
   return toDelivery(await attempt(subscription, claimed, at, "manual"));

@@ -6,6 +6,7 @@ import { db } from "../platform/database";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../platform/errors";
 import { assertPreconditions, type Preconditions } from "../platform/etag";
 import type { TenantContext } from "../platform/request-context";
+import { isConditionalCheckFailure } from "../platform/transactions";
 import { checkWebhookUrl, type DestinationPolicy, resolveSafeAddress, UnsafeDestinationError } from "./ssrf.guard";
 import type { WebhookSubscriptionEntity } from "./webhook.entity";
 import {
@@ -94,9 +95,6 @@ async function assertDeliverableUrl(url: string): Promise<void> {
   }
 }
 
-const isConditionFailure = (error: { cause?: { name?: string } }) =>
-  error?.cause?.name === "ConditionalCheckFailedException";
-
 /** Creates a subscription and returns it with its secret, which no later response shows again. */
 export async function createWebhook(context: TenantContext, input: CreateWebhookInput): Promise<WebhookWithSecret> {
   const { orgId, actor } = context;
@@ -175,7 +173,7 @@ export async function updateWebhook(
     .where((attributes, { eq }) => eq(attributes.version, current.version))
     .go({ response: "none" })
     .catch((error) => {
-      if (isConditionFailure(error)) throw new ConcurrentModificationError("webhook", webhookId);
+      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError("webhook", webhookId);
       throw error;
     });
   return toWebhook(next);
@@ -194,7 +192,7 @@ export async function deleteWebhook(
     .where((attributes, { eq }) => eq(attributes.version, current.version))
     .go({ response: "none" })
     .catch((error) => {
-      if (isConditionFailure(error)) throw new ConcurrentModificationError("webhook", webhookId);
+      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError("webhook", webhookId);
       throw error;
     });
 }
@@ -227,7 +225,7 @@ export async function rotateWebhookSecret(context: TenantContext, webhookId: str
     .where((attributes, { eq }) => eq(attributes.version, current.version))
     .go({ response: "none" })
     .catch((error) => {
-      if (isConditionFailure(error)) throw new ConcurrentModificationError("webhook", webhookId);
+      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError("webhook", webhookId);
       throw error;
     });
   return { ...toWebhook(next), secret: next.secret };
