@@ -293,10 +293,15 @@ async function disableSubscription(
   ]);
 }
 
-/** Takes the lease of a pending delivery the retry job found due; false if another attempt got it first. */
-async function claimDue(delivery: DeliveryItem, at: Date): Promise<DeliveryItem | null> {
+/**
+ * Takes the lease of a delivery's next attempt: one more attempt counted, the next attempt time a lease ahead. For
+ * the retry job (`due`), only a pending delivery still as the job found it; for a manual replay, any state, as long
+ * as no other attempt started meanwhile. Null when another attempt got there first.
+ */
+async function takeAttemptLease(delivery: DeliveryItem, at: Date, { due }: { due: boolean }) {
   const claimed: DeliveryItem = {
     ...delivery,
+    status: "pending",
     attempts: delivery.attempts + 1,
     nextAttemptAt: new Date(at.getTime() + leaseMs).toISOString(),
     lastAttemptAt: at.toISOString(),
@@ -311,9 +316,10 @@ async function claimDue(delivery: DeliveryItem, at: Date): Promise<DeliveryItem 
       lastAttemptAt: claimed.lastAttemptAt as string,
       updatedAt: claimed.updatedAt,
     })
-    .where(
-      ({ status, attempts, nextAttemptAt }, { eq }) =>
-        `${eq(status, "pending")} AND ${eq(attempts, delivery.attempts)} AND ${eq(nextAttemptAt, delivery.nextAttemptAt)}`,
+    .where(({ status, attempts, nextAttemptAt }, { eq }) =>
+      due
+        ? `${eq(status, "pending")} AND ${eq(attempts, delivery.attempts)} AND ${eq(nextAttemptAt, delivery.nextAttemptAt)}`
+        : eq(attempts, delivery.attempts),
     )
     .go({ response: "none" })
     .then(
@@ -390,7 +396,7 @@ export async function retryDueDeliveries(options: { deadline: number }): Promise
         if (await cancel(delivery, at)) summary.cancelled++;
         continue;
       }
-      const claimed = await claimDue(delivery, at);
+      const claimed = await takeAttemptLease(delivery, at, { due: true });
       if (!claimed) continue;
       summary.attempted++;
       const attempted = await attempt(subscription, claimed, at, "scheduled");
@@ -443,28 +449,7 @@ export async function replayDelivery(context: TenantContext, webhookId: string, 
   const subscription = await loadSubscription(orgId, webhookId);
   const delivery = await loadDelivery(orgId, webhookId, deliveryId);
   const at = new Date();
-  const claimed: DeliveryItem = {
-    ...delivery,
-    status: "pending",
-    attempts: delivery.attempts + 1,
-    nextAttemptAt: new Date(at.getTime() + leaseMs).toISOString(),
-    lastAttemptAt: at.toISOString(),
-    updatedAt: at.toISOString(),
-  };
-  await db()
-    .entities.webhookDelivery.patch(keyOf(delivery))
-    .set({
-      status: "pending",
-      attempts: claimed.attempts,
-      nextAttemptAt: claimed.nextAttemptAt,
-      lastAttemptAt: claimed.lastAttemptAt as string,
-      updatedAt: claimed.updatedAt,
-    })
-    .where(({ attempts }, { eq }) => eq(attempts, delivery.attempts))
-    .go({ response: "none" })
-    .catch((error) => {
-      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError("delivery", deliveryId);
-      throw error;
-    });
+  const claimed = await takeAttemptLease(delivery, at, { due: false });
+  if (!claimed) throw new ConcurrentModificationError("delivery", deliveryId);
   return toDelivery(await attempt(subscription, claimed, at, "manual"));
 }
