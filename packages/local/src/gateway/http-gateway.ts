@@ -45,7 +45,8 @@ export function importHandler(handler: string): Promise<LambdaHandler> {
   return loading;
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+/** A request's body, or null when it is over `limit` bytes (read to the end either way, so the socket stays usable). */
+export function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

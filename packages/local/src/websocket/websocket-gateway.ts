@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { type WebSocketRouteKey, websocketAuthorizer, websocketRoutes } from "@crm/core/declarations";
 import type { Context } from "aws-lambda";
 import { type WebSocket, WebSocketServer } from "ws";
-import { importHandler, lambdaContext } from "../gateway";
+import { importHandler, lambdaContext, readBody } from "../gateway";
 import {
   authorizerEvent,
   type ConnectionFacts,
@@ -333,18 +333,4 @@ function reply(response: ServerResponse, status: number, body: string, errorType
     ...(errorType ? { "x-amzn-errortype": errorType } : {}),
   });
   response.end(body);
-}
-
-/** The body, or null when it is over the limit. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
