@@ -79,7 +79,8 @@ export async function linkedRecords(orgId: string, record: RecordRef, type?: Ass
   return data.map((link) => ({ type: link.relatedType, id: link.relatedId }));
 }
 
-async function exists(orgId: string, record: RecordRef): Promise<boolean> {
+/** Whether a contact, company or deal exists in the organisation: one GetItem of its key alone. */
+export async function recordExists(orgId: string, record: RecordRef): Promise<boolean> {
   if (!isIdOf(record.type, record.id)) return false;
   const entities = db().entities;
   const { data } =
@@ -98,7 +99,7 @@ export async function listAssociations(
   query: ListAssociationsQuery,
 ): Promise<Page<Association>> {
   const { orgId } = context;
-  if (!(await exists(orgId, record))) throw new NotFoundError(record.type, record.id);
+  if (!(await recordExists(orgId, record))) throw new NotFoundError(record.type, record.id);
   const all = db().entities.association.query.associationsOfRecord({ orgId, recordId: record.id });
   const selected = query.type ? all.begins({ relatedId: `${idPrefixes[query.type]}_` }) : all;
   return readPage(({ limit, cursor }) => selected.go({ limit, cursor, consistent: true }), {
