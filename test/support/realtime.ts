@@ -24,10 +24,9 @@ export async function startRealtimeGateway(): Promise<WebSocketGateway> {
 
 /** Delivers a domain event to the real-time fan-out exactly as the bus does: an EventBridge envelope. */
 export async function fanOut(event: DomainEvent): Promise<void> {
-  const handler = (await importHandler(busSubscriptions.realtime.handler)) as unknown as (
-    envelope: EventBridgeEvent<string, DomainEvent>,
-    context: Context,
-  ) => Promise<void>;
+  const handler = await importHandler<
+    (envelope: EventBridgeEvent<string, DomainEvent>, context: Context) => Promise<void>
+  >(busSubscriptions.realtime.handler);
   await handler(anEventBridgeEvent(event), lambdaContext("realtime-fanout"));
 }
 

@@ -48,8 +48,7 @@ export type LocalBus = {
  */
 export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus> {
   const retry = options.retry ?? { attempts: 4, baseDelayMs: 200 };
-  const loadHandler =
-    options.loadHandler ?? (importHandler as unknown as (handler: string) => Promise<SubscriberHandler>);
+  const loadHandler = options.loadHandler ?? importHandler<SubscriberHandler>;
   const log = options.log ?? (() => undefined);
   const deadLetters: DeadLetter[] = [];
   const rules = Object.entries(options.subscriptions).map(([name, subscription]) => ({

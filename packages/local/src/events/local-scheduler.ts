@@ -28,7 +28,7 @@ export function startLocalScheduler(options: {
   loadHandler?: (handler: string) => Promise<JobHandler>;
   log?: (message: string) => void;
 }): LocalScheduler {
-  const loadHandler = options.loadHandler ?? (importHandler as unknown as (handler: string) => Promise<JobHandler>);
+  const loadHandler = options.loadHandler ?? importHandler<JobHandler>;
   const log = options.log ?? (() => undefined);
   const running = new Map<string, Promise<unknown>>();
   const run = (name: string) => {

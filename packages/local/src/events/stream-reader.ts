@@ -71,7 +71,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   const table = await dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
   const streamArn = table.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${options.tableName} has no stream.`);
-  const loadHandler = options.loadHandler ?? (importHandler as unknown as (handler: string) => Promise<StreamHandler>);
+  const loadHandler = options.loadHandler ?? importHandler<StreamHandler>;
   const log = options.log ?? (() => undefined);
   const pollInterval = options.pollIntervalMs ?? 100;
   const retryBase = options.retryBaseDelayMs ?? 200;

@@ -24,10 +24,13 @@ export type HttpGatewayOptions = {
 
 export type HttpGateway = { url: string; port: number; close: () => Promise<void> };
 
-const moduleCache = new Map<string, Promise<LambdaHandler>>();
+const moduleCache = new Map<string, Promise<unknown>>();
 
-/** Imports `<repo>/<file>.ts` and takes the named export, once per handler string, like a warm Lambda. */
-export function importHandler(handler: string): Promise<LambdaHandler> {
+/**
+ * Imports `<repo>/<file>.ts` and takes the named export, once per handler string, like a warm Lambda. `H` is the
+ * handler's signature, which the caller knows from the kind of event it invokes it with (HTTP by default).
+ */
+export function importHandler<H = LambdaHandler>(handler: string): Promise<H> {
   let loading = moduleCache.get(handler);
   if (!loading) {
     const dot = handler.lastIndexOf(".");
@@ -36,13 +39,13 @@ export function importHandler(handler: string): Promise<LambdaHandler> {
     loading = import(pathToFileURL(`${repositoryRoot}${file}.ts`).href).then((module: Record<string, unknown>) => {
       const exported = module[exportName];
       if (typeof exported !== "function") throw new Error(`${file}.ts does not export a function named ${exportName}.`);
-      return exported as LambdaHandler;
+      return exported;
     });
     // A module that failed to load (a syntax error being fixed) is loaded again next time, not cached broken.
     loading.catch(() => moduleCache.delete(handler));
     moduleCache.set(handler, loading);
   }
-  return loading;
+  return loading as Promise<H>;
 }
 
 /** A request's body, or null when it is over `limit` bytes (read to the end either way, so the socket stays usable). */

@@ -69,7 +69,7 @@ const jsonMessage = (message: string) => JSON.stringify({ message });
  * GoneException for connections it does not know, like AWS.
  */
 export async function startWebSocketGateway(options: WebSocketGatewayOptions = {}): Promise<WebSocketGateway> {
-  const loadHandler = options.loadHandler ?? (importHandler as unknown as (h: string) => Promise<WebSocketHandler>);
+  const loadHandler = options.loadHandler ?? importHandler<WebSocketHandler>;
   const idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
   const maxConnectionMs = options.maxConnectionMs ?? 2 * 60 * 60_000;
   const log =
