@@ -15,6 +15,7 @@ import {
   startStreamReader,
 } from "../../packages/local/src/events";
 import { invoke } from "../support/api-events";
+import { eventually } from "../support/event-pipeline";
 import { anOrganisation } from "../support/organisations";
 import { aDeal, defaultPipelineOf } from "../support/sales";
 
@@ -22,19 +23,6 @@ const testBusName = "crm-test-bus";
 const received: EventBridgeEnvelope[] = [];
 let bus: LocalBus;
 let reader: StreamReader;
-
-/** Waits until `check` passes, polling: events travel asynchronously, so tests wait for outcomes, not for time. */
-async function eventually<T>(check: () => T, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 const eventsOf = (orgId: string) =>
   received
