@@ -1,5 +1,6 @@
 import { corsPolicy, fallbackRoute, type RouteDeclaration, routes } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
+import { logicalName } from "./names";
 import { table } from "./storage";
 
 /**
@@ -19,14 +20,6 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
 /** Resources a route's function is linked to: tenant routes and signed-in routes read the table and verify tokens. */
 function linksFor(route: RouteDeclaration) {
   return route.access === "public" ? [] : [table, auth, cursorSigningKey];
-}
-
-/** A stable logical name per route ("contacts.create" → "ContactsCreate"), so renaming a path keeps the function. */
-function logicalName(routeId: string) {
-  return routeId
-    .split(/[.-]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join("");
 }
 
 for (const [routeId, route] of Object.entries(routes) as [string, RouteDeclaration][]) {

@@ -5,6 +5,7 @@ import {
   tableStreamSubscription,
 } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
+import { logicalName } from "./names";
 import { realtime } from "./realtime";
 import { table } from "./storage";
 
@@ -14,7 +15,6 @@ export const bus = new sst.aws.Bus(busName);
 /** Stream records the subscriber still failed after every retry, kept for inspection and replay. */
 export const domainEventFailures = new sst.aws.Queue("DomainEventFailures");
 
-const logicalName = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 // Subscribers push to WebSocket connections (fan-out, automation's notifications), so they are linked to that API too.
 const links = [table, auth, cursorSigningKey, bus, realtime];
 

@@ -1,10 +1,9 @@
 import { type ScheduleDeclaration, schedules } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
 import { bus } from "./events";
+import { logicalName } from "./names";
 import { realtime } from "./realtime";
 import { table } from "./storage";
-
-const logicalName = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** One EventBridge Scheduler schedule per declared job; the local cloud runs the same handlers on the same rates. */
 export const jobs = Object.entries(schedules as Record<string, ScheduleDeclaration>).map(

@@ -5,6 +5,7 @@ import {
   websocketRoutes,
 } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
+import { logicalName } from "./names";
 import { table } from "./storage";
 
 /**
@@ -23,9 +24,6 @@ const authorizer = realtime.addAuthorizer(websocketAuthorizer.name, {
     identitySources: [...websocketAuthorizer.identitySources],
   },
 });
-
-/** A stable logical name per route ("$connect" → "Connect", "subscribe" → "Subscribe"). */
-const logicalName = (routeKey: string) => routeKey.replace(/^\$/, "").replace(/^./, (first) => first.toUpperCase());
 
 for (const [routeKey, route] of Object.entries(websocketRoutes) as [string, WebSocketRouteDeclaration][]) {
   realtime.route(
