@@ -201,6 +201,45 @@ describe("tasks", () => {
     expect(admins.body.data.map((t: { subject: string }) => t.subject)).toEqual(["Someone else's"]);
   });
 
+  it("are assigned only to members of the organisation: another's member or a made-up id is refused, nothing changes", async () => {
+    const org = await anOrganisation();
+    const other = await anOrganisation("Other");
+    const seller = await org.member("member");
+    const contact = await aContact(org);
+    const task = await anActivity(org, { type: "task", subject: "Call back", contactIds: [contact.id] });
+    const params = { orgId: org.orgId, activityId: task.id };
+
+    for (const assigneeId of [other.admin.memberId, "mem_0123456789abcdefghijklmnop"]) {
+      const created = await invoke("activities.create", {
+        token: org.admin.token,
+        params: { orgId: org.orgId },
+        body: { type: "task", subject: "Theirs", assigneeId, contactIds: [contact.id] },
+      });
+      const refused = await invoke("activities.update", { token: org.admin.token, params, body: { assigneeId } });
+      for (const response of [created, refused]) {
+        expect(response.status, JSON.stringify(response.body)).toBe(400);
+        expect(response.body.errors).toEqual([{ path: "body.assigneeId", message: expect.any(String) }]);
+      }
+      const listed = await invoke("tasks.listOpen", {
+        token: org.admin.token,
+        params: { orgId: org.orgId },
+        query: { assigneeId },
+      });
+      expect(listed.body.data).toEqual([]);
+    }
+    const unchanged = await invoke("activities.get", { token: org.admin.token, params });
+    expect(unchanged.body).toMatchObject({ assigneeId: org.admin.memberId, version: 1 });
+
+    const reassigned = await invoke("activities.update", {
+      token: org.admin.token,
+      params,
+      body: { assigneeId: seller.memberId },
+    });
+    expect(reassigned.status).toBe(200);
+    const sellers = await invoke("tasks.listOpen", { token: seller.token, params: { orgId: org.orgId } });
+    expect(sellers.body.data.map((t: { id: string }) => t.id)).toEqual([task.id]);
+  });
+
   it("'overdue tasks' lists the organisation's open tasks past due, most overdue first", async () => {
     const org = await anOrganisation();
     const other = await anOrganisation("Other");

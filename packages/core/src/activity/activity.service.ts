@@ -9,8 +9,8 @@ import { ConcurrentModificationError, NotFoundError, ValidationError } from "../
 import { assertPreconditions, type Preconditions } from "../platform/etag";
 import { isIdOf, newId } from "../platform/ids";
 import { readPage } from "../platform/paging";
-import type { TransactionEntities } from "../platform/references";
-import type { TenantContext } from "../platform/request-context";
+import { type Reference, referenceActions, referenceError, type TransactionEntities } from "../platform/references";
+import type { Actor, TenantContext } from "../platform/request-context";
 import type { Page } from "../platform/schema";
 import { failedCondition, retryingConflicts, writeTransaction } from "../platform/transactions";
 import { type ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
@@ -171,10 +171,17 @@ async function stagesOf(orgId: string, dealIds: string[]): Promise<Map<string, s
   return stages;
 }
 
-/** The validation error for a failed touch of a contact or company, or null (a deal failing means it moved). */
-function missingLinkError(reasons: NonNullable<Awaited<ReturnType<typeof writeTransaction>>>, touched: LinkedRecord[]) {
+/**
+ * The validation error for a failed touch of a contact or company, given that touches start at action `offset`, or
+ * null (a deal failing means it moved).
+ */
+function missingLinkError(
+  reasons: NonNullable<Awaited<ReturnType<typeof writeTransaction>>>,
+  touched: LinkedRecord[],
+  offset: number,
+) {
   for (const [position, record] of touched.entries()) {
-    if (record.type !== "deal" && failedCondition(reasons, position + 1)) {
+    if (record.type !== "deal" && failedCondition(reasons, position + offset)) {
       return new ValidationError([
         {
           path: `body.${record.type}Ids`,
@@ -184,6 +191,16 @@ function missingLinkError(reasons: NonNullable<Awaited<ReturnType<typeof writeTr
     }
   }
   return null;
+}
+
+/**
+ * The assignee must be a member of the organisation when it is set or changed; the caller is one already, and an
+ * unchanged assignee is not checked again (a member removed since keeps their tasks until someone reassigns them).
+ */
+function assigneeReferences(actor: Actor, next: ActivityItem, current: ActivityItem | null): Reference[] {
+  const { assigneeId } = next;
+  if (!assigneeId || assigneeId === actor.memberId || assigneeId === current?.assigneeId) return [];
+  return [{ kind: "member", memberId: assigneeId, path: "body.assigneeId" }];
 }
 
 function assertFieldsFitType(activity: ActivityItem) {
@@ -235,21 +252,12 @@ export async function createActivity(context: TenantContext, input: CreateActivi
     assertFieldsFitType(activity);
     const records = linkedRecords(activity);
     const dealStages = await stagesOf(orgId, activity.dealIds);
-    const assignee =
-      activity.assigneeId && activity.assigneeId !== actor.memberId
-        ? [
-            (entities: TransactionEntities) =>
-              entities.member
-                .check({ orgId, memberId: activity.assigneeId as string })
-                .where((attributes, { exists }) => exists(attributes.memberId))
-                .commit(),
-          ]
-        : [];
+    const references = assigneeReferences(actor, activity, null);
     const reasons = await writeTransaction((entities) => [
       entities.activity.create({ ...activity, ...derivedKeys(activity) }).commit(),
+      ...referenceActions(entities, orgId, { type: "activity", id: activityId }, references),
       ...touchActions(entities, orgId, records, dealStages, at),
       ...records.map((record) => timelineEntryPut(entities, context, activity, record)),
-      ...assignee.map((check) => check(entities)),
       auditAction(entities, context, {
         recordType: "activity",
         recordId: activityId,
@@ -258,10 +266,11 @@ export async function createActivity(context: TenantContext, input: CreateActivi
       }),
     ]);
     if (reasons) {
-      if (assignee.length > 0 && failedCondition(reasons, 1 + records.length * 2)) {
-        throw new ValidationError([{ path: "body.assigneeId", message: "Must be a member of this organisation." }]);
-      }
-      throw missingLinkError(reasons, records) ?? new ConcurrentModificationError("activity", activityId);
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingLinkError(reasons, records, 1 + references.length) ??
+        new ConcurrentModificationError("activity", activityId)
+      );
     }
     return toActivity(activity);
   });
@@ -329,6 +338,7 @@ export async function updateActivity(
       orgId,
       touched.filter((record) => record.type === "deal").map((record) => record.id),
     );
+    const references = assigneeReferences(context.actor, next, current);
     const optional = [
       "body",
       "occurredAt",
@@ -355,6 +365,7 @@ export async function updateActivity(
         .remove(optional.filter((field) => next[field] === undefined))
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
+      ...referenceActions(entities, orgId, { type: "activity", id: activityId }, references),
       ...touchActions(entities, orgId, touched, dealStages, at),
       ...removed.map((record) => timelineEntryDelete(entities, current, record)),
       ...(moved ? kept.map((record) => timelineEntryDelete(entities, current, record)) : []),
@@ -366,7 +377,13 @@ export async function updateActivity(
         changes: fieldChanges(current, next, auditedFields),
       }),
     ]);
-    if (reasons) throw missingLinkError(reasons, touched) ?? new ConcurrentModificationError("activity", activityId);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingLinkError(reasons, touched, 1 + references.length) ??
+        new ConcurrentModificationError("activity", activityId)
+      );
+    }
     return toActivity(next);
   });
 }

@@ -6,22 +6,27 @@ export type TransactionEntities = Parameters<Parameters<Database["transaction"][
 
 /**
  * A rule a write must satisfy besides its own condition, checked inside the same transaction so that it holds under
- * concurrency: a unique value is reserved, the owner is a member, the linked company exists.
+ * concurrency: a unique value is reserved, the owner (or another named member) is a member, the linked company
+ * exists, the webhook is one of the organisation's. `path` names the field a failure is reported on.
  */
 export type Reference =
   | { kind: "unique"; uniqueKind: "contact-email" | "company-domain"; field: string; value: string }
   | { kind: "owner"; memberId: string }
+  | { kind: "member"; memberId: string; path: string }
   | { kind: "company"; companyId: string }
-  | { kind: "contact"; contactId: string; path: string };
+  | { kind: "contact"; contactId: string; path: string }
+  | { kind: "webhook"; webhookId: string; path: string };
 
-type Owner = { type: "contact" | "company" | "deal"; id: string };
+type Owner = { type: "contact" | "company" | "deal" | "activity" | "rule"; id: string };
 
 /** The transaction actions that check `references`, in the same order. */
 export function referenceActions(entities: TransactionEntities, orgId: string, owner: Owner, references: Reference[]) {
   return references.map((reference) => {
     switch (reference.kind) {
       case "unique":
-        if (owner.type === "deal") throw new Error("Deals reserve no unique values.");
+        if (owner.type !== "contact" && owner.type !== "company") {
+          throw new Error("Only contacts and companies reserve unique values.");
+        }
         return entities.uniqueValue
           .create({
             orgId,
@@ -32,6 +37,7 @@ export function referenceActions(entities: TransactionEntities, orgId: string, o
           })
           .commit({ response: "all_old" });
       case "owner":
+      case "member":
         return entities.member
           .check({ orgId, memberId: reference.memberId })
           .where((attributes, { exists }) => exists(attributes.memberId))
@@ -45,6 +51,11 @@ export function referenceActions(entities: TransactionEntities, orgId: string, o
         return entities.contact
           .check({ orgId, contactId: reference.contactId })
           .where((attributes, { exists }) => exists(attributes.contactId))
+          .commit();
+      case "webhook":
+        return entities.webhookSubscription
+          .check({ orgId, webhookId: reference.webhookId })
+          .where((attributes, { exists }) => exists(attributes.webhookId))
           .commit();
       default:
         return reference satisfies never;
@@ -82,6 +93,8 @@ export function referenceError(reasons: CancellationReason[], references: Refere
       }
       case "owner":
         return new ValidationError([{ path: "body.ownerId", message: "Must be a member of this organisation." }]);
+      case "member":
+        return new ValidationError([{ path: reference.path, message: "Must be a member of this organisation." }]);
       case "company":
         return new ValidationError([
           { path: "body.companyId", message: "No company with this id exists in this organisation." },
@@ -89,6 +102,10 @@ export function referenceError(reasons: CancellationReason[], references: Refere
       case "contact":
         return new ValidationError([
           { path: reference.path, message: "No contact with this id exists in this organisation." },
+        ]);
+      case "webhook":
+        return new ValidationError([
+          { path: reference.path, message: "No webhook with this id exists in this organisation." },
         ]);
     }
   }
