@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { signedToken, testJwks, tokenFor } from "../support/identity";
+import { signedToken, testAudience, testJwks, tokenFor } from "../support/identity";
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const now = () => Math.floor(Date.now() / 1000);
@@ -29,6 +29,10 @@ const vectors: Record<string, () => string> = {
   "a token without exp": () => signedToken({ exp: undefined }),
   "a token without an email": () => signedToken({ email: undefined }),
   "a token whose email is not verified": () => signedToken({ email_verified: false }),
+  // The API takes ID tokens; an access token is refused even when it carries the claims an ID token would.
+  "an access token carrying aud and email": () => signedToken({ token_use: "access", client_id: testAudience }),
+  "a token without token_use": () => signedToken({ token_use: undefined }),
+  "a token issued in the future": () => signedToken({ iat: now() + 300 }),
   "a token with a tampered payload": () => {
     const [header, , signature] = tokenFor("mallory@example.com").split(".");
     const forged = encode({
@@ -52,6 +56,11 @@ describe("authentication", () => {
   it("says when a token has expired, so clients know to refresh", async () => {
     const response = await invoke("orgs.list", { token: vectors["an expired token"]?.() });
     expect(response.headers["www-authenticate"]).toContain('error_description="The token has expired."');
+  });
+
+  it("accepts a token issued a few seconds ahead of our clock, as the issuer's clock may run fast", async () => {
+    const response = await invoke("orgs.list", { token: signedToken({ iat: now() + 5, nbf: now() + 5 }) });
+    expect(response.status).toBe(200);
   });
 
   it("answers a missing token without an error code, as RFC 6750 asks", async () => {

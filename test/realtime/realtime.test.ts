@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { WebSocketGateway } from "../../packages/local/src/websocket";
 import { invoke } from "../support/api-events";
 import { aDomainEvent } from "../support/events";
-import { signedToken } from "../support/identity";
+import { signedToken, testAudience } from "../support/identity";
 import { anOrganisation, aPerson } from "../support/organisations";
 import { ConnectionRefused, fanOut, RealtimeClient, startRealtimeGateway } from "../support/realtime";
 
@@ -68,6 +68,13 @@ describe("connecting", () => {
     expect(await refusal(signedToken({ exp: Math.floor(Date.now() / 1000) - 60 }))).toBe(401);
     expect(await refusal(signedToken({ iss: "https://elsewhere.example/idp" }))).toBe(401);
     expect(await refusal(signedToken({ aud: "another-client" }))).toBe(401);
+    expect(gateway.connectionCount()).toBe(clients.length);
+  });
+
+  it("refuses an access token and a token issued in the future with 401, as the HTTP API does", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await refusal(signedToken({ token_use: "access", client_id: testAudience }))).toBe(401);
+    expect(await refusal(signedToken({ iat: now + 300 }))).toBe(401);
     expect(gateway.connectionCount()).toBe(clients.length);
   });
 });

@@ -1,12 +1,26 @@
 import { type Config, config, type Identity, normaliseEmail } from "@crm/core/platform";
 import { JwtVerifier } from "aws-jwt-verify";
-import { JwtExpiredError } from "aws-jwt-verify/error";
+import {
+  CognitoJwtInvalidTokenUseError,
+  JwtExpiredError,
+  JwtInvalidClaimError,
+  JwtParseError,
+} from "aws-jwt-verify/error";
 import type { Fetcher } from "aws-jwt-verify/https";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { HttpProblemError } from "./http-problem";
 
 /** Longest token we try to parse; anything longer is rejected before any crypto. */
 const maxTokenLength = 8192;
+
+/**
+ * How far ahead of our clock a token's `iat` and `nbf` (and how far behind it its `exp`) may be: the issuer's clock
+ * and Lambda's are never exactly in step, and a token minted a second "in the future" is not forged.
+ */
+const clockSkewSeconds = 30;
+
+/** A claim this API requires and aws-jwt-verify does not check; one of its claim errors, like every refusal. */
+class TokenClaimError extends JwtInvalidClaimError {}
 
 /**
  * A fetcher that answers every JWKS request with the local identity provider's keys. aws-jwt-verify fetches only
@@ -24,12 +38,26 @@ function createVerifier(auth: Config["auth"]) {
       issuer: auth.issuer,
       audience: auth.audience,
       jwksUri: auth.jwksUri,
-      // aws-jwt-verify checks `exp` only when present; a token that never expires is not acceptable here.
+      // Applies to `exp` and `nbf` only; `iat` is checked below.
+      graceSeconds: clockSkewSeconds,
       customJwtCheck: ({ payload }) => {
-        if (typeof payload.exp !== "number") throw new Error("The token has no expiry (exp).");
-        if (typeof payload.sub !== "string" || payload.sub.length === 0) throw new Error("The token has no subject.");
-        if (typeof payload.email !== "string") throw new Error("The token carries no email.");
-        if (payload.email_verified === false) throw new Error("The token's email is not verified.");
+        // The API takes ID tokens, which name the user; an access token is refused even with `aud` and `email`.
+        if (payload.token_use !== "id") {
+          throw new CognitoJwtInvalidTokenUseError("The token is not an ID token.", payload.token_use, "id");
+        }
+        // aws-jwt-verify checks `exp` only when present; a token that never expires is not acceptable here.
+        if (typeof payload.exp !== "number") throw new TokenClaimError("The token has no expiry (exp).", undefined);
+        // aws-jwt-verify checks only that `iat` is a number.
+        if (typeof payload.iat === "number" && payload.iat - clockSkewSeconds > Date.now() / 1000) {
+          throw new TokenClaimError("The token was issued in the future (iat).", payload.iat);
+        }
+        if (typeof payload.sub !== "string" || payload.sub.length === 0) {
+          throw new TokenClaimError("The token has no subject.", payload.sub);
+        }
+        if (typeof payload.email !== "string") throw new TokenClaimError("The token carries no email.", undefined);
+        if (payload.email_verified === false) {
+          throw new TokenClaimError("The token's email is not verified.", payload.email_verified);
+        }
       },
     },
     auth.jwks ? { jwksCache: new SimpleJwksCache({ fetcher: localKeysFetcher(auth.jwks) }) } : undefined,
@@ -51,7 +79,7 @@ export async function authenticate(authorization: string | undefined): Promise<I
   const token = match[1];
   verifier ??= createVerifier(config().auth);
   try {
-    if (token.length > maxTokenLength) throw new Error("The token is too long.");
+    if (token.length > maxTokenLength) throw new JwtParseError("The token is too long.");
     const payload = await verifier.verify(token);
     return {
       userId: String(payload.sub),
