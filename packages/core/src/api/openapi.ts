@@ -25,7 +25,7 @@ const problemResponse = (description: string) => ({
 
 const errorDescriptions: Record<number, string> = {
   400: "The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor.",
-  401: "No valid bearer token: missing, malformed, expired, not yet valid, or issued for someone else.",
+  401: "No valid bearer ID token: missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else.",
   403: "The caller's role does not allow this.",
   404: "No such organisation or record visible to the caller.",
   409: "Conflict: a duplicate unique value (see `existing`), the last admin, a concurrent change, or the same Idempotency-Key still in flight.",
@@ -34,6 +34,7 @@ const errorDescriptions: Record<number, string> = {
   412: "If-Match did not match: the record changed since the caller read it. The response's ETag is the current one.",
   415: "The body is not JSON.",
   429: "Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds.",
+  503: "The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds.",
 };
 
 function errorStatuses(route: RouteDeclaration, contract: RouteContract): number[] {
@@ -41,6 +42,8 @@ function errorStatuses(route: RouteDeclaration, contract: RouteContract): number
   if (route.access !== "public") {
     statuses.add(401);
     statuses.add(429);
+    // Checking the token needs the identity provider's keys.
+    statuses.add(503);
   }
   if (Array.isArray(route.access)) {
     statuses.add(403);

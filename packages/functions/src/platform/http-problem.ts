@@ -11,7 +11,8 @@ export type HttpErrorCode =
   | "idempotency-key-reused"
   | "idempotency-key-in-flight"
   | "rate-limited"
-  | "internal-error";
+  | "internal-error"
+  | "service-unavailable";
 
 export type ProblemCode = DomainErrorCode | HttpErrorCode;
 
@@ -51,4 +52,5 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "idempotency-key-reused": { status: 422, title: "This Idempotency-Key was used with another request." },
   "rate-limited": { status: 429, title: "Too many requests." },
   "internal-error": { status: 500, title: "Something went wrong on our side." },
+  "service-unavailable": { status: 503, title: "The service is unavailable for a moment." },
 };

@@ -2,6 +2,13 @@ import { type Config, config, type Identity, normaliseEmail } from "@crm/core/pl
 import { JwtVerifier } from "aws-jwt-verify";
 import {
   CognitoJwtInvalidTokenUseError,
+  FetchError,
+  JwkInvalidKtyError,
+  JwkInvalidUseError,
+  JwksNotAvailableInCacheError,
+  JwksValidationError,
+  JwkValidationError,
+  JwtBaseError,
   JwtExpiredError,
   JwtInvalidClaimError,
   JwtParseError,
@@ -18,6 +25,9 @@ const maxTokenLength = 8192;
  * and Lambda's are never exactly in step, and a token minted a second "in the future" is not forged.
  */
 const clockSkewSeconds = 30;
+
+/** What a client is told to wait when the identity provider's keys could not be fetched. */
+const keysUnavailableRetryAfterSeconds = 5;
 
 /** A claim this API requires and aws-jwt-verify does not check; one of its claim errors, like every refusal. */
 class TokenClaimError extends JwtInvalidClaimError {}
@@ -68,7 +78,22 @@ let verifier: ReturnType<typeof createVerifier> | undefined;
 
 const challenge = 'Bearer realm="crm"';
 
-/** The identity in a verified bearer token, or a 401 problem. */
+/** The keys were fetched but cannot verify anything: the identity provider or our configuration is broken. */
+function isUnusableKeys(error: unknown): boolean {
+  return [
+    JwksValidationError,
+    JwkValidationError,
+    JwkInvalidUseError,
+    JwkInvalidKtyError,
+    JwksNotAvailableInCacheError,
+  ].some((type) => error instanceof type);
+}
+
+/**
+ * The identity in a verified bearer token. A token that fails verification is a 401; keys that cannot be fetched
+ * are a 503 (the next attempt fetches them again), and any other failure of ours is rethrown, to become a 500: both
+ * are logged as errors, and neither tells the client its token is bad.
+ */
 export async function authenticate(authorization: string | undefined): Promise<Identity> {
   const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? "");
   if (!match?.[1]) {
@@ -87,6 +112,17 @@ export async function authenticate(authorization: string | undefined): Promise<I
       ...(typeof payload.name === "string" ? { name: payload.name } : {}),
     };
   } catch (error) {
+    // From the client's side a JWKS endpoint that is down, times out or answers an error is the same outage.
+    if (error instanceof FetchError) {
+      throw new HttpProblemError(
+        "service-unavailable",
+        "Your token could not be checked just now; retry shortly.",
+        { "retry-after": String(keysUnavailableRetryAfterSeconds) },
+        {},
+        { cause: error },
+      );
+    }
+    if (!(error instanceof JwtBaseError) || isUnusableKeys(error)) throw error;
     const expired = error instanceof JwtExpiredError;
     const description = expired ? "The token has expired." : "The token is invalid.";
     throw new HttpProblemError(

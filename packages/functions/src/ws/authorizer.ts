@@ -19,7 +19,8 @@ export type WebSocketAuthorizerEvent = {
 /**
  * The `$connect` authorizer: verifies the `token` query parameter exactly as the HTTP API verifies a bearer token
  * (aws-jwt-verify, same issuer, audience and keys). A bad token throws `Unauthorized`, which API Gateway answers
- * with 401; a good one allows the connection and hands the identity to `$connect` in the context.
+ * with 401; any other error is answered with 500; a good token allows the connection and hands the identity to
+ * `$connect` in the context.
  */
 export const handler = middy<WebSocketAuthorizerEvent, APIGatewayAuthorizerResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -27,8 +28,12 @@ export const handler = middy<WebSocketAuthorizerEvent, APIGatewayAuthorizerResul
     logger.appendKeys({ route: "$connect authorizer", connectionId: event.requestContext.connectionId });
     const token = event.queryStringParameters?.[websocketAuthorizer.tokenQueryParameter] ?? "";
     const identity = await authenticate(`Bearer ${token}`).catch((error: unknown) => {
-      // Only a refused token is a 401; anything else (a broken configuration) must surface as a failure.
-      if (!(error instanceof HttpProblemError)) throw error;
+      // Only a refused token is a 401. Our own failure (keys that cannot be fetched, a broken configuration) is
+      // thrown as it is, which API Gateway answers with 500, so that a client does not drop a good token.
+      if (!(error instanceof HttpProblemError && error.code === "unauthorized")) {
+        logger.error("authorizer failed", { error: error as Error });
+        throw error;
+      }
       logger.info("connection refused", { reason: error.message });
       throw new Error("Unauthorized");
     });
