@@ -4,6 +4,7 @@ import { invoke } from "../support/api-events";
 import { eventually, startEventPipeline } from "../support/event-pipeline";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 import { aDeal, defaultPipelineOf } from "../support/sales";
+import { aWebhook } from "../webhooks/support/webhooks";
 
 let pipeline: Awaited<ReturnType<typeof startEventPipeline>>;
 beforeAll(async () => {
@@ -223,6 +224,87 @@ describe("automation rules", () => {
     });
     const open = await invoke("tasks.listOpen", { token: org.admin.token, params: { orgId: org.orgId } });
     expect(open.body.data).toEqual([]);
+  });
+
+  it("refuse another organisation's webhook or members in their actions, naming the field, and store nothing", async () => {
+    const org = await anOrganisation();
+    const other = await anOrganisation("Other");
+    const seller = await org.member("member");
+    const theirWebhook = await aWebhook(other, { url: "https://hooks.example.test/theirs" });
+    const theirs = other.admin.memberId;
+    const madeUp = "mem_0123456789abcdefghijklmnop";
+    const tag = { type: "addTag", tag: "x" };
+    const manyMembers = (turn: number) =>
+      Array.from({ length: 50 }, (_, index) => `mem_${String(turn * 50 + index).padStart(26, "0")}`);
+    const refusals: [Record<string, unknown>[], string][] = [
+      [[tag, { type: "sendWebhook", webhookId: theirWebhook.id }], "body.actions.1.webhookId"],
+      [[{ type: "sendWebhook", webhookId: "wh_made_up" }], "body.actions.0.webhookId"],
+      [[{ type: "assignRoundRobin", memberIds: [seller.memberId, theirs] }], "body.actions.0.memberIds.1"],
+      [[tag, tag, { type: "createTask", title: "Call", assignee: madeUp }], "body.actions.2.assignee"],
+      [
+        [{ type: "notify", recipients: ["owner", seller.memberId, theirs], message: "Hi" }],
+        "body.actions.0.recipients.2",
+      ],
+      [[{ type: "updateField", field: "ownerId", value: theirs }], "body.actions.0.value"],
+      // More than one transaction can check: refused as a whole rather than half-checked.
+      [[0, 1].map((turn) => ({ type: "assignRoundRobin", memberIds: manyMembers(turn) })), "body.actions"],
+    ];
+
+    for (const [actions, path] of refusals) {
+      const refused = await invoke("automationRules.create", {
+        token: org.admin.token,
+        params: { orgId: org.orgId },
+        body: { name: "Leaky", trigger: { eventType: "deal.created" }, actions },
+      });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.errors).toEqual([{ path, message: expect.any(String) }]);
+    }
+    const listed = await invoke("automationRules.list", { token: org.admin.token, params: { orgId: org.orgId } });
+    expect(listed.body.data).toEqual([]);
+  });
+
+  it("refuse an update whose actions name another organisation's webhook or members, and keep the rule as it was", async () => {
+    const org = await anOrganisation();
+    const other = await anOrganisation("Other");
+    const seller = await org.member("member");
+    const ourWebhook = await aWebhook(org, { url: "https://hooks.example.test/ours" });
+    const theirWebhook = await aWebhook(other, { url: "https://hooks.example.test/theirs" });
+    const rule = await aRule(org, {
+      trigger: { eventType: "deal.created" },
+      actions: [
+        { type: "sendWebhook", webhookId: ourWebhook.id },
+        { type: "assignRoundRobin", memberIds: [seller.memberId, org.admin.memberId] },
+        { type: "createTask", title: "Call", assignee: seller.memberId },
+        { type: "notify", recipients: [seller.memberId, "owner"], message: "New deal" },
+      ],
+    });
+    const params = { orgId: org.orgId, ruleId: rule.id };
+    const before = await invoke("automationRules.get", { token: org.admin.token, params });
+    const refusals: [Record<string, unknown>, string][] = [
+      [{ type: "sendWebhook", webhookId: theirWebhook.id }, "body.actions.0.webhookId"],
+      [{ type: "assignRoundRobin", memberIds: [other.admin.memberId] }, "body.actions.0.memberIds.0"],
+      [{ type: "createTask", title: "Call", assignee: other.admin.memberId }, "body.actions.0.assignee"],
+      [{ type: "notify", recipients: [other.admin.memberId], message: "Hi" }, "body.actions.0.recipients.0"],
+    ];
+
+    for (const [action, path] of refusals) {
+      const refused = await invoke("automationRules.update", {
+        token: org.admin.token,
+        params,
+        body: { actions: [action] },
+      });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.errors).toEqual([{ path, message: expect.any(String) }]);
+    }
+    const after = await invoke("automationRules.get", { token: org.admin.token, params });
+    expect(after.body).toEqual(before.body);
+
+    const renamed = await invoke("automationRules.update", {
+      token: org.admin.token,
+      params,
+      body: { name: "Renamed" },
+    });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
   });
 
   it("refuse an unknown action, and are for managers and admins", async () => {

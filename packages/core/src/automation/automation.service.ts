@@ -8,6 +8,7 @@ import { ConcurrentModificationError, NotFoundError, ValidationError } from "../
 import { assertPreconditions, type Preconditions } from "../platform/etag";
 import { newId } from "../platform/ids";
 import { readPage } from "../platform/paging";
+import { type Reference, referenceActions, referenceError } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import type { Page } from "../platform/schema";
 import { isConditionalCheckFailure, writeTransaction } from "../platform/transactions";
@@ -70,6 +71,57 @@ function toRun(item: RunItem): Run {
   };
 }
 
+/** One transaction holds at most 100 actions: the rule's own write and one check per member or webhook it names. */
+const maxRuleReferences = 99;
+
+/**
+ * The members and webhooks a rule's actions name, each once (a transaction touches an item once), reported on the
+ * first field that names it. They are checked in the rule's own write, so one removed meanwhile cannot slip in.
+ */
+function actionReferences(actions: Action[]): Reference[] {
+  const references = new Map<string, Reference>();
+  const add = (reference: Reference & { kind: "member" | "webhook" }) => {
+    const key = `${reference.kind}:${reference.kind === "member" ? reference.memberId : reference.webhookId}`;
+    if (!references.has(key)) references.set(key, reference);
+  };
+  const members = (ids: string[], path: (position: number) => string) => {
+    for (const [position, memberId] of ids.entries()) {
+      if (memberId !== "owner") add({ kind: "member", memberId, path: path(position) });
+    }
+  };
+  for (const [index, action] of actions.entries()) {
+    const path = `body.actions.${index}`;
+    switch (action.type) {
+      case "createTask":
+        members([action.assignee], () => `${path}.assignee`);
+        break;
+      case "assignRoundRobin":
+        members(action.memberIds, (position) => `${path}.memberIds.${position}`);
+        break;
+      case "notify":
+        members(action.recipients, (position) => `${path}.recipients.${position}`);
+        break;
+      case "updateField":
+        if (action.field === "ownerId" && action.value !== null) members([action.value], () => `${path}.value`);
+        break;
+      case "sendWebhook":
+        add({ kind: "webhook", webhookId: action.webhookId, path: `${path}.webhookId` });
+        break;
+      case "addTag":
+      case "delay":
+        break;
+      default:
+        action satisfies never;
+    }
+  }
+  if (references.size > maxRuleReferences) {
+    throw new ValidationError([
+      { path: "body.actions", message: `A rule names at most ${maxRuleReferences} different members and webhooks.` },
+    ]);
+  }
+  return [...references.values()];
+}
+
 export async function createRule(context: TenantContext, input: CreateRuleInput): Promise<Rule> {
   const at = now();
   const rule: RuleItem = {
@@ -85,8 +137,14 @@ export async function createRule(context: TenantContext, input: CreateRuleInput)
     createdAt: at,
     updatedAt: at,
   };
-  const reasons = await writeTransaction((entities) => [entities.automationRule.create(rule).commit()]);
-  if (reasons) throw new ConcurrentModificationError("automation rule", rule.ruleId);
+  const references = actionReferences(input.actions);
+  const reasons = await writeTransaction((entities) => [
+    entities.automationRule.create(rule).commit(),
+    ...referenceActions(entities, context.orgId, { type: "rule", id: rule.ruleId }, references),
+  ]);
+  if (reasons) {
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("automation rule", rule.ruleId);
+  }
   return toRule(rule);
 }
 
@@ -124,6 +182,8 @@ export async function updateRule(
     version: current.version + 1,
     updatedAt: now(),
   };
+  // Only actions given anew are checked: a rename keeps a rule whose member has left (its runs log that failure).
+  const references = input.actions ? actionReferences(input.actions) : [];
   const reasons = await writeTransaction((entities) => [
     entities.automationRule
       .patch({ orgId: context.orgId, ruleId })
@@ -137,8 +197,10 @@ export async function updateRule(
       })
       .where((attributes, { eq }) => eq(attributes.version, current.version))
       .commit(),
+    ...referenceActions(entities, context.orgId, { type: "rule", id: ruleId }, references),
   ]);
-  if (reasons) throw new ConcurrentModificationError("automation rule", ruleId);
+  if (reasons)
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("automation rule", ruleId);
   return toRule(next);
 }
 
