@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { WebSocketGateway } from "../../packages/local/src/websocket";
 import { invoke } from "../support/api-events";
 import { tokenFor } from "../support/identity";
+import { logsOf } from "../support/logs";
 import { ConnectionRefused, RealtimeClient, startRealtimeGateway } from "../support/realtime";
 
 // Before the handler modules load, since they read the configuration and the log level once: the verifier gets no
@@ -20,30 +21,6 @@ const { unreachableJwksUri } = await vi.hoisted(async () => {
   return { unreachableJwksUri };
 });
 
-type LogEntry = { level: string; message: string; [key: string]: unknown };
-
-/** The JSON log lines written while `act` runs (the local gateway's own plain-text lines are left out). */
-async function logsOf(act: () => Promise<unknown>): Promise<LogEntry[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(capture as typeof process.stdout.write);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture as typeof process.stderr.write);
-  vi.spyOn(console, "error").mockImplementation(() => {});
-  try {
-    await act();
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return lines
-    .join("")
-    .split("\n")
-    .filter((line) => line.trim().startsWith("{"))
-    .map((line) => JSON.parse(line) as LogEntry);
-}
-
 describe("when the identity provider's keys cannot be fetched", () => {
   let gateway: WebSocketGateway;
   beforeAll(async () => {
@@ -51,9 +28,6 @@ describe("when the identity provider's keys cannot be fetched", () => {
   });
   afterAll(async () => {
     await gateway.close();
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
   });
 
   it("the API answers 503 with Retry-After, not 401, and says nothing of its internals", async () => {
