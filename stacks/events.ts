@@ -2,6 +2,7 @@ import {
   type BusSubscription,
   busName,
   busSubscriptions,
+  domainEventFailuresQueueName,
   tableStreamSubscription,
 } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
@@ -12,8 +13,8 @@ import { table } from "./storage";
 /** The domain-event bus; its subscribers and their patterns come from the event declaration. */
 export const bus = new sst.aws.Bus(busName);
 
-/** Stream records the subscriber still failed after every retry, kept for inspection and replay. */
-export const domainEventFailures = new sst.aws.Queue("DomainEventFailures");
+/** Stream records that never became events (undecodable, or failed after every retry), kept for inspection and replay. */
+export const domainEventFailures = new sst.aws.Queue(domainEventFailuresQueueName);
 
 // Subscribers push to WebSocket connections (fan-out, automation's notifications), so they are linked to that API too.
 const links = [table, auth, cursorSigningKey, bus, realtime];

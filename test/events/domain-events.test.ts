@@ -4,18 +4,21 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { busName, domainEventSource, tableStreamSubscription } from "@crm/core/declarations";
 import { domainEventSchema } from "@crm/core/events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { localAwsClientConfig } from "../../packages/local/src/dynamodb";
 import {
   type EventBridgeEnvelope,
   type LocalBus,
+  type LocalQueue,
   type StreamReader,
   startLocalBus,
   startStreamReader,
 } from "../../packages/local/src/events";
 import { invoke } from "../support/api-events";
-import { eventually } from "../support/event-pipeline";
+import { eventually, startDomainEventFailureQueue } from "../support/event-pipeline";
 import { anOrganisation } from "../support/organisations";
 import { aDeal, defaultPipelineOf } from "../support/sales";
 
@@ -23,6 +26,7 @@ const testBusName = "crm-test-bus";
 const received: EventBridgeEnvelope[] = [];
 let bus: LocalBus;
 let reader: StreamReader;
+let failureQueue: LocalQueue;
 
 const eventsOf = (orgId: string) =>
   received
@@ -42,17 +46,23 @@ beforeAll(async () => {
   // Before any handler reads the configuration: the stream subscriber publishes to this bus.
   process.env[`SST_RESOURCE_${busName}`] = JSON.stringify({ name: testBusName });
   process.env.EVENTBRIDGE_ENDPOINT = bus.endpoint;
+  failureQueue = await startDomainEventFailureQueue();
   reader = await startStreamReader({
     dynamodbEndpoint: inject("dynamodbEndpoint"),
     tableName: inject("tableName"),
     subscription: tableStreamSubscription,
+    failureQueueUrl: failureQueue.url,
   });
 });
 
 afterAll(async () => {
   await reader?.stop();
   await bus?.close();
+  await failureQueue?.close();
 });
+
+/** Long enough for the stream and the bus; far shorter than the retries a held-up shard would wait through. */
+const promptly = 5_000;
 
 describe("domain events", () => {
   it("every committed change publishes exactly one versioned event, in order, with its field changes", async () => {
@@ -108,6 +118,59 @@ describe("domain events", () => {
     expect(updated.actor.memberId).toBe(org.admin.memberId);
     const envelope = received.find((event) => (event.detail as { id: string }).id === events[1]?.id);
     expect(envelope).toMatchObject({ version: "0", source: domainEventSource, "detail-type": "contact.created" });
+  });
+
+  it("a company with an empty address publishes its event (DynamoDB Local's stream renders the empty map untyped)", async () => {
+    const org = await anOrganisation();
+    const params = { orgId: org.orgId };
+    const company = await invoke("companies.create", {
+      token: org.admin.token,
+      params,
+      body: { name: "Addr", address: {} },
+    });
+    expect(company.status).toBe(201);
+    await eventually(
+      () => expect(eventsOf(org.orgId).filter((event) => event.record.id === company.body.id)).toHaveLength(1),
+      promptly,
+    );
+    expect(reader.failures()).toEqual([]);
+  });
+
+  it("a stream record that can never become an event goes to the failure queue with its reason and holds up no other", async () => {
+    const org = await anOrganisation();
+    const params = { orgId: org.orgId };
+    const before = await invoke("contacts.create", { token: org.admin.token, params, body: { firstName: "Before" } });
+    // An audit entry no code of ours writes: its time a number, and none of the fields an event needs.
+    const dynamodb = new DynamoDBClient(localAwsClientConfig(inject("dynamodbEndpoint")));
+    const poisonKey = { pk: { S: `$crm#org_${org.orgId}#poison` }, sk: { S: "$audit#poison" } };
+    try {
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: inject("tableName"),
+          Item: { ...poisonKey, __edb_e__: { S: "auditEntry" }, __edb_v__: { S: "1" }, at: { N: "1".repeat(30) } },
+        }),
+      );
+    } finally {
+      dynamodb.destroy();
+    }
+    const after = await invoke("contacts.create", { token: org.admin.token, params, body: { firstName: "After" } });
+
+    await eventually(() => {
+      const recordIds = eventsOf(org.orgId).map((event) => event.record.id);
+      expect(recordIds).toContain(before.body.id);
+      expect(recordIds).toContain(after.body.id);
+    }, promptly);
+    const kept = await eventually(() => {
+      const message = failureQueue
+        .messages()
+        .map((queued) => JSON.parse(queued.body))
+        .find((body) => body.keys?.pk?.S === poisonKey.pk.S);
+      expect(message).toBeDefined();
+      return message;
+    }, promptly);
+    expect(kept).toMatchObject({ kind: "undecodable-stream-record", sequenceNumber: expect.any(String) });
+    expect(kept.reason).toMatch(/occurredAt/);
+    expect(reader.failures()).toEqual([]);
   });
 
   it("are lost by no crash: a stream worker killed between the write and the publish is replaced and publishes it", async () => {

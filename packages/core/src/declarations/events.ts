@@ -8,6 +8,13 @@
 /** Logical name of the EventBridge bus: the SST component name and the key of `Resource.*`. */
 export const busName = "CrmBus";
 
+/**
+ * Logical name of the queue that keeps table-stream records which never became events: what the subscriber could not
+ * decode (sent at once, with the reason) and batches that still failed after every retry (Lambda's on-failure
+ * destination). The SST component name and the key of `Resource.*`.
+ */
+export const domainEventFailuresQueueName = "DomainEventFailures";
+
 /** `source` of every domain event this API publishes. */
 export const domainEventSource = "crm.api";
 

@@ -1,6 +1,6 @@
 import { Resource } from "sst/resource";
 import { z } from "zod";
-import { busName } from "../declarations/events";
+import { busName, domainEventFailuresQueueName } from "../declarations/events";
 import { tableName } from "../declarations/table";
 import { websocketApiName } from "../declarations/websocket";
 
@@ -24,6 +24,8 @@ const configSchema = z.object({
   busName: z.string().min(1).optional(),
   /** Only the local cloud sets this: its EventBridge stand-in. */
   eventBridgeEndpoint: z.url().optional(),
+  /** The queue of stream records that never became events, for the table-stream subscriber (linked to it). */
+  domainEventFailuresQueueUrl: z.url().optional(),
   /** The WebSocket API, for functions that push to its connections (linked to it). */
   realtime: z.object({ managementEndpoint: z.url() }).optional(),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
@@ -35,6 +37,11 @@ const configSchema = z.object({
       perOrganisation: z.coerce.number().int().min(1).default(1000),
     })
     .prefault({}),
+  /**
+   * How long a write that lost a race keeps retrying on fresh data before answering 409: a few seconds, well within
+   * the functions' 10-second timeout. CONFLICT_RETRY_BUDGET_MS overrides it (the tests' DynamoDB Local is far slower).
+   */
+  conflictRetryBudgetMilliseconds: z.coerce.number().int().min(0).default(5_000),
   /**
    * Only the local cloud and the tests set this (`WEBHOOKS_ALLOW_LOOPBACK=true`): webhooks may then go to plain
    * http on 127.0.0.1, where their receivers listen. Never in AWS, where loopback is the Lambda runtime API.
@@ -92,6 +99,7 @@ function loadConfig(): Config {
     cursorSigningKey: read("CursorSigningKey")?.value,
     busName: read(busName)?.name,
     eventBridgeEndpoint: process.env.EVENTBRIDGE_ENDPOINT || undefined,
+    domainEventFailuresQueueUrl: read(domainEventFailuresQueueName)?.url,
     realtime: realtime && { managementEndpoint: realtime.managementEndpoint },
     logLevel: process.env.LOG_LEVEL?.toUpperCase() || undefined,
     rateLimits: {
@@ -99,6 +107,7 @@ function loadConfig(): Config {
       perCaller: process.env.RATE_LIMIT_PER_CALLER || undefined,
       perOrganisation: process.env.RATE_LIMIT_PER_ORGANISATION || undefined,
     },
+    conflictRetryBudgetMilliseconds: process.env.CONFLICT_RETRY_BUDGET_MS || undefined,
     webhooksAllowLoopback: process.env.WEBHOOKS_ALLOW_LOOPBACK || undefined,
   });
   if (!result.success) {

@@ -6,4 +6,5 @@ export * from "./etag";
 export * from "./ids";
 export * from "./request-context";
 export * from "./schema";
+export * from "./stream-image";
 export * from "./validation";

@@ -7,12 +7,13 @@ import { startStreamReader } from "../events";
  * DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT) plus STREAM_CHECKPOINT_FILE. The local cloud runs the reader in-process;
  * this exists so a test can kill it between a write and its publication and start another one.
  */
-const { tableName, dynamodbEndpoint } = config();
+const { tableName, dynamodbEndpoint, domainEventFailuresQueueUrl } = config();
 if (!dynamodbEndpoint) throw new Error("DYNAMODB_ENDPOINT is required.");
 const reader = await startStreamReader({
   dynamodbEndpoint,
   tableName,
   subscription: tableStreamSubscription,
+  ...(domainEventFailuresQueueUrl ? { failureQueueUrl: domainEventFailuresQueueUrl } : {}),
   ...(process.env.STREAM_CHECKPOINT_FILE ? { checkpointFile: process.env.STREAM_CHECKPOINT_FILE } : {}),
   log: (message) => process.stderr.write(`${message}\n`),
 });

@@ -1,4 +1,9 @@
-import { busName, tableName as tableResourceName, websocketApiName } from "@crm/core/declarations";
+import {
+  busName,
+  domainEventFailuresQueueName,
+  tableName as tableResourceName,
+  websocketApiName,
+} from "@crm/core/declarations";
 
 export type HandlerEnvironmentInput = {
   tableName: string;
@@ -10,6 +15,8 @@ export type HandlerEnvironmentInput = {
   bus?: { name: string; endpoint: string };
   /** Let webhooks go to plain http on 127.0.0.1, where local receivers listen. Only the local cloud sets it. */
   allowLoopbackWebhooks?: boolean;
+  /** The local SQS stand-in's queue of stream records that never became events, for the table-stream subscriber. */
+  domainEventFailuresQueueUrl?: string;
   /** The local WebSocket gateway, for functions that push to its connections. */
   realtime?: { url: string; managementEndpoint: string };
 };
@@ -45,6 +52,14 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
             type: "sst.aws.Bus",
           }),
           EVENTBRIDGE_ENDPOINT: input.bus.endpoint,
+        }
+      : {}),
+    ...(input.domainEventFailuresQueueUrl
+      ? {
+          [`SST_RESOURCE_${domainEventFailuresQueueName}`]: JSON.stringify({
+            url: input.domainEventFailuresQueueUrl,
+            type: "sst.aws.Queue",
+          }),
         }
       : {}),
     ...(input.realtime

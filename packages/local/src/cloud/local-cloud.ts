@@ -2,9 +2,14 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { busSubscriptions, schedules, tableStreamSubscription } from "@crm/core/declarations";
+import {
+  busSubscriptions,
+  domainEventFailuresQueueName,
+  schedules,
+  tableStreamSubscription,
+} from "@crm/core/declarations";
 import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../dynamodb";
-import { startLocalBus, startLocalScheduler, startStreamReader } from "../events";
+import { startLocalBus, startLocalQueue, startLocalScheduler, startStreamReader } from "../events";
 import { startHttpGateway } from "../gateway";
 import { loadOrCreateIdentityProvider } from "../identity";
 import { startWebSocketGateway } from "../websocket";
@@ -34,6 +39,8 @@ export type LocalCloud = {
   dynamodbEndpoint: string;
   /** The local EventBridge: PutEvents endpoint, and `GET /dead-letters`. */
   busEndpoint: string;
+  /** The SQS stand-in's queue of table-stream records that never became events. */
+  domainEventFailuresQueueUrl: string;
   tableName: string;
   identityProvider: Awaited<ReturnType<typeof loadOrCreateIdentityProvider>>;
   stop: () => Promise<void>;
@@ -88,6 +95,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log: (message) => console.warn(message),
     });
     stoppers.push(() => bus.close());
+    const domainEventFailures = await startLocalQueue({ queueName: domainEventFailuresQueueName });
+    stoppers.push(() => domainEventFailures.close());
     Object.assign(
       process.env,
       handlerEnvironment({
@@ -97,6 +106,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         cursorSigningKey: await loadOrCreateSecret(options.dataDirectory, "cursor-signing-key"),
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
         bus: { name: "crm-local-bus", endpoint: bus.endpoint },
+        domainEventFailuresQueueUrl: domainEventFailures.url,
         allowLoopbackWebhooks: true,
         realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
       }),
@@ -106,6 +116,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodbEndpoint: dynamodb.endpoint,
       tableName,
       subscription: tableStreamSubscription,
+      failureQueueUrl: domainEventFailures.url,
       ...(options.inMemory ? {} : { checkpointFile: join(options.dataDirectory, "stream-checkpoint.json") }),
       log: (message) => console.warn(message),
     });
@@ -121,6 +132,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       url: gateway.url,
       websocketUrl: websocket.url,
       busEndpoint: bus.endpoint,
+      domainEventFailuresQueueUrl: domainEventFailures.url,
       dynamodbEndpoint: dynamodb.endpoint,
       tableName,
       identityProvider,

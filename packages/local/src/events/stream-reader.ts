@@ -7,6 +7,7 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { localAwsClientConfig } from "../dynamodb";
 import { importHandler, lambdaContext } from "../gateway";
@@ -37,6 +38,8 @@ export type StreamReaderOptions = {
    * a reader killed before its first batch finishes still leaves a position for the next one to resume at.
    */
   startingPosition?: "LATEST" | "TRIM_HORIZON";
+  /** The on-failure destination: batches given up on are sent there as Lambda sends them (an SQS queue URL). */
+  failureQueueUrl?: string;
   pollIntervalMs?: number;
   retryBaseDelayMs?: number;
   loadHandler?: (handler: string) => Promise<StreamHandler>;
@@ -86,6 +89,38 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   };
 
   const failures: FailedBatch[] = [];
+  const queue = options.failureQueueUrl
+    ? new SQSClient({ region: aws.region, credentials: aws.credentials })
+    : undefined;
+  /** Lambda's invocation record for a stream batch that exhausted its retries. */
+  const sendToFailureDestination = async (failed: FailedBatch, records: DynamoDBRecord[]) => {
+    if (!queue || !options.failureQueueUrl) return;
+    const record = {
+      requestContext: {
+        condition: "RetryAttemptsExhausted",
+        approximateInvokeCount: subscription.maximumRetryAttempts + 1,
+      },
+      responseContext: { functionError: failed.error },
+      version: "1.0",
+      timestamp: failed.failedAt,
+      DDBStreamBatchInfo: {
+        shardId: failed.shardId,
+        startSequenceNumber: failed.sequenceNumbers[0],
+        endSequenceNumber: failed.sequenceNumbers.at(-1),
+        batchSize: records.length,
+        streamArn,
+      },
+    };
+    try {
+      await queue.send(
+        new SendMessageCommand({ QueueUrl: options.failureQueueUrl, MessageBody: JSON.stringify(record) }),
+      );
+    } catch (error) {
+      log(
+        `[stream] the failure destination refused a failed batch: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
   const shards = new Map<string, ShardState>();
   let stopped = false;
   let round = 0;
@@ -179,12 +214,14 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       if (done.length > 0) attempt = 0; // progress resets the retry budget, as the checkpoint moved
       if (attempt > subscription.maximumRetryAttempts) {
         log(`[stream] giving up on ${remaining.length} record(s) of ${shardId}: ${error}`);
-        failures.push({
+        const failed = {
           shardId,
           sequenceNumbers: remaining.map((record) => record.dynamodb?.SequenceNumber ?? ""),
           error,
           failedAt: new Date().toISOString(),
-        });
+        };
+        failures.push(failed);
+        await sendToFailureDestination(failed, remaining);
         const skipped = remaining.at(-1)?.dynamodb?.SequenceNumber;
         if (skipped) await saveCheckpoint(shardId, skipped);
         return;
@@ -270,6 +307,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       for (const waiter of roundWaiters) waiter.resolve();
       dynamodb.destroy();
       streams.destroy();
+      queue?.destroy();
     },
   };
 }
