@@ -88,13 +88,19 @@ function nextCompanies(current: string[], input: { companyId?: string | null; co
 const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
   planLinks({ type: "contact", id: contactId }, "company", before, after, true);
 
-function missingCompanyError(reasons: ReadonlyArray<{ code: string }>, plan: LinkPlan, offset: number) {
+/** The error for a linked company that does not exist, on the field that named it (`companyId` or `companyIds`). */
+function missingCompanyError(
+  reasons: ReadonlyArray<{ code: string }>,
+  plan: LinkPlan,
+  offset: number,
+  input: { companyId?: string | null; companyIds?: string[] },
+) {
   const missing = missingLinkTarget(reasons, plan, offset);
-  return missing
-    ? new ValidationError([
-        { path: "body.companyIds", message: `No company with id ${missing} exists in this organisation.` },
-      ])
-    : null;
+  if (!missing) return null;
+  const field = missing === input.companyId && !input.companyIds?.includes(missing) ? "companyId" : "companyIds";
+  return new ValidationError([
+    { path: `body.${field}`, message: `No company with id ${missing} exists in this organisation.` },
+  ]);
 }
 
 const emailReference = (value: string): Reference => ({
@@ -154,7 +160,7 @@ export async function createContact(context: TenantContext, input: CreateContact
   if (reasons) {
     throw (
       referenceError(reasons, references, 1) ??
-      missingCompanyError(reasons, plan, 1 + references.length) ??
+      missingCompanyError(reasons, plan, 1 + references.length, input) ??
       new ConcurrentModificationError("contact", contact.contactId)
     );
   }
@@ -259,7 +265,7 @@ export async function updateContact(
   if (reasons) {
     throw (
       referenceError(reasons, references, 1) ??
-      missingCompanyError(reasons, plan, 1 + references.length) ??
+      missingCompanyError(reasons, plan, 1 + references.length, input) ??
       new ConcurrentModificationError("contact", contactId)
     );
   }
