@@ -24,6 +24,32 @@ describe("Idempotency-Key on POST", () => {
     expect(listed.body.data).toHaveLength(1);
   });
 
+  it("a replay keeps the first answer's headers, with this request's own request id and rate-limit headers", async () => {
+    const { orgId, admin } = await anOrganisation();
+    const request = {
+      token: admin.token,
+      params: { orgId },
+      headers: { "idempotency-key": randomUUID() },
+      body: { url: "https://hooks.example.com/replayed", events: ["deal.created"] },
+    };
+    const first = await invoke("webhooks.create", request);
+    const retry = await invoke("webhooks.create", request);
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.body.secret).toMatch(/^whsec_/);
+    for (const name of ["content-type", "location", "etag"] as const) {
+      expect(retry.headers[name], name).toBe(first.headers[name]);
+    }
+    // The answer carries the signing secret: it must never become cacheable because it was replayed.
+    expect(retry.headers["cache-control"]).toBe("no-store");
+    expect(retry.headers["x-request-id"]).toMatch(/./);
+    expect(retry.headers["x-request-id"]).not.toBe(first.headers["x-request-id"]);
+    expect(retry.headers["ratelimit-limit"]).toBe(first.headers["ratelimit-limit"]);
+    expect(Number(retry.headers["ratelimit-remaining"])).toBeLessThan(Number(first.headers["ratelimit-remaining"]));
+    expect(retry.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
   it("the body's key order and spacing do not matter", async () => {
     const { orgId, admin } = await anOrganisation();
     const key = randomUUID();

@@ -1,7 +1,7 @@
 import { matchRoute } from "@crm/core/declarations";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { HttpProblemError } from "../platform";
-import { problemOf, problemResponse } from "../platform/problem-responses";
+import { problemOf, problemResponse, withStandardHeaders } from "../platform/problem-responses";
 
 /**
  * The `$default` route: answers every request no route matches, from the same route table the gateway uses, so
@@ -18,6 +18,5 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
           { allow: match.allow },
         )
       : new HttpProblemError("route-not-found", `There is no endpoint at ${event.rawPath}; see /openapi.json.`);
-  const response = problemResponse(event, problemOf(error));
-  return { ...response, headers: { ...response.headers, "x-request-id": event.requestContext.requestId } };
+  return withStandardHeaders(event, problemResponse(event, problemOf(error)));
 };

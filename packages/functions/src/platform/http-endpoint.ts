@@ -23,6 +23,7 @@ import { HttpProblemError } from "./http-problem";
 import { idempotency } from "./idempotency";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
+import { requestIdOf } from "./request-id";
 import { authenticate } from "./token-verifier";
 
 /** Request bodies above this size are refused with 413, well below API Gateway's and Lambda's own limits. */
@@ -98,7 +99,7 @@ function tenancy(
       if (!(access as readonly string[]).includes(actor.role)) {
         throw new ForbiddenError(`This needs one of the roles ${access.join(", ")}; you are ${actor.role}.`);
       }
-      const tenant: TenantContext = { orgId, actor, requestId: request.event.requestContext.requestId };
+      const tenant: TenantContext = { orgId, actor, requestId: requestIdOf(request.event) };
       request.context.endpoint.tenant = tenant;
     },
   };
@@ -196,7 +197,11 @@ export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
     .use(problemResponses())
     .use({
       before: async (request: Request) => {
-        logger.appendKeys({ route: routeId, requestId: request.event.requestContext.requestId });
+        logger.appendKeys({
+          route: routeId,
+          requestId: requestIdOf(request.event),
+          gatewayRequestId: request.event.requestContext.requestId,
+        });
       },
     })
     .use(authentication(route.access))
@@ -207,11 +212,15 @@ export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
     .use(idempotency(routeId))
     .handler(async (event, context) => {
       const state = context.endpoint ?? {};
+      if (state.idempotentReplay) {
+        logger.info("request replayed", { status: state.idempotentReplay.statusCode });
+        return state.idempotentReplay;
+      }
       const request = {
         params: state.params ?? {},
         query: parse(contract.query, event.queryStringParameters ?? {}, "query"),
         body: contract.body ? parse(contract.body, event.body, "body") : undefined,
-        requestId: event.requestContext.requestId,
+        requestId: requestIdOf(event),
         preconditions: event.headers["if-match"] === undefined ? {} : { ifMatch: event.headers["if-match"] },
         event,
         identity: state.identity,

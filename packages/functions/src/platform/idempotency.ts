@@ -21,6 +21,8 @@ const validKey = /^[\x21-\x7e]{1,255}$/;
  * for 24 hours; a retry with the same key and body gets that response again (`Idempotent-Replayed: true`), a
  * retry with another body is 422, and one while the first still runs is 409 with Retry-After. A request that
  * fails keeps nothing, so its retry runs again. Keys are scoped to the organisation (or person), caller and route.
+ * What is kept is the route's own answer (status, body, its headers such as Location and ETag); a replay gets this
+ * request's request id, rate-limit and security headers, like any answer.
  */
 export function idempotency(
   routeId: string,
@@ -47,11 +49,15 @@ export function idempotency(
           request.context.endpoint = { ...state, idempotencyScope: scope };
           return;
         case "replay":
-          return {
-            statusCode: decision.response.statusCode,
-            headers: { ...decision.response.headers, "idempotent-replayed": "true" },
-            body: decision.response.body,
+          request.context.endpoint = {
+            ...state,
+            idempotentReplay: {
+              statusCode: decision.response.statusCode,
+              headers: { ...decision.response.headers, "idempotent-replayed": "true" },
+              body: decision.response.body,
+            },
           };
+          return;
         case "in-flight":
           throw new HttpProblemError(
             "idempotency-key-in-flight",

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import type { z } from "zod";
 import { HttpProblemError, type ProblemCode, problemCatalogue } from "./http-problem";
 import { logger } from "./logger";
+import { requestIdOf } from "./request-id";
 
 export type ProblemDetails = z.input<typeof problemSchema>;
 
@@ -45,7 +46,7 @@ export function problemDetails(event: APIGatewayProxyEventV2, problem: Problem):
     detail: problem.detail,
     instance: event.rawPath,
     code: problem.code,
-    requestId: event.requestContext.requestId,
+    requestId: requestIdOf(event),
     ...problem.extensions,
   };
 }
@@ -86,15 +87,31 @@ export function problemResponses(): middy.MiddlewareObj<APIGatewayProxyEventV2, 
   };
 }
 
-/** Headers every API response carries: the request id, and no caching of tenant data by intermediaries. */
+/**
+ * What every answer of this JSON API says to browsers and intermediaries (OWASP's REST security headers): never
+ * sniff it as something else, never frame it, never load anything for it, never cache it, HTTPS only, no referrer.
+ */
+const securityHeaders = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+} as const;
+
+/** The headers every answer carries, also the ones not built by an endpoint (the `$default` fallback). */
+export function withStandardHeaders(
+  event: APIGatewayProxyEventV2,
+  response: APIGatewayProxyStructuredResultV2,
+): APIGatewayProxyStructuredResultV2 {
+  return { ...response, headers: { ...securityHeaders, "x-request-id": requestIdOf(event), ...response.headers } };
+}
+
+/** Adds the standard headers to every answer, success or problem. */
 export function standardHeaders(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   const apply = async (request: middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>) => {
-    if (!request.response) return;
-    request.response.headers = {
-      "cache-control": "no-store",
-      "x-request-id": request.event.requestContext.requestId,
-      ...request.response.headers,
-    };
+    if (request.response) request.response = withStandardHeaders(request.event, request.response);
   };
   return { after: apply, onError: apply };
 }
