@@ -136,9 +136,17 @@ describe("the URL check", () => {
     });
   });
 
-  it("allows plain http to loopback only in the local cloud, and nothing else private even there", () => {
+  it("allows plain http to a loopback address only in the local cloud, and nothing else private even there", () => {
     expect(refusal("http://127.0.0.1:4000/hooks", inTheLocalCloud)).toBeNull();
-    expect(refusal("http://localhost:4000/hooks", inTheLocalCloud)).toBeNull();
+    expect(refusal("http://[::1]:4000/hooks", inTheLocalCloud)).toBeNull();
+    // Not https to loopback, not a name: names are resolved, and DNS is what rebinding turns into loopback.
+    expect(refusal("https://127.0.0.1:4000/hooks", inTheLocalCloud)).toBe(
+      "Must not point at a loopback address (127.0.0.1).",
+    );
+    expect(refusal("http://localhost:4000/hooks", inTheLocalCloud)).toBe("Must be an https URL.");
+    expect(refusal("https://localhost:4000/hooks", inTheLocalCloud)).toBe(
+      "Must not point at a loopback address (localhost).",
+    );
     expect(refusal("http://127.0.0.1:4000/hooks", inAws)).toBe("Must be an https URL.");
     expect(refusal("https://127.0.0.1:4000/hooks", inAws)).toBe("Must not point at a loopback address (127.0.0.1).");
     expect(refusal("http://hooks.example.com/", inTheLocalCloud)).toBe("Must be an https URL.");
@@ -152,7 +160,7 @@ describe("resolving a host", () => {
 
   it("checks every address and answers with the first, which the connection then uses", async () => {
     useHostResolver(aResolver({ "hooks.example.com": ["93.184.215.14", "2606:2800:21f::1"] }));
-    await expect(resolveSafeAddress("hooks.example.com", inAws)).resolves.toEqual({
+    await expect(resolveSafeAddress("hooks.example.com")).resolves.toEqual({
       address: "93.184.215.14",
       family: 4,
     });
@@ -160,15 +168,20 @@ describe("resolving a host", () => {
 
   it("refuses a name when any of its addresses is refused, wherever it is in the answer", async () => {
     useHostResolver(aResolver({ "mixed.example.com": ["93.184.215.14", "::ffff:169.254.169.254"] }));
-    await expect(resolveSafeAddress("mixed.example.com", inAws)).rejects.toThrow(
+    await expect(resolveSafeAddress("mixed.example.com")).rejects.toThrow(
       new UnsafeDestinationError("mixed.example.com resolves to ::ffff:169.254.169.254, a link-local address."),
     );
   });
 
+  it("refuses a name that resolves to loopback, also in the local cloud (only loopback addresses are let through there)", async () => {
+    useHostResolver(aResolver({ "rebound.example.com": ["127.0.0.1"] }));
+    await expect(resolveSafeAddress("rebound.example.com")).rejects.toThrow(/a loopback address/);
+  });
+
   it("passes DNS failures through as they are, for the caller to judge", async () => {
     useHostResolver(aResolver({}));
-    await expect(resolveSafeAddress("nowhere.example.com", inAws)).rejects.toMatchObject({ code: "ENOTFOUND" });
+    await expect(resolveSafeAddress("nowhere.example.com")).rejects.toMatchObject({ code: "ENOTFOUND" });
     useHostResolver(aResolver({ "empty.example.com": [] }));
-    await expect(resolveSafeAddress("empty.example.com", inAws)).rejects.toMatchObject({ code: "ENODATA" });
+    await expect(resolveSafeAddress("empty.example.com")).rejects.toMatchObject({ code: "ENODATA" });
   });
 });

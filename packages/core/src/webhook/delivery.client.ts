@@ -32,13 +32,13 @@ export type AttemptResult = {
  * checked one, so what was checked is what is connected to (a name cannot rebind between check and connect).
  * Native fetch would ignore it (undici does not use http.Agent), hence node:http(s).
  */
-function checkedLookup(policy: DestinationPolicy) {
+function checkedLookup() {
   return (
     host: string,
     options: LookupOptions,
     callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
   ) => {
-    resolveSafeAddress(host, policy).then(
+    resolveSafeAddress(host).then(
       ({ address, family }) => (options.all ? callback(null, [{ address, family }]) : callback(null, address, family)),
       (error: NodeJS.ErrnoException) => callback(error, "", 0),
     );
@@ -103,7 +103,7 @@ export async function postWebhook(
         },
         // A fresh connection per attempt: a pooled socket would skip the checked lookup.
         agent: false,
-        lookup: checkedLookup(policy),
+        lookup: checkedLookup(),
         signal: AbortSignal.timeout(timeoutMs),
       },
       (response: IncomingMessage) => {

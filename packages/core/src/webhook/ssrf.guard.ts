@@ -89,7 +89,11 @@ export function addressRangeOf(address: string): AddressRange | null {
 }
 
 export type DestinationPolicy = {
-  /** Loopback addresses and plain http to them: the local cloud and the tests only (`config().webhooksAllowLoopback`). */
+  /**
+   * Plain http to a loopback IP address (`http://127.0.0.1:4000/…`), where local receivers listen: the local cloud
+   * and the tests only (`config().webhooksAllowLoopback`). Nothing else is allowed by it: not https to loopback, not
+   * `localhost` or any name (names are resolved, and a name is what DNS rebinding turns into loopback).
+   */
   allowLoopback: boolean;
 };
 
@@ -112,16 +116,11 @@ export type WebhookTarget = {
 
 export const maxWebhookUrlLength = 2048;
 
-function refusedRange(address: string, policy: DestinationPolicy): AddressRange | null {
-  const range = addressRangeOf(address);
-  return range === "loopback" && policy.allowLoopback ? null : range;
-}
-
 const isLocalhostName = (host: string) => /(^|\.)localhost\.?$/.test(host);
 
 /**
- * Checks what can be checked without DNS: an absolute https URL (plain http only to loopback, when the policy allows
- * it), no credentials in it, and a host that is either a public IP address or a fully qualified name. WHATWG URL
+ * Checks what can be checked without DNS: an absolute https URL (or, when the policy allows it, plain http to a
+ * loopback IP address), no credentials in it, and a host that is either a public IP address or a fully qualified name. WHATWG URL
  * parsing has already turned decimal, hex, octal and shortened IPv4 forms (`2130706433`, `0x7f000001`, `0177.0.0.1`,
  * `127.1`) into dotted quads, so they are caught as the addresses they are.
  */
@@ -138,19 +137,18 @@ export function checkWebhookUrl(raw: string, policy: DestinationPolicy): Webhook
   if (url.username || url.password) throw new UnsafeDestinationError("Must not contain a user name or password.");
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const family = isIP(host);
-  const loopbackHost = family === 0 ? isLocalhostName(host) : addressRangeOf(host) === "loopback";
-  const plainHttpAllowed = url.protocol === "http:" && policy.allowLoopback && loopbackHost;
-  if (url.protocol !== "https:" && !plainHttpAllowed) throw new UnsafeDestinationError("Must be an https URL.");
+  const range = family === 0 ? null : addressRangeOf(host);
+  if (policy.allowLoopback && url.protocol === "http:" && range === "loopback") {
+    return { url, host, address: { address: host, family: family as 4 | 6 } };
+  }
+  if (url.protocol !== "https:") throw new UnsafeDestinationError("Must be an https URL.");
   if (family !== 0) {
-    const range = refusedRange(host, policy);
     if (range) throw new UnsafeDestinationError(`Must not point at a ${range} address (${host}).`);
     return { url, host, address: { address: host, family: family as 4 | 6 } };
   }
-  if (loopbackHost && !policy.allowLoopback) {
-    throw new UnsafeDestinationError(`Must not point at a loopback address (${host}).`);
-  }
+  if (isLocalhostName(host)) throw new UnsafeDestinationError(`Must not point at a loopback address (${host}).`);
   // A single-label name resolves through search domains, which inside a network means internal hosts.
-  if (!loopbackHost && !host.replace(/\.$/, "").includes(".")) {
+  if (!host.replace(/\.$/, "").includes(".")) {
     throw new UnsafeDestinationError("Must name a fully qualified host, such as hooks.example.com.");
   }
   return { url, host, address: null };
@@ -176,14 +174,15 @@ export function useHostResolver(replacement?: HostResolver): void {
 /**
  * Resolves a host name and checks every address it has, not only the first: a name with one public and one private
  * address must not be usable to reach the private one. Returns the address to connect to, so the connection goes
- * exactly where the check looked. DNS failures are thrown as they come (they are not a verdict on safety).
+ * exactly where the check looked. DNS failures are thrown as they come (they are not a verdict on safety). No
+ * policy loosens this: a name that resolves to loopback is refused in the local cloud too.
  */
-export async function resolveSafeAddress(host: string, policy: DestinationPolicy): Promise<ResolvedAddress> {
+export async function resolveSafeAddress(host: string): Promise<ResolvedAddress> {
   const addresses = await resolver(host);
   const first = addresses[0];
   if (!first) throw Object.assign(new Error(`${host} has no address.`), { code: "ENODATA" });
   for (const { address } of addresses) {
-    const range = refusedRange(address, policy);
+    const range = addressRangeOf(address);
     if (range) throw new UnsafeDestinationError(`${host} resolves to ${address}, a ${range} address.`);
   }
   return first;

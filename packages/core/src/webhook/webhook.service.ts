@@ -86,7 +86,7 @@ async function assertDeliverableUrl(url: string): Promise<void> {
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, subscriptionDnsTimeoutMs);
     });
-    await Promise.race([resolveSafeAddress(target.host, policy), timeout]).finally(() => clearTimeout(timer));
+    await Promise.race([resolveSafeAddress(target.host), timeout]).finally(() => clearTimeout(timer));
   } catch (error) {
     if (error instanceof UnsafeDestinationError) {
       throw new ValidationError([{ path: "body.url", message: error.message }], undefined, { cause: error });

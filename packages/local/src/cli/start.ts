@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startLocalCloud } from "../cloud";
+import { loopbackWebhooksSwitch, startLocalCloud } from "../cloud";
 import { localIdentityDefaults } from "../identity";
 import { seedDemoData } from "../seed";
 import { assertLambdaNodeMajor, repositoryRoot } from "./repository";
@@ -14,7 +14,8 @@ Starts the local cloud on 127.0.0.1: DynamoDB Local, the local identity provider
   --no-seed     do not create the demo organisation on first start
 Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), BUS_PORT (local EventBridge, default
 any free port), LOG_LEVEL (default WARN),
-WEBSOCKET_PORT (the real-time WebSocket API, default 3001).`;
+WEBSOCKET_PORT (the real-time WebSocket API, default 3001), WEBHOOKS_ALLOW_LOOPBACK (default true: webhooks may go
+to plain http on 127.0.0.1; false runs the SSRF guard as in AWS).`;
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +40,7 @@ const cloud = await startLocalCloud({
   logLevel: process.env.LOG_LEVEL ?? "WARN",
   busPort: Number(process.env.BUS_PORT ?? 0),
   websocketPort: Number(process.env.WEBSOCKET_PORT ?? 3001),
+  allowLoopbackWebhooks: loopbackWebhooksSwitch(process.env.WEBHOOKS_ALLOW_LOOPBACK),
 });
 
 let stopping = false;

@@ -13,7 +13,10 @@ export type HandlerEnvironmentInput = {
   logLevel?: string;
   /** The local EventBridge stand-in, for functions that publish domain events. */
   bus?: { name: string; endpoint: string };
-  /** Let webhooks go to plain http on 127.0.0.1, where local receivers listen. Only the local cloud sets it. */
+  /**
+   * Let webhooks go to plain http on a loopback address, where local receivers listen (the local cloud's default);
+   * false runs the SSRF guard exactly as in AWS.
+   */
   allowLoopbackWebhooks?: boolean;
   /** The local SQS stand-in's queue of stream records that never became events, for the table-stream subscriber. */
   domainEventFailuresQueueUrl?: string;
@@ -43,7 +46,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
       type: "sst.sst.Linkable",
     }),
     SST_RESOURCE_CursorSigningKey: JSON.stringify({ value: input.cursorSigningKey, type: "sst.sst.Secret" }),
-    ...(input.allowLoopbackWebhooks ? { WEBHOOKS_ALLOW_LOOPBACK: "true" } : {}),
+    WEBHOOKS_ALLOW_LOOPBACK: input.allowLoopbackWebhooks ? "true" : "false",
     ...(input.bus
       ? {
           [`SST_RESOURCE_${busName}`]: JSON.stringify({

@@ -30,7 +30,19 @@ export type LocalCloudOptions = {
   websocketPort?: number;
   /** The local EventBridge's port (0 picks a free one). */
   busPort?: number;
+  /** Webhooks may go to plain http on loopback addresses, where local receivers listen (default true). */
+  allowLoopbackWebhooks?: boolean;
 };
+
+/**
+ * `WEBHOOKS_ALLOW_LOOPBACK` for `npm start`: on unless `false`, so local receivers work out of the box and the SSRF
+ * guard can still be run exactly as in AWS. Anything but `true` or `false` is a mistake worth stopping for.
+ */
+export function loopbackWebhooksSwitch(value: string | undefined): boolean {
+  if (value === undefined || value === "" || value === "true") return true;
+  if (value === "false") return false;
+  throw new Error(`WEBHOOKS_ALLOW_LOOPBACK must be true or false, not "${value}".`);
+}
 
 export type LocalCloud = {
   url: string;
@@ -107,7 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
         bus: { name: "crm-local-bus", endpoint: bus.endpoint },
         domainEventFailuresQueueUrl: domainEventFailures.url,
-        allowLoopbackWebhooks: true,
+        allowLoopbackWebhooks: options.allowLoopbackWebhooks ?? true,
         realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
       }),
     );
