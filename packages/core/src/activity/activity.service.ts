@@ -225,7 +225,7 @@ export async function createActivity(context: TenantContext, input: CreateActivi
   const { orgId, actor } = context;
   const activityId = newId("activity");
   const isTask = input.type === "task";
-  return retryingConflicts(undefined, async () => {
+  return retryingConflicts(async () => {
     const at = now();
     const activity: ActivityItem = {
       orgId,
@@ -297,7 +297,7 @@ export async function updateActivity(
 ): Promise<Activity> {
   assertCanWrite(context.actor);
   const { orgId } = context;
-  return retryingConflicts(preconditions, async () => {
+  return retryingConflicts(async () => {
     const current = await loadActivity(context, activityId);
     assertPreconditions(preconditions, current, "activity", activityId);
     const keep = <K extends keyof UpdateActivityInput & keyof ActivityItem>(key: K) =>
@@ -425,7 +425,7 @@ export async function unlinkFromActivities(context: TenantContext, record: Linke
     .where((attributes, { eq }) => eq(attributes.action, "activity"))
     .go({ pages: "all", consistent: true });
   for (const entry of entries) {
-    await retryingConflicts(undefined, async () => {
+    await retryingConflicts(async () => {
       const { data: current } = await db()
         .entities.activity.get({ orgId, activityId: entry.entryId })
         .go({ consistent: true });
@@ -473,7 +473,7 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
   const { orgId } = context;
   const field = `${record.type}Ids` as const;
   for (const activityId of activityIds) {
-    await retryingConflicts(undefined, async () => {
+    await retryingConflicts(async () => {
       const { data: current } = await db().entities.activity.get({ orgId, activityId }).go({ consistent: true });
       if (!current || current[field].includes(record.id) || linkedRecords(current).length >= maxActivityLinks) return;
       const next: ActivityItem = {

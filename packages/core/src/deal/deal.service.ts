@@ -164,7 +164,7 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
   const dealId = newId("deal");
-  return retryingConflicts(undefined, async () => {
+  return retryingConflicts(async () => {
     const pipeline = await pipelineForNewDeal(orgId, input.pipelineId);
     const stage = input.stageId ? stageOf(pipeline, input.stageId, "body.stageId") : firstOpenStage(pipeline);
     assertLostReasonFits(stage, input.lostReason);
@@ -275,7 +275,7 @@ export async function updateDeal(
   preconditions?: Preconditions,
 ): Promise<Deal> {
   assertCanWrite(context.actor);
-  return retryingConflicts(preconditions, async () => {
+  return retryingConflicts(async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
     if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
@@ -389,7 +389,7 @@ export async function moveDealToStage(
   preconditions?: Preconditions,
 ): Promise<Deal> {
   assertCanWrite(context.actor);
-  return retryingConflicts(preconditions, async () => {
+  return retryingConflicts(async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
     const pipeline = await loadPipeline(context.orgId, current.pipelineId);
@@ -418,7 +418,7 @@ export async function relocateDeals(
     .entities.deal.query.dealsByStage({ orgId, pipelineId: pipeline.pipelineId, stageId: fromStageId })
     .go({ pages: "all", attributes: ["dealId"] });
   for (const { dealId } of data) {
-    await retryingConflicts(undefined, async () => {
+    await retryingConflicts(async () => {
       const current = await loadDeal(context, dealId);
       if (current.pipelineId !== pipeline.pipelineId || current.stageId !== fromStageId) return;
       await applyStageMove(context, current, pipeline, target, undefined);
@@ -435,7 +435,7 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
   assertPreconditions(preconditions, first, "deal", dealId);
   assertCanDelete(context.actor, first, "deal");
   const formerActivityIds = await unlinkFromActivities(context, { type: "deal", id: dealId });
-  await retryingConflicts(preconditions, async () => {
+  await retryingConflicts(async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
     const plans = dealLinkPlans(dealId, current, null);
@@ -613,7 +613,7 @@ export async function listRottingDeals(
 export async function detachFromDeals(context: TenantContext, record: { type: "contact" | "company"; id: string }) {
   const { orgId } = context;
   for (const { id: dealId } of await linkedRecords(orgId, record, "deal")) {
-    await retryingConflicts(undefined, async () => {
+    await retryingConflicts(async () => {
       const { data: current } = await db().entities.deal.get({ orgId, dealId }).go({ consistent: true });
       if (!current) return;
       const next: DealItem = {
@@ -647,7 +647,7 @@ export async function restoreDeal(
   { formerActivityIds = [], ...snapshot }: DealItem & { formerActivityIds?: string[] },
 ): Promise<Deal> {
   const { orgId } = context;
-  const restored = await retryingConflicts(undefined, async () => {
+  const restored = await retryingConflicts(async () => {
     let pipeline: PipelineItem;
     try {
       pipeline = await loadPipeline(orgId, snapshot.pipelineId);

@@ -1,6 +1,6 @@
+import { config } from "./config";
 import { type Database, db } from "./database";
 import { ConcurrentModificationError } from "./errors";
-import type { Preconditions } from "./etag";
 
 /** Why each action of a canceled TransactWriteItems did not apply, in the order the actions were given. */
 export type CancellationReason = { code: string; item: unknown };
@@ -41,13 +41,13 @@ const conflictAttempts = 5;
 /**
  * Runs a write transaction and returns its cancellation reasons (null when it committed). When DynamoDB cancels it
  * only because another transaction touched the same items at the same moment (hot counters such as stage totals),
- * it runs it again after a jittered, growing pause, since nothing in it applied.
+ * it runs it again after a backoff pause, since nothing in it applied.
  */
 export async function writeTransaction(build: TransactionBuilder): Promise<CancellationReason[] | null> {
   for (let attempt = 1; ; attempt++) {
     const reasons = cancellationReasons(await db().transaction.write(build).go());
     if (!reasons || !onlyConflicted(reasons) || attempt >= conflictAttempts) return reasons;
-    await sleep(Math.random() * 25 * 2 ** attempt);
+    await sleep(backoffDelay(attempt));
   }
 }
 
@@ -55,22 +55,36 @@ function onlyConflicted(reasons: CancellationReason[]): boolean {
   return conflicted(reasons) && !reasons.some((reason) => reason.code === "ConditionalCheckFailed");
 }
 
+const backoffBaseMilliseconds = 20;
+const backoffCapMilliseconds = 400;
+
+/**
+ * "Full jitter" exponential backoff: a uniformly random pause below a ceiling that doubles with each attempt up to a
+ * cap, so writers that collided once spread out instead of colliding again in step.
+ */
+export function backoffDelay(attempt: number): number {
+  return Math.random() * Math.min(backoffCapMilliseconds, backoffBaseMilliseconds * 2 ** attempt);
+}
+
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /**
- * Runs a read-check-write step again when another request changed the same records in between (it re-reads them),
- * unless the caller pinned a version with If-Match: then the conflict is theirs to see.
+ * Runs a read-check-write step, and runs it again from its read, after a backoff pause, whenever it lost a race
+ * (another request changed the same records between its read and its write), until the time budget is spent; then
+ * the last ConcurrentModificationError reaches the caller. The step checks its preconditions on what it reads, so a
+ * caller who pinned a version with If-Match gets that check's answer (412) on the fresh record, never a 409 for a
+ * version that merely moved on; a pure transaction conflict at an unchanged version is retried like any other.
  */
-export async function retryingConflicts<T>(
-  preconditions: Preconditions | undefined,
-  step: () => Promise<T>,
-): Promise<T> {
-  const attempts = preconditions?.ifMatch ? 1 : 3;
+export async function retryingConflicts<T>(step: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + config().conflictRetryBudgetMilliseconds;
   for (let attempt = 1; ; attempt++) {
     try {
       return await step();
     } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+      const pause = backoffDelay(attempt);
+      if (Date.now() + pause >= deadline) throw error;
+      await sleep(pause);
     }
   }
 }
