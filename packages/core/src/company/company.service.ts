@@ -15,7 +15,7 @@ import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
-import { writeTransaction } from "../platform/transactions";
+import { retryingConflicts, writeTransaction } from "../platform/transactions";
 import { searchDocumentOfCompany, searchTermActions } from "../search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../trash/trash-actions";
 import type { CompanyEntity } from "./company.entity";
@@ -115,70 +115,72 @@ export async function updateCompany(
   preconditions?: Preconditions,
 ): Promise<Company> {
   assertCanWrite(context.actor);
-  const current = await loadCompany(context, companyId);
-  assertPreconditions(preconditions, current, "company", companyId);
-  if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
-    assertCanReassign(context.actor, current, "company");
-  }
-  const cleared = (field: "domain" | "industry" | "size" | "address") => input[field] === null;
-  const next: CompanyItem = {
-    ...current,
-    name: input.name ?? current.name,
-    domain: cleared("domain") ? undefined : (input.domain ?? current.domain),
-    industry: cleared("industry") ? undefined : (input.industry ?? current.industry),
-    size: cleared("size") ? undefined : (input.size ?? current.size),
-    address: cleared("address") ? undefined : (input.address ?? current.address),
-    ownerId: input.ownerId ?? current.ownerId,
-    tags: input.tags ?? current.tags,
-    version: current.version + 1,
-    updatedAt: now(),
-  };
-  const domainChanged = next.domain !== current.domain;
-  const references: Reference[] = [
-    ...(domainChanged && next.domain ? [domainReference(next.domain)] : []),
-    ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
-  ];
-  const { orgId } = context;
-  const owner = { type: "company" as const, id: companyId };
-  const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
-  const reasons = await writeTransaction((entities) => [
-    entities.company
-      .patch({ orgId, companyId })
-      .set({
-        name: next.name,
-        ...(next.domain !== undefined ? { domain: next.domain } : {}),
-        ...(next.industry !== undefined ? { industry: next.industry } : {}),
-        ...(next.size !== undefined ? { size: next.size } : {}),
-        ...(next.address !== undefined ? { address: next.address } : {}),
-        ownerId: next.ownerId,
-        tags: next.tags,
-        sortName: sortKeyOf(next.name),
-        version: next.version,
-        updatedAt: next.updatedAt,
-      })
-      .remove([...removed])
-      .where((attributes, { eq }) => eq(attributes.version, current.version))
-      .commit(),
-    ...referenceActions(entities, orgId, owner, references),
-    ...(domainChanged && current.domain
-      ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
-      : []),
-    ...searchTermActions(
-      entities,
-      orgId,
-      { recordType: "company", recordId: companyId },
-      searchDocumentOfCompany(current),
-      searchDocumentOfCompany(next),
-    ),
-    auditAction(entities, context, {
-      recordType: "company",
-      recordId: companyId,
-      action: "updated",
-      changes: fieldChanges(current, next, auditedFields),
-    }),
-  ]);
-  if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", companyId);
-  return toCompany(next);
+  return retryingConflicts(async () => {
+    const current = await loadCompany(context, companyId);
+    assertPreconditions(preconditions, current, "company", companyId);
+    if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
+      assertCanReassign(context.actor, current, "company");
+    }
+    const cleared = (field: "domain" | "industry" | "size" | "address") => input[field] === null;
+    const next: CompanyItem = {
+      ...current,
+      name: input.name ?? current.name,
+      domain: cleared("domain") ? undefined : (input.domain ?? current.domain),
+      industry: cleared("industry") ? undefined : (input.industry ?? current.industry),
+      size: cleared("size") ? undefined : (input.size ?? current.size),
+      address: cleared("address") ? undefined : (input.address ?? current.address),
+      ownerId: input.ownerId ?? current.ownerId,
+      tags: input.tags ?? current.tags,
+      version: current.version + 1,
+      updatedAt: now(),
+    };
+    const domainChanged = next.domain !== current.domain;
+    const references: Reference[] = [
+      ...(domainChanged && next.domain ? [domainReference(next.domain)] : []),
+      ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
+    ];
+    const { orgId } = context;
+    const owner = { type: "company" as const, id: companyId };
+    const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
+    const reasons = await writeTransaction((entities) => [
+      entities.company
+        .patch({ orgId, companyId })
+        .set({
+          name: next.name,
+          ...(next.domain !== undefined ? { domain: next.domain } : {}),
+          ...(next.industry !== undefined ? { industry: next.industry } : {}),
+          ...(next.size !== undefined ? { size: next.size } : {}),
+          ...(next.address !== undefined ? { address: next.address } : {}),
+          ownerId: next.ownerId,
+          tags: next.tags,
+          sortName: sortKeyOf(next.name),
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .remove([...removed])
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+      ...referenceActions(entities, orgId, owner, references),
+      ...(domainChanged && current.domain
+        ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
+        : []),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "company", recordId: companyId },
+        searchDocumentOfCompany(current),
+        searchDocumentOfCompany(next),
+      ),
+      auditAction(entities, context, {
+        recordType: "company",
+        recordId: companyId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
+    ]);
+    if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", companyId);
+    return toCompany(next);
+  });
 }
 
 /**

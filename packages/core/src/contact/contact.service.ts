@@ -20,7 +20,7 @@ import { allOf, type QueryPage, readPage } from "../platform/paging";
 import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../platform/references";
 import type { TenantContext } from "../platform/request-context";
 import { type Page, sortKeyOf } from "../platform/schema";
-import { writeTransaction } from "../platform/transactions";
+import { retryingConflicts, writeTransaction } from "../platform/transactions";
 import { searchDocumentOfContact, searchTermActions } from "../search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../trash/trash-actions";
 import { type ContactEntity, noCompany } from "./contact.entity";
@@ -185,91 +185,93 @@ export async function updateContact(
   preconditions?: Preconditions,
 ): Promise<Contact> {
   assertCanWrite(context.actor);
-  const current = await loadContact(context, contactId);
-  assertPreconditions(preconditions, current, "contact", contactId);
-  if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
-    assertCanReassign(context.actor, current, "contact");
-  }
-  const pick = <K extends keyof UpdateContactInput>(key: K, fallback: ContactItem[K & keyof ContactItem]) =>
-    input[key] === undefined ? fallback : (input[key] ?? undefined);
-  const companies = nextCompanies(companiesOf(current), input);
-  const next: ContactItem = {
-    ...current,
-    firstName: pick("firstName", current.firstName) as string | undefined,
-    lastName: pick("lastName", current.lastName) as string | undefined,
-    emails: input.emails ?? current.emails,
-    phones: input.phones ?? current.phones,
-    title: pick("title", current.title) as string | undefined,
-    ownerId: input.ownerId ?? current.ownerId,
-    companyId: companies[0],
-    companyIds: companies,
-    tags: input.tags ?? current.tags,
-    version: current.version + 1,
-    updatedAt: now(),
-  };
-  const companyKey = next.companyId ?? noCompany;
-  const sortName = sortKeyOf(next.lastName, next.firstName);
-  if (!next.firstName && !next.lastName && next.emails.length === 0) {
-    throw new ValidationError([{ path: "body", message: "A contact needs a first name, a last name or an email." }]);
-  }
+  return retryingConflicts(async () => {
+    const current = await loadContact(context, contactId);
+    assertPreconditions(preconditions, current, "contact", contactId);
+    if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
+      assertCanReassign(context.actor, current, "contact");
+    }
+    const pick = <K extends keyof UpdateContactInput>(key: K, fallback: ContactItem[K & keyof ContactItem]) =>
+      input[key] === undefined ? fallback : (input[key] ?? undefined);
+    const companies = nextCompanies(companiesOf(current), input);
+    const next: ContactItem = {
+      ...current,
+      firstName: pick("firstName", current.firstName) as string | undefined,
+      lastName: pick("lastName", current.lastName) as string | undefined,
+      emails: input.emails ?? current.emails,
+      phones: input.phones ?? current.phones,
+      title: pick("title", current.title) as string | undefined,
+      ownerId: input.ownerId ?? current.ownerId,
+      companyId: companies[0],
+      companyIds: companies,
+      tags: input.tags ?? current.tags,
+      version: current.version + 1,
+      updatedAt: now(),
+    };
+    const companyKey = next.companyId ?? noCompany;
+    const sortName = sortKeyOf(next.lastName, next.firstName);
+    if (!next.firstName && !next.lastName && next.emails.length === 0) {
+      throw new ValidationError([{ path: "body", message: "A contact needs a first name, a last name or an email." }]);
+    }
 
-  const addedEmails = next.emails.filter((email) => !current.emails.includes(email));
-  const removedEmails = current.emails.filter((email) => !next.emails.includes(email));
-  const references: Reference[] = [
-    ...addedEmails.map((value) => emailReference(value)),
-    ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
-  ];
-  const plan = companyPlan(contactId, companiesOf(current), companies);
-  const { orgId } = context;
-  const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
-    (field) => next[field] === undefined,
-  );
-  const reasons = await writeTransaction((entities) => [
-    entities.contact
-      .patch({ orgId, contactId })
-      .set({
-        ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
-        ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
-        ...(next.title !== undefined ? { title: next.title } : {}),
-        ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
-        emails: next.emails,
-        phones: next.phones,
-        ownerId: next.ownerId,
-        companyIds: next.companyIds,
-        companyKey,
-        tags: next.tags,
-        sortName,
-        version: next.version,
-        updatedAt: next.updatedAt,
-      })
-      .remove([...cleared])
-      .where((attributes, { eq }) => eq(attributes.version, current.version))
-      .commit(),
-    ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
-    ...linkPlanActions(entities, orgId, plan, next.updatedAt),
-    ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
-    ...searchTermActions(
-      entities,
-      orgId,
-      { recordType: "contact", recordId: contactId },
-      searchDocumentOfContact(current),
-      searchDocumentOfContact(next),
-    ),
-    auditAction(entities, context, {
-      recordType: "contact",
-      recordId: contactId,
-      action: "updated",
-      changes: fieldChanges(current, next, auditedFields),
-    }),
-  ]);
-  if (reasons) {
-    throw (
-      referenceError(reasons, references, 1) ??
-      missingCompanyError(reasons, plan, 1 + references.length, input) ??
-      new ConcurrentModificationError("contact", contactId)
+    const addedEmails = next.emails.filter((email) => !current.emails.includes(email));
+    const removedEmails = current.emails.filter((email) => !next.emails.includes(email));
+    const references: Reference[] = [
+      ...addedEmails.map((value) => emailReference(value)),
+      ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
+    ];
+    const plan = companyPlan(contactId, companiesOf(current), companies);
+    const { orgId } = context;
+    const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
+      (field) => next[field] === undefined,
     );
-  }
-  return toContact(next);
+    const reasons = await writeTransaction((entities) => [
+      entities.contact
+        .patch({ orgId, contactId })
+        .set({
+          ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
+          ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
+          ...(next.title !== undefined ? { title: next.title } : {}),
+          ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
+          emails: next.emails,
+          phones: next.phones,
+          ownerId: next.ownerId,
+          companyIds: next.companyIds,
+          companyKey,
+          tags: next.tags,
+          sortName,
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .remove([...cleared])
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+      ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
+      ...linkPlanActions(entities, orgId, plan, next.updatedAt),
+      ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "contact", recordId: contactId },
+        searchDocumentOfContact(current),
+        searchDocumentOfContact(next),
+      ),
+      auditAction(entities, context, {
+        recordType: "contact",
+        recordId: contactId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
+    ]);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingCompanyError(reasons, plan, 1 + references.length, input) ??
+        new ConcurrentModificationError("contact", contactId)
+      );
+    }
+    return toContact(next);
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { ConcurrentModificationError, PipelineInUseError, ValidationError } from
 import { assertPreconditions, type Preconditions } from "../platform/etag";
 import { newId } from "../platform/ids";
 import type { TenantContext } from "../platform/request-context";
-import { writeTransaction } from "../platform/transactions";
+import { retryingConflicts, writeTransaction } from "../platform/transactions";
 import { loadPipeline, loadPipelines, type PipelineItem, type StageItem, toPipeline } from "./pipeline.lookup";
 import type { CreatePipelineInput, Pipeline, PipelineBoard, UpdatePipelineInput } from "./pipeline.schema";
 import { allCurrencies, loadStageTotals, type StageTotalItem } from "./stage-totals";
@@ -93,104 +93,111 @@ export async function updatePipeline(
   preconditions?: Preconditions,
 ): Promise<Pipeline> {
   const { orgId } = context;
-  let current = await loadPipeline(orgId, pipelineId);
-  assertPreconditions(preconditions, current, "pipeline", pipelineId);
-  const stages = input.stages ? resolveStages(current, input.stages) : current.stages;
-  const kept = new Set(stages.map((stage) => stage.stageId));
-  const removed = current.stages.filter((stage) => !kept.has(stage.stageId));
-  const rekinded = current.stages.filter((stage) =>
-    stages.some((next) => next.stageId === stage.stageId && next.kind !== stage.kind),
-  );
-  const moves = input.moveDealsTo ?? {};
-  for (const [from, to] of Object.entries(moves)) {
-    if (!removed.some((stage) => stage.stageId === from)) {
-      throw new ValidationError([{ path: `body.moveDealsTo.${from}`, message: "Not a stage this update removes." }]);
+  return retryingConflicts(async () => {
+    let current = await loadPipeline(orgId, pipelineId);
+    assertPreconditions(preconditions, current, "pipeline", pipelineId);
+    const stages = input.stages ? resolveStages(current, input.stages) : current.stages;
+    const kept = new Set(stages.map((stage) => stage.stageId));
+    const removed = current.stages.filter((stage) => !kept.has(stage.stageId));
+    const rekinded = current.stages.filter((stage) =>
+      stages.some((next) => next.stageId === stage.stageId && next.kind !== stage.kind),
+    );
+    const moves = input.moveDealsTo ?? {};
+    for (const [from, to] of Object.entries(moves)) {
+      if (!removed.some((stage) => stage.stageId === from)) {
+        throw new ValidationError([{ path: `body.moveDealsTo.${from}`, message: "Not a stage this update removes." }]);
+      }
+      if (!current.stages.some((stage) => stage.stageId === to) || !kept.has(to)) {
+        throw new ValidationError([
+          { path: `body.moveDealsTo.${from}`, message: "Must be a stage the pipeline keeps." },
+        ]);
+      }
     }
-    if (!current.stages.some((stage) => stage.stageId === to) || !kept.has(to)) {
-      throw new ValidationError([{ path: `body.moveDealsTo.${from}`, message: "Must be a stage the pipeline keeps." }]);
-    }
-  }
 
-  const totals = await loadStageTotals(orgId, pipelineId);
-  for (const stage of rekinded) {
-    if (dealCountOf(totals, stage.stageId) > 0) {
-      const index = stages.findIndex((next) => next.stageId === stage.stageId);
-      throw new ValidationError([
-        { path: `body.stages.${index}.kind`, message: "This stage has deals; move them out before changing its kind." },
-      ]);
+    const totals = await loadStageTotals(orgId, pipelineId);
+    for (const stage of rekinded) {
+      if (dealCountOf(totals, stage.stageId) > 0) {
+        const index = stages.findIndex((next) => next.stageId === stage.stageId);
+        throw new ValidationError([
+          {
+            path: `body.stages.${index}.kind`,
+            message: "This stage has deals; move them out before changing its kind.",
+          },
+        ]);
+      }
     }
-  }
-  for (const stage of removed) {
-    const count = dealCountOf(totals, stage.stageId);
-    if (count > 0 && !moves[stage.stageId]) {
-      throw new ValidationError([
-        {
-          path: `body.moveDealsTo.${stage.stageId}`,
-          message: `Stage "${stage.name}" still has ${count} deal(s); name a kept stage to move them to.`,
-        },
-      ]);
+    for (const stage of removed) {
+      const count = dealCountOf(totals, stage.stageId);
+      if (count > 0 && !moves[stage.stageId]) {
+        throw new ValidationError([
+          {
+            path: `body.moveDealsTo.${stage.stageId}`,
+            message: `Stage "${stage.name}" still has ${count} deal(s); name a kept stage to move them to.`,
+          },
+        ]);
+      }
     }
-  }
-  const relocations = removed.filter((stage) => moves[stage.stageId] && dealCountOf(totals, stage.stageId) > 0);
-  for (const stage of relocations) {
-    await relocateDeals(context, current, stage.stageId, moves[stage.stageId] as string);
-  }
-  if (relocations.length > 0) current = await loadPipeline(orgId, pipelineId);
+    const relocations = removed.filter((stage) => moves[stage.stageId] && dealCountOf(totals, stage.stageId) > 0);
+    for (const stage of relocations) {
+      await relocateDeals(context, current, stage.stageId, moves[stage.stageId] as string);
+    }
+    if (relocations.length > 0) current = await loadPipeline(orgId, pipelineId);
 
-  const otherDefaults =
-    input.isDefault && !current.isDefault
-      ? (await loadPipelines(orgId)).filter((pipeline) => pipeline.isDefault && pipeline.pipelineId !== pipelineId)
-      : [];
-  const next: PipelineItem = {
-    ...current,
-    name: input.name ?? current.name,
-    isDefault: input.isDefault ?? current.isDefault,
-    stages,
-    version: current.version + 1,
-    updatedAt: now(),
-  };
-  const mustBeEmpty = [...removed, ...rekinded].map((stage) => stage.stageId);
-  const reasons = await writeTransaction((entities) => [
-    entities.pipeline
-      .patch({ orgId, pipelineId })
-      .set({
-        name: next.name,
-        isDefault: next.isDefault,
-        stages: next.stages,
-        version: next.version,
-        updatedAt: next.updatedAt,
-      })
-      .where((attributes, { eq }) => eq(attributes.version, current.version))
-      .commit(),
-    // The all-currency row of each emptied stage must count zero deals at commit time; removed stages lose it.
-    ...[...new Set(mustBeEmpty)].map((stageId) => {
-      const key = { orgId, pipelineId, stageId, currency: allCurrencies };
-      return kept.has(stageId)
-        ? entities.stageTotal
-            .check(key)
-            .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
-            .commit()
-        : entities.stageTotal
-            .delete(key)
-            .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
-            .commit();
-    }),
-    ...otherDefaults.map((pipeline) =>
+    const otherDefaults =
+      input.isDefault && !current.isDefault
+        ? (await loadPipelines(orgId)).filter((pipeline) => pipeline.isDefault && pipeline.pipelineId !== pipelineId)
+        : [];
+    const next: PipelineItem = {
+      ...current,
+      name: input.name ?? current.name,
+      isDefault: input.isDefault ?? current.isDefault,
+      stages,
+      version: current.version + 1,
+      updatedAt: now(),
+    };
+    const mustBeEmpty = [...removed, ...rekinded].map((stage) => stage.stageId);
+    const reasons = await writeTransaction((entities) => [
       entities.pipeline
-        .patch({ orgId, pipelineId: pipeline.pipelineId })
-        .set({ isDefault: false, version: pipeline.version + 1, updatedAt: next.updatedAt })
-        .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+        .patch({ orgId, pipelineId })
+        .set({
+          name: next.name,
+          isDefault: next.isDefault,
+          stages: next.stages,
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
-    ),
-    auditAction(entities, context, {
-      recordType: "pipeline",
-      recordId: pipelineId,
-      action: "updated",
-      changes: fieldChanges(current, next, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("pipeline", pipelineId);
-  return toPipeline(next);
+      // The all-currency row of each emptied stage must count zero deals at commit time; removed stages lose it.
+      ...[...new Set(mustBeEmpty)].map((stageId) => {
+        const key = { orgId, pipelineId, stageId, currency: allCurrencies };
+        return kept.has(stageId)
+          ? entities.stageTotal
+              .check(key)
+              .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
+              .commit()
+          : entities.stageTotal
+              .delete(key)
+              .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
+              .commit();
+      }),
+      ...otherDefaults.map((pipeline) =>
+        entities.pipeline
+          .patch({ orgId, pipelineId: pipeline.pipelineId })
+          .set({ isDefault: false, version: pipeline.version + 1, updatedAt: next.updatedAt })
+          .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+          .commit(),
+      ),
+      auditAction(entities, context, {
+        recordType: "pipeline",
+        recordId: pipelineId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
+    ]);
+    if (reasons) throw new ConcurrentModificationError("pipeline", pipelineId);
+    return toPipeline(next);
+  });
 }
 
 /** Deletes a pipeline that holds no deals and is not the default; its (zero) totals go with it. */
