@@ -1,49 +1,36 @@
 import { z } from "zod";
 import {
+  auditEntrySchema,
+  listAuditQuery,
+  timelineItemSchema,
+  timelineQuery,
+} from "../capabilities/audit/audit.schema";
+import { notificationSchema } from "../capabilities/notification/notification.schema";
+import { searchQuery, searchResultsSchema } from "../capabilities/search/search.schema";
+import type { RouteId } from "../declarations/routes";
+import {
   activityIdParam,
   activitySchema,
   createActivityInput,
   listOverdueTasksQuery,
   listTasksQuery,
   updateActivityInput,
-} from "../activity/activity.schema";
-import { associationSchema, listAssociationsQuery } from "../association/association.schema";
-import { auditEntrySchema, listAuditQuery, timelineItemSchema, timelineQuery } from "../audit/audit.schema";
-import {
-  createRuleInput,
-  dryRunInput,
-  dryRunResultSchema,
-  listRunsQuery,
-  ruleIdParam,
-  ruleSchema,
-  runSchema,
-  updateRuleInput,
-} from "../automation/automation.schema";
-import {
-  batchCreateCompaniesInput,
-  batchCreateContactsInput,
-  batchCreateDealsInput,
-  batchUpdateCompaniesInput,
-  batchUpdateContactsInput,
-  batchUpdateDealsInput,
-  companyBatchResultsSchema,
-  contactBatchResultsSchema,
-  dealBatchResultsSchema,
-} from "../batch/batch.schema";
+} from "../domain/activity/activity.schema";
+import { associationSchema, listAssociationsQuery } from "../domain/association/association.schema";
 import {
   companyIdParam,
   companySchema,
   createCompanyInput,
   listCompaniesQuery,
   updateCompanyInput,
-} from "../company/company.schema";
+} from "../domain/company/company.schema";
 import {
   contactIdParam,
   contactSchema,
   createContactInput,
   listContactsQuery,
   updateContactInput,
-} from "../contact/contact.schema";
+} from "../domain/contact/contact.schema";
 import {
   createDealInput,
   dealIdParam,
@@ -54,26 +41,48 @@ import {
   rottingDealSchema,
   stageHistorySchema,
   updateDealInput,
-} from "../deal/deal.schema";
-import type { RouteId } from "../declarations/routes";
-import { addMemberInput, memberIdParam, memberSchema, updateMemberInput } from "../member/member.schema";
-import { notificationSchema } from "../notification/notification.schema";
+} from "../domain/deal/deal.schema";
+import { addMemberInput, memberIdParam, memberSchema, updateMemberInput } from "../domain/member/member.schema";
 import {
   createOrganisationInput,
   membershipSchema,
   organisationIdParam,
   organisationSchema,
-} from "../organisation/organisation.schema";
+} from "../domain/organisation/organisation.schema";
 import {
   createPipelineInput,
   pipelineBoardSchema,
   pipelineIdParam,
   pipelineSchema,
   updatePipelineInput,
-} from "../pipeline/pipeline.schema";
-import { page, pageCursor, pageLimit } from "../platform/schema";
-import { searchQuery, searchResultsSchema } from "../search/search.schema";
-import { listTrashQuery, restoredRecordSchema, trashedRecordIdParam, trashedRecordSchema } from "../trash/trash.schema";
+} from "../domain/pipeline/pipeline.schema";
+import {
+  createRuleInput,
+  dryRunInput,
+  dryRunResultSchema,
+  listRunsQuery,
+  ruleIdParam,
+  ruleSchema,
+  runSchema,
+  updateRuleInput,
+} from "../features/automation/automation.schema";
+import {
+  batchCreateCompaniesInput,
+  batchCreateContactsInput,
+  batchCreateDealsInput,
+  batchUpdateCompaniesInput,
+  batchUpdateContactsInput,
+  batchUpdateDealsInput,
+  companyBatchResultsSchema,
+  contactBatchResultsSchema,
+  dealBatchResultsSchema,
+} from "../features/batch/batch.schema";
+import {
+  listTrashQuery,
+  restoredRecordSchema,
+  trashedRecordIdParam,
+  trashedRecordSchema,
+} from "../features/trash/trash.schema";
 import {
   createWebhookInput,
   deliveryIdParam,
@@ -82,7 +91,8 @@ import {
   webhookIdParam,
   webhookSchema,
   webhookWithSecretSchema,
-} from "../webhook/webhook.schema";
+} from "../features/webhook/webhook.schema";
+import { page, pageCursor, pageLimit } from "../platform/schema";
 
 /**
  * What each route accepts and returns. The handler factory validates requests with these schemas and the OpenAPI

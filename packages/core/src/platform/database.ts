@@ -1,27 +1,31 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
-import { ActivityEntity } from "../activity/activity.entity";
-import { AssociationEntity } from "../association/association.entity";
-import { AuditEntryEntity } from "../audit/audit-entry.entity";
-import { AutomationRuleEntity, AutomationRunEntity, DelayedActionsEntity } from "../automation/automation.entity";
-import { CompanyEntity } from "../company/company.entity";
-import { ContactEntity } from "../contact/contact.entity";
-import { DealEntity } from "../deal/deal.entity";
-import { IdempotencyRecordEntity } from "../idempotency/idempotency-record.entity";
-import { MemberEntity } from "../member/member.entity";
-import { NotificationEntity } from "../notification/notification.entity";
-import { OrganisationEntity } from "../organisation/organisation.entity";
-import { PipelineEntity } from "../pipeline/pipeline.entity";
-import { StageTotalEntity } from "../pipeline/stage-total.entity";
-import { RateLimitCounterEntity } from "../ratelimit/rate-limit-counter.entity";
-import { RealtimeConnectionEntity } from "../realtime/realtime-connection.entity";
-import { RealtimeSubscriptionEntity } from "../realtime/realtime-subscription.entity";
-import { SearchTermEntity } from "../search/search-term.entity";
-import { TrashedRecordEntity } from "../trash/trashed-record.entity";
-import { UniqueValueEntity } from "../unique/unique-value.entity";
-import { WebhookSubscriptionEntity } from "../webhook/webhook.entity";
-import { WebhookDeliveryEntity } from "../webhook/webhook-delivery.entity";
+import { AuditEntryEntity } from "../capabilities/audit/audit-entry.entity";
+import { IdempotencyRecordEntity } from "../capabilities/idempotency/idempotency-record.entity";
+import { NotificationEntity } from "../capabilities/notification/notification.entity";
+import { RateLimitCounterEntity } from "../capabilities/ratelimit/rate-limit-counter.entity";
+import { SearchTermEntity } from "../capabilities/search/search-term.entity";
+import { UniqueValueEntity } from "../capabilities/unique/unique-value.entity";
+import { ActivityEntity } from "../domain/activity/activity.entity";
+import { AssociationEntity } from "../domain/association/association.entity";
+import { CompanyEntity } from "../domain/company/company.entity";
+import { ContactEntity } from "../domain/contact/contact.entity";
+import { DealEntity } from "../domain/deal/deal.entity";
+import { MemberEntity } from "../domain/member/member.entity";
+import { OrganisationEntity } from "../domain/organisation/organisation.entity";
+import { PipelineEntity } from "../domain/pipeline/pipeline.entity";
+import { StageTotalEntity } from "../domain/pipeline/stage-total.entity";
+import {
+  AutomationRuleEntity,
+  AutomationRunEntity,
+  DelayedActionsEntity,
+} from "../features/automation/automation.entity";
+import { RealtimeConnectionEntity } from "../features/realtime/realtime-connection.entity";
+import { RealtimeSubscriptionEntity } from "../features/realtime/realtime-subscription.entity";
+import { TrashedRecordEntity } from "../features/trash/trashed-record.entity";
+import { WebhookSubscriptionEntity } from "../features/webhook/webhook.entity";
+import { WebhookDeliveryEntity } from "../features/webhook/webhook-delivery.entity";
 import { config } from "./config";
 
 const entities = {

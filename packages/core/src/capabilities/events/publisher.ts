@@ -1,0 +1,45 @@
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { domainEventSource } from "../../declarations/events";
+import { config } from "../../platform/config";
+import type { DomainEvent } from "./domain-event.schema";
+
+let client: EventBridgeClient | undefined;
+
+function eventBridge(): EventBridgeClient {
+  const { eventBridgeEndpoint } = config();
+  client ??= new EventBridgeClient(eventBridgeEndpoint ? { endpoint: eventBridgeEndpoint } : {});
+  return client;
+}
+
+/** PutEvents takes at most 10 entries per call. */
+const maxEntriesPerCall = 10;
+
+/**
+ * Publishes domain events to the bus, in order, and returns how many were accepted before the first failure, so
+ * the caller (the stream subscriber) can report exactly which records to retry. Redelivery is harmless: consumers
+ * are idempotent on the event id.
+ */
+export async function publishDomainEvents(events: DomainEvent[]): Promise<number> {
+  const { busName } = config();
+  if (!busName) throw new Error("Invalid configuration: the function is not linked to the event bus.");
+  let published = 0;
+  for (let start = 0; start < events.length; start += maxEntriesPerCall) {
+    const batch = events.slice(start, start + maxEntriesPerCall);
+    const result = await eventBridge().send(
+      new PutEventsCommand({
+        Entries: batch.map((event) => ({
+          EventBusName: busName,
+          Source: domainEventSource,
+          DetailType: event.type,
+          Detail: JSON.stringify(event),
+          Time: new Date(event.occurredAt),
+          Resources: [],
+        })),
+      }),
+    );
+    const firstFailure = (result.Entries ?? []).findIndex((entry) => entry.ErrorCode);
+    if (firstFailure >= 0) return published + firstFailure;
+    published += batch.length;
+  }
+  return published;
+}

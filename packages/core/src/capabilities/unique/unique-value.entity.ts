@@ -1,0 +1,24 @@
+import { Entity } from "electrodb";
+import { primaryKeyFields } from "../../platform/table-keys";
+
+/**
+ * A sentinel that reserves a normalised value (a contact email, a company domain) within one organisation. It is
+ * created and deleted in the same transaction as the record that owns it, so uniqueness holds under concurrency,
+ * and it doubles as a strongly consistent "find by email/domain" lookup.
+ */
+export const UniqueValueEntity = new Entity({
+  model: { service: "crm", entity: "uniqueValue", version: "1" },
+  attributes: {
+    orgId: { type: "string", required: true, readOnly: true },
+    kind: { type: ["contact-email", "company-domain"] as const, required: true, readOnly: true },
+    value: { type: "string", required: true, readOnly: true },
+    ownerType: { type: ["contact", "company"] as const, required: true, readOnly: true },
+    ownerId: { type: "string", required: true, readOnly: true },
+  },
+  indexes: {
+    uniqueValue: {
+      pk: { field: primaryKeyFields.pk, composite: ["orgId", "kind", "value"] },
+      sk: { field: primaryKeyFields.sk, composite: [] },
+    },
+  },
+});

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
+import { activityTypes, taskPriorities } from "./activity.entity";
+
+export const activityIdParam = recordId("activity").meta({ description: "Activity id." });
+
+/** Records an activity may be linked to; at most this many in total. */
+export const maxActivityLinks = 20;
+
+const uniqueIds = (kind: "contact" | "company" | "deal") =>
+  z
+    .array(recordId(kind))
+    .max(maxActivityLinks)
+    .transform((ids) => [...new Set(ids)]);
+
+const links = {
+  contactIds: uniqueIds("contact").optional(),
+  companyIds: uniqueIds("company").optional(),
+  dealIds: uniqueIds("deal").optional(),
+};
+
+const linkCount = (input: { contactIds?: string[]; companyIds?: string[]; dealIds?: string[] }) =>
+  (input.contactIds?.length ?? 0) + (input.companyIds?.length ?? 0) + (input.dealIds?.length ?? 0);
+
+const fields = {
+  subject: text(200),
+  body: z.string().max(20_000).meta({ description: "Free text (plain text or Markdown)." }),
+  occurredAt: timestamp.meta({ description: "When it happened; calls, meetings, emails and notes (default now)." }),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .meta({ description: "Calls and meetings." }),
+  dueAt: timestamp.meta({ description: "Tasks: when the task is due." }),
+  assigneeId: recordId("member").meta({ description: "Tasks: who does it (default the creator)." }),
+  priority: z.enum(taskPriorities).meta({ description: "Tasks (default normal)." }),
+  done: z.boolean().meta({ description: "Tasks: completed." }),
+};
+
+export const createActivityInput = z
+  .strictObject({
+    type: z.enum(activityTypes),
+    subject: fields.subject,
+    body: fields.body.optional(),
+    occurredAt: fields.occurredAt.optional(),
+    durationMinutes: fields.durationMinutes.optional(),
+    dueAt: fields.dueAt.optional(),
+    assigneeId: fields.assigneeId.optional(),
+    priority: fields.priority.optional(),
+    done: fields.done.optional(),
+    ...links,
+  })
+  .refine((input) => linkCount(input) >= 1, {
+    message: "Link the activity to at least one contact, company or deal.",
+  })
+  .refine((input) => linkCount(input) <= maxActivityLinks, {
+    message: `An activity links to at most ${maxActivityLinks} records.`,
+  })
+  .meta({ id: "CreateActivityInput" });
+export type CreateActivityInput = z.infer<typeof createActivityInput>;
+
+export const updateActivityInput = z
+  .strictObject({
+    subject: fields.subject.optional(),
+    body: fields.body.nullable().optional(),
+    occurredAt: fields.occurredAt.optional(),
+    durationMinutes: fields.durationMinutes.nullable().optional(),
+    dueAt: fields.dueAt.nullable().optional(),
+    assigneeId: fields.assigneeId.optional(),
+    priority: fields.priority.optional(),
+    done: fields.done.optional(),
+    ...links,
+  })
+  .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
+  .meta({
+    id: "UpdateActivityInput",
+    description: "Fields to change; `null` clears a field; link lists replace the stored ones. The type is fixed.",
+  });
+export type UpdateActivityInput = z.infer<typeof updateActivityInput>;
+
+export const activitySchema = z
+  .object({
+    id: activityIdParam,
+    type: z.enum(activityTypes),
+    subject: z.string(),
+    body: z.string().nullable(),
+    occurredAt: timestamp.nullable(),
+    durationMinutes: z.number().int().nullable(),
+    dueAt: timestamp.nullable(),
+    assigneeId: recordId("member").nullable(),
+    priority: z.enum(taskPriorities).nullable(),
+    done: z.boolean().nullable(),
+    doneAt: timestamp.nullable(),
+    contactIds: z.array(recordId("contact")),
+    companyIds: z.array(recordId("company")),
+    dealIds: z.array(recordId("deal")),
+    createdBy: recordId("member"),
+    version: z.number().int().min(1),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Activity" });
+export type Activity = z.infer<typeof activitySchema>;
+
+export const listTasksQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: pageCursor.optional(),
+  assigneeId: recordId("member").optional().meta({ description: "Whose open tasks (default: the caller's)." }),
+});
+export type ListTasksQuery = z.infer<typeof listTasksQuery>;
+
+export const listOverdueTasksQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor.optional() });
+export type ListOverdueTasksQuery = z.infer<typeof listOverdueTasksQuery>;

@@ -1,0 +1,561 @@
+import type { EntityItem } from "electrodb";
+import type { TimelineActivity } from "../../capabilities/audit/audit.schema";
+import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { assertCanDelete, assertCanWrite } from "../../capabilities/authorization/policy";
+import { now } from "../../platform/clock";
+import { queryFingerprint } from "../../platform/cursor";
+import { db } from "../../platform/database";
+import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
+import { assertPreconditions, type Preconditions } from "../../platform/etag";
+import { isIdOf, newId } from "../../platform/ids";
+import { readPage } from "../../platform/paging";
+import { type Reference, referenceActions, referenceError, type TransactionEntities } from "../../platform/references";
+import type { Actor, TenantContext } from "../../platform/request-context";
+import type { Page } from "../../platform/schema";
+import { failedCondition, retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { type ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
+import type {
+  Activity,
+  CreateActivityInput,
+  ListOverdueTasksQuery,
+  ListTasksQuery,
+  UpdateActivityInput,
+} from "./activity.schema";
+import { maxActivityLinks } from "./activity.schema";
+
+type ActivityItem = EntityItem<typeof ActivityEntity>;
+type LinkedRecord = { type: "contact" | "company" | "deal"; id: string };
+type Links = Pick<ActivityItem, "contactIds" | "companyIds" | "dealIds">;
+
+function toActivity(item: ActivityItem): Activity {
+  return {
+    id: item.activityId,
+    type: item.type,
+    subject: item.subject,
+    body: item.body ?? null,
+    occurredAt: item.occurredAt ?? null,
+    durationMinutes: item.durationMinutes ?? null,
+    dueAt: item.dueAt ?? null,
+    assigneeId: item.assigneeId ?? null,
+    priority: item.priority ?? null,
+    done: item.done ?? null,
+    doneAt: item.doneAt ?? null,
+    contactIds: item.contactIds,
+    companyIds: item.companyIds,
+    dealIds: item.dealIds,
+    createdBy: item.createdBy,
+    version: item.version,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+const auditedFields = [
+  "subject",
+  "body",
+  "occurredAt",
+  "durationMinutes",
+  "dueAt",
+  "assigneeId",
+  "priority",
+  "done",
+  "contactIds",
+  "companyIds",
+  "dealIds",
+] as const;
+
+/** The hidden key attributes of the task indexes, derived from the visible ones on every write. */
+const derivedKeys = (activity: ActivityItem) => ({
+  taskState: activity.type !== "task" ? ("none" as const) : activity.done ? ("done" as const) : ("open" as const),
+  assigneeKey: activity.assigneeId ?? noAssignee,
+  dueKey: activity.dueAt ?? noDueDate,
+});
+
+const linkedRecords = (links: Links): LinkedRecord[] => [
+  ...links.contactIds.map((id) => ({ type: "contact" as const, id })),
+  ...links.companyIds.map((id) => ({ type: "company" as const, id })),
+  ...links.dealIds.map((id) => ({ type: "deal" as const, id })),
+];
+
+/** Where the activity sits on timelines: when it happened, or when a task was created. */
+const timelineTime = (activity: ActivityItem) => activity.occurredAt ?? activity.createdAt;
+
+function summaryOf(activity: ActivityItem): TimelineActivity {
+  return {
+    id: activity.activityId,
+    type: activity.type,
+    subject: activity.subject,
+    occurredAt: activity.occurredAt ?? null,
+    dueAt: activity.dueAt ?? null,
+    assigneeId: activity.assigneeId ?? null,
+    done: activity.done ?? null,
+  };
+}
+
+function timelineEntryPut(
+  entities: TransactionEntities,
+  context: TenantContext,
+  activity: ActivityItem,
+  record: LinkedRecord,
+) {
+  return entities.auditEntry
+    .put({
+      orgId: context.orgId,
+      entryId: activity.activityId,
+      recordType: record.type,
+      recordId: record.id,
+      action: "activity",
+      actorId: context.actor.memberId,
+      requestId: context.requestId,
+      at: timelineTime(activity),
+      changes: [],
+      activity: summaryOf(activity),
+    })
+    .commit();
+}
+
+function timelineEntryDelete(entities: TransactionEntities, activity: ActivityItem, record: LinkedRecord) {
+  return entities.auditEntry
+    .delete({ orgId: activity.orgId, recordId: record.id, at: timelineTime(activity), entryId: activity.activityId })
+    .commit();
+}
+
+/**
+ * Sets "last activity" on linked records; the patch's existence condition doubles as the check that the record
+ * exists. A deal is also touched (it stops rotting), which moves it in its stage index, so the patch names its
+ * stage and fails if the deal moved meanwhile (the caller retries on fresh data).
+ */
+function touchActions(
+  entities: TransactionEntities,
+  orgId: string,
+  records: LinkedRecord[],
+  dealStages: Map<string, string>,
+  at: string,
+) {
+  return records.map((record) => {
+    switch (record.type) {
+      case "contact":
+        return entities.contact.patch({ orgId, contactId: record.id }).set({ lastActivityAt: at }).commit();
+      case "company":
+        return entities.company.patch({ orgId, companyId: record.id }).set({ lastActivityAt: at }).commit();
+      case "deal":
+        return entities.deal
+          .patch({ orgId, dealId: record.id })
+          .set({ lastActivityAt: at, touchedAt: at })
+          .composite({ stageId: dealStages.get(record.id) ?? "" })
+          .commit();
+      default:
+        return record.type satisfies never;
+    }
+  });
+}
+
+/** The current stage of each deal to touch, read first because the deal's stage index key includes it. */
+async function stagesOf(orgId: string, dealIds: string[]): Promise<Map<string, string>> {
+  const deals = await Promise.all(
+    dealIds.map((dealId) =>
+      db()
+        .entities.deal.get({ orgId, dealId })
+        .go({ consistent: true, attributes: ["dealId", "stageId"] }),
+    ),
+  );
+  const stages = new Map<string, string>();
+  deals.forEach(({ data }, index) => {
+    if (!data) {
+      throw new ValidationError([
+        { path: `body.dealIds.${index}`, message: "No deal with this id exists in this organisation." },
+      ]);
+    }
+    stages.set(data.dealId, data.stageId);
+  });
+  return stages;
+}
+
+/**
+ * The validation error for a failed touch of a contact or company, given that touches start at action `offset`, or
+ * null (a deal failing means it moved).
+ */
+function missingLinkError(
+  reasons: NonNullable<Awaited<ReturnType<typeof writeTransaction>>>,
+  touched: LinkedRecord[],
+  offset: number,
+) {
+  for (const [position, record] of touched.entries()) {
+    if (record.type !== "deal" && failedCondition(reasons, position + offset)) {
+      return new ValidationError([
+        {
+          path: `body.${record.type}Ids`,
+          message: `No ${record.type} with id ${record.id} exists in this organisation.`,
+        },
+      ]);
+    }
+  }
+  return null;
+}
+
+/**
+ * The assignee must be a member of the organisation when it is set or changed; the caller is one already, and an
+ * unchanged assignee is not checked again (a member removed since keeps their tasks until someone reassigns them).
+ */
+function assigneeReferences(actor: Actor, next: ActivityItem, current: ActivityItem | null): Reference[] {
+  const { assigneeId } = next;
+  if (!assigneeId || assigneeId === actor.memberId || assigneeId === current?.assigneeId) return [];
+  return [{ kind: "member", memberId: assigneeId, path: "body.assigneeId" }];
+}
+
+function assertFieldsFitType(activity: ActivityItem) {
+  const issues: { path: string; message: string }[] = [];
+  const taskOnly = ["dueAt", "assigneeId", "priority", "done"] as const;
+  if (activity.type === "task") {
+    if (activity.occurredAt !== undefined)
+      issues.push({ path: "body.occurredAt", message: "Tasks have dueAt instead." });
+  } else {
+    for (const field of taskOnly) {
+      if (activity[field] !== undefined) issues.push({ path: `body.${field}`, message: "Only tasks have this field." });
+    }
+  }
+  if (activity.durationMinutes !== undefined && activity.type !== "call" && activity.type !== "meeting") {
+    issues.push({ path: "body.durationMinutes", message: "Only calls and meetings have a duration." });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+export async function createActivity(context: TenantContext, input: CreateActivityInput): Promise<Activity> {
+  assertCanWrite(context.actor);
+  const { orgId, actor } = context;
+  const activityId = newId("activity");
+  const isTask = input.type === "task";
+  return retryingConflicts(async () => {
+    const at = now();
+    const activity: ActivityItem = {
+      orgId,
+      activityId,
+      type: input.type,
+      subject: input.subject,
+      body: input.body,
+      occurredAt: input.occurredAt ?? (isTask ? undefined : at),
+      durationMinutes: input.durationMinutes,
+      dueAt: input.dueAt,
+      assigneeId: input.assigneeId ?? (isTask ? actor.memberId : undefined),
+      priority: input.priority ?? (isTask ? "normal" : undefined),
+      done: input.done ?? (isTask ? false : undefined),
+      doneAt: input.done ? at : undefined,
+      contactIds: input.contactIds ?? [],
+      companyIds: input.companyIds ?? [],
+      dealIds: input.dealIds ?? [],
+      version: 1,
+      createdBy: actor.memberId,
+      createdAt: at,
+      updatedAt: at,
+    };
+    if (isTask && input.occurredAt !== undefined) activity.occurredAt = input.occurredAt;
+    assertFieldsFitType(activity);
+    const records = linkedRecords(activity);
+    const dealStages = await stagesOf(orgId, activity.dealIds);
+    const references = assigneeReferences(actor, activity, null);
+    const reasons = await writeTransaction((entities) => [
+      entities.activity.create({ ...activity, ...derivedKeys(activity) }).commit(),
+      ...referenceActions(entities, orgId, { type: "activity", id: activityId }, references),
+      ...touchActions(entities, orgId, records, dealStages, at),
+      ...records.map((record) => timelineEntryPut(entities, context, activity, record)),
+      auditAction(entities, context, {
+        recordType: "activity",
+        recordId: activityId,
+        action: "created",
+        changes: fieldChanges(null, activity, auditedFields),
+      }),
+    ]);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingLinkError(reasons, records, 1 + references.length) ??
+        new ConcurrentModificationError("activity", activityId)
+      );
+    }
+    return toActivity(activity);
+  });
+}
+
+async function loadActivity(context: TenantContext, activityId: string): Promise<ActivityItem> {
+  if (!isIdOf("activity", activityId)) throw new NotFoundError("activity", activityId);
+  const { data } = await db().entities.activity.get({ orgId: context.orgId, activityId }).go({ consistent: true });
+  if (!data) throw new NotFoundError("activity", activityId);
+  return data;
+}
+
+export async function getActivity(context: TenantContext, activityId: string): Promise<Activity> {
+  return toActivity(await loadActivity(context, activityId));
+}
+
+const sameRecord = (a: LinkedRecord) => (b: LinkedRecord) => a.type === b.type && a.id === b.id;
+
+export async function updateActivity(
+  context: TenantContext,
+  activityId: string,
+  input: UpdateActivityInput,
+  preconditions?: Preconditions,
+): Promise<Activity> {
+  assertCanWrite(context.actor);
+  const { orgId } = context;
+  return retryingConflicts(async () => {
+    const current = await loadActivity(context, activityId);
+    assertPreconditions(preconditions, current, "activity", activityId);
+    const keep = <K extends keyof UpdateActivityInput & keyof ActivityItem>(key: K) =>
+      (input[key] === undefined ? current[key] : (input[key] ?? undefined)) as ActivityItem[K];
+    const at = now();
+    const completing = input.done === true && !current.done;
+    const next: ActivityItem = {
+      ...current,
+      subject: keep("subject"),
+      body: keep("body"),
+      occurredAt: keep("occurredAt"),
+      durationMinutes: keep("durationMinutes"),
+      dueAt: keep("dueAt"),
+      assigneeId: keep("assigneeId"),
+      priority: keep("priority"),
+      done: keep("done"),
+      doneAt: completing ? at : input.done === false ? undefined : current.doneAt,
+      contactIds: input.contactIds ?? current.contactIds,
+      companyIds: input.companyIds ?? current.companyIds,
+      dealIds: input.dealIds ?? current.dealIds,
+      version: current.version + 1,
+      updatedAt: at,
+    };
+    assertFieldsFitType(next);
+    const before = linkedRecords(current);
+    const after = linkedRecords(next);
+    if (after.length === 0) {
+      throw new ValidationError([{ path: "body", message: "An activity stays linked to at least one record." }]);
+    }
+    if (after.length > 20) throw new ValidationError([{ path: "body", message: "At most 20 linked records." }]);
+    const added = after.filter((record) => !before.some(sameRecord(record)));
+    const removed = before.filter((record) => !after.some(sameRecord(record)));
+    const kept = after.filter((record) => before.some(sameRecord(record)));
+    const moved = timelineTime(current) !== timelineTime(next);
+    // Completing a task counts as activity on every linked record; otherwise only newly linked ones are touched.
+    const touched = completing ? after : added;
+    const dealStages = await stagesOf(
+      orgId,
+      touched.filter((record) => record.type === "deal").map((record) => record.id),
+    );
+    const references = assigneeReferences(context.actor, next, current);
+    const optional = [
+      "body",
+      "occurredAt",
+      "durationMinutes",
+      "dueAt",
+      "assigneeId",
+      "priority",
+      "done",
+      "doneAt",
+    ] as const;
+    const reasons = await writeTransaction((entities) => [
+      entities.activity
+        .patch({ orgId, activityId })
+        .set({
+          ...Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]])),
+          ...derivedKeys(next),
+          subject: next.subject,
+          contactIds: next.contactIds,
+          companyIds: next.companyIds,
+          dealIds: next.dealIds,
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .remove(optional.filter((field) => next[field] === undefined))
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+      ...referenceActions(entities, orgId, { type: "activity", id: activityId }, references),
+      ...touchActions(entities, orgId, touched, dealStages, at),
+      ...removed.map((record) => timelineEntryDelete(entities, current, record)),
+      ...(moved ? kept.map((record) => timelineEntryDelete(entities, current, record)) : []),
+      ...[...kept, ...added].map((record) => timelineEntryPut(entities, context, next, record)),
+      auditAction(entities, context, {
+        recordType: "activity",
+        recordId: activityId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
+    ]);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingLinkError(reasons, touched, 1 + references.length) ??
+        new ConcurrentModificationError("activity", activityId)
+      );
+    }
+    return toActivity(next);
+  });
+}
+
+export async function deleteActivity(
+  context: TenantContext,
+  activityId: string,
+  preconditions?: Preconditions,
+): Promise<void> {
+  const current = await loadActivity(context, activityId);
+  assertPreconditions(preconditions, current, "activity", activityId);
+  assertCanDelete(context.actor, { ownerId: current.createdBy }, "activity");
+  const reasons = await writeTransaction((entities) => [
+    entities.activity
+      .delete({ orgId: context.orgId, activityId })
+      .where((attributes, { eq }) => eq(attributes.version, current.version))
+      .commit(),
+    ...linkedRecords(current).map((record) => timelineEntryDelete(entities, current, record)),
+    auditAction(entities, context, {
+      recordType: "activity",
+      recordId: activityId,
+      action: "deleted",
+      changes: fieldChanges(current, null, auditedFields),
+    }),
+  ]);
+  if (reasons) throw new ConcurrentModificationError("activity", activityId);
+}
+
+/**
+ * Removes a record that is being deleted from every activity linked to it (its timeline lists them): each
+ * activity loses the link and the entry; an activity left with no link is deleted. One transaction per activity,
+ * so a retry after a failure continues where it stopped.
+ */
+export async function unlinkFromActivities(context: TenantContext, record: LinkedRecord): Promise<string[]> {
+  const { orgId } = context;
+  const kept: string[] = [];
+  const { data: entries } = await db()
+    .entities.auditEntry.query.historyOfRecord({ orgId, recordId: record.id })
+    .where((attributes, { eq }) => eq(attributes.action, "activity"))
+    .go({ pages: "all", consistent: true });
+  for (const entry of entries) {
+    await retryingConflicts(async () => {
+      const { data: current } = await db()
+        .entities.activity.get({ orgId, activityId: entry.entryId })
+        .go({ consistent: true });
+      if (!current) return;
+      const field = `${record.type}Ids` as const;
+      const next: ActivityItem = {
+        ...current,
+        [field]: current[field].filter((id) => id !== record.id),
+        version: current.version + 1,
+        updatedAt: now(),
+      };
+      const orphaned = linkedRecords(next).length === 0;
+      const reasons = await writeTransaction((entities) => [
+        orphaned
+          ? entities.activity
+              .delete({ orgId, activityId: current.activityId })
+              .where((attributes, { eq }) => eq(attributes.version, current.version))
+              .commit()
+          : entities.activity
+              .patch({ orgId, activityId: current.activityId })
+              .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
+              .where((attributes, { eq }) => eq(attributes.version, current.version))
+              .commit(),
+        timelineEntryDelete(entities, current, record),
+        auditAction(entities, context, {
+          recordType: "activity",
+          recordId: current.activityId,
+          action: orphaned ? "deleted" : "updated",
+          changes: fieldChanges(current, orphaned ? null : next, auditedFields),
+        }),
+      ]);
+      if (reasons) throw new ConcurrentModificationError("activity", current.activityId);
+      if (!orphaned) kept.push(current.activityId);
+    });
+  }
+  return kept;
+}
+
+/**
+ * Links a restored record again to the activities it was unlinked from at deletion, where they still exist and have
+ * room: each activity gets the link and the record's timeline gets the entry back, one transaction per activity.
+ * The record's `lastActivityAt` is left as it was restored.
+ */
+export async function relinkActivities(context: TenantContext, record: LinkedRecord, activityIds: string[]) {
+  const { orgId } = context;
+  const field = `${record.type}Ids` as const;
+  for (const activityId of activityIds) {
+    await retryingConflicts(async () => {
+      const { data: current } = await db().entities.activity.get({ orgId, activityId }).go({ consistent: true });
+      if (!current || current[field].includes(record.id) || linkedRecords(current).length >= maxActivityLinks) return;
+      const next: ActivityItem = {
+        ...current,
+        [field]: [...current[field], record.id],
+        version: current.version + 1,
+        updatedAt: now(),
+      };
+      const exists = (entities: TransactionEntities) => {
+        switch (record.type) {
+          case "contact":
+            return entities.contact
+              .check({ orgId, contactId: record.id })
+              .where(({ contactId }, { exists }) => exists(contactId))
+              .commit();
+          case "company":
+            return entities.company
+              .check({ orgId, companyId: record.id })
+              .where(({ companyId }, { exists }) => exists(companyId))
+              .commit();
+          default:
+            return entities.deal
+              .check({ orgId, dealId: record.id })
+              .where(({ dealId }, { exists }) => exists(dealId))
+              .commit();
+        }
+      };
+      const reasons = await writeTransaction((entities) => [
+        entities.activity
+          .patch({ orgId, activityId })
+          .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
+          .commit(),
+        exists(entities),
+        timelineEntryPut(entities, context, next, record),
+        auditAction(entities, context, {
+          recordType: "activity",
+          recordId: activityId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      ]);
+      if (reasons) throw new ConcurrentModificationError("activity", activityId);
+    });
+  }
+}
+
+/** Open tasks of one assignee (default: the caller), soonest due first, undated last; one query per page. */
+export async function listOpenTasks(context: TenantContext, query: ListTasksQuery): Promise<Page<Activity>> {
+  const { orgId } = context;
+  const assigneeKey = query.assigneeId ?? context.actor.memberId;
+  return readPage(
+    ({ limit, cursor }) =>
+      db()
+        .entities.activity.query.openTasksOfAssignee({ orgId, assigneeKey, taskState: "open" })
+        .go({ limit, cursor, order: "asc" }),
+    {
+      limit: query.limit,
+      cursor: query.cursor,
+      fingerprint: queryFingerprint({ list: "open-tasks", orgId, assigneeKey }),
+      filtered: false,
+      map: toActivity,
+    },
+  );
+}
+
+/** The organisation's open tasks that are past due, most overdue first; one query per page. */
+export async function listOverdueTasks(context: TenantContext, query: ListOverdueTasksQuery): Promise<Page<Activity>> {
+  const { orgId } = context;
+  const until = now();
+  return readPage(
+    ({ limit, cursor }) =>
+      db()
+        .entities.activity.query.openTasksByDueTime({ orgId, taskState: "open" })
+        .between({ dueKey: "0" }, { dueKey: until })
+        .go({ limit, cursor, order: "asc" }),
+    {
+      limit: query.limit,
+      cursor: query.cursor,
+      fingerprint: queryFingerprint({ list: "overdue-tasks", orgId }),
+      filtered: false,
+      map: toActivity,
+    },
+  );
+}

@@ -1,0 +1,324 @@
+import type { CreateEntityItem, EntityItem } from "electrodb";
+import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/search/search.service";
+import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
+import { now } from "../../platform/clock";
+import { queryFingerprint } from "../../platform/cursor";
+import { db } from "../../platform/database";
+import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
+import { assertPreconditions, type Preconditions } from "../../platform/etag";
+import { isIdOf, newId } from "../../platform/ids";
+import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../../platform/references";
+import type { TenantContext } from "../../platform/request-context";
+import { type Page, sortKeyOf } from "../../platform/schema";
+import { retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
+import { linkedRecords } from "../association/association.service";
+import { detachCompanyFromContacts, relinkCompanyToContacts } from "../contact/contact.service";
+import { detachFromDeals, relinkDeals } from "../deal/deal.service";
+import type { CompanyEntity } from "./company.entity";
+import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
+
+type CompanyItem = EntityItem<typeof CompanyEntity>;
+type NewCompany = CreateEntityItem<typeof CompanyEntity>;
+
+function toCompany(item: CompanyItem): Company {
+  return {
+    id: item.companyId,
+    name: item.name,
+    domain: item.domain ?? null,
+    industry: item.industry ?? null,
+    size: item.size ?? null,
+    address: item.address ?? null,
+    lastActivityAt: item.lastActivityAt ?? null,
+    ownerId: item.ownerId,
+    tags: item.tags,
+    version: item.version,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** The fields of a company that its audit history tracks. */
+const auditedFields = ["name", "domain", "industry", "size", "address", "ownerId", "tags"] as const;
+
+const domainReference = (value: string): Reference => ({
+  kind: "unique",
+  uniqueKind: "company-domain",
+  field: "domain",
+  value,
+});
+
+export async function createCompany(context: TenantContext, input: CreateCompanyInput): Promise<Company> {
+  assertCanWrite(context.actor);
+  const { orgId, actor } = context;
+  const at = now();
+  const company = {
+    orgId,
+    companyId: newId("company"),
+    name: input.name,
+    domain: input.domain,
+    industry: input.industry,
+    size: input.size,
+    address: input.address,
+    ownerId: input.ownerId ?? actor.memberId,
+    tags: input.tags ?? [],
+    sortName: sortKeyOf(input.name),
+    version: 1,
+    createdBy: actor.memberId,
+    createdAt: at,
+    updatedAt: at,
+  } satisfies NewCompany;
+  const references: Reference[] = [
+    ...(company.domain ? [domainReference(company.domain)] : []),
+    ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
+  ];
+  const reasons = await writeTransaction((entities) => [
+    entities.company.create(company).commit(),
+    ...referenceActions(entities, orgId, { type: "company", id: company.companyId }, references),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "company", recordId: company.companyId },
+      null,
+      searchDocumentOfCompany(company),
+    ),
+    auditAction(entities, context, {
+      recordType: "company",
+      recordId: company.companyId,
+      action: "created",
+      changes: fieldChanges(null, company, auditedFields),
+    }),
+  ]);
+  if (reasons)
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", company.companyId);
+  return toCompany(company);
+}
+
+async function loadCompany(context: TenantContext, companyId: string): Promise<CompanyItem> {
+  if (!isIdOf("company", companyId)) throw new NotFoundError("company", companyId);
+  const { data } = await db().entities.company.get({ orgId: context.orgId, companyId }).go({ consistent: true });
+  if (!data) throw new NotFoundError("company", companyId);
+  return data;
+}
+
+export async function getCompany(context: TenantContext, companyId: string): Promise<Company> {
+  return toCompany(await loadCompany(context, companyId));
+}
+
+export async function updateCompany(
+  context: TenantContext,
+  companyId: string,
+  input: UpdateCompanyInput,
+  preconditions?: Preconditions,
+): Promise<Company> {
+  assertCanWrite(context.actor);
+  return retryingConflicts(async () => {
+    const current = await loadCompany(context, companyId);
+    assertPreconditions(preconditions, current, "company", companyId);
+    if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
+      assertCanReassign(context.actor, current, "company");
+    }
+    const cleared = (field: "domain" | "industry" | "size" | "address") => input[field] === null;
+    const next: CompanyItem = {
+      ...current,
+      name: input.name ?? current.name,
+      domain: cleared("domain") ? undefined : (input.domain ?? current.domain),
+      industry: cleared("industry") ? undefined : (input.industry ?? current.industry),
+      size: cleared("size") ? undefined : (input.size ?? current.size),
+      address: cleared("address") ? undefined : (input.address ?? current.address),
+      ownerId: input.ownerId ?? current.ownerId,
+      tags: input.tags ?? current.tags,
+      version: current.version + 1,
+      updatedAt: now(),
+    };
+    const domainChanged = next.domain !== current.domain;
+    const references: Reference[] = [
+      ...(domainChanged && next.domain ? [domainReference(next.domain)] : []),
+      ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
+    ];
+    const { orgId } = context;
+    const owner = { type: "company" as const, id: companyId };
+    const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
+    const reasons = await writeTransaction((entities) => [
+      entities.company
+        .patch({ orgId, companyId })
+        .set({
+          name: next.name,
+          ...(next.domain !== undefined ? { domain: next.domain } : {}),
+          ...(next.industry !== undefined ? { industry: next.industry } : {}),
+          ...(next.size !== undefined ? { size: next.size } : {}),
+          ...(next.address !== undefined ? { address: next.address } : {}),
+          ownerId: next.ownerId,
+          tags: next.tags,
+          sortName: sortKeyOf(next.name),
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .remove([...removed])
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+      ...referenceActions(entities, orgId, owner, references),
+      ...(domainChanged && current.domain
+        ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
+        : []),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "company", recordId: companyId },
+        searchDocumentOfCompany(current),
+        searchDocumentOfCompany(next),
+      ),
+      auditAction(entities, context, {
+        recordType: "company",
+        recordId: companyId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
+    ]);
+    if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", companyId);
+    return toCompany(next);
+  });
+}
+
+/**
+ * Deletes a company. Its contacts and deals are kept: they are first taken off the company (contacts promote their
+ * next company to primary), as are its activities, each in transactions of their own so a retry continues where
+ * it stopped. The company, its domain reservation and its search terms then go in one transaction that also
+ * requires no link to have appeared meanwhile; nothing is ever left pointing at a deleted company.
+ */
+export async function deleteCompany(
+  context: TenantContext,
+  companyId: string,
+  preconditions?: Preconditions,
+): Promise<void> {
+  const first = await loadCompany(context, companyId);
+  assertPreconditions(preconditions, first, "company", companyId);
+  assertCanDelete(context.actor, first, "company");
+  const record = { type: "company" as const, id: companyId };
+  const former = async (type: "contact" | "deal") =>
+    (await linkedRecords(context.orgId, record, type)).map((linked) => linked.id);
+  const formerContactIds = await former("contact");
+  const formerDealIds = await former("deal");
+  await detachCompanyFromContacts(context, companyId);
+  await detachFromDeals(context, record);
+  const formerActivityIds = await unlinkFromActivities(context, record);
+  const current = await loadCompany(context, companyId);
+  assertPreconditions(preconditions, current, "company", companyId);
+  const { orgId } = context;
+  const reasons = await writeTransaction((entities) => [
+    entities.company
+      .delete({ orgId, companyId })
+      .where(
+        (attributes, { eq, notExists }) =>
+          `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+      )
+      .commit(),
+    ...(current.domain ? releaseUniqueValues(entities, orgId, record, "company-domain", [current.domain]) : []),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "company", recordId: companyId },
+      searchDocumentOfCompany(current),
+      null,
+    ),
+    moveToTrashAction(
+      entities,
+      context,
+      {
+        type: "company",
+        id: companyId,
+        label: current.name,
+        snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds },
+      },
+      now(),
+    ),
+    auditAction(entities, context, {
+      recordType: "company",
+      recordId: companyId,
+      action: "deleted",
+      changes: fieldChanges(current, null, auditedFields),
+    }),
+  ]);
+  if (reasons) throw new ConcurrentModificationError("company", companyId);
+}
+
+export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
+  const { orgId } = context;
+  const companies = db().entities.company.query;
+  const order = query.sort.startsWith("-") ? "desc" : "asc";
+  const byName = query.sort.endsWith("name");
+  const ownerIndexed = !byName && query.ownerId !== undefined;
+  const filters = { ownerId: ownerIndexed ? undefined : query.ownerId, tag: query.tag };
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const base = byName
+    ? companies.companiesByName({ orgId })
+    : ownerIndexed
+      ? companies.companiesByOwner({ orgId, ownerId: query.ownerId ?? "" })
+      : companies.companiesByCreation({ orgId });
+  const withFilters = filtered
+    ? base.where((attributes, { eq, contains }) =>
+        allOf([
+          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
+          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+        ]),
+      )
+    : base;
+  const run: QueryPage<CompanyItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
+  return readPage(run, {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "companies", orgId, ...filters, ownerIndexed, sort: query.sort }),
+    filtered,
+    map: toCompany,
+  });
+}
+
+/**
+ * Restores a company from the trash with its id, fields and history: its domain is reserved again (409 if taken
+ * meanwhile), and it is linked again to its former contacts (as a further company) and deals where they still exist.
+ */
+export async function restoreCompany(
+  context: TenantContext,
+  snapshot: CompanyItem & { formerContactIds?: string[]; formerDealIds?: string[]; formerActivityIds?: string[] },
+): Promise<Company> {
+  const { orgId } = context;
+  const at = now();
+  const { formerContactIds = [], formerDealIds = [], formerActivityIds = [], ...stored } = snapshot;
+  const company = {
+    ...stored,
+    sortName: sortKeyOf(snapshot.name),
+    linkCount: 0,
+    version: snapshot.version + 1,
+    updatedAt: at,
+  } satisfies NewCompany;
+  const references = company.domain ? [domainReference(company.domain)] : [];
+  const record = { type: "company" as const, id: company.companyId };
+  const reasons = await writeTransaction((entities) => [
+    entities.company.create(company).commit(),
+    ...referenceActions(entities, orgId, record, references),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "company", recordId: company.companyId },
+      null,
+      searchDocumentOfCompany(company),
+    ),
+    takeFromTrashAction(entities, orgId, company.companyId),
+    auditAction(entities, context, {
+      recordType: "company",
+      recordId: company.companyId,
+      action: "restored",
+      changes: fieldChanges(null, company, auditedFields),
+    }),
+  ]);
+  if (reasons) {
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", company.companyId);
+  }
+  await relinkCompanyToContacts(context, company.companyId, formerContactIds);
+  await relinkDeals(context, record, formerDealIds);
+  await relinkActivities(context, record, formerActivityIds);
+  return getCompany(context, company.companyId);
+}

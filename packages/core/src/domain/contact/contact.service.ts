@@ -1,0 +1,514 @@
+import type { CreateEntityItem, EntityItem } from "electrodb";
+import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
+import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
+import { now } from "../../platform/clock";
+import { queryFingerprint } from "../../platform/cursor";
+import { db } from "../../platform/database";
+import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
+import { assertPreconditions, type Preconditions } from "../../platform/etag";
+import { isIdOf, newId } from "../../platform/ids";
+import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../../platform/references";
+import type { TenantContext } from "../../platform/request-context";
+import { type Page, sortKeyOf } from "../../platform/schema";
+import { retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
+import {
+  type LinkPlan,
+  linkedRecords,
+  linkPlanActions,
+  missingLinkTarget,
+  planLinks,
+} from "../association/association.service";
+import { detachFromDeals, relinkDeals } from "../deal/deal.service";
+import { type ContactEntity, noCompany } from "./contact.entity";
+import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
+
+type ContactItem = EntityItem<typeof ContactEntity>;
+/** What is written: the stored item, with the hidden key attributes that reads do not return. */
+type NewContact = CreateEntityItem<typeof ContactEntity>;
+
+function toContact(item: ContactItem): Contact {
+  return {
+    id: item.contactId,
+    firstName: item.firstName ?? null,
+    lastName: item.lastName ?? null,
+    emails: item.emails,
+    phones: item.phones,
+    title: item.title ?? null,
+    ownerId: item.ownerId,
+    companyId: item.companyId ?? null,
+    companyIds: companiesOf(item),
+    lastActivityAt: item.lastActivityAt ?? null,
+    tags: item.tags,
+    version: item.version,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** The fields of a contact that its audit history tracks. */
+const auditedFields = [
+  "firstName",
+  "lastName",
+  "emails",
+  "phones",
+  "title",
+  "ownerId",
+  "companyId",
+  "companyIds",
+  "tags",
+] as const;
+
+const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
+  [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.emails[0] || "(no name)";
+
+/** The contact's companies, primary first (contacts written before companyIds existed have only companyId). */
+function companiesOf(contact: Pick<ContactItem, "companyId" | "companyIds">): string[] {
+  if (contact.companyIds.length > 0) return contact.companyIds;
+  return contact.companyId ? [contact.companyId] : [];
+}
+
+/**
+ * The contact's companies after a write: `companyIds` replaces the list; `companyId` makes a company the primary
+ * (first), or with null drops the current primary.
+ */
+function nextCompanies(current: string[], input: { companyId?: string | null; companyIds?: string[] }): string[] {
+  let companies = input.companyIds ?? current;
+  if (input.companyId === null) companies = companies.filter((id) => id !== current[0]);
+  if (input.companyId) companies = [input.companyId, ...companies.filter((id) => id !== input.companyId)];
+  if (companies.length > 10) {
+    throw new ValidationError([{ path: "body.companyIds", message: "A contact has at most 10 companies." }]);
+  }
+  return companies;
+}
+
+const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
+  planLinks({ type: "contact", id: contactId }, "company", before, after, true);
+
+/** The error for a linked company that does not exist, on the field that named it (`companyId` or `companyIds`). */
+function missingCompanyError(
+  reasons: ReadonlyArray<{ code: string }>,
+  plan: LinkPlan,
+  offset: number,
+  input: { companyId?: string | null; companyIds?: string[] },
+) {
+  const missing = missingLinkTarget(reasons, plan, offset);
+  if (!missing) return null;
+  const field = missing === input.companyId && !input.companyIds?.includes(missing) ? "companyId" : "companyIds";
+  return new ValidationError([
+    { path: `body.${field}`, message: `No company with id ${missing} exists in this organisation.` },
+  ]);
+}
+
+const emailReference = (value: string): Reference => ({
+  kind: "unique",
+  uniqueKind: "contact-email",
+  field: "email",
+  value,
+});
+
+export async function createContact(context: TenantContext, input: CreateContactInput): Promise<Contact> {
+  assertCanWrite(context.actor);
+  const { orgId, actor } = context;
+  const at = now();
+  const companies = nextCompanies([], input);
+  const contact = {
+    orgId,
+    contactId: newId("contact"),
+    firstName: input.firstName,
+    lastName: input.lastName,
+    emails: input.emails ?? [],
+    phones: input.phones ?? [],
+    title: input.title,
+    ownerId: input.ownerId ?? actor.memberId,
+    companyId: companies[0],
+    companyIds: companies,
+    companyKey: companies[0] ?? noCompany,
+    tags: input.tags ?? [],
+    sortName: sortKeyOf(input.lastName, input.firstName),
+    version: 1,
+    createdBy: actor.memberId,
+    createdAt: at,
+    updatedAt: at,
+  } satisfies NewContact;
+  const references: Reference[] = [
+    ...contact.emails.map((value) => emailReference(value)),
+    ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
+  ];
+  const plan = companyPlan(contact.contactId, [], companies);
+  const reasons = await writeTransaction((entities) => [
+    entities.contact.create(contact).commit(),
+    ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
+    ...linkPlanActions(entities, orgId, plan, at),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "contact", recordId: contact.contactId },
+      null,
+      searchDocumentOfContact(contact),
+    ),
+    auditAction(entities, context, {
+      recordType: "contact",
+      recordId: contact.contactId,
+      action: "created",
+      changes: fieldChanges(null, contact, auditedFields),
+    }),
+  ]);
+  if (reasons) {
+    throw (
+      referenceError(reasons, references, 1) ??
+      missingCompanyError(reasons, plan, 1 + references.length, input) ??
+      new ConcurrentModificationError("contact", contact.contactId)
+    );
+  }
+  return toContact(contact);
+}
+
+async function loadContact(context: TenantContext, contactId: string): Promise<ContactItem> {
+  if (!isIdOf("contact", contactId)) throw new NotFoundError("contact", contactId);
+  const { data } = await db().entities.contact.get({ orgId: context.orgId, contactId }).go({ consistent: true });
+  if (!data) throw new NotFoundError("contact", contactId);
+  return data;
+}
+
+export async function getContact(context: TenantContext, contactId: string): Promise<Contact> {
+  return toContact(await loadContact(context, contactId));
+}
+
+export async function updateContact(
+  context: TenantContext,
+  contactId: string,
+  input: UpdateContactInput,
+  preconditions?: Preconditions,
+): Promise<Contact> {
+  assertCanWrite(context.actor);
+  return retryingConflicts(async () => {
+    const current = await loadContact(context, contactId);
+    assertPreconditions(preconditions, current, "contact", contactId);
+    if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
+      assertCanReassign(context.actor, current, "contact");
+    }
+    const pick = <K extends keyof UpdateContactInput>(key: K, fallback: ContactItem[K & keyof ContactItem]) =>
+      input[key] === undefined ? fallback : (input[key] ?? undefined);
+    const companies = nextCompanies(companiesOf(current), input);
+    const next: ContactItem = {
+      ...current,
+      firstName: pick("firstName", current.firstName) as string | undefined,
+      lastName: pick("lastName", current.lastName) as string | undefined,
+      emails: input.emails ?? current.emails,
+      phones: input.phones ?? current.phones,
+      title: pick("title", current.title) as string | undefined,
+      ownerId: input.ownerId ?? current.ownerId,
+      companyId: companies[0],
+      companyIds: companies,
+      tags: input.tags ?? current.tags,
+      version: current.version + 1,
+      updatedAt: now(),
+    };
+    const companyKey = next.companyId ?? noCompany;
+    const sortName = sortKeyOf(next.lastName, next.firstName);
+    if (!next.firstName && !next.lastName && next.emails.length === 0) {
+      throw new ValidationError([{ path: "body", message: "A contact needs a first name, a last name or an email." }]);
+    }
+
+    const addedEmails = next.emails.filter((email) => !current.emails.includes(email));
+    const removedEmails = current.emails.filter((email) => !next.emails.includes(email));
+    const references: Reference[] = [
+      ...addedEmails.map((value) => emailReference(value)),
+      ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
+    ];
+    const plan = companyPlan(contactId, companiesOf(current), companies);
+    const { orgId } = context;
+    const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
+      (field) => next[field] === undefined,
+    );
+    const reasons = await writeTransaction((entities) => [
+      entities.contact
+        .patch({ orgId, contactId })
+        .set({
+          ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
+          ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
+          ...(next.title !== undefined ? { title: next.title } : {}),
+          ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
+          emails: next.emails,
+          phones: next.phones,
+          ownerId: next.ownerId,
+          companyIds: next.companyIds,
+          companyKey,
+          tags: next.tags,
+          sortName,
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .remove([...cleared])
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+      ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
+      ...linkPlanActions(entities, orgId, plan, next.updatedAt),
+      ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "contact", recordId: contactId },
+        searchDocumentOfContact(current),
+        searchDocumentOfContact(next),
+      ),
+      auditAction(entities, context, {
+        recordType: "contact",
+        recordId: contactId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
+    ]);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingCompanyError(reasons, plan, 1 + references.length, input) ??
+        new ConcurrentModificationError("contact", contactId)
+      );
+    }
+    return toContact(next);
+  });
+}
+
+/**
+ * Deletes a contact with everything that points at it: it is first taken off its deals and activities (one
+ * transaction each, so a retry continues where it stopped), then the contact, its company links, its email
+ * reservations and search terms go in one transaction that also requires no link to have appeared meanwhile.
+ */
+export async function deleteContact(
+  context: TenantContext,
+  contactId: string,
+  preconditions?: Preconditions,
+): Promise<void> {
+  const first = await loadContact(context, contactId);
+  assertPreconditions(preconditions, first, "contact", contactId);
+  assertCanDelete(context.actor, first, "contact");
+  const record = { type: "contact" as const, id: contactId };
+  const formerDealIds = (await linkedRecords(context.orgId, record, "deal")).map((deal) => deal.id);
+  await detachFromDeals(context, record);
+  const formerActivityIds = await unlinkFromActivities(context, record);
+  const current = await loadContact(context, contactId);
+  assertPreconditions(preconditions, current, "contact", contactId);
+  const { orgId } = context;
+  const plan = companyPlan(contactId, companiesOf(current), []);
+  const reasons = await writeTransaction((entities) => [
+    entities.contact
+      .delete({ orgId, contactId })
+      .where(
+        (attributes, { eq, notExists }) =>
+          `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+      )
+      .commit(),
+    ...linkPlanActions(entities, orgId, plan, now()),
+    ...releaseUniqueValues(entities, orgId, record, "contact-email", current.emails),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "contact", recordId: contactId },
+      searchDocumentOfContact(current),
+      null,
+    ),
+    moveToTrashAction(
+      entities,
+      context,
+      {
+        type: "contact",
+        id: contactId,
+        label: contactLabel(current),
+        snapshot: { ...current, formerDealIds, formerActivityIds },
+      },
+      now(),
+    ),
+    auditAction(entities, context, {
+      recordType: "contact",
+      recordId: contactId,
+      action: "deleted",
+      changes: fieldChanges(current, null, auditedFields),
+    }),
+  ]);
+  if (reasons) throw new ConcurrentModificationError("contact", contactId);
+}
+
+/**
+ * Takes a company that is being deleted off its contacts, 15 contacts per transaction: each needs up to six actions
+ * (its change, both link directions, the primary flag moving to its next company, its audit entry), plus one count
+ * change on the company, within DynamoDB's 100.
+ */
+export async function detachCompanyFromContacts(context: TenantContext, companyId: string): Promise<void> {
+  const { orgId } = context;
+  const company = { type: "company" as const, id: companyId };
+  const linked = await linkedRecords(orgId, company, "contact");
+  for (let start = 0; start < linked.length; start += 15) {
+    const { data } = await db()
+      .entities.contact.get(linked.slice(start, start + 15).map(({ id }) => ({ orgId, contactId: id })))
+      .go({ consistent: true });
+    const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
+    if (contacts.length === 0) continue;
+    const at = now();
+    const reasons = await writeTransaction((entities) => [
+      ...contacts.flatMap((contact) => {
+        const companies = companiesOf(contact).filter((id) => id !== companyId);
+        const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
+        const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
+        return [
+          entities.contact
+            .patch({ orgId, contactId: contact.contactId })
+            .set({
+              companyIds: companies,
+              companyKey: companies[0] ?? noCompany,
+              ...(companies[0] ? { companyId: companies[0] } : {}),
+              version: next.version,
+              updatedAt: at,
+            })
+            .remove(companies[0] ? [] : ["companyId"])
+            .where((attributes, { eq }) => eq(attributes.version, contact.version))
+            .commit(),
+          entities.association.delete({ orgId, recordId: contact.contactId, relatedId: companyId }).commit(),
+          entities.association.delete({ orgId, recordId: companyId, relatedId: contact.contactId }).commit(),
+          // The contact's next company becomes its primary one: both directions carry the flag.
+          ...promoted.flatMap((promotedId) => [
+            entities.association
+              .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
+              .set({ primary: true })
+              .commit(),
+            entities.association
+              .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
+              .set({ primary: true })
+              .commit(),
+          ]),
+          auditAction(entities, context, {
+            recordType: "contact",
+            recordId: contact.contactId,
+            action: "updated",
+            changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
+          }),
+        ];
+      }),
+      entities.company.patch({ orgId, companyId }).add({ linkCount: -contacts.length }).commit(),
+    ]);
+    if (reasons) throw new ConcurrentModificationError("company", companyId);
+  }
+}
+
+/**
+ * Lists contacts through the index that serves the sort and the most selective filter directly; the remaining
+ * filters become a FilterExpression on that index (never a Scan).
+ */
+export async function listContacts(context: TenantContext, query: ListContactsQuery): Promise<Page<Contact>> {
+  const { orgId } = context;
+  const contacts = db().entities.contact.query;
+  const order = query.sort.startsWith("-") ? "desc" : "asc";
+  const byName = query.sort.endsWith("lastName");
+
+  const indexed: "company" | "owner" | null = byName
+    ? null
+    : query.companyId
+      ? "company"
+      : query.ownerId
+        ? "owner"
+        : null;
+  const filters = {
+    ownerId: indexed === "owner" ? undefined : query.ownerId,
+    companyId: indexed === "company" ? undefined : query.companyId,
+    tag: query.tag,
+  };
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const base = byName
+    ? contacts.contactsByName({ orgId })
+    : indexed === "company"
+      ? contacts.contactsByCompany({ orgId, companyKey: query.companyId ?? noCompany })
+      : indexed === "owner"
+        ? contacts.contactsByOwner({ orgId, ownerId: query.ownerId ?? "" })
+        : contacts.contactsByCreation({ orgId });
+  const withFilters = filtered
+    ? base.where((attributes, { eq, contains }) =>
+        allOf([
+          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
+          filters.companyId !== undefined ? eq(attributes.companyKey, filters.companyId) : null,
+          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+        ]),
+      )
+    : base;
+  const run: QueryPage<ContactItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
+  return readPage(run, {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "contacts", orgId, ...filters, indexed, sort: query.sort }),
+    filtered,
+    map: toContact,
+  });
+}
+
+/**
+ * Restores a contact from the trash with its id, fields and history: its emails are reserved again (409 if one was
+ * taken meanwhile), its companies that still exist are linked again, and so are its former deals where they still
+ * exist and have room.
+ */
+export async function restoreContact(
+  context: TenantContext,
+  snapshot: ContactItem & { formerDealIds?: string[]; formerActivityIds?: string[] },
+): Promise<Contact> {
+  const { orgId } = context;
+  const { data: companies } = await db()
+    .entities.company.get(companiesOf(snapshot).map((companyId) => ({ orgId, companyId })))
+    .go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
+  const existing = companies.flatMap((company) => (company ? [company.companyId] : []));
+  const at = now();
+  const { formerDealIds = [], formerActivityIds = [], ...stored } = snapshot;
+  const contact = {
+    ...stored,
+    companyIds: existing,
+    companyId: existing[0],
+    companyKey: existing[0] ?? noCompany,
+    sortName: sortKeyOf(snapshot.lastName, snapshot.firstName),
+    linkCount: 0,
+    version: snapshot.version + 1,
+    updatedAt: at,
+  } satisfies NewContact;
+  const references = contact.emails.map((value) => emailReference(value));
+  const plan = companyPlan(contact.contactId, [], existing);
+  const reasons = await writeTransaction((entities) => [
+    entities.contact.create(contact).commit(),
+    ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
+    ...linkPlanActions(entities, orgId, plan, at),
+    ...searchTermActions(
+      entities,
+      orgId,
+      { recordType: "contact", recordId: contact.contactId },
+      null,
+      searchDocumentOfContact(contact),
+    ),
+    takeFromTrashAction(entities, orgId, contact.contactId),
+    auditAction(entities, context, {
+      recordType: "contact",
+      recordId: contact.contactId,
+      action: "restored",
+      changes: fieldChanges(null, contact, auditedFields),
+    }),
+  ]);
+  if (reasons) {
+    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("contact", contact.contactId);
+  }
+  await relinkDeals(context, { type: "contact", id: contact.contactId }, formerDealIds);
+  await relinkActivities(context, { type: "contact", id: contact.contactId }, formerActivityIds);
+  return getContact(context, contact.contactId);
+}
+
+/** Links a restored company to its former contacts again (after their other companies), where they still exist. */
+export async function relinkCompanyToContacts(context: TenantContext, companyId: string, contactIds: string[]) {
+  for (const contactId of contactIds) {
+    try {
+      const contact = await loadContact(context, contactId);
+      const companies = companiesOf(contact);
+      if (!companies.includes(companyId) && companies.length < 10) {
+        await updateContact(context, contactId, { companyIds: [...companies, companyId] });
+      }
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,728 @@
+import type { EntityItem } from "electrodb";
+import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
+import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
+import { now } from "../../platform/clock";
+import { queryFingerprint } from "../../platform/cursor";
+import { db } from "../../platform/database";
+import {
+  ConcurrentModificationError,
+  DomainError,
+  NotFoundError,
+  RestoreConflictError,
+  ValidationError,
+} from "../../platform/errors";
+import { assertPreconditions, type Preconditions } from "../../platform/etag";
+import { isIdOf, newId } from "../../platform/ids";
+import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { type Reference, referenceActions, referenceError, type TransactionEntities } from "../../platform/references";
+import type { TenantContext } from "../../platform/request-context";
+import { type Page, sortKeyOf } from "../../platform/schema";
+import { failedCondition, retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
+import {
+  type LinkPlan,
+  linkedRecords,
+  linkPlanActions,
+  linkPlanSize,
+  missingLinkTarget,
+  planLinks,
+  unlinkActions,
+} from "../association/association.service";
+import { noCompany } from "../contact/contact.entity";
+import {
+  firstOpenStage,
+  loadDefaultPipeline,
+  loadPipeline,
+  type PipelineItem,
+  type StageItem,
+  stageOf,
+} from "../pipeline/pipeline.lookup";
+import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
+import { type DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
+import type {
+  CreateDealInput,
+  Deal,
+  ListDealsQuery,
+  ListRottingDealsQuery,
+  MoveDealInput,
+  RottingDeal,
+  StageHistory,
+  UpdateDealInput,
+} from "./deal.schema";
+
+export type DealItem = EntityItem<typeof DealEntity>;
+
+/** The hidden key attributes, derived from visible ones on every write (reads do not return them). */
+const derivedKeys = (deal: DealItem) => ({
+  closeKey: deal.expectedCloseDate ?? noCloseDate,
+  companyKey: deal.companyId ?? noCompany,
+  sortName: sortKeyOf(deal.title),
+});
+
+function toDeal(item: DealItem): Deal {
+  return {
+    id: item.dealId,
+    title: item.title,
+    value: { amount: item.amount, currency: item.currency },
+    pipelineId: item.pipelineId,
+    stageId: item.stageId,
+    status: item.status,
+    lostReason: item.lostReason ?? null,
+    ownerId: item.ownerId,
+    expectedCloseDate: item.expectedCloseDate ?? null,
+    companyId: item.companyId ?? null,
+    contactIds: item.contactIds,
+    tags: item.tags,
+    stageEnteredAt: item.stageEnteredAt,
+    lastActivityAt: item.lastActivityAt ?? null,
+    closedAt: item.closedAt ?? null,
+    version: item.version,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** The fields of a deal that its audit history tracks. */
+const auditedFields = [
+  "title",
+  "amount",
+  "currency",
+  "pipelineId",
+  "stageId",
+  "status",
+  "lostReason",
+  "ownerId",
+  "expectedCloseDate",
+  "companyId",
+  "contactIds",
+  "tags",
+] as const;
+
+const positionOf = (deal: DealItem): DealPosition => ({
+  pipelineId: deal.pipelineId,
+  stageId: deal.stageId,
+  currency: deal.currency,
+  value: deal.amount,
+});
+
+/** The deal's links to its contacts and its company, from one version of the deal to the next. */
+function dealLinkPlans(dealId: string, before: DealItem | null, after: DealItem | null): LinkPlan[] {
+  const owner = { type: "deal" as const, id: dealId };
+  const companies = (deal: DealItem | null) => (deal?.companyId ? [deal.companyId] : []);
+  return [
+    planLinks(owner, "contact", before?.contactIds ?? [], after?.contactIds ?? []),
+    planLinks(owner, "company", companies(before), companies(after)),
+  ];
+}
+
+/** The validation error for a linked contact or company that does not exist, given where the plans' actions start. */
+function missingLinkError(reasons: ReadonlyArray<{ code: string }>, plans: LinkPlan[], offset: number) {
+  let position = offset;
+  for (const plan of plans) {
+    const missing = missingLinkTarget(reasons, plan, position);
+    if (missing) {
+      return new ValidationError([
+        {
+          path: plan.type === "contact" ? "body.contactIds" : "body.companyId",
+          message: `No ${plan.type} with id ${missing} exists in this organisation.`,
+        },
+      ]);
+    }
+    position += linkPlanSize(plan);
+  }
+  return null;
+}
+
+/** A deal write is valid only against the pipeline version whose stages it was checked against. */
+const pipelineUnchanged = (entities: TransactionEntities, pipeline: PipelineItem) =>
+  entities.pipeline
+    .check({ orgId: pipeline.orgId, pipelineId: pipeline.pipelineId })
+    .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+    .commit();
+
+function assertLostReasonFits(stage: StageItem, lostReason: string | null | undefined) {
+  if (lostReason && stage.kind !== "lost") {
+    throw new ValidationError([{ path: "body.lostReason", message: "Only deals in a lost stage have a lost reason." }]);
+  }
+}
+
+async function pipelineForNewDeal(orgId: string, pipelineId: string | undefined): Promise<PipelineItem> {
+  if (!pipelineId) return loadDefaultPipeline(orgId);
+  try {
+    return await loadPipeline(orgId, pipelineId);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      throw new ValidationError([{ path: "body.pipelineId", message: "No pipeline with this id exists here." }]);
+    }
+    throw error;
+  }
+}
+
+export async function createDeal(context: TenantContext, input: CreateDealInput): Promise<Deal> {
+  assertCanWrite(context.actor);
+  const { orgId, actor } = context;
+  const dealId = newId("deal");
+  return retryingConflicts(async () => {
+    const pipeline = await pipelineForNewDeal(orgId, input.pipelineId);
+    const stage = input.stageId ? stageOf(pipeline, input.stageId, "body.stageId") : firstOpenStage(pipeline);
+    assertLostReasonFits(stage, input.lostReason);
+    const at = now();
+    const deal: DealItem = {
+      orgId,
+      dealId,
+      title: input.title,
+      amount: input.value.amount,
+      currency: input.value.currency,
+      pipelineId: pipeline.pipelineId,
+      stageId: stage.stageId,
+      status: stage.kind,
+      lostReason: input.lostReason,
+      ownerId: input.ownerId ?? actor.memberId,
+      expectedCloseDate: input.expectedCloseDate,
+      companyId: input.companyId ?? undefined,
+      contactIds: input.contactIds ?? [],
+      tags: input.tags ?? [],
+      stageEnteredAt: at,
+      touchedAt: at,
+      closedAt: stage.kind === "open" ? undefined : at,
+      stageHistory: [{ toStageId: stage.stageId, at, by: actor.memberId }],
+      version: 1,
+      createdBy: actor.memberId,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const references: Reference[] =
+      deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [];
+    const plans = dealLinkPlans(dealId, null, deal);
+    const reasons = await writeTransaction((entities) => [
+      entities.deal.create({ ...deal, ...derivedKeys(deal) }).commit(),
+      pipelineUnchanged(entities, pipeline),
+      ...referenceActions(entities, orgId, { type: "deal", id: dealId }, references),
+      ...plans.flatMap((plan) => linkPlanActions(entities, orgId, plan, at)),
+      ...stageTotalActions(entities, orgId, null, positionOf(deal)),
+      ...searchTermActions(entities, orgId, { recordType: "deal", recordId: dealId }, null, searchDocumentOfDeal(deal)),
+      auditAction(entities, context, {
+        recordType: "deal",
+        recordId: dealId,
+        action: "created",
+        changes: fieldChanges(null, deal, auditedFields),
+      }),
+    ]);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 2) ??
+        missingLinkError(reasons, plans, 2 + references.length) ??
+        new ConcurrentModificationError("deal", dealId)
+      );
+    }
+    return toDeal(deal);
+  });
+}
+
+async function loadDeal(context: TenantContext, dealId: string): Promise<DealItem> {
+  if (!isIdOf("deal", dealId)) throw new NotFoundError("deal", dealId);
+  const { data } = await db().entities.deal.get({ orgId: context.orgId, dealId }).go({ consistent: true });
+  if (!data) throw new NotFoundError("deal", dealId);
+  return data;
+}
+
+export async function getDeal(context: TenantContext, dealId: string): Promise<Deal> {
+  return toDeal(await loadDeal(context, dealId));
+}
+
+/** Every key attribute of the deal's indexes, so a patch keeps all of them in step (ElectroDB needs whole keys). */
+function indexedAttributes(deal: DealItem) {
+  return {
+    pipelineId: deal.pipelineId,
+    stageId: deal.stageId,
+    touchedAt: deal.touchedAt,
+    ownerId: deal.ownerId,
+    status: deal.status,
+    ...derivedKeys(deal),
+  };
+}
+
+/** Writes `next` over `current` in one transaction with the given extra actions; undefined fields are removed. */
+function dealPatch(entities: TransactionEntities, current: DealItem, next: DealItem) {
+  const optional = ["lostReason", "expectedCloseDate", "companyId", "lastActivityAt", "closedAt"] as const;
+  const present = Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]]));
+  return entities.deal
+    .patch({ orgId: current.orgId, dealId: current.dealId })
+    .set({
+      ...present,
+      ...indexedAttributes(next),
+      title: next.title,
+      amount: next.amount,
+      currency: next.currency,
+      contactIds: next.contactIds,
+      tags: next.tags,
+      stageEnteredAt: next.stageEnteredAt,
+      stageHistory: next.stageHistory,
+      version: next.version,
+      updatedAt: next.updatedAt,
+    })
+    .remove(optional.filter((field) => next[field] === undefined))
+    .where((attributes, { eq }) => eq(attributes.version, current.version))
+    .commit();
+}
+
+export async function updateDeal(
+  context: TenantContext,
+  dealId: string,
+  input: UpdateDealInput,
+  preconditions?: Preconditions,
+): Promise<Deal> {
+  assertCanWrite(context.actor);
+  return retryingConflicts(async () => {
+    const current = await loadDeal(context, dealId);
+    assertPreconditions(preconditions, current, "deal", dealId);
+    if (input.ownerId !== undefined && input.ownerId !== current.ownerId) {
+      assertCanReassign(context.actor, current, "deal");
+    }
+    if (input.lostReason && current.status !== "lost") {
+      throw new ValidationError([{ path: "body.lostReason", message: "Only lost deals have a lost reason." }]);
+    }
+    const keep = <K extends keyof UpdateDealInput>(key: K, fallback: string | undefined) =>
+      input[key] === undefined ? fallback : ((input[key] as string | null) ?? undefined);
+    const expectedCloseDate = keep("expectedCloseDate", current.expectedCloseDate);
+    const companyId = keep("companyId", current.companyId);
+    const next: DealItem = {
+      ...current,
+      title: input.title ?? current.title,
+      amount: input.value?.amount ?? current.amount,
+      currency: input.value?.currency ?? current.currency,
+      ownerId: input.ownerId ?? current.ownerId,
+      expectedCloseDate,
+      companyId,
+      contactIds: input.contactIds ?? current.contactIds,
+      tags: input.tags ?? current.tags,
+      lostReason: keep("lostReason", current.lostReason),
+      version: current.version + 1,
+      updatedAt: now(),
+    };
+    const references: Reference[] =
+      next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : [];
+    const plans = dealLinkPlans(dealId, current, next);
+    const reasons = await writeTransaction((entities) => [
+      dealPatch(entities, current, next),
+      ...referenceActions(entities, context.orgId, { type: "deal", id: dealId }, references),
+      ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, next.updatedAt)),
+      ...stageTotalActions(entities, context.orgId, positionOf(current), positionOf(next)),
+      ...searchTermActions(
+        entities,
+        context.orgId,
+        { recordType: "deal", recordId: dealId },
+        searchDocumentOfDeal(current),
+        searchDocumentOfDeal(next),
+      ),
+      auditAction(entities, context, {
+        recordType: "deal",
+        recordId: dealId,
+        action: "updated",
+        changes: fieldChanges(current, next, auditedFields),
+      }),
+    ]);
+    if (reasons) {
+      throw (
+        referenceError(reasons, references, 1) ??
+        missingLinkError(reasons, plans, 1 + references.length) ??
+        new ConcurrentModificationError("deal", dealId)
+      );
+    }
+    return toDeal(next);
+  });
+}
+
+/** Moves a loaded deal to a stage of its (loaded) pipeline: history, status, totals and audit in one transaction. */
+async function applyStageMove(
+  context: TenantContext,
+  current: DealItem,
+  pipeline: PipelineItem,
+  stage: StageItem,
+  lostReason: string | undefined,
+): Promise<DealItem> {
+  const at = now();
+  const next: DealItem = {
+    ...current,
+    stageId: stage.stageId,
+    status: stage.kind,
+    lostReason: stage.kind === "lost" ? (lostReason ?? current.lostReason) : undefined,
+    stageEnteredAt: stage.stageId === current.stageId ? current.stageEnteredAt : at,
+    touchedAt: at,
+    closedAt: stage.kind === "open" ? undefined : current.status === stage.kind ? current.closedAt : at,
+    stageHistory:
+      stage.stageId === current.stageId
+        ? current.stageHistory
+        : [
+            ...current.stageHistory,
+            { fromStageId: current.stageId, toStageId: stage.stageId, at, by: context.actor.memberId },
+          ].slice(-stageHistoryLimit),
+    version: current.version + 1,
+    updatedAt: at,
+  };
+  const reasons = await writeTransaction((entities) => [
+    dealPatch(entities, current, next),
+    pipelineUnchanged(entities, pipeline),
+    ...stageTotalActions(entities, context.orgId, positionOf(current), positionOf(next)),
+    auditAction(entities, context, {
+      recordType: "deal",
+      recordId: current.dealId,
+      action: "stage_changed",
+      changes: fieldChanges(current, next, ["stageId", "status", "lostReason"]),
+    }),
+  ]);
+  if (reasons) {
+    throw failedCondition(reasons, 1)
+      ? new ConcurrentModificationError("pipeline", pipeline.pipelineId)
+      : new ConcurrentModificationError("deal", current.dealId);
+  }
+  return next;
+}
+
+/** Moves a deal to another stage of its pipeline; won and lost stages close it, open ones reopen it. */
+export async function moveDealToStage(
+  context: TenantContext,
+  dealId: string,
+  input: MoveDealInput,
+  preconditions?: Preconditions,
+): Promise<Deal> {
+  assertCanWrite(context.actor);
+  return retryingConflicts(async () => {
+    const current = await loadDeal(context, dealId);
+    assertPreconditions(preconditions, current, "deal", dealId);
+    const pipeline = await loadPipeline(context.orgId, current.pipelineId);
+    const stage = stageOf(pipeline, input.stageId, "body.stageId");
+    assertLostReasonFits(stage, input.lostReason);
+    if (stage.stageId === current.stageId && (input.lostReason ?? current.lostReason) === current.lostReason) {
+      return toDeal(current);
+    }
+    return toDeal(await applyStageMove(context, current, pipeline, stage, input.lostReason));
+  });
+}
+
+/**
+ * Moves every deal of one stage to another stage of the same pipeline, each as a recorded stage move; used when a
+ * stage is removed. A retry after a failure picks up where it stopped, since moved deals are no longer found.
+ */
+export async function relocateDeals(
+  context: TenantContext,
+  pipeline: PipelineItem,
+  fromStageId: string,
+  toStageId: string,
+): Promise<void> {
+  const target = stageOf(pipeline, toStageId, "body.moveDealsTo");
+  const { orgId } = context;
+  const { data } = await db()
+    .entities.deal.query.dealsByStage({ orgId, pipelineId: pipeline.pipelineId, stageId: fromStageId })
+    .go({ pages: "all", attributes: ["dealId"] });
+  for (const { dealId } of data) {
+    await retryingConflicts(async () => {
+      const current = await loadDeal(context, dealId);
+      if (current.pipelineId !== pipeline.pipelineId || current.stageId !== fromStageId) return;
+      await applyStageMove(context, current, pipeline, target, undefined);
+    });
+  }
+}
+
+/**
+ * Deletes a deal with its links to contacts and its company. Activities linked to it lose the link first (one
+ * transaction each; an activity linked to nothing else goes with it), so nothing is left pointing at the deal.
+ */
+export async function deleteDeal(context: TenantContext, dealId: string, preconditions?: Preconditions): Promise<void> {
+  const first = await loadDeal(context, dealId);
+  assertPreconditions(preconditions, first, "deal", dealId);
+  assertCanDelete(context.actor, first, "deal");
+  const formerActivityIds = await unlinkFromActivities(context, { type: "deal", id: dealId });
+  await retryingConflicts(async () => {
+    const current = await loadDeal(context, dealId);
+    assertPreconditions(preconditions, current, "deal", dealId);
+    const plans = dealLinkPlans(dealId, current, null);
+    const reasons = await writeTransaction((entities) => [
+      entities.deal
+        .delete({ orgId: context.orgId, dealId })
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+      ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, now())),
+      ...stageTotalActions(entities, context.orgId, positionOf(current), null),
+      ...searchTermActions(
+        entities,
+        context.orgId,
+        { recordType: "deal", recordId: dealId },
+        searchDocumentOfDeal(current),
+        null,
+      ),
+      moveToTrashAction(
+        entities,
+        context,
+        { type: "deal", id: dealId, label: current.title, snapshot: { ...current, formerActivityIds } },
+        now(),
+      ),
+      auditAction(entities, context, {
+        recordType: "deal",
+        recordId: dealId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
+    ]);
+    if (reasons) throw new ConcurrentModificationError("deal", dealId);
+  });
+}
+
+/** The deal's stage moves, with the time spent in each stage (until the next move, or until now). */
+export async function getDealStageHistory(context: TenantContext, dealId: string): Promise<StageHistory> {
+  const deal = await loadDeal(context, dealId);
+  const until = Date.now();
+  const moves = deal.stageHistory.map((move, index) => {
+    const leftAt = deal.stageHistory[index + 1]?.at;
+    const seconds = Math.max(0, Math.round(((leftAt ? Date.parse(leftAt) : until) - Date.parse(move.at)) / 1000));
+    return {
+      fromStageId: move.fromStageId ?? null,
+      toStageId: move.toStageId,
+      at: move.at,
+      by: move.by,
+      secondsInStage: seconds,
+    };
+  });
+  const timeInStages = new Map<string, number>();
+  for (const move of moves) {
+    timeInStages.set(move.toStageId, (timeInStages.get(move.toStageId) ?? 0) + move.secondsInStage);
+  }
+  return {
+    dealId,
+    moves,
+    timeInStages: [...timeInStages].map(([stageId, seconds]) => ({ stageId, seconds })),
+  };
+}
+
+/**
+ * Lists deals through the index that serves the most selective criterion: pipeline (and stage), expected close
+ * date range or status, owner, company, or newest first. Other criteria filter that index (never a Scan).
+ */
+export async function listDeals(context: TenantContext, query: ListDealsQuery): Promise<Page<Deal>> {
+  const { orgId } = context;
+  const deals = db().entities.deal.query;
+  const byCloseDate = query.closeFrom !== undefined || query.closeTo !== undefined;
+  const indexed = query.pipelineId
+    ? "stage"
+    : byCloseDate || query.status
+      ? "status"
+      : query.ownerId
+        ? "owner"
+        : query.companyId
+          ? "company"
+          : "creation";
+  const status = indexed === "status" ? (query.status ?? "open") : undefined;
+  const filters = {
+    ownerId: indexed === "owner" ? undefined : query.ownerId,
+    companyId: indexed === "company" ? undefined : query.companyId,
+    status: indexed === "status" ? undefined : query.status,
+    tag: query.tag,
+  };
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const base =
+    indexed === "stage"
+      ? deals.dealsByStage({
+          orgId,
+          pipelineId: query.pipelineId ?? "",
+          ...(query.stageId ? { stageId: query.stageId } : {}),
+        })
+      : indexed === "status"
+        ? deals
+            .dealsByStatus({ orgId, status: status ?? "open" })
+            // Inclusive upper bound: "~" sorts after the "#" that follows the date in the key. Deals without a
+            // close date sort last and belong only to lists that ask for no date range.
+            .between(
+              { closeKey: query.closeFrom ?? "0000-01-01" },
+              { closeKey: `${query.closeTo ?? (byCloseDate ? "9999-12-30" : noCloseDate)}~` },
+            )
+        : indexed === "owner"
+          ? deals.dealsByOwner({ orgId, ownerId: query.ownerId ?? "" })
+          : indexed === "company"
+            ? deals.dealsByCompany({ orgId, companyKey: query.companyId ?? noCompany })
+            : deals.dealsByCreation({ orgId });
+  const withFilters = filtered
+    ? base.where((attributes, { eq, contains }) =>
+        allOf([
+          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
+          filters.companyId !== undefined ? eq(attributes.companyKey, filters.companyId) : null,
+          filters.status !== undefined ? eq(attributes.status, filters.status) : null,
+          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+        ]),
+      )
+    : base;
+  const order = indexed === "status" ? "asc" : "desc";
+  const run: QueryPage<DealItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
+  return readPage(run, {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "deals", orgId, indexed, ...query, limit: undefined, cursor: undefined }),
+    filtered,
+    map: toDeal,
+  });
+}
+
+/**
+ * Open deals that had neither an activity nor a stage change for longer than their stage's rotting days, most
+ * neglected first: one range query per rotting stage, continued across stages by the cursor.
+ */
+export async function listRottingDeals(
+  context: TenantContext,
+  pipelineId: string,
+  query: ListRottingDealsQuery,
+): Promise<Page<RottingDeal>> {
+  const { orgId } = context;
+  const pipeline = await loadPipeline(orgId, pipelineId);
+  const stages = pipeline.stages.filter((stage) => stage.kind === "open" && stage.rottingDays);
+  const daysOf = new Map(stages.map((stage) => [stage.stageId, stage.rottingDays ?? 0]));
+  const run: QueryPage<DealItem> = async ({ limit, cursor }) => {
+    const position = cursor
+      ? (JSON.parse(cursor) as { stage: number; inner: string | null })
+      : { stage: 0, inner: null };
+    const stage = stages[position.stage];
+    if (!stage) return { data: [], cursor: null };
+    const cutoff = new Date(Date.now() - (stage.rottingDays ?? 0) * 86_400_000).toISOString();
+    const result = await db()
+      .entities.deal.query.dealsByStage({ orgId, pipelineId, stageId: stage.stageId })
+      .between({ touchedAt: "0" }, { touchedAt: cutoff })
+      .go({ limit, cursor: position.inner });
+    const next = result.cursor
+      ? { stage: position.stage, inner: result.cursor }
+      : position.stage + 1 < stages.length
+        ? { stage: position.stage + 1, inner: null }
+        : null;
+    return { data: result.data, cursor: next ? JSON.stringify(next) : null };
+  };
+  return readPage(run, {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "rotting-deals", orgId, pipelineId }),
+    filtered: true,
+    map: (item) => ({
+      ...toDeal(item),
+      rottingSince: new Date(Date.parse(item.touchedAt) + (daysOf.get(item.stageId) ?? 0) * 86_400_000).toISOString(),
+    }),
+  });
+}
+
+/**
+ * Removes a contact or company that is being deleted from every deal linked to it: one transaction per deal (the
+ * deal's change, both link directions, the count and the audit entry), so a retry continues where it stopped.
+ */
+export async function detachFromDeals(context: TenantContext, record: { type: "contact" | "company"; id: string }) {
+  const { orgId } = context;
+  for (const { id: dealId } of await linkedRecords(orgId, record, "deal")) {
+    await retryingConflicts(async () => {
+      const { data: current } = await db().entities.deal.get({ orgId, dealId }).go({ consistent: true });
+      if (!current) return;
+      const next: DealItem = {
+        ...current,
+        contactIds: current.contactIds.filter((id) => id !== record.id),
+        companyId: current.companyId === record.id ? undefined : current.companyId,
+        version: current.version + 1,
+        updatedAt: now(),
+      };
+      const reasons = await writeTransaction((entities) => [
+        dealPatch(entities, current, next),
+        ...unlinkActions(entities, orgId, { type: "deal", id: dealId }, record),
+        auditAction(entities, context, {
+          recordType: "deal",
+          recordId: dealId,
+          action: "updated",
+          changes: fieldChanges(current, next, ["contactIds", "companyId"]),
+        }),
+      ]);
+      if (reasons) throw new ConcurrentModificationError("deal", dealId);
+    });
+  }
+}
+
+/**
+ * Restores a deal from the trash with its id, fields and stage history, into the stage it was in (409
+ * restore-conflict if that stage no longer exists), linked again to its contacts and company where they still exist.
+ */
+export async function restoreDeal(
+  context: TenantContext,
+  { formerActivityIds = [], ...snapshot }: DealItem & { formerActivityIds?: string[] },
+): Promise<Deal> {
+  const { orgId } = context;
+  const restored = await retryingConflicts(async () => {
+    let pipeline: PipelineItem;
+    try {
+      pipeline = await loadPipeline(orgId, snapshot.pipelineId);
+      stageOf(pipeline, snapshot.stageId, "stageId");
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new RestoreConflictError(
+        "The deal's pipeline or stage no longer exists; it cannot be restored where it was.",
+      );
+    }
+    const [contacts, companies] = await Promise.all([
+      snapshot.contactIds.length > 0
+        ? db()
+            .entities.contact.get(snapshot.contactIds.map((contactId) => ({ orgId, contactId })))
+            .go({ consistent: true, attributes: ["contactId"] })
+        : { data: [] },
+      snapshot.companyId
+        ? db().entities.company.get({ orgId, companyId: snapshot.companyId }).go({ consistent: true })
+        : { data: null },
+    ]);
+    const at = now();
+    const deal: DealItem = {
+      ...snapshot,
+      contactIds: snapshot.contactIds.filter((id) => contacts.data.some((contact) => contact?.contactId === id)),
+      companyId: companies.data ? snapshot.companyId : undefined,
+      linkCount: 0,
+      version: snapshot.version + 1,
+      updatedAt: at,
+    };
+    const plans = dealLinkPlans(deal.dealId, null, deal);
+    const reasons = await writeTransaction((entities) => [
+      entities.deal.create({ ...deal, ...derivedKeys(deal) }).commit(),
+      pipelineUnchanged(entities, pipeline),
+      ...plans.flatMap((plan) => linkPlanActions(entities, orgId, plan, at)),
+      ...stageTotalActions(entities, orgId, null, positionOf(deal)),
+      ...searchTermActions(
+        entities,
+        orgId,
+        { recordType: "deal", recordId: deal.dealId },
+        null,
+        searchDocumentOfDeal(deal),
+      ),
+      takeFromTrashAction(entities, orgId, deal.dealId),
+      auditAction(entities, context, {
+        recordType: "deal",
+        recordId: deal.dealId,
+        action: "restored",
+        changes: fieldChanges(null, deal, auditedFields),
+      }),
+    ]);
+    if (reasons) throw new ConcurrentModificationError("deal", deal.dealId);
+    return toDeal(deal);
+  });
+  await relinkActivities(context, { type: "deal", id: restored.id }, formerActivityIds);
+  return restored;
+}
+
+/**
+ * Links a restored contact or company to the deals it had, where those deals still exist and have room, each as an
+ * ordinary (audited) deal update. A deal that cannot take it back is left as it is.
+ */
+export async function relinkDeals(
+  context: TenantContext,
+  record: { type: "contact" | "company"; id: string },
+  dealIds: string[],
+): Promise<void> {
+  for (const dealId of dealIds) {
+    try {
+      const deal = await loadDeal(context, dealId);
+      if (record.type === "contact" && !deal.contactIds.includes(record.id) && deal.contactIds.length < 20) {
+        await updateDeal(context, dealId, { contactIds: [...deal.contactIds, record.id] });
+      }
+      if (record.type === "company" && !deal.companyId) await updateDeal(context, dealId, { companyId: record.id });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+}

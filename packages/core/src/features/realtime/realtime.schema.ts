@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { auditedRecordTypes } from "../../capabilities/audit/audit-entry.entity";
+import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
+import { idPrefixes } from "../../platform/ids";
+import { recordId } from "../../platform/schema";
+
+/** Ids of every record type a domain event can be about (contacts, companies, deals, members, …). */
+const eventRecordId = z
+  .string()
+  .regex(
+    new RegExp(`^(${auditedRecordTypes.map((type) => idPrefixes[type]).join("|")})_[0-9a-z]{1,64}$`),
+    `Must be the id of a ${auditedRecordTypes.join(", ")}.`,
+  );
+
+/** What a subscription follows: an organisation's feed, or one of its records when `recordId` is given. */
+export const realtimeTopicSchema = z.object({
+  orgId: recordId("organisation"),
+  recordId: eventRecordId.optional(),
+});
+export type RealtimeTopic = z.infer<typeof realtimeTopicSchema>;
+
+/** `{"action":"subscribe","orgId":"org_…","recordId":"con_…"?}`; unknown fields are refused, never dropped. */
+export const subscribeMessageSchema = realtimeTopicSchema.extend({ action: z.literal("subscribe") }).strict();
+
+/** `{"action":"unsubscribe","orgId":"org_…","recordId":"con_…"?}`. */
+export const unsubscribeMessageSchema = realtimeTopicSchema.extend({ action: z.literal("unsubscribe") }).strict();
+
+/** Why a subscription ended. */
+export type UnsubscribeReason = "requested" | "membership-ended";
+
+/** Every message the server sends on a connection. */
+export type RealtimeMessage =
+  | { type: "event"; event: DomainEvent }
+  | {
+      type: "notification";
+      notification: { title: string; message: string; subject: { type: string; id: string }; eventId: string };
+    }
+  | ({ type: "subscribed" } & RealtimeTopic)
+  | ({ type: "unsubscribed"; reason: UnsubscribeReason } & RealtimeTopic)
+  | {
+      type: "error";
+      /** The action of the message that failed, when it named one. */
+      action?: string;
+      code: string;
+      message: string;
+      errors?: { path: string; message: string }[];
+    };

@@ -1,0 +1,236 @@
+import type { EntityItem } from "electrodb";
+import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
+import { findActor } from "../../domain/member/member.service";
+import { db } from "../../platform/database";
+import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
+import type { Identity } from "../../platform/request-context";
+import { failedCondition, writeTransaction } from "../../platform/transactions";
+import { postToConnection } from "./management-api";
+import type { RealtimeMessage, RealtimeTopic } from "./realtime.schema";
+import type { RealtimeConnectionEntity } from "./realtime-connection.entity";
+import type { RealtimeSubscriptionEntity } from "./realtime-subscription.entity";
+
+type ConnectionItem = EntityItem<typeof RealtimeConnectionEntity>;
+type SubscriptionItem = EntityItem<typeof RealtimeSubscriptionEntity>;
+
+/** API Gateway closes a WebSocket connection after 2 hours, so nothing about one is kept longer. */
+export const connectionLifetimeSeconds = 2 * 60 * 60;
+/** Subscriptions one connection may hold at once. */
+export const maxSubscriptionsPerConnection = 50;
+/** Pushes of one message in flight at once; each is one call to the management API. */
+const pushConcurrency = 64;
+/** Rounds of BatchWriteItem retries for what DynamoDB left unprocessed. */
+const batchDeleteAttempts = 5;
+
+/** The topic key of an organisation's feed; record topics are the record's id. */
+const organisationFeed = "organisation";
+
+const topicKeyOf = (topic: RealtimeTopic) => topic.recordId ?? organisationFeed;
+
+function topicOf(item: Pick<SubscriptionItem, "orgId" | "topic">): RealtimeTopic {
+  return item.topic === organisationFeed ? { orgId: item.orgId } : { orgId: item.orgId, recordId: item.topic };
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Records a connection the authorizer admitted, with the identity its token proved. */
+export async function openConnection(connectionId: string, identity: Identity, connectedAtMs: number): Promise<void> {
+  await db()
+    .entities.realtimeConnection.put({
+      connectionId,
+      userId: identity.userId,
+      email: identity.email,
+      ...(identity.name ? { name: identity.name } : {}),
+      connectedAt: new Date(connectedAtMs).toISOString(),
+      subscriptionCount: 0,
+      expiresAt: Math.floor(connectedAtMs / 1000) + connectionLifetimeSeconds,
+    })
+    .go({ response: "none" });
+}
+
+async function loadConnection(connectionId: string): Promise<ConnectionItem> {
+  const { data } = await db().entities.realtimeConnection.get({ connectionId }).go({ consistent: true });
+  // DynamoDB deletes expired items only eventually, so an expired connection counts as gone.
+  if (!data || data.expiresAt <= nowSeconds()) throw new NotFoundError("connection", connectionId);
+  return data;
+}
+
+/**
+ * Forgets a connection and its subscriptions: on `$disconnect`, and when the management API says it is gone (a
+ * connection can vanish without `$disconnect`). The connection goes first, so no subscription can be added after
+ * the subscriptions are read; one added just before (the index is eventually consistent) is removed when a push
+ * finds the connection gone, or by its TTL.
+ */
+export async function closeConnection(connectionId: string): Promise<void> {
+  await db().entities.realtimeConnection.delete({ connectionId }).go({ response: "none" });
+  const { data } = await db()
+    .entities.realtimeSubscription.query.subscriptionsOfConnection({ connectionId })
+    .go({ pages: "all" });
+  await deleteSubscriptions(data);
+}
+
+async function deleteSubscriptions(items: SubscriptionItem[]): Promise<void> {
+  let pending = items.map(({ orgId, topic, connectionId }) => ({ orgId, topic, connectionId }));
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    // ElectroDB chunks the batch but does not retry what DynamoDB leaves unprocessed.
+    const { unprocessed } = await db().entities.realtimeSubscription.delete(pending).go();
+    pending = unprocessed as typeof pending;
+    if (pending.length > 0 && attempt >= batchDeleteAttempts) {
+      throw new Error(`${pending.length} subscriptions could not be deleted; DynamoDB left them unprocessed.`);
+    }
+    if (pending.length > 0) await sleep(Math.random() * 50 * 2 ** attempt);
+  }
+}
+
+/**
+ * Subscribes a connection to an organisation's feed or to one of its records, if the connection's verified identity
+ * is a member of that organisation (any role). A non-member gets the same not-found as for an organisation that does
+ * not exist. A record id is only ever looked up under the organisation, so another organisation's id matches nothing.
+ * Subscribing twice to the same topic is harmless.
+ */
+export async function subscribe(connectionId: string, topic: RealtimeTopic): Promise<RealtimeTopic> {
+  const connection = await loadConnection(connectionId);
+  const actor = await findActor(topic.orgId, {
+    userId: connection.userId,
+    email: connection.email,
+    ...(connection.name ? { name: connection.name } : {}),
+  });
+  if (!actor) throw new NotFoundError("organisation", topic.orgId);
+  const reasons = await writeTransaction((entities) => [
+    entities.realtimeConnection
+      .patch({ connectionId })
+      .add({ subscriptionCount: 1 })
+      .where(
+        ({ subscriptionCount, expiresAt }, { lt, gt }) =>
+          `${lt(subscriptionCount, maxSubscriptionsPerConnection)} AND ${gt(expiresAt, nowSeconds())}`,
+      )
+      .commit(),
+    entities.realtimeSubscription
+      .create({
+        orgId: topic.orgId,
+        topic: topicKeyOf(topic),
+        connectionId,
+        memberId: actor.memberId,
+        createdAt: new Date().toISOString(),
+        expiresAt: connection.expiresAt,
+      })
+      .commit(),
+  ]);
+  if (!reasons || failedCondition(reasons, 1)) return topic; // new, or already there
+  if (!failedCondition(reasons, 0)) throw new ConcurrentModificationError("connection", connectionId);
+  if (connection.subscriptionCount >= maxSubscriptionsPerConnection) {
+    throw new ValidationError(
+      [{ path: "action", message: `A connection holds at most ${maxSubscriptionsPerConnection} subscriptions.` }],
+      `This connection already holds ${maxSubscriptionsPerConnection} subscriptions; unsubscribe from one first.`,
+    );
+  }
+  throw new NotFoundError("connection", connectionId);
+}
+
+/** Ends a subscription; returns false when there was none. */
+export async function unsubscribe(connectionId: string, topic: RealtimeTopic): Promise<boolean> {
+  const key = { orgId: topic.orgId, topic: topicKeyOf(topic), connectionId };
+  const reasons = await writeTransaction((entities) => [
+    entities.realtimeSubscription.remove(key).commit(),
+    entities.realtimeConnection.patch({ connectionId }).add({ subscriptionCount: -1 }).commit(),
+  ]);
+  if (!reasons) return true;
+  if (failedCondition(reasons, 0)) return false;
+  if (failedCondition(reasons, 1)) {
+    // The connection is already gone: there is no count left to keep.
+    await db().entities.realtimeSubscription.delete(key).go({ response: "none" });
+    return true;
+  }
+  throw new ConcurrentModificationError("subscription", topicKeyOf(topic));
+}
+
+/** What happened to one message sent to many connections. */
+export type PushReport = {
+  delivered: number;
+  /** Connections API Gateway no longer knew; they and their subscriptions are deleted. */
+  gone: number;
+  /** Connections the push failed for otherwise (throttling, a network error), with the first error. */
+  failed: number;
+  firstError?: unknown;
+};
+
+/**
+ * Pushes a domain event to every live connection subscribed to its organisation's feed or to its record, once each
+ * even when subscribed to both. Only that organisation's subscribers are read. When a member is removed, their
+ * subscriptions to the organisation end first, so the removal event itself does not reach them.
+ */
+export async function pushDomainEvent(event: DomainEvent): Promise<PushReport> {
+  if (event.type === "member.deleted") await endSubscriptionsOfMember(event.orgId, event.record.id);
+  const [feed, record] = await Promise.all([
+    liveSubscribers(event.orgId, organisationFeed),
+    liveSubscribers(event.orgId, event.record.id),
+  ]);
+  return pushToConnections([...new Set([...feed, ...record])], { type: "event", event });
+}
+
+async function liveSubscribers(orgId: string, topic: string): Promise<string[]> {
+  const { data } = await db()
+    .entities.realtimeSubscription.query.subscribersOfTopic({ orgId, topic })
+    .go({ pages: "all", consistent: true, attributes: ["connectionId", "expiresAt"] });
+  const now = nowSeconds();
+  return data.filter((item) => item.expiresAt > now).map((item) => item.connectionId);
+}
+
+/** Ends every subscription a member holds in an organisation and tells their connections why. */
+async function endSubscriptionsOfMember(orgId: string, memberId: string): Promise<void> {
+  const { data } = await db()
+    .entities.realtimeSubscription.query.subscriptionsOfMember({ orgId, memberId })
+    .go({ pages: "all" });
+  await forEachConcurrently(data, pushConcurrency, async (subscription) => {
+    await unsubscribe(subscription.connectionId, topicOf(subscription));
+    await pushToConnection(subscription.connectionId, {
+      type: "unsubscribed",
+      reason: "membership-ended",
+      ...topicOf(subscription),
+    });
+  });
+}
+
+/** Sends a message to every live connection of one member of an organisation (their notifications). */
+export async function pushToMember(orgId: string, memberId: string, message: RealtimeMessage): Promise<PushReport> {
+  const { data } = await db()
+    .entities.realtimeSubscription.query.subscriptionsOfMember({ orgId, memberId })
+    .go({ pages: "all", attributes: ["connectionId", "expiresAt"] });
+  const now = nowSeconds();
+  const connections = [...new Set(data.filter((item) => item.expiresAt > now).map((item) => item.connectionId))];
+  return pushToConnections(connections, message);
+}
+
+/** Sends a message to one connection, forgetting the connection if it is gone. */
+export async function pushToConnection(connectionId: string, message: RealtimeMessage): Promise<PushReport> {
+  return pushToConnections([connectionId], message);
+}
+
+async function pushToConnections(connectionIds: string[], message: RealtimeMessage): Promise<PushReport> {
+  const data = JSON.stringify(message);
+  const report: PushReport = { delivered: 0, gone: 0, failed: 0 };
+  await forEachConcurrently(connectionIds, pushConcurrency, async (connectionId) => {
+    try {
+      if ((await postToConnection(connectionId, data)) === "delivered") {
+        report.delivered++;
+        return;
+      }
+      report.gone++;
+      await closeConnection(connectionId);
+    } catch (error) {
+      report.failed++;
+      report.firstError ??= error;
+    }
+  });
+  return report;
+}
+
+async function forEachConcurrently<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

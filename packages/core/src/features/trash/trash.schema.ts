@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { pageCursor, pageLimit, timestamp } from "../../platform/schema";
+import { trashableTypes } from "./trashed-record.entity";
+
+export const trashedRecordIdParam = z
+  .string()
+  .regex(/^(con|com|dea)_[0-9a-z]{1,64}$/, "Must be a contact, company or deal id.")
+  .meta({ description: "The deleted record's id." });
+
+export const listTrashQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: pageCursor.optional(),
+  type: z.enum(trashableTypes).optional().meta({ description: "Only deleted records of this type." }),
+});
+export type ListTrashQuery = z.infer<typeof listTrashQuery>;
+
+export const trashedRecordSchema = z
+  .object({
+    type: z.enum(trashableTypes),
+    id: z.string(),
+    label: z.string(),
+    deletedAt: timestamp,
+    deletedBy: z.string(),
+    restorableUntil: timestamp,
+  })
+  .meta({ id: "TrashedRecord" });
+export type TrashedRecord = z.infer<typeof trashedRecordSchema>;
+
+export const restoredRecordSchema = z
+  .object({ type: z.enum(trashableTypes), record: z.record(z.string(), z.unknown()) })
+  .meta({ id: "RestoredRecord", description: "The restored contact, company or deal, as its own GET returns it." });

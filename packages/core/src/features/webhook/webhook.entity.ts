@@ -1,0 +1,41 @@
+import { Entity } from "electrodb";
+import { primaryKeyFields } from "../../platform/table-keys";
+
+/** Why the API turned a subscription off: every attempt failing for about a day, or the receiver answering 410. */
+export const webhookDisabledReasons = ["failing", "gone"] as const;
+
+/**
+ * An organisation's webhook subscription: where to send which events, and the secrets that sign them. In the
+ * organisation's own partition, so the dispatcher finds an event's subscriptions with one query.
+ */
+export const WebhookSubscriptionEntity = new Entity({
+  model: { service: "crm", entity: "webhookSubscription", version: "1" },
+  attributes: {
+    orgId: { type: "string", required: true, readOnly: true },
+    webhookId: { type: "string", required: true, readOnly: true },
+    url: { type: "string", required: true },
+    /** Domain event types, or `*` alone for all of them. */
+    events: { type: "list", items: { type: "string" }, required: true },
+    description: { type: "string" },
+    enabled: { type: "boolean", required: true },
+    disabledReason: { type: webhookDisabledReasons },
+    disabledAt: { type: "string" },
+    /** `whsec_<base64>`; the API shows it once, when it is created or rotated. */
+    secret: { type: "string", required: true },
+    /** The secret before the last rotation, which still signs until `previousSecretExpiresAt`. */
+    previousSecret: { type: "string" },
+    previousSecretExpiresAt: { type: "string" },
+    /** When a delivery last succeeded, recorded at most hourly; the auto-disable rule reads it. */
+    lastSuccessAt: { type: "string" },
+    version: { type: "number", required: true, default: 1 },
+    createdBy: { type: "string", required: true, readOnly: true },
+    createdAt: { type: "string", required: true, readOnly: true },
+    updatedAt: { type: "string", required: true },
+  },
+  indexes: {
+    webhooksOfOrganisation: {
+      pk: { field: primaryKeyFields.pk, composite: ["orgId"] },
+      sk: { field: primaryKeyFields.sk, composite: ["webhookId"] },
+    },
+  },
+});
