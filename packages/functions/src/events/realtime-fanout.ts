@@ -1,8 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { domainEventSchema } from "@crm/core/events";
 import { pushDomainEvent } from "@crm/core/realtime";
-import middy from "@middy/core";
-import type { EventBridgeEvent } from "aws-lambda";
+import { busSubscriber } from "../platform/bus-subscriber";
 import { logger } from "../platform/logger";
 
 /**
@@ -11,27 +9,11 @@ import { logger } from "../platform/logger";
  * EventBridge delivers at least once, so a client may see an event twice; the event id tells. A push that fails
  * for any reason but a vanished connection fails the invocation, so EventBridge retries it.
  */
-export const handler = middy<EventBridgeEvent<string, unknown>, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (envelope) => {
-    const parsed = domainEventSchema.safeParse(envelope.detail);
-    if (!parsed.success) {
-      // A detail that does not parse never will: retrying cannot help, so it is logged and dropped.
-      logger.error("not a domain event; dropped", { eventId: envelope.id, detailType: envelope["detail-type"] });
-      return;
-    }
-    const event = parsed.data;
-    logger.appendKeys({ eventId: event.id, eventType: event.type, orgId: event.orgId });
-    const report = await pushDomainEvent(event);
-    if (report.failed > 0) {
-      const { delivered, gone, failed } = report;
-      logger.warn("event not pushed to every subscriber", {
-        delivered,
-        gone,
-        failed,
-        error: report.firstError as Error,
-      });
-      throw report.firstError;
-    }
-    if (report.delivered + report.gone > 0) logger.info("event pushed", { ...report });
-  });
+export const handler = busSubscriber(domainEventSchema, async (event) => {
+  const { firstError, ...report } = await pushDomainEvent(event);
+  if (report.failed > 0) {
+    logger.warn("event not pushed to every subscriber", report);
+    throw firstError;
+  }
+  if (report.delivered + report.gone > 0) logger.info("event pushed", report);
+});
