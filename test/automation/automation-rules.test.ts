@@ -1,4 +1,5 @@
-import { busSubscriptions } from "@crm/core/declarations";
+import { busSubscriptions, schedules } from "@crm/core/declarations";
+import { importHandler } from "@crm/local/gateway";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
 import { eventually, startEventPipeline } from "../support/event-pipeline";
@@ -182,7 +183,7 @@ describe("automation rules", () => {
       body: { firstName: "Later" },
     });
     await eventually(async () => expect((await runsOf(org, rule.id)).map((run) => run.status)).toEqual(["waiting"]));
-    const job = (await import("../../packages/functions/src/jobs/automation-delays")).handler;
+    const job = await importHandler<() => Promise<{ continued: number }>>(schedules.automationDelays.handler);
     expect((await job()).continued).toBe(0);
 
     vi.useFakeTimers({ toFake: ["Date"] });

@@ -18,13 +18,13 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { RouteId } from "@crm/core/declarations";
-import { routes, tableStreamSubscription } from "../../packages/core/src/declarations";
-import { handlerEnvironment } from "../../packages/local/src/cloud/handler-environment";
-import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../../packages/local/src/dynamodb";
-import { type LocalBus, startLocalBus, startStreamReader } from "../../packages/local/src/events";
-import { importHandler, lambdaContext } from "../../packages/local/src/gateway";
-import { loadOrCreateIdentityProvider } from "../../packages/local/src/identity";
-import { startWebSocketGateway, type WebSocketGateway } from "../../packages/local/src/websocket";
+import { routes, tableStreamSubscription } from "@crm/core/declarations";
+import { handlerEnvironment } from "@crm/local/cloud";
+import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "@crm/local/dynamodb";
+import { type LocalBus, startLocalBus, startStreamReader } from "@crm/local/events";
+import { importHandler, lambdaContext } from "@crm/local/gateway";
+import { loadOrCreateIdentityProvider } from "@crm/local/identity";
+import { startWebSocketGateway, type WebSocketGateway } from "@crm/local/websocket";
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
 const searchContacts = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000);
@@ -382,7 +382,7 @@ type SeededContact = { firstName: string; lastName: string; email: string; phone
  * Email sentinels and audit entries are left out: search never reads them.
  */
 async function seedContacts(orgId: string, total: number) {
-  const { db } = await import("../../packages/core/src/platform/database");
+  const { tableEntities } = await import("@crm/core/composition");
   const { noCompany } = await import("../../packages/core/src/domain/contact/contact.entity");
   const { memberIdFor, newId, sortKeyOf } = await import("@crm/core/platform");
   const { searchDocumentOfContact, searchTermItems } = await import("@crm/core/search");
@@ -429,8 +429,8 @@ async function seedContacts(orgId: string, total: number) {
       if (index % 97 === 0) samples.push({ firstName, lastName, email, phone });
     }
     const written = await Promise.all([
-      db().entities.contact.put(contacts).go({ concurrent: 8 }),
-      db().entities.searchTerm.put(terms).go({ concurrent: 8 }),
+      tableEntities.contact.put(contacts).go({ concurrent: 8 }),
+      tableEntities.searchTerm.put(terms).go({ concurrent: 8 }),
     ]);
     if (written.some(({ unprocessed }) => unprocessed.length > 0))
       throw new Error("DynamoDB Local left items unwritten.");

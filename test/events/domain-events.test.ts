@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { busName, domainEventSource, tableStreamSubscription } from "@crm/core/declarations";
 import { domainEventSchema } from "@crm/core/events";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { localAwsClientConfig } from "../../packages/local/src/dynamodb";
+import { localAwsClientConfig } from "@crm/local/dynamodb";
 import {
   type EventBridgeEnvelope,
   type LocalBus,
@@ -16,7 +15,8 @@ import {
   type StreamReader,
   startLocalBus,
   startStreamReader,
-} from "../../packages/local/src/events";
+} from "@crm/local/events";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { invoke } from "../support/api-events";
 import { eventually, startDomainEventFailureQueue } from "../support/event-pipeline";
 import { anOrganisation } from "../support/organisations";

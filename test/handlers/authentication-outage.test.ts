@@ -1,5 +1,5 @@
+import type { WebSocketGateway } from "@crm/local/websocket";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { WebSocketGateway } from "../../packages/local/src/websocket";
 import { invoke } from "../support/api-events";
 import { tokenFor } from "../support/identity";
 import { logsOf } from "../support/logs";

@@ -1,6 +1,6 @@
+import { maxBodyBytes } from "@crm/functions/platform";
 import { describe, expect, it } from "vitest";
-import { maxBodyBytes } from "../../packages/functions/src/platform";
-import { invoke } from "../support/api-events";
+import { anApiEvent, invoke, invokeFallback } from "../support/api-events";
 import { anOrganisation } from "../support/organisations";
 
 describe("request bodies", () => {
@@ -89,15 +89,13 @@ describe("request bodies", () => {
   });
 
   it("an unknown route is a 404 and a wrong method a 405 with Allow, both problem+json", async () => {
-    const { handler } = await import("../../packages/functions/src/http/fallback");
-    const { anApiEvent } = await import("../support/api-events");
     const unknown = anApiEvent("health.get");
     unknown.rawPath = "/v1/nothing-here";
-    const notFound = await handler(unknown);
+    const notFound = await invokeFallback(unknown);
     expect(notFound.statusCode).toBe(404);
     const wrongMethod = anApiEvent("health.get");
     wrongMethod.requestContext.http.method = "DELETE";
-    const notAllowed = await handler(wrongMethod);
+    const notAllowed = await invokeFallback(wrongMethod);
     expect(notAllowed.statusCode).toBe(405);
     expect(notAllowed.headers?.allow).toBe("GET");
     expect(notAllowed.headers?.["content-type"]).toBe("application/problem+json");

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { handler as fallback } from "../../packages/functions/src/http/fallback";
-import { anApiEvent, invoke } from "../support/api-events";
+import { anApiEvent, invoke, invokeFallback } from "../support/api-events";
 import { anOrganisation } from "../support/organisations";
 
 /** What every answer carries, whatever its status: a JSON API that no browser may sniff, frame or cache. */
@@ -31,7 +30,7 @@ describe("every answer", () => {
     const wrongMethod = anApiEvent("health.get");
     wrongMethod.requestContext.http.method = "DELETE";
     for (const event of [notFound, wrongMethod]) {
-      const answer = await fallback(event);
+      const answer = await invokeFallback(event);
       expect(answer.statusCode).toBeGreaterThanOrEqual(404);
       expect(answer.headers, String(answer.statusCode)).toMatchObject(securityHeaders);
     }

@@ -1,5 +1,5 @@
+import { startHttpGateway } from "@crm/local/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHttpGateway } from "../../packages/local/src/gateway";
 import { aPerson } from "../support/organisations";
 
 /** Through the local gateway over real HTTP: the same path a request takes through API Gateway in AWS. */

@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type LocalCloud, startLocalCloud } from "@crm/local/cloud";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalCloud, startLocalCloud } from "../../packages/local/src/cloud";
 import { eventually } from "../support/event-pipeline";
 import { RealtimeClient } from "../support/realtime";
 import { aWebhookReceiver, type WebhookReceiver } from "../webhooks/support/receiver";

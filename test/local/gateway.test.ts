@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
+import { type LambdaHandler, startHttpGateway } from "@crm/local/gateway";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LambdaHandler, startHttpGateway } from "../../packages/local/src/gateway";
 
 /** The gateway with stand-in handlers that record the event they get and answer what the test asks for. */
 describe("the local HTTP gateway", () => {

@@ -3,9 +3,9 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadOrCreateIdentityProvider, localIdentityDefaults } from "@crm/local/identity";
 import { JwtVerifier } from "aws-jwt-verify";
 import { describe, expect, it } from "vitest";
-import { loadOrCreateIdentityProvider, localIdentityDefaults } from "../../packages/local/src/identity";
 
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 const options = (dataDirectory: string) => ({

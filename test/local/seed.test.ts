@@ -1,5 +1,5 @@
+import { demoContacts, demoPeople, seedDemoData } from "@crm/local/seed";
 import { describe, expect, it } from "vitest";
-import { demoContacts, demoPeople, seedDemoData } from "../../packages/local/src/seed";
 import { invoke } from "../support/api-events";
 import { tokenFor } from "../support/identity";
 

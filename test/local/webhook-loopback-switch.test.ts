@@ -1,5 +1,5 @@
+import { handlerEnvironment, loopbackWebhooksSwitch } from "@crm/local/cloud";
 import { describe, expect, it } from "vitest";
-import { handlerEnvironment, loopbackWebhooksSwitch } from "../../packages/local/src/cloud";
 
 const environmentWith = (allowLoopbackWebhooks: boolean) =>
   handlerEnvironment({

@@ -1,4 +1,4 @@
-import { db } from "@crm/core/platform";
+import { tableEntities } from "@crm/core/composition";
 import {
   connectionLifetimeSeconds,
   maxSubscriptionsPerConnection,
@@ -6,8 +6,8 @@ import {
   subscribe,
   unsubscribe,
 } from "@crm/core/realtime";
+import type { WebSocketGateway } from "@crm/local/websocket";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { WebSocketGateway } from "../../packages/local/src/websocket";
 import { invoke } from "../support/api-events";
 import { aDomainEvent } from "../support/events";
 import { signedToken, testAudience } from "../support/identity";
@@ -46,14 +46,14 @@ async function refusal(token?: string): Promise<number> {
 
 const subscribersOf = async (orgId: string, topic = "organisation") =>
   (
-    await db().entities.realtimeSubscription.query.subscribersOfTopic({ orgId, topic }).go({ consistent: true })
+    await tableEntities.realtimeSubscription.query.subscribersOfTopic({ orgId, topic }).go({ consistent: true })
   ).data.map((subscription) => subscription.connectionId);
 
 const connectionItem = async (connectionId: string) =>
-  (await db().entities.realtimeConnection.get({ connectionId }).go({ consistent: true })).data;
+  (await tableEntities.realtimeConnection.get({ connectionId }).go({ consistent: true })).data;
 
 const subscriptionsOfConnection = async (connectionId: string) =>
-  (await db().entities.realtimeSubscription.query.subscriptionsOfConnection({ connectionId }).go()).data;
+  (await tableEntities.realtimeSubscription.query.subscriptionsOfConnection({ connectionId }).go()).data;
 
 describe("connecting", () => {
   it("admits a valid token from the query string, like the HTTP API's bearer token", async () => {

@@ -6,8 +6,8 @@ import {
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { websocketAuthorizer, websocketRoutes } from "@crm/core/declarations";
+import { connectMethodArn, startWebSocketGateway, type WebSocketGateway } from "@crm/local/websocket";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { connectMethodArn, startWebSocketGateway, type WebSocketGateway } from "../../packages/local/src/websocket";
 import { ConnectionRefused, RealtimeClient } from "../support/realtime";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests inspect events dynamically

@@ -1,8 +1,8 @@
 // One in-memory DynamoDB Local for the whole run, with the declared table provisioned as `crm-test`. Vitest calls the
 // returned teardown on success and on failure; the module's own hooks and watchdog cover the rest.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "@crm/local/dynamodb";
 import type { TestProject } from "vitest/node";
-import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../../packages/local/src/dynamodb";
 
 declare module "vitest" {
   export interface ProvidedContext {

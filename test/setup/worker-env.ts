@@ -1,8 +1,8 @@
 // Runs in every test worker before the test files load: configures the handlers exactly as the local cloud does.
 import { randomBytes } from "node:crypto";
 import { onDatabaseClient } from "@crm/core/platform";
+import { handlerEnvironment } from "@crm/local/cloud";
 import { inject } from "vitest";
-import { handlerEnvironment } from "../../packages/local/src/cloud/handler-environment";
 import { testAudience, testIssuer, testJwks } from "../support/identity";
 
 Object.assign(

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type RouteId, routes } from "@crm/core/declarations";
+import { fallbackRoute, type RouteId, routes } from "@crm/core/declarations";
+import { importHandler, lambdaContext } from "@crm/local/gateway";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { lambdaContext } from "../../packages/local/src/gateway";
 
 type EventInput = {
   params?: Record<string, string>;
@@ -73,4 +73,12 @@ export async function invoke(routeId: RouteId, input: EventInput = {}): Promise<
     headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)])),
     body: text ? JSON.parse(text) : undefined,
   };
+}
+
+type GatewayHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The gateway's answer to a request no route matches (404, or 405 with Allow), from the fallback handler SST deploys. */
+export async function invokeFallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const handler = await importHandler<GatewayHandler>(fallbackRoute.handler);
+  return handler(event);
 }

@@ -4,7 +4,6 @@ import {
   domainEventFailuresQueueName,
   tableStreamSubscription,
 } from "@crm/core/declarations";
-import { inject } from "vitest";
 import {
   type LocalBus,
   type LocalQueue,
@@ -12,7 +11,8 @@ import {
   startLocalBus,
   startLocalQueue,
   startStreamReader,
-} from "../../packages/local/src/events";
+} from "@crm/local/events";
+import { inject } from "vitest";
 
 /**
  * The failure queue of the table-stream subscription, as the local cloud runs it, linked the way SST links it.

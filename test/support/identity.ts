@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOrCreateIdentityProvider, subjectFor } from "../../packages/local/src/identity";
+import { loadOrCreateIdentityProvider, subjectFor } from "@crm/local/identity";
 
 /**
  * The tests' identity provider: the local cloud's own, with keys in a fresh temporary directory. The worker setup

@@ -1,11 +1,11 @@
 import { busSubscriptions, websocketApiName } from "@crm/core/declarations";
 import type { DomainEvent } from "@crm/core/events";
 import type { RealtimeMessage } from "@crm/core/realtime";
+import { importHandler, lambdaContext } from "@crm/local/gateway";
+import { startWebSocketGateway, type WebSocketGateway } from "@crm/local/websocket";
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { vi } from "vitest";
 import WebSocket from "ws";
-import { importHandler, lambdaContext } from "../../packages/local/src/gateway";
-import { startWebSocketGateway, type WebSocketGateway } from "../../packages/local/src/websocket";
 import { anEventBridgeEvent } from "./events";
 
 /**

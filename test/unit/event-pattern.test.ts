@@ -1,5 +1,5 @@
+import { busRulePattern, matchesPattern } from "@crm/local/events";
 import { describe, expect, it } from "vitest";
-import { busRulePattern, matchesPattern } from "../../packages/local/src/events/event-pattern";
 
 const event = {
   source: "crm.api",

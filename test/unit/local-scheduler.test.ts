@@ -1,5 +1,5 @@
+import { rateMilliseconds, startLocalScheduler } from "@crm/local/events";
 import { describe, expect, it } from "vitest";
-import { rateMilliseconds, startLocalScheduler } from "../../packages/local/src/events";
 
 describe("the local scheduler", () => {
   it("reads EventBridge Scheduler rate expressions", () => {

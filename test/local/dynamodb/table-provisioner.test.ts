@@ -7,14 +7,14 @@ import {
   type TableDescription,
 } from "@aws-sdk/client-dynamodb";
 import { tableDefinition } from "@crm/core/declarations";
-import { afterAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import {
   createTableInput,
   localAwsClientConfig,
   provisionTable,
   type TableDeclaration,
   TableProvisioningError,
-} from "../../../packages/local/src/dynamodb";
+} from "@crm/local/dynamodb";
+import { afterAll, describe, expect, inject, it, onTestFinished } from "vitest";
 
 const client = new DynamoDBClient(localAwsClientConfig(inject("dynamodbEndpoint")));
 const createdTables: string[] = [];

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { tableName as tableResourceName } from "@crm/core/declarations";
+import { localAwsClientConfig, provisionTable } from "@crm/local/dynamodb";
 import { afterAll, inject, vi } from "vitest";
-import { localAwsClientConfig, provisionTable } from "../../../packages/local/src/dynamodb";
 
 // The receivers of these tests listen on http://127.0.0.1, which only the local cloud and the tests may allow.
 vi.stubEnv("WEBHOOKS_ALLOW_LOOPBACK", "true");

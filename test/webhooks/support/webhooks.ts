@@ -1,19 +1,13 @@
+import { busSubscriptions, schedules } from "@crm/core/declarations";
 import type { DomainEvent } from "@crm/core/events";
+import { importHandler, lambdaContext } from "@crm/local/gateway";
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { expect, vi } from "vitest";
-import { lambdaContext } from "../../../packages/local/src/gateway";
 import { invoke } from "../../support/api-events";
 import { anEventBridgeEvent } from "../../support/events";
 import type { TestOrganisation } from "../../support/organisations";
 
 type Handler<E> = (event: E, context: Context) => Promise<unknown>;
-
-async function handlerOf<E>(file: string): Promise<Handler<E>> {
-  const module = await import(
-    /* @vite-ignore */ new URL(`../../../packages/functions/src/${file}.ts`, import.meta.url).href
-  );
-  return module.handler as Handler<E>;
-}
 
 /** Creates a webhook through the API as the organisation's admin; the response includes its secret. */
 export async function aWebhook(org: TestOrganisation, body: Record<string, unknown>) {
@@ -45,13 +39,15 @@ export async function webhookOf(org: TestOrganisation, webhookId: string) {
 
 /** Delivers a domain event as the bus does: the webhooks subscriber gets the EventBridge envelope. */
 export async function dispatch(event: DomainEvent) {
-  const handler = await handlerOf<EventBridgeEvent<string, DomainEvent>>("events/webhook-dispatch");
+  const handler = await importHandler<Handler<EventBridgeEvent<string, DomainEvent>>>(
+    busSubscriptions.webhooks.handler,
+  );
   await handler(anEventBridgeEvent(event), lambdaContext("webhook-dispatch"));
 }
 
 /** One run of the scheduled retry job. */
 export async function runRetryJob() {
-  const handler = await handlerOf<unknown>("jobs/webhook-retries");
+  const handler = await importHandler<Handler<unknown>>(schedules.webhookRetries.handler);
   return handler({}, lambdaContext("webhook-retries"));
 }
 
