@@ -41,6 +41,16 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("names the roles of every route limited to some, once, so no description need name them by hand", () => {
+    for (const routeId of Object.keys(routes) as RouteId[]) {
+      const { access, method, path } = routes[routeId];
+      if (!Array.isArray(access)) continue;
+      const { description } = (document.paths[path]?.[method.toLowerCase()] ?? {}) as { description?: string };
+      expect(description, routeId).toMatch(new RegExp(`Roles: ${access.join(", ")}\\.$`));
+      expect(description, routeId).not.toMatch(/Admins only|Managers and admins\./);
+    }
+  });
+
   it("documents a batch's entries with the schemas of the single-record requests, though each is checked alone", () => {
     type ObjectSchema = { properties: Record<string, { items?: unknown }> };
     const { schemas } = (document as unknown as { components: { schemas: Record<string, ObjectSchema> } }).components;

@@ -1,0 +1,35 @@
+/**
+ * What a route declaration is made of, shared by every `*.routes.ts` beside its domain and by the route table that
+ * assembles them. Free of runtime dependencies, like every file the route table imports: SST's config loader
+ * imports it.
+ */
+
+export const roles = ["admin", "manager", "member", "viewer"] as const;
+export type Role = (typeof roles)[number];
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Who may call a route:
+ * - `public`: anyone, no token;
+ * - `signed-in`: any valid token, no organisation involved (the route is not under /v1/orgs/{orgId});
+ * - a list of roles: a valid token whose email is a member of the path's organisation with one of these roles.
+ */
+export type RouteAccess = "public" | "signed-in" | readonly Role[];
+
+export type RouteDeclaration = {
+  readonly method: HttpMethod;
+  /** API Gateway route path, with `{param}` placeholders. */
+  readonly path: string;
+  /** SST handler string: file path from the repository root without extension, then `.handler`. */
+  readonly handler: string;
+  readonly access: RouteAccess;
+};
+
+export const everyRole = roles;
+export const editors = ["admin", "manager", "member"] as const satisfies readonly Role[];
+export const managers = ["admin", "manager"] as const satisfies readonly Role[];
+export const adminsOnly = ["admin"] as const satisfies readonly Role[];
+
+/** The SST handler string of an HTTP handler file under packages/functions/src/http. */
+export const httpHandler = (file: string) => `packages/functions/src/http/${file}.handler`;

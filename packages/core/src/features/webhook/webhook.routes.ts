@@ -1,0 +1,56 @@
+import { adminsOnly, httpHandler, type RouteDeclaration } from "../../declarations/route-declaration";
+
+/**
+ * Webhook subscriptions and their deliveries.
+ * Dependency-free, as SST's config loader imports the route table; the schemas are in webhook.contract.ts.
+ */
+export const webhookRoutes = {
+  "webhooks.create": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/webhooks",
+    handler: httpHandler("webhooks/create"),
+    access: adminsOnly,
+  },
+  "webhooks.list": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/webhooks",
+    handler: httpHandler("webhooks/list"),
+    access: adminsOnly,
+  },
+  "webhooks.get": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}",
+    handler: httpHandler("webhooks/get"),
+    access: adminsOnly,
+  },
+  "webhooks.update": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}",
+    handler: httpHandler("webhooks/update"),
+    access: adminsOnly,
+  },
+  "webhooks.delete": {
+    method: "DELETE",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}",
+    handler: httpHandler("webhooks/delete"),
+    access: adminsOnly,
+  },
+  "webhooks.rotateSecret": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}/rotate-secret",
+    handler: httpHandler("webhooks/rotate-secret"),
+    access: adminsOnly,
+  },
+  "webhooks.listDeliveries": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries",
+    handler: httpHandler("webhooks/list-deliveries"),
+    access: adminsOnly,
+  },
+  "webhooks.replayDelivery": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay",
+    handler: httpHandler("webhooks/replay-delivery"),
+    access: adminsOnly,
+  },
+} as const satisfies Record<string, RouteDeclaration>;
