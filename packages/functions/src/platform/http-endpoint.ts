@@ -1,9 +1,9 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { contracts, type RouteContract } from "@crm/core/api";
+import type { BatchOutcome } from "@crm/core/batch";
 import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
 import { findActor } from "@crm/core/member";
 import {
-  etagOf,
   ForbiddenError,
   fieldIssuesOf,
   type Identity,
@@ -19,6 +19,7 @@ import httpJsonBodyParser from "@middy/http-json-body-parser";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
 import type { EndpointContext } from "./endpoint-context";
+import { endpointResponse } from "./endpoint-response";
 import { HttpProblemError } from "./http-problem";
 import { idempotency } from "./idempotency";
 import { logger } from "./logger";
@@ -48,11 +49,18 @@ export type EndpointRequest<R extends RouteId> = {
     ? { identity: Identity }
     : { identity: Identity; tenant: TenantContext });
 
-type Handle<R extends RouteId> = (
-  request: EndpointRequest<R>,
-) => Promise<
-  Contract<R>["response"] extends { schema: z.ZodType } ? z.input<Contract<R>["response"]["schema"]> : unknown
+/** A batch route's handler returns its entries' outcomes, each with the record its results' `data` documents. */
+type BatchRecord<S extends z.ZodType> = NonNullable<
+  z.input<S> extends { results: (infer Entry)[] } ? (Entry extends { data?: infer D } ? D : never) : never
 >;
+
+type Result<Response> = Response extends { batchEntryStatus: number; schema: infer S extends z.ZodType }
+  ? BatchOutcome<BatchRecord<S>>[]
+  : Response extends { schema: infer S extends z.ZodType }
+    ? z.input<S>
+    : unknown;
+
+type Handle<R extends RouteId> = (request: EndpointRequest<R>) => Promise<Result<Contract<R>["response"]>>;
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>;
 
@@ -185,7 +193,7 @@ function jsonBody(
 
 /**
  * Builds the Lambda handler of one route: authentication, tenancy and role checks, validation of path, query and
- * body against the route's contract, then the handler, whose result is returned with the contract's status.
+ * body against the route's contract, then the handler, whose result is answered as the contract's response declares.
  * Every failure on the way becomes a problem+json response in one place.
  */
 export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
@@ -227,13 +235,7 @@ export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
         tenant: state.tenant,
       } as unknown as EndpointRequest<R>;
       const result = await handle(request);
-      const { status } = contract.response;
-      logger.info("request served", { status });
-      if (status === 204) return { statusCode: 204 };
-      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
-      const { id, version } = (result ?? {}) as { id?: unknown; version?: unknown };
-      if (status === 201 && typeof id === "string") headers.location = `${event.rawPath}/${id}`;
-      if (typeof version === "number") headers.etag = etagOf(version);
-      return { statusCode: status, headers, body: JSON.stringify(result) };
+      logger.info("request served", { status: contract.response.status });
+      return endpointResponse(contract.response, event, result);
     });
 }

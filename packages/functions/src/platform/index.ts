@@ -1,3 +1,2 @@
-export { batchResults } from "./batch-results";
 export { httpEndpoint, maxBodyBytes } from "./http-endpoint";
 export { HttpProblemError } from "./http-problem";

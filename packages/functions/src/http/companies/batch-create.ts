@@ -1,6 +1,6 @@
 import { batchCreateCompanies } from "@crm/core/batch";
-import { batchResults, httpEndpoint } from "../../platform";
+import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("companies.batchCreate", async ({ tenant, body, event }) =>
-  batchResults(event, 201, await batchCreateCompanies(tenant, body.items)),
+export const handler = httpEndpoint("companies.batchCreate", async ({ tenant, body }) =>
+  batchCreateCompanies(tenant, body.items),
 );

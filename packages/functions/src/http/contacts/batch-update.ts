@@ -1,6 +1,6 @@
 import { batchUpdateContacts } from "@crm/core/batch";
-import { batchResults, httpEndpoint } from "../../platform";
+import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("contacts.batchUpdate", async ({ tenant, body, event }) =>
-  batchResults(event, 200, await batchUpdateContacts(tenant, body.items)),
+export const handler = httpEndpoint("contacts.batchUpdate", async ({ tenant, body }) =>
+  batchUpdateContacts(tenant, body.items),
 );

@@ -1,6 +1,6 @@
 import { batchCreateDeals } from "@crm/core/batch";
-import { batchResults, httpEndpoint } from "../../platform";
+import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.batchCreate", async ({ tenant, body, event }) =>
-  batchResults(event, 201, await batchCreateDeals(tenant, body.items)),
+export const handler = httpEndpoint("deals.batchCreate", async ({ tenant, body }) =>
+  batchCreateDeals(tenant, body.items),
 );
