@@ -8,7 +8,6 @@ import {
   searchTermActions,
 } from "@crm/core/search";
 import { describe, expect, it } from "vitest";
-import type { TransactionEntities } from "../../packages/core/src/platform/references";
 
 describe("folding search text", () => {
   it.each([
@@ -92,16 +91,15 @@ describe("a company's search document", () => {
 });
 
 describe("the search-term actions of a write", () => {
-  /** Stands in for ElectroDB's transaction entities, recording what each action would do. */
-  const recorder = {
-    searchTerm: {
-      put: (item: { term: string; label: string }) => ({ commit: () => `put ${item.term} (${item.label})` }),
-      delete: (key: { term: string }) => ({ commit: () => `delete ${key.term}` }),
-    },
-  } as unknown as TransactionEntities;
+  type Action = { Put?: { Item: { term: string; label: string } }; Delete?: { Key: { sk: string } } };
+  /** What each transaction action does, read from the DynamoDB request it would send. */
+  const describeAction = (action: Action) =>
+    action.Put
+      ? `put ${action.Put.Item.term} (${action.Put.Item.label})`
+      : `delete ${/#term_([^#]*)/.exec(action.Delete?.Key.sk ?? "")?.[1]}`;
   const record = { recordType: "contact", recordId: "con_1" } as const;
   const actions = (before: SearchDocument | null, after: SearchDocument | null) =>
-    searchTermActions(recorder, "org_1", record, before, after) as unknown as string[];
+    (searchTermActions("org_1", record, before, after) as Action[]).map(describeAction);
   const aDocument = (terms: string[], label = "Ada"): SearchDocument => ({ label, detail: null, terms });
 
   it("puts every term of a new record", () => {

@@ -1,6 +1,6 @@
+import { allEntities } from "@crm/core/composition";
 import { tableDefinition } from "@crm/core/declarations";
 import { describe, expect, it } from "vitest";
-import { allEntities } from "../../packages/core/src/platform/database";
 
 type IndexModel = { index?: string; pk: { field: string }; sk?: { field: string } };
 

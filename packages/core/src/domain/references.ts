@@ -1,8 +1,11 @@
-import type { Database } from "./database";
-import { DuplicateError, ValidationError } from "./errors";
-import { type CancellationReason, failedCondition } from "./transactions";
-
-export type TransactionEntities = Parameters<Parameters<Database["transaction"]["write"]>[0]>[0];
+import { UniqueValueEntity } from "../capabilities/unique/unique-value.entity";
+import { WebhookSubscriptionEntity } from "../features/webhook/webhook.entity";
+import { DuplicateError, ValidationError } from "../platform/errors";
+import { inTransaction } from "../platform/table";
+import { type CancellationReason, failedCondition } from "../platform/transactions";
+import { CompanyEntity } from "./company/company.entity";
+import { ContactEntity } from "./contact/contact.entity";
+import { MemberEntity } from "./member/member.entity";
 
 /**
  * A rule a write must satisfy besides its own condition, checked inside the same transaction so that it holds under
@@ -20,14 +23,14 @@ export type Reference =
 type Owner = { type: "contact" | "company" | "deal" | "activity" | "rule"; id: string };
 
 /** The transaction actions that check `references`, in the same order. */
-export function referenceActions(entities: TransactionEntities, orgId: string, owner: Owner, references: Reference[]) {
+export function referenceActions(orgId: string, owner: Owner, references: Reference[]) {
   return references.map((reference) => {
     switch (reference.kind) {
       case "unique":
         if (owner.type !== "contact" && owner.type !== "company") {
           throw new Error("Only contacts and companies reserve unique values.");
         }
-        return entities.uniqueValue
+        return inTransaction(UniqueValueEntity)
           .create({
             orgId,
             kind: reference.uniqueKind,
@@ -38,22 +41,22 @@ export function referenceActions(entities: TransactionEntities, orgId: string, o
           .commit({ response: "all_old" });
       case "owner":
       case "member":
-        return entities.member
+        return inTransaction(MemberEntity)
           .check({ orgId, memberId: reference.memberId })
           .where((attributes, { exists }) => exists(attributes.memberId))
           .commit();
       case "company":
-        return entities.company
+        return inTransaction(CompanyEntity)
           .check({ orgId, companyId: reference.companyId })
           .where((attributes, { exists }) => exists(attributes.companyId))
           .commit();
       case "contact":
-        return entities.contact
+        return inTransaction(ContactEntity)
           .check({ orgId, contactId: reference.contactId })
           .where((attributes, { exists }) => exists(attributes.contactId))
           .commit();
       case "webhook":
-        return entities.webhookSubscription
+        return inTransaction(WebhookSubscriptionEntity)
           .check({ orgId, webhookId: reference.webhookId })
           .where((attributes, { exists }) => exists(attributes.webhookId))
           .commit();
@@ -65,14 +68,13 @@ export function referenceActions(entities: TransactionEntities, orgId: string, o
 
 /** Releases reserved unique values, only where the sentinel still belongs to `owner`. */
 export function releaseUniqueValues(
-  entities: TransactionEntities,
   orgId: string,
   owner: Owner,
   kind: "contact-email" | "company-domain",
   values: string[],
 ) {
   return values.map((value) =>
-    entities.uniqueValue
+    inTransaction(UniqueValueEntity)
       .delete({ orgId, kind, value })
       .where((attributes, { eq }) => eq(attributes.ownerId, owner.id))
       .commit(),

@@ -1,10 +1,10 @@
 export * from "./config";
 export * from "./cursor";
-export { databaseClient, db, onDatabaseClient } from "./database";
 export * from "./errors";
 export * from "./etag";
 export * from "./ids";
 export * from "./request-context";
 export * from "./schema";
 export * from "./stream-image";
+export { databaseClient, onDatabaseClient, tableEntity } from "./table";
 export * from "./validation";

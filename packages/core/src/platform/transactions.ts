@@ -1,19 +1,46 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { config } from "./config";
-import { type Database, db } from "./database";
 import { ConcurrentModificationError } from "./errors";
+import { databaseClient } from "./table";
+
+/** One action of a write transaction: what an ElectroDB operation's `.commit()` returns. */
+export type TransactionAction = Partial<
+  Record<"Put" | "Update" | "Delete" | "ConditionCheck", Record<string, unknown>>
+>;
+
+type SdkTransactionAction = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /** Why each action of a canceled TransactWriteItems did not apply, in the order the actions were given. */
 export type CancellationReason = { code: string; item: unknown };
 
-type TransactionOutcome = { canceled: boolean; data: ReadonlyArray<{ code?: string; item?: unknown }> };
+type CanceledTransaction = { name: string; CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] };
 
-/**
- * ElectroDB resolves, rather than throws, when a transaction is canceled. Returns null when it committed, or the
- * reasons; callers turn the failed condition at a known position into the matching domain error.
- */
-export function cancellationReasons(outcome: TransactionOutcome): CancellationReason[] | null {
-  if (!outcome.canceled) return null;
-  return outcome.data.map((entry) => ({ code: entry.code ?? "None", item: entry.item ?? null }));
+/** The item a failed condition saw (asked for with `response: "all_old"`), as plain attributes. */
+function itemOf(item: Record<string, unknown> | undefined): unknown {
+  if (!item) return null;
+  try {
+    return unmarshall(item as Record<string, AttributeValue>);
+  } catch {
+    return item;
+  }
+}
+
+/** Runs one TransactWriteItems; null when it committed, else why each action did not apply. */
+async function transactWrite(actions: TransactionAction[]): Promise<CancellationReason[] | null> {
+  if (actions.length === 0) return null;
+  try {
+    await databaseClient().send(new TransactWriteCommand({ TransactItems: actions as SdkTransactionAction[] }));
+    return null;
+  } catch (error) {
+    const canceled = error as CanceledTransaction;
+    if (canceled.name !== "TransactionCanceledException") throw error;
+    return (canceled.CancellationReasons ?? []).map((reason) => ({
+      code: reason.Code ?? "None",
+      item: itemOf(reason.Item),
+    }));
+  }
 }
 
 export function failedCondition(reasons: CancellationReason[], index: number): boolean {
@@ -33,8 +60,6 @@ export function conflicted(reasons: CancellationReason[]): boolean {
   return reasons.some((reason) => reason.code === "TransactionConflict");
 }
 
-type TransactionBuilder = Parameters<Database["transaction"]["write"]>[0];
-
 /** Attempts before a conflicting transaction is reported as a concurrent modification. */
 const conflictAttempts = 5;
 
@@ -43,9 +68,9 @@ const conflictAttempts = 5;
  * only because another transaction touched the same items at the same moment (hot counters such as stage totals),
  * it runs it again after a backoff pause, since nothing in it applied.
  */
-export async function writeTransaction(build: TransactionBuilder): Promise<CancellationReason[] | null> {
+export async function writeTransaction(actions: TransactionAction[]): Promise<CancellationReason[] | null> {
   for (let attempt = 1; ; attempt++) {
-    const reasons = cancellationReasons(await db().transaction.write(build).go());
+    const reasons = await transactWrite(actions);
     if (!reasons || !onlyConflicted(reasons) || attempt >= conflictAttempts) return reasons;
     await sleep(backoffDelay(attempt));
   }

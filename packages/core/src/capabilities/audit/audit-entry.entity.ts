@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const byOrganisation = globalIndex("gsi1");
@@ -16,7 +16,7 @@ export const auditActions = [...changeActions, "activity"] as const;
  * - An activity entry carries a summary of an activity linked to the record; the activity's writes keep it current.
  *   It is not an audit entry, so it stays out of the organisation's audit index.
  */
-export const AuditEntryEntity = new Entity({
+export const AuditEntryEntity = tableEntity({
   model: { service: "crm", entity: "auditEntry", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

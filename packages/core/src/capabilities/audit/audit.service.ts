@@ -1,12 +1,11 @@
 import type { EntityItem } from "electrodb";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { newId } from "../../platform/ids";
 import { readPage } from "../../platform/paging";
-import type { TransactionEntities } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
 import type {
   AuditEntry,
   FieldChange,
@@ -15,7 +14,7 @@ import type {
   TimelineItem,
   TimelineQuery,
 } from "./audit.schema";
-import type { AuditEntryEntity } from "./audit-entry.entity";
+import { AuditEntryEntity } from "./audit-entry.entity";
 
 type AuditEntryItem = EntityItem<typeof AuditEntryEntity>;
 
@@ -34,7 +33,6 @@ export function fieldChanges(
 
 /** The transaction action that records a change; put it last so the positions of the other actions stay put. */
 export function auditAction(
-  entities: TransactionEntities,
   context: TenantContext,
   entry: {
     recordType: AuditEntryItem["recordType"];
@@ -43,7 +41,7 @@ export function auditAction(
     changes: FieldChange[];
   },
 ) {
-  return entities.auditEntry
+  return inTransaction(AuditEntryEntity)
     .create({
       orgId: context.orgId,
       entryId: newId("audit"),
@@ -70,7 +68,7 @@ function toAuditEntry(item: AuditEntryItem): AuditEntry {
 
 /** The organisation's change history, or one record's, newest first; one query per page. */
 export async function listAuditEntries(context: TenantContext, query: ListAuditQuery): Promise<Page<AuditEntry>> {
-  const entries = db().entities.auditEntry.query;
+  const entries = AuditEntryEntity.query;
   const { orgId } = context;
   if (!query.recordId) {
     return readPage(
@@ -104,7 +102,7 @@ export async function listTimeline(
   query: TimelineQuery,
 ): Promise<Page<TimelineItem>> {
   const { orgId } = context;
-  const history = db().entities.auditEntry.query.historyOfRecord({ orgId, recordId });
+  const history = AuditEntryEntity.query.historyOfRecord({ orgId, recordId });
   const only = query.kind;
   const selected =
     only === undefined

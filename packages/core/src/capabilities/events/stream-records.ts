@@ -1,6 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { db } from "../../platform/database";
 import { itemOfStreamImage } from "../../platform/stream-image";
+import { AuditEntryEntity } from "../audit/audit-entry.entity";
 import { type DomainEvent, domainEventSchema } from "./domain-event.schema";
 import { domainEventOf } from "./domain-events";
 
@@ -22,7 +22,7 @@ export function meaningOfNewImage(image: Record<string, AttributeValue>): Stream
   }
   if (item.__edb_e__ !== "auditEntry") return { kind: "none" };
   try {
-    const { data } = db().entities.auditEntry.parse({ Item: item });
+    const { data } = AuditEntryEntity.parse({ Item: item });
     const event = data ? domainEventOf(data) : null;
     if (!event) return { kind: "none" };
     const checked = domainEventSchema.safeParse(event);

@@ -1,12 +1,12 @@
-import { Entity } from "electrodb";
 import { tableDefinition } from "../../declarations/table";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 /**
  * The stored outcome of a POST sent with an Idempotency-Key, kept 24 hours. Keys are case-sensitive, so the key
  * casing is "none" (ElectroDB would otherwise fold `Ab` and `ab` into one record).
  */
-export const IdempotencyRecordEntity = new Entity({
+export const IdempotencyRecordEntity = tableEntity({
   model: { service: "crm", entity: "idempotencyRecord", version: "1" },
   attributes: {
     /** Who sent it, to which route, with which key: a hash of tenant, caller, route and key. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { db } from "../../platform/database";
 import { isConditionalCheckFailure } from "../../platform/transactions";
+import { IdempotencyRecordEntity } from "./idempotency-record.entity";
 
 /** How long a key is remembered (IETF draft and Stripe: at least 24 hours). */
 export const idempotencyWindowSeconds = 24 * 60 * 60;
@@ -45,7 +45,7 @@ export function fingerprintOf(body: unknown): string {
  * with another body.
  */
 export async function beginIdempotentRequest(scope: string, fingerprint: string): Promise<IdempotencyDecision> {
-  const records = db().entities.idempotencyRecord;
+  const records = IdempotencyRecordEntity;
   const nowMs = Date.now();
   const nowSeconds = Math.floor(nowMs / 1000);
   const claimed = await records
@@ -88,16 +88,14 @@ export async function beginIdempotentRequest(scope: string, fingerprint: string)
 
 /** Stores the response of a request that claimed the key, for replays. */
 export async function completeIdempotentRequest(scope: string, response: StoredResponse): Promise<void> {
-  await db()
-    .entities.idempotencyRecord.patch({ scope })
+  await IdempotencyRecordEntity.patch({ scope })
     .set({ state: "completed", statusCode: response.statusCode, headers: response.headers, body: response.body })
     .go({ response: "none" });
 }
 
 /** Forgets a key whose request failed, so a retry runs again rather than replaying the failure. */
 export async function abandonIdempotentRequest(scope: string): Promise<void> {
-  await db()
-    .entities.idempotencyRecord.delete({ scope })
+  await IdempotencyRecordEntity.delete({ scope })
     .where((attributes, { eq }) => eq(attributes.state, "in-progress"))
     .go({ response: "none" })
     .catch((error: unknown) => {

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { tableDefinition } from "../../declarations/table";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 export const notificationKinds = ["webhook.disabled", "automation.notify"] as const;
@@ -8,7 +8,7 @@ export const notificationKinds = ["webhook.disabled", "automation.notify"] as co
 export const notificationRetentionDays = 90;
 
 /** A message to one member, such as "your webhook was disabled"; in the member's own partition, by time. */
-export const NotificationEntity = new Entity({
+export const NotificationEntity = tableEntity({
   model: { service: "crm", entity: "notification", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -1,13 +1,13 @@
 import type { EntityItem } from "electrodb";
 import { monotonicFactory } from "ulid";
+import { MemberEntity } from "../../domain/member/member.entity";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { readPage } from "../../platform/paging";
-import type { TransactionEntities } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
-import { type NotificationEntity, notificationRetentionDays } from "./notification.entity";
+import { inTransaction } from "../../platform/table";
+import { NotificationEntity, notificationRetentionDays } from "./notification.entity";
 import type { Notification } from "./notification.schema";
 
 type NotificationItem = EntityItem<typeof NotificationEntity>;
@@ -27,27 +27,24 @@ function toNotification(item: NotificationItem): Notification {
 
 /** The ids of the organisation's admins: the members notified about what only admins can act on. */
 export async function adminsOf(orgId: string): Promise<string[]> {
-  const { data } = await db()
-    .entities.member.query.membersOfOrganisation({ orgId })
+  const { data } = await MemberEntity.query
+    .membersOfOrganisation({ orgId })
     .where(({ role }, { eq }) => eq(role, "admin"))
     .go({ pages: "all", consistent: true });
   return data.map((member) => member.memberId);
 }
 
 /** The transaction action that notifies one member, so a notification exists exactly when its cause committed. */
-export function notifyAction(
-  entities: TransactionEntities,
-  notification: {
-    orgId: string;
-    memberId: string;
-    kind: NotificationItem["kind"];
-    title: string;
-    message: string;
-    subject: { type: string; id: string };
-  },
-) {
+export function notifyAction(notification: {
+  orgId: string;
+  memberId: string;
+  kind: NotificationItem["kind"];
+  title: string;
+  message: string;
+  subject: { type: string; id: string };
+}) {
   const at = now();
-  return entities.notification
+  return inTransaction(NotificationEntity)
     .create({
       orgId: notification.orgId,
       memberId: notification.memberId,
@@ -72,8 +69,8 @@ export async function listMyNotifications(
   const nowSeconds = Math.floor(Date.now() / 1000);
   return readPage(
     ({ limit, cursor }) =>
-      db()
-        .entities.notification.query.notificationsOfMember({ orgId, memberId: actor.memberId })
+      NotificationEntity.query
+        .notificationsOfMember({ orgId, memberId: actor.memberId })
         .where(({ expiresAt }, { gt }) => gt(expiresAt, nowSeconds))
         .go({ limit, cursor, order: "desc" }),
     {

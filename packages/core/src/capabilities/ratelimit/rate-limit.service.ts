@@ -1,6 +1,6 @@
 import { config } from "../../platform/config";
-import { db } from "../../platform/database";
 import { isConditionalCheckFailure } from "../../platform/transactions";
+import { RateLimitCounterEntity } from "./rate-limit-counter.entity";
 
 /** What a caller may still do in the current window, for the RateLimit headers and a 429's Retry-After. */
 export type RateLimitState = {
@@ -37,8 +37,7 @@ export async function consumeRateLimit(request: { callerId: string; orgId?: stri
   const counts = await Promise.all(
     buckets.map(async (bucket) => {
       try {
-        const { data } = await db()
-          .entities.rateLimitCounter.update({ bucket: `${bucket.scope}:${bucket.id}:${window}` })
+        const { data } = await RateLimitCounterEntity.update({ bucket: `${bucket.scope}:${bucket.id}:${window}` })
           .add({ count: 1 })
           .set({ expiresAt })
           .where(({ count }, { notExists, lt }) => `${notExists(count)} OR ${lt(count, bucket.limit)}`)

@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 /** The record types search covers; a new one needs an entry here and search-term actions in its service's writes. */
@@ -12,7 +12,7 @@ export type SearchableRecordType = (typeof searchableRecordTypes)[number];
  * record's own transaction. Within a partition (organisation and record type) items sort by term, so a `begins_with`
  * on the term returns the exact match first, then the longer terms in order.
  */
-export const SearchTermEntity = new Entity({
+export const SearchTermEntity = tableEntity({
   model: { service: "crm", entity: "searchTerm", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

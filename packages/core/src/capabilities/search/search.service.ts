@@ -1,9 +1,8 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
-import { db } from "../../platform/database";
-import type { TransactionEntities } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
+import { inTransaction } from "../../platform/table";
 import type { SearchQuery, SearchResult, SearchResults } from "./search.schema";
-import { type SearchableRecordType, type SearchTermEntity, searchableRecordTypes } from "./search-term.entity";
+import { type SearchableRecordType, SearchTermEntity, searchableRecordTypes } from "./search-term.entity";
 
 type SearchTermItem = EntityItem<typeof SearchTermEntity>;
 type NewSearchTerm = CreateEntityItem<typeof SearchTermEntity>;
@@ -115,7 +114,6 @@ export function searchTermItems(orgId: string, record: SearchRecord, document: S
  * record's own and its reference actions, just before the audit action, so the positions of those stay put.
  */
 export function searchTermActions(
-  entities: TransactionEntities,
   orgId: string,
   record: SearchRecord,
   before: SearchDocument | null,
@@ -129,8 +127,12 @@ export function searchTermActions(
     : [];
   const removed = [...had].filter((term) => !has.has(term));
   return [
-    ...written.map((item) => entities.searchTerm.put(item).commit()),
-    ...removed.map((term) => entities.searchTerm.delete({ orgId, ...record, term }).commit()),
+    ...written.map((item) => inTransaction(SearchTermEntity).put(item).commit()),
+    ...removed.map((term) =>
+      inTransaction(SearchTermEntity)
+        .delete({ orgId, ...record, term })
+        .commit(),
+    ),
   ];
 }
 
@@ -174,8 +176,8 @@ async function bestMatches(
   const best = new Map<string, SearchTermItem>();
   let cursor: string | null = null;
   for (let request = 0; request < maxRequestsPerType && best.size < limit; request++) {
-    const page: { data: SearchTermItem[]; cursor: string | null } = await db()
-      .entities.searchTerm.query.recordsByTerm({ orgId, recordType })
+    const page: { data: SearchTermItem[]; cursor: string | null } = await SearchTermEntity.query
+      .recordsByTerm({ orgId, recordType })
       .between({ term: prefix }, { term: `${prefix}${afterEveryTerm}` })
       .go({ consistent: true, limit: itemsPerMissingResult * (limit - best.size), cursor });
     for (const item of page.data) if (!best.has(item.recordId)) best.set(item.recordId, item);

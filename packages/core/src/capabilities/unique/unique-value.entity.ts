@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 /**
@@ -6,7 +6,7 @@ import { primaryKeyFields } from "../../platform/table-keys";
  * created and deleted in the same transaction as the record that owns it, so uniqueness holds under concurrency,
  * and it doubles as a strongly consistent "find by email/domain" lookup.
  */
-export const UniqueValueEntity = new Entity({
+export const UniqueValueEntity = tableEntity({
   model: { service: "crm", entity: "uniqueValue", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const byAssignee = globalIndex("gsi3");
@@ -16,7 +16,7 @@ export const noDueDate = "9999-12-31T23:59:59.999Z";
  * A note, task, call, meeting or email, linked to one or more contacts, companies and deals. Its summary is copied
  * into the timeline of every linked record in the same transaction that writes it.
  */
-export const ActivityEntity = new Entity({
+export const ActivityEntity = tableEntity({
   model: { service: "crm", entity: "activity", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -1,19 +1,23 @@
 import type { EntityItem } from "electrodb";
 import type { TimelineActivity } from "../../capabilities/audit/audit.schema";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { AuditEntryEntity } from "../../capabilities/audit/audit-entry.entity";
 import { assertCanDelete, assertCanWrite } from "../../capabilities/authorization/policy";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { isIdOf, newId } from "../../platform/ids";
 import { readPage } from "../../platform/paging";
-import { type Reference, referenceActions, referenceError, type TransactionEntities } from "../../platform/references";
 import type { Actor, TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
 import { failedCondition, retryingConflicts, writeTransaction } from "../../platform/transactions";
-import { type ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
+import { CompanyEntity } from "../company/company.entity";
+import { ContactEntity } from "../contact/contact.entity";
+import { DealEntity } from "../deal/deal.entity";
+import { type Reference, referenceActions, referenceError } from "../references";
+import { ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
 import type {
   Activity,
   CreateActivityInput,
@@ -92,13 +96,8 @@ function summaryOf(activity: ActivityItem): TimelineActivity {
   };
 }
 
-function timelineEntryPut(
-  entities: TransactionEntities,
-  context: TenantContext,
-  activity: ActivityItem,
-  record: LinkedRecord,
-) {
-  return entities.auditEntry
+function timelineEntryPut(context: TenantContext, activity: ActivityItem, record: LinkedRecord) {
+  return inTransaction(AuditEntryEntity)
     .put({
       orgId: context.orgId,
       entryId: activity.activityId,
@@ -114,9 +113,14 @@ function timelineEntryPut(
     .commit();
 }
 
-function timelineEntryDelete(entities: TransactionEntities, activity: ActivityItem, record: LinkedRecord) {
-  return entities.auditEntry
-    .delete({ orgId: activity.orgId, recordId: record.id, at: timelineTime(activity), entryId: activity.activityId })
+function timelineEntryDelete(activity: ActivityItem, record: LinkedRecord) {
+  return inTransaction(AuditEntryEntity)
+    .delete({
+      orgId: activity.orgId,
+      recordId: record.id,
+      at: timelineTime(activity),
+      entryId: activity.activityId,
+    })
     .commit();
 }
 
@@ -125,21 +129,15 @@ function timelineEntryDelete(entities: TransactionEntities, activity: ActivityIt
  * exists. A deal is also touched (it stops rotting), which moves it in its stage index, so the patch names its
  * stage and fails if the deal moved meanwhile (the caller retries on fresh data).
  */
-function touchActions(
-  entities: TransactionEntities,
-  orgId: string,
-  records: LinkedRecord[],
-  dealStages: Map<string, string>,
-  at: string,
-) {
+function touchActions(orgId: string, records: LinkedRecord[], dealStages: Map<string, string>, at: string) {
   return records.map((record) => {
     switch (record.type) {
       case "contact":
-        return entities.contact.patch({ orgId, contactId: record.id }).set({ lastActivityAt: at }).commit();
+        return inTransaction(ContactEntity).patch({ orgId, contactId: record.id }).set({ lastActivityAt: at }).commit();
       case "company":
-        return entities.company.patch({ orgId, companyId: record.id }).set({ lastActivityAt: at }).commit();
+        return inTransaction(CompanyEntity).patch({ orgId, companyId: record.id }).set({ lastActivityAt: at }).commit();
       case "deal":
-        return entities.deal
+        return inTransaction(DealEntity)
           .patch({ orgId, dealId: record.id })
           .set({ lastActivityAt: at, touchedAt: at })
           .composite({ stageId: dealStages.get(record.id) ?? "" })
@@ -154,9 +152,7 @@ function touchActions(
 async function stagesOf(orgId: string, dealIds: string[]): Promise<Map<string, string>> {
   const deals = await Promise.all(
     dealIds.map((dealId) =>
-      db()
-        .entities.deal.get({ orgId, dealId })
-        .go({ consistent: true, attributes: ["dealId", "stageId"] }),
+      DealEntity.get({ orgId, dealId }).go({ consistent: true, attributes: ["dealId", "stageId"] }),
     ),
   );
   const stages = new Map<string, string>();
@@ -253,12 +249,14 @@ export async function createActivity(context: TenantContext, input: CreateActivi
     const records = linkedRecords(activity);
     const dealStages = await stagesOf(orgId, activity.dealIds);
     const references = assigneeReferences(actor, activity, null);
-    const reasons = await writeTransaction((entities) => [
-      entities.activity.create({ ...activity, ...derivedKeys(activity) }).commit(),
-      ...referenceActions(entities, orgId, { type: "activity", id: activityId }, references),
-      ...touchActions(entities, orgId, records, dealStages, at),
-      ...records.map((record) => timelineEntryPut(entities, context, activity, record)),
-      auditAction(entities, context, {
+    const reasons = await writeTransaction([
+      inTransaction(ActivityEntity)
+        .create({ ...activity, ...derivedKeys(activity) })
+        .commit(),
+      ...referenceActions(orgId, { type: "activity", id: activityId }, references),
+      ...touchActions(orgId, records, dealStages, at),
+      ...records.map((record) => timelineEntryPut(context, activity, record)),
+      auditAction(context, {
         recordType: "activity",
         recordId: activityId,
         action: "created",
@@ -278,7 +276,7 @@ export async function createActivity(context: TenantContext, input: CreateActivi
 
 async function loadActivity(context: TenantContext, activityId: string): Promise<ActivityItem> {
   if (!isIdOf("activity", activityId)) throw new NotFoundError("activity", activityId);
-  const { data } = await db().entities.activity.get({ orgId: context.orgId, activityId }).go({ consistent: true });
+  const { data } = await ActivityEntity.get({ orgId: context.orgId, activityId }).go({ consistent: true });
   if (!data) throw new NotFoundError("activity", activityId);
   return data;
 }
@@ -349,8 +347,8 @@ export async function updateActivity(
       "done",
       "doneAt",
     ] as const;
-    const reasons = await writeTransaction((entities) => [
-      entities.activity
+    const reasons = await writeTransaction([
+      inTransaction(ActivityEntity)
         .patch({ orgId, activityId })
         .set({
           ...Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]])),
@@ -365,12 +363,12 @@ export async function updateActivity(
         .remove(optional.filter((field) => next[field] === undefined))
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
-      ...referenceActions(entities, orgId, { type: "activity", id: activityId }, references),
-      ...touchActions(entities, orgId, touched, dealStages, at),
-      ...removed.map((record) => timelineEntryDelete(entities, current, record)),
-      ...(moved ? kept.map((record) => timelineEntryDelete(entities, current, record)) : []),
-      ...[...kept, ...added].map((record) => timelineEntryPut(entities, context, next, record)),
-      auditAction(entities, context, {
+      ...referenceActions(orgId, { type: "activity", id: activityId }, references),
+      ...touchActions(orgId, touched, dealStages, at),
+      ...removed.map((record) => timelineEntryDelete(current, record)),
+      ...(moved ? kept.map((record) => timelineEntryDelete(current, record)) : []),
+      ...[...kept, ...added].map((record) => timelineEntryPut(context, next, record)),
+      auditAction(context, {
         recordType: "activity",
         recordId: activityId,
         action: "updated",
@@ -396,13 +394,13 @@ export async function deleteActivity(
   const current = await loadActivity(context, activityId);
   assertPreconditions(preconditions, current, "activity", activityId);
   assertCanDelete(context.actor, { ownerId: current.createdBy }, "activity");
-  const reasons = await writeTransaction((entities) => [
-    entities.activity
+  const reasons = await writeTransaction([
+    inTransaction(ActivityEntity)
       .delete({ orgId: context.orgId, activityId })
       .where((attributes, { eq }) => eq(attributes.version, current.version))
       .commit(),
-    ...linkedRecords(current).map((record) => timelineEntryDelete(entities, current, record)),
-    auditAction(entities, context, {
+    ...linkedRecords(current).map((record) => timelineEntryDelete(current, record)),
+    auditAction(context, {
       recordType: "activity",
       recordId: activityId,
       action: "deleted",
@@ -420,15 +418,13 @@ export async function deleteActivity(
 export async function unlinkFromActivities(context: TenantContext, record: LinkedRecord): Promise<string[]> {
   const { orgId } = context;
   const kept: string[] = [];
-  const { data: entries } = await db()
-    .entities.auditEntry.query.historyOfRecord({ orgId, recordId: record.id })
+  const { data: entries } = await AuditEntryEntity.query
+    .historyOfRecord({ orgId, recordId: record.id })
     .where((attributes, { eq }) => eq(attributes.action, "activity"))
     .go({ pages: "all", consistent: true });
   for (const entry of entries) {
     await retryingConflicts(async () => {
-      const { data: current } = await db()
-        .entities.activity.get({ orgId, activityId: entry.entryId })
-        .go({ consistent: true });
+      const { data: current } = await ActivityEntity.get({ orgId, activityId: entry.entryId }).go({ consistent: true });
       if (!current) return;
       const field = `${record.type}Ids` as const;
       const next: ActivityItem = {
@@ -438,19 +434,19 @@ export async function unlinkFromActivities(context: TenantContext, record: Linke
         updatedAt: now(),
       };
       const orphaned = linkedRecords(next).length === 0;
-      const reasons = await writeTransaction((entities) => [
+      const reasons = await writeTransaction([
         orphaned
-          ? entities.activity
+          ? inTransaction(ActivityEntity)
               .delete({ orgId, activityId: current.activityId })
               .where((attributes, { eq }) => eq(attributes.version, current.version))
               .commit()
-          : entities.activity
+          : inTransaction(ActivityEntity)
               .patch({ orgId, activityId: current.activityId })
               .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
               .where((attributes, { eq }) => eq(attributes.version, current.version))
               .commit(),
-        timelineEntryDelete(entities, current, record),
-        auditAction(entities, context, {
+        timelineEntryDelete(current, record),
+        auditAction(context, {
           recordType: "activity",
           recordId: current.activityId,
           action: orphaned ? "deleted" : "updated",
@@ -474,7 +470,7 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
   const field = `${record.type}Ids` as const;
   for (const activityId of activityIds) {
     await retryingConflicts(async () => {
-      const { data: current } = await db().entities.activity.get({ orgId, activityId }).go({ consistent: true });
+      const { data: current } = await ActivityEntity.get({ orgId, activityId }).go({ consistent: true });
       if (!current || current[field].includes(record.id) || linkedRecords(current).length >= maxActivityLinks) return;
       const next: ActivityItem = {
         ...current,
@@ -482,34 +478,34 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
         version: current.version + 1,
         updatedAt: now(),
       };
-      const exists = (entities: TransactionEntities) => {
+      const exists = () => {
         switch (record.type) {
           case "contact":
-            return entities.contact
+            return inTransaction(ContactEntity)
               .check({ orgId, contactId: record.id })
               .where(({ contactId }, { exists }) => exists(contactId))
               .commit();
           case "company":
-            return entities.company
+            return inTransaction(CompanyEntity)
               .check({ orgId, companyId: record.id })
               .where(({ companyId }, { exists }) => exists(companyId))
               .commit();
           default:
-            return entities.deal
+            return inTransaction(DealEntity)
               .check({ orgId, dealId: record.id })
               .where(({ dealId }, { exists }) => exists(dealId))
               .commit();
         }
       };
-      const reasons = await writeTransaction((entities) => [
-        entities.activity
+      const reasons = await writeTransaction([
+        inTransaction(ActivityEntity)
           .patch({ orgId, activityId })
           .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
           .where((attributes, { eq }) => eq(attributes.version, current.version))
           .commit(),
-        exists(entities),
-        timelineEntryPut(entities, context, next, record),
-        auditAction(entities, context, {
+        exists(),
+        timelineEntryPut(context, next, record),
+        auditAction(context, {
           recordType: "activity",
           recordId: activityId,
           action: "updated",
@@ -527,8 +523,8 @@ export async function listOpenTasks(context: TenantContext, query: ListTasksQuer
   const assigneeKey = query.assigneeId ?? context.actor.memberId;
   return readPage(
     ({ limit, cursor }) =>
-      db()
-        .entities.activity.query.openTasksOfAssignee({ orgId, assigneeKey, taskState: "open" })
+      ActivityEntity.query
+        .openTasksOfAssignee({ orgId, assigneeKey, taskState: "open" })
         .go({ limit, cursor, order: "asc" }),
     {
       limit: query.limit,
@@ -546,8 +542,8 @@ export async function listOverdueTasks(context: TenantContext, query: ListOverdu
   const until = now();
   return readPage(
     ({ limit, cursor }) =>
-      db()
-        .entities.activity.query.openTasksByDueTime({ orgId, taskState: "open" })
+      ActivityEntity.query
+        .openTasksByDueTime({ orgId, taskState: "open" })
         .between({ dueKey: "0" }, { dueKey: until })
         .go({ limit, cursor, order: "asc" }),
     {

@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 export const associableTypes = ["contact", "company", "deal"] as const;
@@ -9,7 +9,7 @@ export type AssociableType = (typeof associableTypes)[number];
  * is two items (A→B and B→A) written in one transaction, so both directions list with one strongly consistent
  * query and a record's partition knows everything linked to it when it is deleted.
  */
-export const AssociationEntity = new Entity({
+export const AssociationEntity = tableEntity({
   model: { service: "crm", entity: "association", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

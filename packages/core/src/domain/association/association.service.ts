@@ -1,12 +1,15 @@
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { NotFoundError } from "../../platform/errors";
 import { idPrefixes, isIdOf } from "../../platform/ids";
 import { readPage } from "../../platform/paging";
-import type { TransactionEntities } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
+import { CompanyEntity } from "../company/company.entity";
+import { ContactEntity } from "../contact/contact.entity";
+import { DealEntity } from "../deal/deal.entity";
 import type { AssociableType } from "./association.entity";
+import { AssociationEntity } from "./association.entity";
 import type { Association, ListAssociationsQuery } from "./association.schema";
 
 export type RecordRef = { type: AssociableType; id: string };
@@ -16,54 +19,54 @@ export type RecordRef = { type: AssociableType; id: string };
  * deletion of `to` checks in its final transaction, and the patch doubles as the check that `to` exists (its
  * failure, at the third position, means it does not). `from` is the record being written in the same transaction.
  */
-export function linkActions(
-  entities: TransactionEntities,
-  orgId: string,
-  from: RecordRef,
-  to: RecordRef,
-  at: string,
-  primary = false,
-) {
+export function linkActions(orgId: string, from: RecordRef, to: RecordRef, at: string, primary = false) {
   return [
-    entities.association
-      .put({ orgId, recordId: from.id, relatedId: to.id, relatedType: to.type, primary, createdAt: at })
+    inTransaction(AssociationEntity)
+      .put({
+        orgId,
+        recordId: from.id,
+        relatedId: to.id,
+        relatedType: to.type,
+        primary,
+        createdAt: at,
+      })
       .commit(),
-    entities.association
-      .put({ orgId, recordId: to.id, relatedId: from.id, relatedType: from.type, primary, createdAt: at })
+    inTransaction(AssociationEntity)
+      .put({
+        orgId,
+        recordId: to.id,
+        relatedId: from.id,
+        relatedType: from.type,
+        primary,
+        createdAt: at,
+      })
       .commit(),
-    countLinks(entities, orgId, to, 1),
+    countLinks(orgId, to, 1),
   ];
 }
 
 /** The three actions that remove the link between `from` and `to` (see linkActions). */
-export function unlinkActions(entities: TransactionEntities, orgId: string, from: RecordRef, to: RecordRef) {
+export function unlinkActions(orgId: string, from: RecordRef, to: RecordRef) {
   return [
-    entities.association.delete({ orgId, recordId: from.id, relatedId: to.id }).commit(),
-    entities.association.delete({ orgId, recordId: to.id, relatedId: from.id }).commit(),
-    countLinks(entities, orgId, to, -1),
+    inTransaction(AssociationEntity).delete({ orgId, recordId: from.id, relatedId: to.id }).commit(),
+    inTransaction(AssociationEntity).delete({ orgId, recordId: to.id, relatedId: from.id }).commit(),
+    countLinks(orgId, to, -1),
   ];
 }
 
 /** Rewrites both directions of an existing link with a new primary flag (the count does not change). */
-export function relinkActions(
-  entities: TransactionEntities,
-  orgId: string,
-  from: RecordRef,
-  to: RecordRef,
-  at: string,
-  primary: boolean,
-) {
-  return linkActions(entities, orgId, from, to, at, primary).slice(0, 2);
+export function relinkActions(orgId: string, from: RecordRef, to: RecordRef, at: string, primary: boolean) {
+  return linkActions(orgId, from, to, at, primary).slice(0, 2);
 }
 
-function countLinks(entities: TransactionEntities, orgId: string, record: RecordRef, delta: 1 | -1) {
+function countLinks(orgId: string, record: RecordRef, delta: 1 | -1) {
   switch (record.type) {
     case "contact":
-      return entities.contact.patch({ orgId, contactId: record.id }).add({ linkCount: delta }).commit();
+      return inTransaction(ContactEntity).patch({ orgId, contactId: record.id }).add({ linkCount: delta }).commit();
     case "company":
-      return entities.company.patch({ orgId, companyId: record.id }).add({ linkCount: delta }).commit();
+      return inTransaction(CompanyEntity).patch({ orgId, companyId: record.id }).add({ linkCount: delta }).commit();
     case "deal":
-      return entities.deal.patch({ orgId, dealId: record.id }).add({ linkCount: delta }).commit();
+      return inTransaction(DealEntity).patch({ orgId, dealId: record.id }).add({ linkCount: delta }).commit();
     default:
       return record.type satisfies never;
   }
@@ -71,7 +74,7 @@ function countLinks(entities: TransactionEntities, orgId: string, record: Record
 
 /** Every record linked to `record` of one type (all types when omitted), read with strong consistency. */
 export async function linkedRecords(orgId: string, record: RecordRef, type?: AssociableType): Promise<RecordRef[]> {
-  const query = db().entities.association.query.associationsOfRecord({ orgId, recordId: record.id });
+  const query = AssociationEntity.query.associationsOfRecord({ orgId, recordId: record.id });
   const { data } = await (type ? query.begins({ relatedId: `${idPrefixes[type]}_` }) : query).go({
     consistent: true,
     pages: "all",
@@ -82,13 +85,12 @@ export async function linkedRecords(orgId: string, record: RecordRef, type?: Ass
 /** Whether a contact, company or deal exists in the organisation: one GetItem of its key alone. */
 export async function recordExists(orgId: string, record: RecordRef): Promise<boolean> {
   if (!isIdOf(record.type, record.id)) return false;
-  const entities = db().entities;
   const { data } =
     record.type === "contact"
-      ? await entities.contact.get({ orgId, contactId: record.id }).go({ attributes: ["contactId"] })
+      ? await ContactEntity.get({ orgId, contactId: record.id }).go({ attributes: ["contactId"] })
       : record.type === "company"
-        ? await entities.company.get({ orgId, companyId: record.id }).go({ attributes: ["companyId"] })
-        : await entities.deal.get({ orgId, dealId: record.id }).go({ attributes: ["dealId"] });
+        ? await CompanyEntity.get({ orgId, companyId: record.id }).go({ attributes: ["companyId"] })
+        : await DealEntity.get({ orgId, dealId: record.id }).go({ attributes: ["dealId"] });
   return data !== null;
 }
 
@@ -100,7 +102,7 @@ export async function listAssociations(
 ): Promise<Page<Association>> {
   const { orgId } = context;
   if (!(await recordExists(orgId, record))) throw new NotFoundError(record.type, record.id);
-  const all = db().entities.association.query.associationsOfRecord({ orgId, recordId: record.id });
+  const all = AssociationEntity.query.associationsOfRecord({ orgId, recordId: record.id });
   const selected = query.type ? all.begins({ relatedId: `${idPrefixes[query.type]}_` }) : all;
   return readPage(({ limit, cursor }) => selected.go({ limit, cursor, consistent: true }), {
     limit: query.limit,
@@ -141,12 +143,12 @@ export function planLinks(
 }
 
 /** The transaction actions of a plan: three per added link, three per removed one, two per re-flagged one. */
-export function linkPlanActions(entities: TransactionEntities, orgId: string, plan: LinkPlan, at: string) {
+export function linkPlanActions(orgId: string, plan: LinkPlan, at: string) {
   const to = (id: string): RecordRef => ({ type: plan.type, id });
   return [
-    ...plan.added.flatMap((link) => linkActions(entities, orgId, plan.owner, to(link.id), at, link.primary)),
-    ...plan.removed.flatMap((id) => unlinkActions(entities, orgId, plan.owner, to(id))),
-    ...plan.reflagged.flatMap((link) => relinkActions(entities, orgId, plan.owner, to(link.id), at, link.primary)),
+    ...plan.added.flatMap((link) => linkActions(orgId, plan.owner, to(link.id), at, link.primary)),
+    ...plan.removed.flatMap((id) => unlinkActions(orgId, plan.owner, to(id))),
+    ...plan.reflagged.flatMap((link) => relinkActions(orgId, plan.owner, to(link.id), at, link.primary)),
   ];
 }
 

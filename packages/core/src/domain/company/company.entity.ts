@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { ownedRecordAttributes } from "../../platform/record-attributes";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const byCreation = globalIndex("gsi1");
@@ -9,7 +9,7 @@ const byUpdate = globalIndex("gsi5");
 
 export const companySizes = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+"] as const;
 
-export const CompanyEntity = new Entity({
+export const CompanyEntity = tableEntity({
   model: { service: "crm", entity: "company", version: "1" },
   attributes: {
     ...ownedRecordAttributes,

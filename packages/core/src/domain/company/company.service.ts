@@ -5,20 +5,20 @@ import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/s
 import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { isIdOf, newId } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";
-import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
 import { type Page, sortKeyOf } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
 import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import { linkedRecords } from "../association/association.service";
 import { detachCompanyFromContacts, relinkCompanyToContacts } from "../contact/contact.service";
 import { detachFromDeals, relinkDeals } from "../deal/deal.service";
-import type { CompanyEntity } from "./company.entity";
+import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../references";
+import { CompanyEntity } from "./company.entity";
 import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
 
 type CompanyItem = EntityItem<typeof CompanyEntity>;
@@ -75,17 +75,16 @@ export async function createCompany(context: TenantContext, input: CreateCompany
     ...(company.domain ? [domainReference(company.domain)] : []),
     ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
   ];
-  const reasons = await writeTransaction((entities) => [
-    entities.company.create(company).commit(),
-    ...referenceActions(entities, orgId, { type: "company", id: company.companyId }, references),
+  const reasons = await writeTransaction([
+    inTransaction(CompanyEntity).create(company).commit(),
+    ...referenceActions(orgId, { type: "company", id: company.companyId }, references),
     ...searchTermActions(
-      entities,
       orgId,
       { recordType: "company", recordId: company.companyId },
       null,
       searchDocumentOfCompany(company),
     ),
-    auditAction(entities, context, {
+    auditAction(context, {
       recordType: "company",
       recordId: company.companyId,
       action: "created",
@@ -99,7 +98,7 @@ export async function createCompany(context: TenantContext, input: CreateCompany
 
 async function loadCompany(context: TenantContext, companyId: string): Promise<CompanyItem> {
   if (!isIdOf("company", companyId)) throw new NotFoundError("company", companyId);
-  const { data } = await db().entities.company.get({ orgId: context.orgId, companyId }).go({ consistent: true });
+  const { data } = await CompanyEntity.get({ orgId: context.orgId, companyId }).go({ consistent: true });
   if (!data) throw new NotFoundError("company", companyId);
   return data;
 }
@@ -142,8 +141,8 @@ export async function updateCompany(
     const { orgId } = context;
     const owner = { type: "company" as const, id: companyId };
     const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
-    const reasons = await writeTransaction((entities) => [
-      entities.company
+    const reasons = await writeTransaction([
+      inTransaction(CompanyEntity)
         .patch({ orgId, companyId })
         .set({
           name: next.name,
@@ -160,18 +159,15 @@ export async function updateCompany(
         .remove([...removed])
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
-      ...referenceActions(entities, orgId, owner, references),
-      ...(domainChanged && current.domain
-        ? releaseUniqueValues(entities, orgId, owner, "company-domain", [current.domain])
-        : []),
+      ...referenceActions(orgId, owner, references),
+      ...(domainChanged && current.domain ? releaseUniqueValues(orgId, owner, "company-domain", [current.domain]) : []),
       ...searchTermActions(
-        entities,
         orgId,
         { recordType: "company", recordId: companyId },
         searchDocumentOfCompany(current),
         searchDocumentOfCompany(next),
       ),
-      auditAction(entities, context, {
+      auditAction(context, {
         recordType: "company",
         recordId: companyId,
         action: "updated",
@@ -208,24 +204,17 @@ export async function deleteCompany(
   const current = await loadCompany(context, companyId);
   assertPreconditions(preconditions, current, "company", companyId);
   const { orgId } = context;
-  const reasons = await writeTransaction((entities) => [
-    entities.company
+  const reasons = await writeTransaction([
+    inTransaction(CompanyEntity)
       .delete({ orgId, companyId })
       .where(
         (attributes, { eq, notExists }) =>
           `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
       )
       .commit(),
-    ...(current.domain ? releaseUniqueValues(entities, orgId, record, "company-domain", [current.domain]) : []),
-    ...searchTermActions(
-      entities,
-      orgId,
-      { recordType: "company", recordId: companyId },
-      searchDocumentOfCompany(current),
-      null,
-    ),
+    ...(current.domain ? releaseUniqueValues(orgId, record, "company-domain", [current.domain]) : []),
+    ...searchTermActions(orgId, { recordType: "company", recordId: companyId }, searchDocumentOfCompany(current), null),
     moveToTrashAction(
-      entities,
       context,
       {
         type: "company",
@@ -235,7 +224,7 @@ export async function deleteCompany(
       },
       now(),
     ),
-    auditAction(entities, context, {
+    auditAction(context, {
       recordType: "company",
       recordId: companyId,
       action: "deleted",
@@ -247,7 +236,7 @@ export async function deleteCompany(
 
 export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
   const { orgId } = context;
-  const companies = db().entities.company.query;
+  const companies = CompanyEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("name");
   const ownerIndexed = !byName && query.ownerId !== undefined;
@@ -296,18 +285,17 @@ export async function restoreCompany(
   } satisfies NewCompany;
   const references = company.domain ? [domainReference(company.domain)] : [];
   const record = { type: "company" as const, id: company.companyId };
-  const reasons = await writeTransaction((entities) => [
-    entities.company.create(company).commit(),
-    ...referenceActions(entities, orgId, record, references),
+  const reasons = await writeTransaction([
+    inTransaction(CompanyEntity).create(company).commit(),
+    ...referenceActions(orgId, record, references),
     ...searchTermActions(
-      entities,
       orgId,
       { recordType: "company", recordId: company.companyId },
       null,
       searchDocumentOfCompany(company),
     ),
-    takeFromTrashAction(entities, orgId, company.companyId),
-    auditAction(entities, context, {
+    takeFromTrashAction(orgId, company.companyId),
+    auditAction(context, {
       recordType: "company",
       recordId: company.companyId,
       action: "restored",

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { ownedRecordAttributes } from "../../platform/record-attributes";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const byCreation = globalIndex("gsi1");
@@ -11,7 +11,7 @@ const byUpdate = globalIndex("gsi5");
 /** Written by contactsByCompany's key when a contact has no company, so that index stays sparse (see ELECTRODB P9). */
 export const noCompany = "none";
 
-export const ContactEntity = new Entity({
+export const ContactEntity = tableEntity({
   model: { service: "crm", entity: "contact", version: "1" },
   attributes: {
     ...ownedRecordAttributes,

@@ -5,16 +5,16 @@ import { searchDocumentOfContact, searchTermActions } from "../../capabilities/s
 import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { isIdOf, newId } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";
-import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
 import { type Page, sortKeyOf } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
 import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
+import { AssociationEntity } from "../association/association.entity";
 import {
   type LinkPlan,
   linkedRecords,
@@ -22,8 +22,10 @@ import {
   missingLinkTarget,
   planLinks,
 } from "../association/association.service";
+import { CompanyEntity } from "../company/company.entity";
 import { detachFromDeals, relinkDeals } from "../deal/deal.service";
-import { type ContactEntity, noCompany } from "./contact.entity";
+import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../references";
+import { ContactEntity, noCompany } from "./contact.entity";
 import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
 
 type ContactItem = EntityItem<typeof ContactEntity>;
@@ -139,18 +141,17 @@ export async function createContact(context: TenantContext, input: CreateContact
     ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
   ];
   const plan = companyPlan(contact.contactId, [], companies);
-  const reasons = await writeTransaction((entities) => [
-    entities.contact.create(contact).commit(),
-    ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
-    ...linkPlanActions(entities, orgId, plan, at),
+  const reasons = await writeTransaction([
+    inTransaction(ContactEntity).create(contact).commit(),
+    ...referenceActions(orgId, { type: "contact", id: contact.contactId }, references),
+    ...linkPlanActions(orgId, plan, at),
     ...searchTermActions(
-      entities,
       orgId,
       { recordType: "contact", recordId: contact.contactId },
       null,
       searchDocumentOfContact(contact),
     ),
-    auditAction(entities, context, {
+    auditAction(context, {
       recordType: "contact",
       recordId: contact.contactId,
       action: "created",
@@ -169,7 +170,7 @@ export async function createContact(context: TenantContext, input: CreateContact
 
 async function loadContact(context: TenantContext, contactId: string): Promise<ContactItem> {
   if (!isIdOf("contact", contactId)) throw new NotFoundError("contact", contactId);
-  const { data } = await db().entities.contact.get({ orgId: context.orgId, contactId }).go({ consistent: true });
+  const { data } = await ContactEntity.get({ orgId: context.orgId, contactId }).go({ consistent: true });
   if (!data) throw new NotFoundError("contact", contactId);
   return data;
 }
@@ -225,8 +226,8 @@ export async function updateContact(
     const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
       (field) => next[field] === undefined,
     );
-    const reasons = await writeTransaction((entities) => [
-      entities.contact
+    const reasons = await writeTransaction([
+      inTransaction(ContactEntity)
         .patch({ orgId, contactId })
         .set({
           ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
@@ -246,17 +247,16 @@ export async function updateContact(
         .remove([...cleared])
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
-      ...referenceActions(entities, orgId, { type: "contact", id: contactId }, references),
-      ...linkPlanActions(entities, orgId, plan, next.updatedAt),
-      ...releaseUniqueValues(entities, orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
+      ...referenceActions(orgId, { type: "contact", id: contactId }, references),
+      ...linkPlanActions(orgId, plan, next.updatedAt),
+      ...releaseUniqueValues(orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
       ...searchTermActions(
-        entities,
         orgId,
         { recordType: "contact", recordId: contactId },
         searchDocumentOfContact(current),
         searchDocumentOfContact(next),
       ),
-      auditAction(entities, context, {
+      auditAction(context, {
         recordType: "contact",
         recordId: contactId,
         action: "updated",
@@ -295,25 +295,18 @@ export async function deleteContact(
   assertPreconditions(preconditions, current, "contact", contactId);
   const { orgId } = context;
   const plan = companyPlan(contactId, companiesOf(current), []);
-  const reasons = await writeTransaction((entities) => [
-    entities.contact
+  const reasons = await writeTransaction([
+    inTransaction(ContactEntity)
       .delete({ orgId, contactId })
       .where(
         (attributes, { eq, notExists }) =>
           `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
       )
       .commit(),
-    ...linkPlanActions(entities, orgId, plan, now()),
-    ...releaseUniqueValues(entities, orgId, record, "contact-email", current.emails),
-    ...searchTermActions(
-      entities,
-      orgId,
-      { recordType: "contact", recordId: contactId },
-      searchDocumentOfContact(current),
-      null,
-    ),
+    ...linkPlanActions(orgId, plan, now()),
+    ...releaseUniqueValues(orgId, record, "contact-email", current.emails),
+    ...searchTermActions(orgId, { recordType: "contact", recordId: contactId }, searchDocumentOfContact(current), null),
     moveToTrashAction(
-      entities,
       context,
       {
         type: "contact",
@@ -323,7 +316,7 @@ export async function deleteContact(
       },
       now(),
     ),
-    auditAction(entities, context, {
+    auditAction(context, {
       recordType: "contact",
       recordId: contactId,
       action: "deleted",
@@ -343,19 +336,19 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
   const company = { type: "company" as const, id: companyId };
   const linked = await linkedRecords(orgId, company, "contact");
   for (let start = 0; start < linked.length; start += 15) {
-    const { data } = await db()
-      .entities.contact.get(linked.slice(start, start + 15).map(({ id }) => ({ orgId, contactId: id })))
-      .go({ consistent: true });
+    const { data } = await ContactEntity.get(
+      linked.slice(start, start + 15).map(({ id }) => ({ orgId, contactId: id })),
+    ).go({ consistent: true });
     const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
     if (contacts.length === 0) continue;
     const at = now();
-    const reasons = await writeTransaction((entities) => [
+    const reasons = await writeTransaction([
       ...contacts.flatMap((contact) => {
         const companies = companiesOf(contact).filter((id) => id !== companyId);
         const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
         const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
         return [
-          entities.contact
+          inTransaction(ContactEntity)
             .patch({ orgId, contactId: contact.contactId })
             .set({
               companyIds: companies,
@@ -367,20 +360,24 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
             .remove(companies[0] ? [] : ["companyId"])
             .where((attributes, { eq }) => eq(attributes.version, contact.version))
             .commit(),
-          entities.association.delete({ orgId, recordId: contact.contactId, relatedId: companyId }).commit(),
-          entities.association.delete({ orgId, recordId: companyId, relatedId: contact.contactId }).commit(),
+          inTransaction(AssociationEntity)
+            .delete({ orgId, recordId: contact.contactId, relatedId: companyId })
+            .commit(),
+          inTransaction(AssociationEntity)
+            .delete({ orgId, recordId: companyId, relatedId: contact.contactId })
+            .commit(),
           // The contact's next company becomes its primary one: both directions carry the flag.
           ...promoted.flatMap((promotedId) => [
-            entities.association
+            inTransaction(AssociationEntity)
               .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
               .set({ primary: true })
               .commit(),
-            entities.association
+            inTransaction(AssociationEntity)
               .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
               .set({ primary: true })
               .commit(),
           ]),
-          auditAction(entities, context, {
+          auditAction(context, {
             recordType: "contact",
             recordId: contact.contactId,
             action: "updated",
@@ -388,7 +385,7 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
           }),
         ];
       }),
-      entities.company.patch({ orgId, companyId }).add({ linkCount: -contacts.length }).commit(),
+      inTransaction(CompanyEntity).patch({ orgId, companyId }).add({ linkCount: -contacts.length }).commit(),
     ]);
     if (reasons) throw new ConcurrentModificationError("company", companyId);
   }
@@ -400,7 +397,7 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
  */
 export async function listContacts(context: TenantContext, query: ListContactsQuery): Promise<Page<Contact>> {
   const { orgId } = context;
-  const contacts = db().entities.contact.query;
+  const contacts = ContactEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("lastName");
 
@@ -453,9 +450,9 @@ export async function restoreContact(
   snapshot: ContactItem & { formerDealIds?: string[]; formerActivityIds?: string[] },
 ): Promise<Contact> {
   const { orgId } = context;
-  const { data: companies } = await db()
-    .entities.company.get(companiesOf(snapshot).map((companyId) => ({ orgId, companyId })))
-    .go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
+  const { data: companies } = await CompanyEntity.get(
+    companiesOf(snapshot).map((companyId) => ({ orgId, companyId })),
+  ).go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
   const existing = companies.flatMap((company) => (company ? [company.companyId] : []));
   const at = now();
   const { formerDealIds = [], formerActivityIds = [], ...stored } = snapshot;
@@ -471,19 +468,18 @@ export async function restoreContact(
   } satisfies NewContact;
   const references = contact.emails.map((value) => emailReference(value));
   const plan = companyPlan(contact.contactId, [], existing);
-  const reasons = await writeTransaction((entities) => [
-    entities.contact.create(contact).commit(),
-    ...referenceActions(entities, orgId, { type: "contact", id: contact.contactId }, references),
-    ...linkPlanActions(entities, orgId, plan, at),
+  const reasons = await writeTransaction([
+    inTransaction(ContactEntity).create(contact).commit(),
+    ...referenceActions(orgId, { type: "contact", id: contact.contactId }, references),
+    ...linkPlanActions(orgId, plan, at),
     ...searchTermActions(
-      entities,
       orgId,
       { recordType: "contact", recordId: contact.contactId },
       null,
       searchDocumentOfContact(contact),
     ),
-    takeFromTrashAction(entities, orgId, contact.contactId),
-    auditAction(entities, context, {
+    takeFromTrashAction(orgId, contact.contactId),
+    auditAction(context, {
       recordType: "contact",
       recordId: contact.contactId,
       action: "restored",

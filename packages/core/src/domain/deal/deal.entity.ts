@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { ownedRecordAttributes } from "../../platform/record-attributes";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 import { noCompany } from "../contact/contact.entity";
 
@@ -17,7 +17,7 @@ export const noCloseDate = "9999-12-31";
 /** Most recent stage moves kept on the deal itself; older ones stay in the audit log. */
 export const stageHistoryLimit = 200;
 
-export const DealEntity = new Entity({
+export const DealEntity = tableEntity({
   model: { service: "crm", entity: "deal", version: "1" },
   attributes: {
     ...ownedRecordAttributes,

@@ -5,7 +5,6 @@ import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/sear
 import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import {
   ConcurrentModificationError,
   DomainError,
@@ -16,9 +15,9 @@ import {
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { isIdOf, newId } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";
-import { type Reference, referenceActions, referenceError, type TransactionEntities } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
 import { type Page, sortKeyOf } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
 import { failedCondition, retryingConflicts, writeTransaction } from "../../platform/transactions";
 import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import {
@@ -30,7 +29,9 @@ import {
   planLinks,
   unlinkActions,
 } from "../association/association.service";
-import { noCompany } from "../contact/contact.entity";
+import { CompanyEntity } from "../company/company.entity";
+import { ContactEntity, noCompany } from "../contact/contact.entity";
+import { PipelineEntity } from "../pipeline/pipeline.entity";
 import {
   firstOpenStage,
   loadDefaultPipeline,
@@ -40,7 +41,8 @@ import {
   stageOf,
 } from "../pipeline/pipeline.lookup";
 import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
-import { type DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
+import { type Reference, referenceActions, referenceError } from "../references";
+import { DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
 import type {
   CreateDealInput,
   Deal,
@@ -136,8 +138,8 @@ function missingLinkError(reasons: ReadonlyArray<{ code: string }>, plans: LinkP
 }
 
 /** A deal write is valid only against the pipeline version whose stages it was checked against. */
-const pipelineUnchanged = (entities: TransactionEntities, pipeline: PipelineItem) =>
-  entities.pipeline
+const pipelineUnchanged = (pipeline: PipelineItem) =>
+  inTransaction(PipelineEntity)
     .check({ orgId: pipeline.orgId, pipelineId: pipeline.pipelineId })
     .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
     .commit();
@@ -196,14 +198,16 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
     const references: Reference[] =
       deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [];
     const plans = dealLinkPlans(dealId, null, deal);
-    const reasons = await writeTransaction((entities) => [
-      entities.deal.create({ ...deal, ...derivedKeys(deal) }).commit(),
-      pipelineUnchanged(entities, pipeline),
-      ...referenceActions(entities, orgId, { type: "deal", id: dealId }, references),
-      ...plans.flatMap((plan) => linkPlanActions(entities, orgId, plan, at)),
-      ...stageTotalActions(entities, orgId, null, positionOf(deal)),
-      ...searchTermActions(entities, orgId, { recordType: "deal", recordId: dealId }, null, searchDocumentOfDeal(deal)),
-      auditAction(entities, context, {
+    const reasons = await writeTransaction([
+      inTransaction(DealEntity)
+        .create({ ...deal, ...derivedKeys(deal) })
+        .commit(),
+      pipelineUnchanged(pipeline),
+      ...referenceActions(orgId, { type: "deal", id: dealId }, references),
+      ...plans.flatMap((plan) => linkPlanActions(orgId, plan, at)),
+      ...stageTotalActions(orgId, null, positionOf(deal)),
+      ...searchTermActions(orgId, { recordType: "deal", recordId: dealId }, null, searchDocumentOfDeal(deal)),
+      auditAction(context, {
         recordType: "deal",
         recordId: dealId,
         action: "created",
@@ -223,7 +227,7 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
 
 async function loadDeal(context: TenantContext, dealId: string): Promise<DealItem> {
   if (!isIdOf("deal", dealId)) throw new NotFoundError("deal", dealId);
-  const { data } = await db().entities.deal.get({ orgId: context.orgId, dealId }).go({ consistent: true });
+  const { data } = await DealEntity.get({ orgId: context.orgId, dealId }).go({ consistent: true });
   if (!data) throw new NotFoundError("deal", dealId);
   return data;
 }
@@ -245,10 +249,10 @@ function indexedAttributes(deal: DealItem) {
 }
 
 /** Writes `next` over `current` in one transaction with the given extra actions; undefined fields are removed. */
-function dealPatch(entities: TransactionEntities, current: DealItem, next: DealItem) {
+function dealPatch(current: DealItem, next: DealItem) {
   const optional = ["lostReason", "expectedCloseDate", "companyId", "lastActivityAt", "closedAt"] as const;
   const present = Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]]));
-  return entities.deal
+  return inTransaction(DealEntity)
     .patch({ orgId: current.orgId, dealId: current.dealId })
     .set({
       ...present,
@@ -305,19 +309,18 @@ export async function updateDeal(
     const references: Reference[] =
       next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : [];
     const plans = dealLinkPlans(dealId, current, next);
-    const reasons = await writeTransaction((entities) => [
-      dealPatch(entities, current, next),
-      ...referenceActions(entities, context.orgId, { type: "deal", id: dealId }, references),
-      ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, next.updatedAt)),
-      ...stageTotalActions(entities, context.orgId, positionOf(current), positionOf(next)),
+    const reasons = await writeTransaction([
+      dealPatch(current, next),
+      ...referenceActions(context.orgId, { type: "deal", id: dealId }, references),
+      ...plans.flatMap((plan) => linkPlanActions(context.orgId, plan, next.updatedAt)),
+      ...stageTotalActions(context.orgId, positionOf(current), positionOf(next)),
       ...searchTermActions(
-        entities,
         context.orgId,
         { recordType: "deal", recordId: dealId },
         searchDocumentOfDeal(current),
         searchDocumentOfDeal(next),
       ),
-      auditAction(entities, context, {
+      auditAction(context, {
         recordType: "deal",
         recordId: dealId,
         action: "updated",
@@ -362,11 +365,11 @@ async function applyStageMove(
     version: current.version + 1,
     updatedAt: at,
   };
-  const reasons = await writeTransaction((entities) => [
-    dealPatch(entities, current, next),
-    pipelineUnchanged(entities, pipeline),
-    ...stageTotalActions(entities, context.orgId, positionOf(current), positionOf(next)),
-    auditAction(entities, context, {
+  const reasons = await writeTransaction([
+    dealPatch(current, next),
+    pipelineUnchanged(pipeline),
+    ...stageTotalActions(context.orgId, positionOf(current), positionOf(next)),
+    auditAction(context, {
       recordType: "deal",
       recordId: current.dealId,
       action: "stage_changed",
@@ -414,8 +417,8 @@ export async function relocateDeals(
 ): Promise<void> {
   const target = stageOf(pipeline, toStageId, "body.moveDealsTo");
   const { orgId } = context;
-  const { data } = await db()
-    .entities.deal.query.dealsByStage({ orgId, pipelineId: pipeline.pipelineId, stageId: fromStageId })
+  const { data } = await DealEntity.query
+    .dealsByStage({ orgId, pipelineId: pipeline.pipelineId, stageId: fromStageId })
     .go({ pages: "all", attributes: ["dealId"] });
   for (const { dealId } of data) {
     await retryingConflicts(async () => {
@@ -439,27 +442,25 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
     const plans = dealLinkPlans(dealId, current, null);
-    const reasons = await writeTransaction((entities) => [
-      entities.deal
+    const reasons = await writeTransaction([
+      inTransaction(DealEntity)
         .delete({ orgId: context.orgId, dealId })
         .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
-      ...plans.flatMap((plan) => linkPlanActions(entities, context.orgId, plan, now())),
-      ...stageTotalActions(entities, context.orgId, positionOf(current), null),
+      ...plans.flatMap((plan) => linkPlanActions(context.orgId, plan, now())),
+      ...stageTotalActions(context.orgId, positionOf(current), null),
       ...searchTermActions(
-        entities,
         context.orgId,
         { recordType: "deal", recordId: dealId },
         searchDocumentOfDeal(current),
         null,
       ),
       moveToTrashAction(
-        entities,
         context,
         { type: "deal", id: dealId, label: current.title, snapshot: { ...current, formerActivityIds } },
         now(),
       ),
-      auditAction(entities, context, {
+      auditAction(context, {
         recordType: "deal",
         recordId: dealId,
         action: "deleted",
@@ -502,7 +503,7 @@ export async function getDealStageHistory(context: TenantContext, dealId: string
  */
 export async function listDeals(context: TenantContext, query: ListDealsQuery): Promise<Page<Deal>> {
   const { orgId } = context;
-  const deals = db().entities.deal.query;
+  const deals = DealEntity.query;
   const byCloseDate = query.closeFrom !== undefined || query.closeTo !== undefined;
   const indexed = query.pipelineId
     ? "stage"
@@ -583,8 +584,8 @@ export async function listRottingDeals(
     const stage = stages[position.stage];
     if (!stage) return { data: [], cursor: null };
     const cutoff = new Date(Date.now() - (stage.rottingDays ?? 0) * 86_400_000).toISOString();
-    const result = await db()
-      .entities.deal.query.dealsByStage({ orgId, pipelineId, stageId: stage.stageId })
+    const result = await DealEntity.query
+      .dealsByStage({ orgId, pipelineId, stageId: stage.stageId })
       .between({ touchedAt: "0" }, { touchedAt: cutoff })
       .go({ limit, cursor: position.inner });
     const next = result.cursor
@@ -614,7 +615,7 @@ export async function detachFromDeals(context: TenantContext, record: { type: "c
   const { orgId } = context;
   for (const { id: dealId } of await linkedRecords(orgId, record, "deal")) {
     await retryingConflicts(async () => {
-      const { data: current } = await db().entities.deal.get({ orgId, dealId }).go({ consistent: true });
+      const { data: current } = await DealEntity.get({ orgId, dealId }).go({ consistent: true });
       if (!current) return;
       const next: DealItem = {
         ...current,
@@ -623,10 +624,10 @@ export async function detachFromDeals(context: TenantContext, record: { type: "c
         version: current.version + 1,
         updatedAt: now(),
       };
-      const reasons = await writeTransaction((entities) => [
-        dealPatch(entities, current, next),
-        ...unlinkActions(entities, orgId, { type: "deal", id: dealId }, record),
-        auditAction(entities, context, {
+      const reasons = await writeTransaction([
+        dealPatch(current, next),
+        ...unlinkActions(orgId, { type: "deal", id: dealId }, record),
+        auditAction(context, {
           recordType: "deal",
           recordId: dealId,
           action: "updated",
@@ -660,12 +661,13 @@ export async function restoreDeal(
     }
     const [contacts, companies] = await Promise.all([
       snapshot.contactIds.length > 0
-        ? db()
-            .entities.contact.get(snapshot.contactIds.map((contactId) => ({ orgId, contactId })))
-            .go({ consistent: true, attributes: ["contactId"] })
+        ? ContactEntity.get(snapshot.contactIds.map((contactId) => ({ orgId, contactId }))).go({
+            consistent: true,
+            attributes: ["contactId"],
+          })
         : { data: [] },
       snapshot.companyId
-        ? db().entities.company.get({ orgId, companyId: snapshot.companyId }).go({ consistent: true })
+        ? CompanyEntity.get({ orgId, companyId: snapshot.companyId }).go({ consistent: true })
         : { data: null },
     ]);
     const at = now();
@@ -678,20 +680,16 @@ export async function restoreDeal(
       updatedAt: at,
     };
     const plans = dealLinkPlans(deal.dealId, null, deal);
-    const reasons = await writeTransaction((entities) => [
-      entities.deal.create({ ...deal, ...derivedKeys(deal) }).commit(),
-      pipelineUnchanged(entities, pipeline),
-      ...plans.flatMap((plan) => linkPlanActions(entities, orgId, plan, at)),
-      ...stageTotalActions(entities, orgId, null, positionOf(deal)),
-      ...searchTermActions(
-        entities,
-        orgId,
-        { recordType: "deal", recordId: deal.dealId },
-        null,
-        searchDocumentOfDeal(deal),
-      ),
-      takeFromTrashAction(entities, orgId, deal.dealId),
-      auditAction(entities, context, {
+    const reasons = await writeTransaction([
+      inTransaction(DealEntity)
+        .create({ ...deal, ...derivedKeys(deal) })
+        .commit(),
+      pipelineUnchanged(pipeline),
+      ...plans.flatMap((plan) => linkPlanActions(orgId, plan, at)),
+      ...stageTotalActions(orgId, null, positionOf(deal)),
+      ...searchTermActions(orgId, { recordType: "deal", recordId: deal.dealId }, null, searchDocumentOfDeal(deal)),
+      takeFromTrashAction(orgId, deal.dealId),
+      auditAction(context, {
         recordType: "deal",
         recordId: deal.dealId,
         action: "restored",

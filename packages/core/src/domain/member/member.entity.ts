@@ -1,10 +1,10 @@
-import { Entity } from "electrodb";
 import { roles } from "../../declarations/routes";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const membershipsByEmail = globalIndex("gsi4");
 
-export const MemberEntity = new Entity({
+export const MemberEntity = tableEntity({
   model: { service: "crm", entity: "member", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -2,14 +2,15 @@ import type { EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { type Database, db } from "../../platform/database";
 import { ConcurrentModificationError, DuplicateError, LastAdminError, NotFoundError } from "../../platform/errors";
 import { memberIdFor } from "../../platform/ids";
 import { readPage } from "../../platform/paging";
 import type { Actor, Identity, TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
-import { cancellationReasons, conflicted, failedCondition } from "../../platform/transactions";
-import type { MemberEntity } from "./member.entity";
+import { inTransaction } from "../../platform/table";
+import { type CancellationReason, conflicted, failedCondition, writeTransaction } from "../../platform/transactions";
+import { OrganisationEntity } from "../organisation/organisation.entity";
+import { MemberEntity } from "./member.entity";
 import type { AddMemberInput, Member, UpdateMemberInput } from "./member.schema";
 
 type MemberItem = EntityItem<typeof MemberEntity>;
@@ -33,15 +34,15 @@ function toMember(item: MemberItem): Member {
  * not exist: callers answer both with the same 404). One strongly consistent GetItem on a key derived from the token.
  */
 export async function findActor(orgId: string, identity: Identity): Promise<Actor | null> {
-  const { data } = await db()
-    .entities.member.get({ orgId, memberId: memberIdFor(orgId, identity.email) })
-    .go({ consistent: true });
+  const { data } = await MemberEntity.get({ orgId, memberId: memberIdFor(orgId, identity.email) }).go({
+    consistent: true,
+  });
   return data ? { ...identity, memberId: data.memberId, role: data.role } : null;
 }
 
 /** Whether `memberId` is a member of the organisation (owners must be). */
 export async function isMember(orgId: string, memberId: string): Promise<boolean> {
-  const { data } = await db().entities.member.get({ orgId, memberId }).go({ consistent: true });
+  const { data } = await MemberEntity.get({ orgId, memberId }).go({ consistent: true });
   return data !== null;
 }
 
@@ -50,8 +51,7 @@ export async function listMembers(
   options: { limit: number; cursor?: string },
 ): Promise<Page<Member>> {
   return readPage(
-    ({ limit, cursor }) =>
-      db().entities.member.query.membersOfOrganisation({ orgId: context.orgId }).go({ limit, cursor }),
+    ({ limit, cursor }) => MemberEntity.query.membersOfOrganisation({ orgId: context.orgId }).go({ limit, cursor }),
     {
       limit: options.limit,
       cursor: options.cursor,
@@ -63,7 +63,7 @@ export async function listMembers(
 }
 
 export async function addMember(context: TenantContext, input: AddMemberInput): Promise<Member> {
-  const { data: organisation } = await db().entities.organisation.get({ orgId: context.orgId }).go();
+  const { data: organisation } = await OrganisationEntity.get({ orgId: context.orgId }).go();
   if (!organisation) throw new NotFoundError("organisation", context.orgId);
   const at = now();
   const member: MemberItem = {
@@ -77,21 +77,24 @@ export async function addMember(context: TenantContext, input: AddMemberInput): 
     createdAt: at,
     updatedAt: at,
   };
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.member.create(member).commit(),
-      ...(input.role === "admin"
-        ? [entities.organisation.patch({ orgId: context.orgId }).add({ adminCount: 1 }).set({ updatedAt: at }).commit()]
-        : []),
-      auditAction(entities, context, {
-        recordType: "member",
-        recordId: member.memberId,
-        action: "created",
-        changes: fieldChanges(null, member, auditedFields),
-      }),
-    ])
-    .go();
-  const reasons = cancellationReasons(outcome);
+  const reasons = await writeTransaction([
+    inTransaction(MemberEntity).create(member).commit(),
+    ...(input.role === "admin"
+      ? [
+          inTransaction(OrganisationEntity)
+            .patch({ orgId: context.orgId })
+            .add({ adminCount: 1 })
+            .set({ updatedAt: at })
+            .commit(),
+        ]
+      : []),
+    auditAction(context, {
+      recordType: "member",
+      recordId: member.memberId,
+      action: "created",
+      changes: fieldChanges(null, member, auditedFields),
+    }),
+  ]);
   if (reasons) {
     if (failedCondition(reasons, 0)) {
       throw new DuplicateError("email", input.email, { type: "member", id: member.memberId });
@@ -102,7 +105,7 @@ export async function addMember(context: TenantContext, input: AddMemberInput): 
 }
 
 async function loadMember(context: TenantContext, memberId: string): Promise<MemberItem> {
-  const { data } = await db().entities.member.get({ orgId: context.orgId, memberId }).go({ consistent: true });
+  const { data } = await MemberEntity.get({ orgId: context.orgId, memberId }).go({ consistent: true });
   if (!data) throw new NotFoundError("member", memberId);
   return data;
 }
@@ -124,24 +127,22 @@ export async function updateMember(
   const role = input.role ?? current.role;
   const delta = adminDelta(current.role, role);
   const updated = { ...current, role, name: input.name === null ? undefined : (input.name ?? current.name) };
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.member
-        .patch({ orgId: context.orgId, memberId })
-        .set({ role, updatedAt: at, ...(input.name ? { name: input.name } : {}) })
-        .remove(input.name === null ? ["name"] : [])
-        .where((attributes, { eq }) => eq(attributes.role, current.role))
-        .commit(),
-      ...adminCountChange(context.orgId, delta, at, entities.organisation),
-      auditAction(entities, context, {
-        recordType: "member",
-        recordId: memberId,
-        action: "updated",
-        changes: fieldChanges(current, updated, auditedFields),
-      }),
-    ])
-    .go();
-  handleMemberCancellation(outcome, memberId, delta);
+  const reasons = await writeTransaction([
+    inTransaction(MemberEntity)
+      .patch({ orgId: context.orgId, memberId })
+      .set({ role, updatedAt: at, ...(input.name ? { name: input.name } : {}) })
+      .remove(input.name === null ? ["name"] : [])
+      .where((attributes, { eq }) => eq(attributes.role, current.role))
+      .commit(),
+    ...adminCountChange(context.orgId, delta, at),
+    auditAction(context, {
+      recordType: "member",
+      recordId: memberId,
+      action: "updated",
+      changes: fieldChanges(current, updated, auditedFields),
+    }),
+  ]);
+  handleMemberCancellation(reasons, memberId, delta);
   return toMember({ ...updated, updatedAt: at });
 }
 
@@ -149,40 +150,30 @@ export async function removeMember(context: TenantContext, memberId: string): Pr
   const current = await loadMember(context, memberId);
   const delta = adminDelta(current.role, null);
   const at = now();
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.member
-        .delete({ orgId: context.orgId, memberId })
-        .where((attributes, { eq }) => eq(attributes.role, current.role))
-        .commit(),
-      ...adminCountChange(context.orgId, delta, at, entities.organisation),
-      auditAction(entities, context, {
-        recordType: "member",
-        recordId: memberId,
-        action: "deleted",
-        changes: fieldChanges(current, null, auditedFields),
-      }),
-    ])
-    .go();
-  handleMemberCancellation(outcome, memberId, delta);
+  const reasons = await writeTransaction([
+    inTransaction(MemberEntity)
+      .delete({ orgId: context.orgId, memberId })
+      .where((attributes, { eq }) => eq(attributes.role, current.role))
+      .commit(),
+    ...adminCountChange(context.orgId, delta, at),
+    auditAction(context, {
+      recordType: "member",
+      recordId: memberId,
+      action: "deleted",
+      changes: fieldChanges(current, null, auditedFields),
+    }),
+  ]);
+  handleMemberCancellation(reasons, memberId, delta);
 }
 
-type TransactionEntities = Parameters<Parameters<Database["transaction"]["write"]>[0]>[0];
-type OrganisationWriter = TransactionEntities["organisation"];
-
 /** Losing an admin is conditional on another admin remaining, so concurrent demotions cannot empty the org. */
-function adminCountChange(orgId: string, delta: number, at: string, organisation: OrganisationWriter) {
+function adminCountChange(orgId: string, delta: number, at: string) {
   if (delta === 0) return [];
-  const patch = organisation.patch({ orgId }).add({ adminCount: delta }).set({ updatedAt: at });
+  const patch = inTransaction(OrganisationEntity).patch({ orgId }).add({ adminCount: delta }).set({ updatedAt: at });
   return [delta < 0 ? patch.where((attributes, { gt }) => gt(attributes.adminCount, 1)).commit() : patch.commit()];
 }
 
-function handleMemberCancellation(
-  outcome: Parameters<typeof cancellationReasons>[0],
-  memberId: string,
-  delta: number,
-): void {
-  const reasons = cancellationReasons(outcome);
+function handleMemberCancellation(reasons: CancellationReason[] | null, memberId: string, delta: number): void {
   if (!reasons) return;
   if (delta < 0 && failedCondition(reasons, 1) && !conflicted(reasons)) throw new LastAdminError();
   // The member changed or vanished since we read it.

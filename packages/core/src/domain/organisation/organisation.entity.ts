@@ -1,7 +1,7 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
-export const OrganisationEntity = new Entity({
+export const OrganisationEntity = tableEntity({
   model: { service: "crm", entity: "organisation", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -2,15 +2,17 @@ import type { EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
 import { memberIdFor, newId } from "../../platform/ids";
 import { readPage } from "../../platform/paging";
 import type { Identity, TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
-import { cancellationReasons } from "../../platform/transactions";
+import { inTransaction } from "../../platform/table";
+import { writeTransaction } from "../../platform/transactions";
+import { MemberEntity } from "../member/member.entity";
 import { defaultPipeline } from "../pipeline/default-pipeline";
-import type { OrganisationEntity } from "./organisation.entity";
+import { PipelineEntity } from "../pipeline/pipeline.entity";
+import { OrganisationEntity } from "./organisation.entity";
 import type { CreateOrganisationInput, Membership, Organisation } from "./organisation.schema";
 
 type OrganisationItem = EntityItem<typeof OrganisationEntity>;
@@ -51,26 +53,26 @@ export async function createOrganisation(
     createdAt: at,
     updatedAt: at,
   };
-  const outcome = await db()
-    .transaction.write((entities) => [
-      entities.organisation.create(organisation).commit(),
-      entities.member.create(founder).commit(),
-      entities.pipeline.create(defaultPipeline(orgId, founder.memberId, at)).commit(),
-      auditAction(entities, context, {
-        recordType: "member",
-        recordId: founder.memberId,
-        action: "created",
-        changes: fieldChanges(null, founder, ["email", "name", "role"]),
-      }),
-    ])
-    .go();
+  const reasons = await writeTransaction([
+    inTransaction(OrganisationEntity).create(organisation).commit(),
+    inTransaction(MemberEntity).create(founder).commit(),
+    inTransaction(PipelineEntity)
+      .create(defaultPipeline(orgId, founder.memberId, at))
+      .commit(),
+    auditAction(context, {
+      recordType: "member",
+      recordId: founder.memberId,
+      action: "created",
+      changes: fieldChanges(null, founder, ["email", "name", "role"]),
+    }),
+  ]);
   // A fresh random id cannot collide; a cancellation here is a conflict worth retrying.
-  if (cancellationReasons(outcome)) throw new ConcurrentModificationError("organisation", orgId);
+  if (reasons) throw new ConcurrentModificationError("organisation", orgId);
   return toOrganisation(organisation);
 }
 
 export async function getOrganisation(context: TenantContext): Promise<Organisation> {
-  const { data } = await db().entities.organisation.get({ orgId: context.orgId }).go();
+  const { data } = await OrganisationEntity.get({ orgId: context.orgId }).go();
   if (!data) throw new NotFoundError("organisation", context.orgId);
   return toOrganisation(data);
 }
@@ -81,8 +83,7 @@ export async function listMyOrganisations(
   options: { limit: number; cursor?: string },
 ): Promise<Page<Membership>> {
   return readPage(
-    ({ limit, cursor }) =>
-      db().entities.member.query.membershipsByEmail({ email: identity.email }).go({ limit, cursor }),
+    ({ limit, cursor }) => MemberEntity.query.membershipsByEmail({ email: identity.email }).go({ limit, cursor }),
     {
       limit: options.limit,
       cursor: options.cursor,

@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 export const stageKinds = ["open", "won", "lost"] as const;
@@ -9,7 +9,7 @@ export type StageKind = (typeof stageKinds)[number];
  * most, so renaming, reordering, adding and removing them is one conditional write, and every deal write checks
  * the pipeline's version to know that its stage still exists.
  */
-export const PipelineEntity = new Entity({
+export const PipelineEntity = tableEntity({
   model: { service: "crm", entity: "pipeline", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -1,8 +1,7 @@
 import type { EntityItem } from "electrodb";
-import { db } from "../../platform/database";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
-import type { PipelineEntity } from "./pipeline.entity";
+import { PipelineEntity } from "./pipeline.entity";
 import type { Pipeline } from "./pipeline.schema";
 
 export type PipelineItem = EntityItem<typeof PipelineEntity>;
@@ -29,14 +28,14 @@ export function toPipeline(item: PipelineItem): Pipeline {
 /** A pipeline of the organisation, read with strong consistency because deal writes validate stages against it. */
 export async function loadPipeline(orgId: string, pipelineId: string): Promise<PipelineItem> {
   if (!isIdOf("pipeline", pipelineId)) throw new NotFoundError("pipeline", pipelineId);
-  const { data } = await db().entities.pipeline.get({ orgId, pipelineId }).go({ consistent: true });
+  const { data } = await PipelineEntity.get({ orgId, pipelineId }).go({ consistent: true });
   if (!data) throw new NotFoundError("pipeline", pipelineId);
   return data;
 }
 
 /** Every pipeline of the organisation: one query on its own (small) partition. */
 export async function loadPipelines(orgId: string): Promise<PipelineItem[]> {
-  const { data } = await db().entities.pipeline.query.pipelinesOfOrganisation({ orgId }).go({
+  const { data } = await PipelineEntity.query.pipelinesOfOrganisation({ orgId }).go({
     consistent: true,
     pages: "all",
   });

@@ -4,10 +4,13 @@ import { ConcurrentModificationError, PipelineInUseError, ValidationError } from
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
+import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
 import { relocateDeals } from "../deal/deal.service";
+import { PipelineEntity } from "./pipeline.entity";
 import { loadPipeline, loadPipelines, type PipelineItem, type StageItem, toPipeline } from "./pipeline.lookup";
 import type { CreatePipelineInput, Pipeline, PipelineBoard, UpdatePipelineInput } from "./pipeline.schema";
+import { StageTotalEntity } from "./stage-total.entity";
 import { allCurrencies, loadStageTotals, type StageTotalItem } from "./stage-totals";
 
 const auditedFields = ["name", "isDefault", "stages"] as const;
@@ -41,9 +44,9 @@ export async function createPipeline(context: TenantContext, input: CreatePipeli
     createdAt: at,
     updatedAt: at,
   };
-  const reasons = await writeTransaction((entities) => [
-    entities.pipeline.create(pipeline).commit(),
-    auditAction(entities, context, {
+  const reasons = await writeTransaction([
+    inTransaction(PipelineEntity).create(pipeline).commit(),
+    auditAction(context, {
       recordType: "pipeline",
       recordId: pipeline.pipelineId,
       action: "created",
@@ -156,8 +159,8 @@ export async function updatePipeline(
       updatedAt: now(),
     };
     const mustBeEmpty = [...removed, ...rekinded].map((stage) => stage.stageId);
-    const reasons = await writeTransaction((entities) => [
-      entities.pipeline
+    const reasons = await writeTransaction([
+      inTransaction(PipelineEntity)
         .patch({ orgId, pipelineId })
         .set({
           name: next.name,
@@ -172,23 +175,23 @@ export async function updatePipeline(
       ...[...new Set(mustBeEmpty)].map((stageId) => {
         const key = { orgId, pipelineId, stageId, currency: allCurrencies };
         return kept.has(stageId)
-          ? entities.stageTotal
+          ? inTransaction(StageTotalEntity)
               .check(key)
               .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
               .commit()
-          : entities.stageTotal
+          : inTransaction(StageTotalEntity)
               .delete(key)
               .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
               .commit();
       }),
       ...otherDefaults.map((pipeline) =>
-        entities.pipeline
+        inTransaction(PipelineEntity)
           .patch({ orgId, pipelineId: pipeline.pipelineId })
           .set({ isDefault: false, version: pipeline.version + 1, updatedAt: next.updatedAt })
           .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
           .commit(),
       ),
-      auditAction(entities, context, {
+      auditAction(context, {
         recordType: "pipeline",
         recordId: pipelineId,
         action: "updated",
@@ -217,18 +220,18 @@ export async function deletePipeline(
     .filter((total) => total.currency === allCurrencies)
     .reduce((sum, total) => sum + total.dealCount, 0);
   if (deals > 0) throw new PipelineInUseError(`The pipeline still has ${deals} deal(s); move or delete them first.`);
-  const reasons = await writeTransaction((entities) => [
-    entities.pipeline
+  const reasons = await writeTransaction([
+    inTransaction(PipelineEntity)
       .delete({ orgId, pipelineId })
       .where((attributes, { eq }) => eq(attributes.version, current.version))
       .commit(),
     ...totals.map(({ stageId, currency }) =>
-      entities.stageTotal
+      inTransaction(StageTotalEntity)
         .delete({ orgId, pipelineId, stageId, currency })
         .where((attributes, { eq }) => eq(attributes.dealCount, 0))
         .commit(),
     ),
-    auditAction(entities, context, {
+    auditAction(context, {
       recordType: "pipeline",
       recordId: pipelineId,
       action: "deleted",

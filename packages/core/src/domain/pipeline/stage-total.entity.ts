@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 /**
@@ -6,7 +6,7 @@ import { primaryKeyFields } from "../../platform/table-keys";
  * Every deal write that changes a stage, a value or a currency adjusts them with ADD in the same transaction, so the
  * board is one query whatever the number of deals, and it cannot drift from the deals themselves.
  */
-export const StageTotalEntity = new Entity({
+export const StageTotalEntity = tableEntity({
   model: { service: "crm", entity: "stageTotal", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

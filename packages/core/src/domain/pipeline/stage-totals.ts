@@ -1,7 +1,6 @@
 import type { EntityItem } from "electrodb";
-import { db } from "../../platform/database";
-import type { TransactionEntities } from "../../platform/references";
-import type { StageTotalEntity } from "./stage-total.entity";
+import { inTransaction } from "../../platform/table";
+import { StageTotalEntity } from "./stage-total.entity";
 
 export type StageTotalItem = EntityItem<typeof StageTotalEntity>;
 
@@ -21,12 +20,7 @@ type Delta = { pipelineId: string; stageId: string; currency: string; dealCount:
  * deletion). Deltas on the same totals item are merged, because a transaction may touch an item only once, and
  * zero deltas are dropped.
  */
-export function stageTotalActions(
-  entities: TransactionEntities,
-  orgId: string,
-  before: DealPosition | null,
-  after: DealPosition | null,
-) {
+export function stageTotalActions(orgId: string, before: DealPosition | null, after: DealPosition | null) {
   const deltas = new Map<string, Delta>();
   const add = (position: Omit<Delta, "dealCount" | "valueSum">, dealCount: number, valueSum: number) => {
     const key = `${position.pipelineId}|${position.stageId}|${position.currency}`;
@@ -44,14 +38,17 @@ export function stageTotalActions(
   return [...deltas.values()]
     .filter((delta) => delta.dealCount !== 0 || delta.valueSum !== 0)
     .map(({ pipelineId, stageId, currency, dealCount, valueSum }) =>
-      entities.stageTotal.update({ orgId, pipelineId, stageId, currency }).add({ dealCount, valueSum }).commit(),
+      inTransaction(StageTotalEntity)
+        .update({ orgId, pipelineId, stageId, currency })
+        .add({ dealCount, valueSum })
+        .commit(),
     );
 }
 
 /** All totals of a pipeline: one strongly consistent query, however many deals there are. */
 export async function loadStageTotals(orgId: string, pipelineId: string): Promise<StageTotalItem[]> {
-  const { data } = await db()
-    .entities.stageTotal.query.stageTotalsOfPipeline({ orgId, pipelineId })
+  const { data } = await StageTotalEntity.query
+    .stageTotalsOfPipeline({ orgId, pipelineId })
     .go({ consistent: true, pages: "all" });
   return data;
 }

@@ -1,11 +1,11 @@
-import { Entity } from "electrodb";
 import { tableDefinition } from "../../declarations/table";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const dueQueue = globalIndex("gsi4");
 
 /** An organisation's automation rule: a trigger (event type and conditions) and ordered actions. */
-export const AutomationRuleEntity = new Entity({
+export const AutomationRuleEntity = tableEntity({
   model: { service: "crm", entity: "automationRule", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },
@@ -34,7 +34,7 @@ export const AutomationRuleEntity = new Entity({
  * One run of a rule for one event: what it did or why it did not. Created before the actions run, with a condition
  * on its key, so a redelivered event never runs a rule twice. Kept 90 days.
  */
-export const AutomationRunEntity = new Entity({
+export const AutomationRunEntity = tableEntity({
   model: { service: "crm", entity: "automationRun", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },
@@ -62,7 +62,7 @@ export const AutomationRunEntity = new Entity({
  * The rest of a rule's actions after a delay step, waiting until `dueAt`: the scheduled job picks due items up
  * with one range query on a queue shared by every organisation (low volume: one item per waiting run).
  */
-export const DelayedActionsEntity = new Entity({
+export const DelayedActionsEntity = tableEntity({
   model: { service: "crm", entity: "delayedActions", version: "1" },
   attributes: {
     queue: { type: ["automation"] as const, required: true, readOnly: true, default: "automation" },

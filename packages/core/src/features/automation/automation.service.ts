@@ -1,16 +1,16 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import { notifyAction } from "../../capabilities/notification/notification.service";
+import { type Reference, referenceActions, referenceError } from "../../domain/references";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
 import { readPage } from "../../platform/paging";
-import { type Reference, referenceActions, referenceError } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
 import { isConditionalCheckFailure, writeTransaction } from "../../platform/transactions";
 import { pushToMember } from "../realtime/realtime.service";
 import { sendEventToWebhook } from "../webhook/webhook-delivery.service";
@@ -23,7 +23,7 @@ import {
   type RecordState,
   updateRecord,
 } from "./automation.engine";
-import type { AutomationRuleEntity, AutomationRunEntity } from "./automation.entity";
+import { AutomationRuleEntity, AutomationRunEntity, DelayedActionsEntity } from "./automation.entity";
 import type {
   Action,
   CreateRuleInput,
@@ -138,9 +138,9 @@ export async function createRule(context: TenantContext, input: CreateRuleInput)
     updatedAt: at,
   };
   const references = actionReferences(input.actions);
-  const reasons = await writeTransaction((entities) => [
-    entities.automationRule.create(rule).commit(),
-    ...referenceActions(entities, context.orgId, { type: "rule", id: rule.ruleId }, references),
+  const reasons = await writeTransaction([
+    inTransaction(AutomationRuleEntity).create(rule).commit(),
+    ...referenceActions(context.orgId, { type: "rule", id: rule.ruleId }, references),
   ]);
   if (reasons) {
     throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("automation rule", rule.ruleId);
@@ -149,7 +149,7 @@ export async function createRule(context: TenantContext, input: CreateRuleInput)
 }
 
 async function loadRule(orgId: string, ruleId: string): Promise<RuleItem> {
-  const { data } = await db().entities.automationRule.get({ orgId, ruleId }).go({ consistent: true });
+  const { data } = await AutomationRuleEntity.get({ orgId, ruleId }).go({ consistent: true });
   if (!data) throw new NotFoundError("automation rule", ruleId);
   return data;
 }
@@ -159,8 +159,8 @@ export async function getRule(context: TenantContext, ruleId: string): Promise<R
 }
 
 export async function listRules(context: TenantContext): Promise<{ data: Rule[]; nextCursor: null }> {
-  const { data } = await db()
-    .entities.automationRule.query.rulesOfOrganisation({ orgId: context.orgId })
+  const { data } = await AutomationRuleEntity.query
+    .rulesOfOrganisation({ orgId: context.orgId })
     .go({ consistent: true, pages: "all" });
   return { data: data.map(toRule), nextCursor: null };
 }
@@ -184,8 +184,8 @@ export async function updateRule(
   };
   // Only actions given anew are checked: a rename keeps a rule whose member has left (its runs log that failure).
   const references = input.actions ? actionReferences(input.actions) : [];
-  const reasons = await writeTransaction((entities) => [
-    entities.automationRule
+  const reasons = await writeTransaction([
+    inTransaction(AutomationRuleEntity)
       .patch({ orgId: context.orgId, ruleId })
       .set({
         name: next.name,
@@ -197,7 +197,7 @@ export async function updateRule(
       })
       .where((attributes, { eq }) => eq(attributes.version, current.version))
       .commit(),
-    ...referenceActions(entities, context.orgId, { type: "rule", id: ruleId }, references),
+    ...referenceActions(context.orgId, { type: "rule", id: ruleId }, references),
   ]);
   if (reasons)
     throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("automation rule", ruleId);
@@ -207,16 +207,14 @@ export async function updateRule(
 export async function deleteRule(context: TenantContext, ruleId: string, preconditions?: Preconditions) {
   const current = await loadRule(context.orgId, ruleId);
   assertPreconditions(preconditions, current, "automation rule", ruleId);
-  await db().entities.automationRule.delete({ orgId: context.orgId, ruleId }).go();
+  await AutomationRuleEntity.delete({ orgId: context.orgId, ruleId }).go();
 }
 
 export async function listRuns(context: TenantContext, ruleId: string, query: ListRunsQuery): Promise<Page<Run>> {
   await loadRule(context.orgId, ruleId);
   return readPage(
     ({ limit, cursor }) =>
-      db()
-        .entities.automationRun.query.runsOfRule({ orgId: context.orgId, ruleId })
-        .go({ limit, cursor, order: "desc" }),
+      AutomationRunEntity.query.runsOfRule({ orgId: context.orgId, ruleId }).go({ limit, cursor, order: "desc" }),
     {
       limit: query.limit,
       cursor: query.cursor,
@@ -280,8 +278,8 @@ function ruleContext(orgId: string, ruleId: string, depth: number, eventId: stri
  * each other stop at a fixed depth; both are logged as skipped.
  */
 export async function handleDomainEvent(event: DomainEvent): Promise<void> {
-  const { data: all } = await db()
-    .entities.automationRule.query.rulesOfOrganisation({ orgId: event.orgId })
+  const { data: all } = await AutomationRuleEntity.query
+    .rulesOfOrganisation({ orgId: event.orgId })
     .go({ pages: "all" });
   const rules = all.filter((rule) => rule.enabled && (rule.trigger as Trigger).eventType === event.type);
   if (rules.length === 0) return;
@@ -307,20 +305,18 @@ export async function handleDomainEvent(event: DomainEvent): Promise<void> {
 async function startRun(rule: RuleItem, event: DomainEvent, status: RunItem["status"], error?: string) {
   const at = now();
   return succeedsUnlessTaken(
-    db()
-      .entities.automationRun.create({
-        orgId: rule.orgId,
-        ruleId: rule.ruleId,
-        eventId: event.id,
-        eventType: event.type,
-        recordId: event.record.id,
-        status,
-        actionsTaken: [],
-        ...(error ? { error, finishedAt: at } : {}),
-        startedAt: at,
-        expiresAt: Math.floor(Date.now() / 1000) + runRetentionSeconds,
-      })
-      .go(),
+    AutomationRunEntity.create({
+      orgId: rule.orgId,
+      ruleId: rule.ruleId,
+      eventId: event.id,
+      eventType: event.type,
+      recordId: event.record.id,
+      status,
+      actionsTaken: [],
+      ...(error ? { error, finishedAt: at } : {}),
+      startedAt: at,
+      expiresAt: Math.floor(Date.now() / 1000) + runRetentionSeconds,
+    }).go(),
   );
 }
 
@@ -331,8 +327,7 @@ async function finishRun(
   taken: string[],
   error?: string,
 ) {
-  await db()
-    .entities.automationRun.patch({ orgId: rule.orgId, ruleId: rule.ruleId, eventId })
+  await AutomationRunEntity.patch({ orgId: rule.orgId, ruleId: rule.ruleId, eventId })
     .set({ status, finishedAt: now(), ...(error ? { error } : {}) })
     .append({ actionsTaken: taken })
     .go();
@@ -354,16 +349,14 @@ async function runActions(
     try {
       if (action.type === "delay") {
         const dueAt = new Date(Date.now() + (action.days * 24 + action.hours) * 3_600_000).toISOString();
-        await db()
-          .entities.delayedActions.put({
-            orgId: rule.orgId,
-            ruleId: rule.ruleId,
-            eventId: event.id,
-            event,
-            actions: actions.slice(index + 1),
-            dueAt,
-          })
-          .go();
+        await DelayedActionsEntity.put({
+          orgId: rule.orgId,
+          ruleId: rule.ruleId,
+          eventId: event.id,
+          event,
+          actions: actions.slice(index + 1),
+          dueAt,
+        }).go();
         taken.push(`${describeAction(action, event, record)}: continues at ${dueAt}`);
         await finishRun(rule, event.id, "waiting", taken);
         return;
@@ -414,8 +407,7 @@ async function runAction(
       return;
     }
     case "assignRoundRobin": {
-      const { data } = await db()
-        .entities.automationRule.update({ orgId: rule.orgId, ruleId: rule.ruleId })
+      const { data } = await AutomationRuleEntity.update({ orgId: rule.orgId, ruleId: rule.ruleId })
         .add({ roundRobinTurn: 1 })
         .go({ response: "updated_new" });
       const turn = ((data as { roundRobinTurn?: number }).roundRobinTurn ?? 1) - 1;
@@ -427,9 +419,9 @@ async function runAction(
         ...new Set(action.recipients.map((recipient) => (recipient === "owner" ? owner() : recipient))),
       ];
       const message = fillTemplate(action.message, event, record);
-      const reasons = await writeTransaction((entities) =>
+      const reasons = await writeTransaction(
         memberIds.map((memberId) =>
-          notifyAction(entities, {
+          notifyAction({
             orgId: rule.orgId,
             memberId,
             kind: "automation.notify",
@@ -463,8 +455,8 @@ async function runAction(
 /** Continues the runs whose delay is over: one range query on the delay queue, each item claimed before it runs. */
 export async function runDueDelayedActions(limit = 50): Promise<number> {
   const at = now();
-  const { data: due } = await db()
-    .entities.delayedActions.query.dueDelayedActions({ queue: "automation" })
+  const { data: due } = await DelayedActionsEntity.query
+    .dueDelayedActions({ queue: "automation" })
     .between({ dueAt: "0" }, { dueAt: at })
     .where(
       (attributes, { notExists, lt }) => `${notExists(attributes.claimedUntil)} OR ${lt(attributes.claimedUntil, at)}`,
@@ -474,8 +466,7 @@ export async function runDueDelayedActions(limit = 50): Promise<number> {
   for (const item of due) {
     const claimedUntil = new Date(Date.now() + 5 * 60_000).toISOString();
     const claimed = await succeedsUnlessTaken(
-      db()
-        .entities.delayedActions.patch({ orgId: item.orgId, ruleId: item.ruleId, eventId: item.eventId })
+      DelayedActionsEntity.patch({ orgId: item.orgId, ruleId: item.ruleId, eventId: item.eventId })
         .set({ claimedUntil })
         .where(
           (attributes, { notExists, lt }) =>
@@ -485,15 +476,12 @@ export async function runDueDelayedActions(limit = 50): Promise<number> {
     );
     if (!claimed) continue;
     const event = item.event as DomainEvent;
-    const rule = await db()
-      .entities.automationRule.get({ orgId: item.orgId, ruleId: item.ruleId })
-      .go({ consistent: true });
-    await db().entities.delayedActions.delete({ orgId: item.orgId, ruleId: item.ruleId, eventId: item.eventId }).go();
+    const rule = await AutomationRuleEntity.get({ orgId: item.orgId, ruleId: item.ruleId }).go({ consistent: true });
+    await DelayedActionsEntity.delete({ orgId: item.orgId, ruleId: item.ruleId, eventId: item.eventId }).go();
     if (!rule.data) continue; // the rule was deleted meanwhile: its waiting actions go with it
     const context = ruleContext(item.orgId, item.ruleId, originOf(event).depth, event.id);
     const record = await loadRecordState(context, event);
-    await db()
-      .entities.automationRun.patch({ orgId: item.orgId, ruleId: item.ruleId, eventId: event.id })
+    await AutomationRunEntity.patch({ orgId: item.orgId, ruleId: item.ruleId, eventId: event.id })
       .set({ status: "running" })
       .go();
     await runActions(context, rule.data, event, record, item.actions as Action[]);

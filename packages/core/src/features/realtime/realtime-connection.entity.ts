@@ -1,12 +1,12 @@
-import { Entity } from "electrodb";
 import { tableDefinition } from "../../declarations/table";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 /**
  * An open WebSocket connection and the identity its token proved at `$connect`. API Gateway connection ids are
  * case-sensitive (`DOvZ1cdTIAMCLtA=`), so the key casing is "none": ElectroDB would otherwise fold two ids into one.
  */
-export const RealtimeConnectionEntity = new Entity({
+export const RealtimeConnectionEntity = tableEntity({
   model: { service: "crm", entity: "realtimeConnection", version: "1" },
   attributes: {
     connectionId: { type: "string", required: true, readOnly: true },

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { tableDefinition } from "../../declarations/table";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const subscriptionsOfConnection = globalIndex("gsi4");
@@ -11,7 +11,7 @@ const subscriptionsOfMember = globalIndex("gsi5");
  * primary index, so an event reaches a subscription the moment it is acknowledged, and another organisation's record
  * id can never reach into this one. Connection ids are case-sensitive: every key holding one has casing "none".
  */
-export const RealtimeSubscriptionEntity = new Entity({
+export const RealtimeSubscriptionEntity = tableEntity({
   model: { service: "crm", entity: "realtimeSubscription", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -1,14 +1,14 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import { findActor } from "../../domain/member/member.service";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Identity } from "../../platform/request-context";
+import { inTransaction } from "../../platform/table";
 import { failedCondition, writeTransaction } from "../../platform/transactions";
 import { postToConnection } from "./management-api";
 import type { RealtimeMessage, RealtimeTopic } from "./realtime.schema";
-import type { RealtimeConnectionEntity } from "./realtime-connection.entity";
-import type { RealtimeSubscriptionEntity } from "./realtime-subscription.entity";
+import { RealtimeConnectionEntity } from "./realtime-connection.entity";
+import { RealtimeSubscriptionEntity } from "./realtime-subscription.entity";
 
 type ConnectionItem = EntityItem<typeof RealtimeConnectionEntity>;
 type SubscriptionItem = EntityItem<typeof RealtimeSubscriptionEntity>;
@@ -35,21 +35,19 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Records a connection the authorizer admitted, with the identity its token proved. */
 export async function openConnection(connectionId: string, identity: Identity, connectedAtMs: number): Promise<void> {
-  await db()
-    .entities.realtimeConnection.put({
-      connectionId,
-      userId: identity.userId,
-      email: identity.email,
-      ...(identity.name ? { name: identity.name } : {}),
-      connectedAt: new Date(connectedAtMs).toISOString(),
-      subscriptionCount: 0,
-      expiresAt: Math.floor(connectedAtMs / 1000) + connectionLifetimeSeconds,
-    })
-    .go({ response: "none" });
+  await RealtimeConnectionEntity.put({
+    connectionId,
+    userId: identity.userId,
+    email: identity.email,
+    ...(identity.name ? { name: identity.name } : {}),
+    connectedAt: new Date(connectedAtMs).toISOString(),
+    subscriptionCount: 0,
+    expiresAt: Math.floor(connectedAtMs / 1000) + connectionLifetimeSeconds,
+  }).go({ response: "none" });
 }
 
 async function loadConnection(connectionId: string): Promise<ConnectionItem> {
-  const { data } = await db().entities.realtimeConnection.get({ connectionId }).go({ consistent: true });
+  const { data } = await RealtimeConnectionEntity.get({ connectionId }).go({ consistent: true });
   // DynamoDB deletes expired items only eventually, so an expired connection counts as gone.
   if (!data || data.expiresAt <= nowSeconds()) throw new NotFoundError("connection", connectionId);
   return data;
@@ -62,9 +60,9 @@ async function loadConnection(connectionId: string): Promise<ConnectionItem> {
  * finds the connection gone, or by its TTL.
  */
 export async function closeConnection(connectionId: string): Promise<void> {
-  await db().entities.realtimeConnection.delete({ connectionId }).go({ response: "none" });
-  const { data } = await db()
-    .entities.realtimeSubscription.query.subscriptionsOfConnection({ connectionId })
+  await RealtimeConnectionEntity.delete({ connectionId }).go({ response: "none" });
+  const { data } = await RealtimeSubscriptionEntity.query
+    .subscriptionsOfConnection({ connectionId })
     .go({ pages: "all" });
   await deleteSubscriptions(data);
 }
@@ -73,7 +71,7 @@ async function deleteSubscriptions(items: SubscriptionItem[]): Promise<void> {
   let pending = items.map(({ orgId, topic, connectionId }) => ({ orgId, topic, connectionId }));
   for (let attempt = 1; pending.length > 0; attempt++) {
     // ElectroDB chunks the batch but does not retry what DynamoDB leaves unprocessed.
-    const { unprocessed } = await db().entities.realtimeSubscription.delete(pending).go();
+    const { unprocessed } = await RealtimeSubscriptionEntity.delete(pending).go();
     pending = unprocessed as typeof pending;
     if (pending.length > 0 && attempt >= batchDeleteAttempts) {
       throw new Error(`${pending.length} subscriptions could not be deleted; DynamoDB left them unprocessed.`);
@@ -96,8 +94,8 @@ export async function subscribe(connectionId: string, topic: RealtimeTopic): Pro
     ...(connection.name ? { name: connection.name } : {}),
   });
   if (!actor) throw new NotFoundError("organisation", topic.orgId);
-  const reasons = await writeTransaction((entities) => [
-    entities.realtimeConnection
+  const reasons = await writeTransaction([
+    inTransaction(RealtimeConnectionEntity)
       .patch({ connectionId })
       .add({ subscriptionCount: 1 })
       .where(
@@ -105,7 +103,7 @@ export async function subscribe(connectionId: string, topic: RealtimeTopic): Pro
           `${lt(subscriptionCount, maxSubscriptionsPerConnection)} AND ${gt(expiresAt, nowSeconds())}`,
       )
       .commit(),
-    entities.realtimeSubscription
+    inTransaction(RealtimeSubscriptionEntity)
       .create({
         orgId: topic.orgId,
         topic: topicKeyOf(topic),
@@ -130,15 +128,15 @@ export async function subscribe(connectionId: string, topic: RealtimeTopic): Pro
 /** Ends a subscription; returns false when there was none. */
 export async function unsubscribe(connectionId: string, topic: RealtimeTopic): Promise<boolean> {
   const key = { orgId: topic.orgId, topic: topicKeyOf(topic), connectionId };
-  const reasons = await writeTransaction((entities) => [
-    entities.realtimeSubscription.remove(key).commit(),
-    entities.realtimeConnection.patch({ connectionId }).add({ subscriptionCount: -1 }).commit(),
+  const reasons = await writeTransaction([
+    inTransaction(RealtimeSubscriptionEntity).remove(key).commit(),
+    inTransaction(RealtimeConnectionEntity).patch({ connectionId }).add({ subscriptionCount: -1 }).commit(),
   ]);
   if (!reasons) return true;
   if (failedCondition(reasons, 0)) return false;
   if (failedCondition(reasons, 1)) {
     // The connection is already gone: there is no count left to keep.
-    await db().entities.realtimeSubscription.delete(key).go({ response: "none" });
+    await RealtimeSubscriptionEntity.delete(key).go({ response: "none" });
     return true;
   }
   throw new ConcurrentModificationError("subscription", topicKeyOf(topic));
@@ -169,8 +167,8 @@ export async function pushDomainEvent(event: DomainEvent): Promise<PushReport> {
 }
 
 async function liveSubscribers(orgId: string, topic: string): Promise<string[]> {
-  const { data } = await db()
-    .entities.realtimeSubscription.query.subscribersOfTopic({ orgId, topic })
+  const { data } = await RealtimeSubscriptionEntity.query
+    .subscribersOfTopic({ orgId, topic })
     .go({ pages: "all", consistent: true, attributes: ["connectionId", "expiresAt"] });
   const now = nowSeconds();
   return data.filter((item) => item.expiresAt > now).map((item) => item.connectionId);
@@ -178,8 +176,8 @@ async function liveSubscribers(orgId: string, topic: string): Promise<string[]> 
 
 /** Ends every subscription a member holds in an organisation and tells their connections why. */
 async function endSubscriptionsOfMember(orgId: string, memberId: string): Promise<void> {
-  const { data } = await db()
-    .entities.realtimeSubscription.query.subscriptionsOfMember({ orgId, memberId })
+  const { data } = await RealtimeSubscriptionEntity.query
+    .subscriptionsOfMember({ orgId, memberId })
     .go({ pages: "all" });
   await forEachConcurrently(data, pushConcurrency, async (subscription) => {
     await unsubscribe(subscription.connectionId, topicOf(subscription));
@@ -193,8 +191,8 @@ async function endSubscriptionsOfMember(orgId: string, memberId: string): Promis
 
 /** Sends a message to every live connection of one member of an organisation (their notifications). */
 export async function pushToMember(orgId: string, memberId: string, message: RealtimeMessage): Promise<PushReport> {
-  const { data } = await db()
-    .entities.realtimeSubscription.query.subscriptionsOfMember({ orgId, memberId })
+  const { data } = await RealtimeSubscriptionEntity.query
+    .subscriptionsOfMember({ orgId, memberId })
     .go({ pages: "all", attributes: ["connectionId", "expiresAt"] });
   const now = nowSeconds();
   const connections = [...new Set(data.filter((item) => item.expiresAt > now).map((item) => item.connectionId))];

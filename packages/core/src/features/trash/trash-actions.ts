@@ -1,15 +1,14 @@
-import type { TransactionEntities } from "../../platform/references";
 import type { TenantContext } from "../../platform/request-context";
-import { type TrashableType, trashRetentionDays } from "./trashed-record.entity";
+import { inTransaction } from "../../platform/table";
+import { type TrashableType, TrashedRecordEntity, trashRetentionDays } from "./trashed-record.entity";
 
 /** The transaction action that keeps a record being deleted in the trash for 30 days. */
 export function moveToTrashAction(
-  entities: TransactionEntities,
   context: TenantContext,
   record: { type: TrashableType; id: string; label: string; snapshot: unknown },
   deletedAt: string,
 ) {
-  return entities.trashedRecord
+  return inTransaction(TrashedRecordEntity)
     .put({
       orgId: context.orgId,
       recordId: record.id,
@@ -24,8 +23,8 @@ export function moveToTrashAction(
 }
 
 /** The action that takes a record out of the trash as it is restored; it fails if it is no longer there. */
-export function takeFromTrashAction(entities: TransactionEntities, orgId: string, recordId: string) {
-  return entities.trashedRecord
+export function takeFromTrashAction(orgId: string, recordId: string) {
+  return inTransaction(TrashedRecordEntity)
     .delete({ orgId, recordId })
     .where((attributes, { exists }) => exists(attributes.recordId))
     .commit();

@@ -4,13 +4,12 @@ import { restoreCompany } from "../../domain/company/company.service";
 import { restoreContact } from "../../domain/contact/contact.service";
 import { restoreDeal } from "../../domain/deal/deal.service";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { NotFoundError } from "../../platform/errors";
 import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import type { ListTrashQuery, TrashedRecord } from "./trash.schema";
-import type { TrashableType, TrashedRecordEntity } from "./trashed-record.entity";
+import { type TrashableType, TrashedRecordEntity } from "./trashed-record.entity";
 
 type TrashedItem = EntityItem<typeof TrashedRecordEntity>;
 
@@ -32,8 +31,8 @@ export async function listTrash(context: TenantContext, query: ListTrashQuery): 
   const { orgId } = context;
   const until = nowInSeconds();
   // DynamoDB's TTL removes expired items only eventually, so expiry is also checked here.
-  const trash = db()
-    .entities.trashedRecord.query.trashOfOrganisation({ orgId })
+  const trash = TrashedRecordEntity.query
+    .trashOfOrganisation({ orgId })
     .where((attributes, { gt, eq }) =>
       query.type
         ? `${gt(attributes.expiresAt, until)} AND ${eq(attributes.recordType, query.type)}`
@@ -56,9 +55,7 @@ export async function restoreFromTrash(
   context: TenantContext,
   recordId: string,
 ): Promise<{ type: TrashableType; record: Record<string, unknown> }> {
-  const { data: trashed } = await db()
-    .entities.trashedRecord.get({ orgId: context.orgId, recordId })
-    .go({ consistent: true });
+  const { data: trashed } = await TrashedRecordEntity.get({ orgId: context.orgId, recordId }).go({ consistent: true });
   if (!trashed || trashed.expiresAt <= nowInSeconds()) throw new NotFoundError("deleted record", recordId);
   // biome-ignore lint/suspicious/noExplicitAny: the snapshot is the stored item of the record's own entity
   const snapshot = trashed.snapshot as any;

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { tableDefinition } from "../../declarations/table";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const byOrganisation = globalIndex("gsi1");
@@ -15,7 +15,7 @@ export const trashRetentionDays = 30;
  * record itself leaves every list, index and search at deletion, so nothing has to filter deleted records out.
  * The item expires through the table's TTL; since TTL deletion lags, readers also check `expiresAt`.
  */
-export const TrashedRecordEntity = new Entity({
+export const TrashedRecordEntity = tableEntity({
   model: { service: "crm", entity: "trashedRecord", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { tableDefinition } from "../../declarations/table";
+import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const byDueTime = globalIndex("gsi2");
@@ -15,7 +15,7 @@ export const deliveryRetentionDays = 30;
  * subscription and the event, so a redelivered event finds its delivery already there, and starts with the event's
  * time, so a subscription's log lists in time order straight from its partition.
  */
-export const WebhookDeliveryEntity = new Entity({
+export const WebhookDeliveryEntity = tableEntity({
   model: { service: "crm", entity: "webhookDelivery", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

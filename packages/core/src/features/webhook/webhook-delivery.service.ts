@@ -4,19 +4,20 @@ import { encodeTime } from "ulid";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import { adminsOf, notifyAction } from "../../capabilities/notification/notification.service";
 import { queryFingerprint } from "../../platform/cursor";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
 import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
+import { inTransaction } from "../../platform/table";
 import { isConditionalCheckFailure, writeTransaction } from "../../platform/transactions";
 import { type AttemptResult, attemptTimeoutMs, postWebhook } from "./delivery.client";
 import { nextAttemptAt } from "./delivery-schedule";
 import type { webhookDisabledReasons } from "./webhook.entity";
+import { WebhookSubscriptionEntity } from "./webhook.entity";
 import { allEvents, type Delivery } from "./webhook.schema";
 import { destinationPolicy, loadSubscription, type SubscriptionItem, signingSecrets } from "./webhook.service";
 import { signatureHeaders, webhookPayload } from "./webhook.signer";
-import { type DeliveryStatus, deliveryRetentionDays, type WebhookDeliveryEntity } from "./webhook-delivery.entity";
+import { type DeliveryStatus, deliveryRetentionDays, WebhookDeliveryEntity } from "./webhook-delivery.entity";
 
 type DeliveryItem = EntityItem<typeof WebhookDeliveryEntity>;
 type DeliveryKey = Pick<DeliveryItem, "orgId" | "webhookId" | "deliveryId">;
@@ -66,8 +67,8 @@ const keyOf = ({ orgId, webhookId, deliveryId }: DeliveryKey): DeliveryKey => ({
 
 /** The organisation's enabled subscriptions that select this event type: one query in its partition. */
 async function subscriptionsFor(orgId: string, type: DomainEvent["type"]): Promise<SubscriptionItem[]> {
-  const { data } = await db()
-    .entities.webhookSubscription.query.webhooksOfOrganisation({ orgId })
+  const { data } = await WebhookSubscriptionEntity.query
+    .webhooksOfOrganisation({ orgId })
     .where(
       ({ enabled, events }, { eq, contains }) =>
         `${eq(enabled, true)} AND (${contains(events, type)} OR ${contains(events, allEvents)})`,
@@ -133,8 +134,7 @@ async function deliver(
     updatedAt: at.toISOString(),
     expiresAt: Math.floor(at.getTime() / 1000) + deliveryRetentionDays * 86_400,
   };
-  const created = await db()
-    .entities.webhookDelivery.create(delivery)
+  const created = await WebhookDeliveryEntity.create(delivery)
     .go({ response: "none" })
     .then(
       () => true,
@@ -203,8 +203,7 @@ async function recordAttempt(
     updatedAt: at.toISOString(),
   };
   for (const field of absent) delete updated[field];
-  const recorded = await db()
-    .entities.webhookDelivery.patch(keyOf(claimed))
+  const recorded = await WebhookDeliveryEntity.patch(keyOf(claimed))
     .set({ ...present, status, nextAttemptAt: updated.nextAttemptAt, updatedAt: updated.updatedAt })
     .remove(absent)
     .where(({ attempts, status }, { eq }) => `${eq(attempts, claimed.attempts)} AND ${eq(status, "pending")}`)
@@ -228,8 +227,7 @@ async function noteSuccess(subscription: SubscriptionItem, at: Date): Promise<vo
   const last = subscription.lastSuccessAt ? Date.parse(subscription.lastSuccessAt) : 0;
   if (at.getTime() - last < successRecordingIntervalMs) return;
   // No version change: this is bookkeeping, and must not make an admin's If-Match fail.
-  await db()
-    .entities.webhookSubscription.patch({ orgId: subscription.orgId, webhookId: subscription.webhookId })
+  await WebhookSubscriptionEntity.patch({ orgId: subscription.orgId, webhookId: subscription.webhookId })
     .set({ lastSuccessAt: at.toISOString() })
     .go({ response: "none" })
     .catch((error) => {
@@ -242,9 +240,10 @@ async function noteSuccess(subscription: SubscriptionItem, at: Date): Promise<vo
  * subscription has succeeded since it was created. Successes are recorded hourly, hence the hour of margin.
  */
 async function disableIfFailingSince(subscription: SubscriptionItem, since: string): Promise<void> {
-  const { data: fresh } = await db()
-    .entities.webhookSubscription.get({ orgId: subscription.orgId, webhookId: subscription.webhookId })
-    .go({ consistent: true });
+  const { data: fresh } = await WebhookSubscriptionEntity.get({
+    orgId: subscription.orgId,
+    webhookId: subscription.webhookId,
+  }).go({ consistent: true });
   if (!fresh?.enabled) return;
   const lastSuccess = fresh.lastSuccessAt ? Date.parse(fresh.lastSuccessAt) : 0;
   if (lastSuccess >= Date.parse(since) - successRecordingIntervalMs) return;
@@ -267,21 +266,21 @@ async function disableSubscription(
   reason: (typeof webhookDisabledReasons)[number],
 ): Promise<void> {
   const { orgId, webhookId } = subscription;
-  const { data: current } = await db().entities.webhookSubscription.get({ orgId, webhookId }).go({ consistent: true });
+  const { data: current } = await WebhookSubscriptionEntity.get({ orgId, webhookId }).go({ consistent: true });
   if (!current?.enabled) return;
   // A transaction takes 100 actions: the subscription and up to 99 admins.
   const admins = (await adminsOf(orgId)).slice(0, 99);
   const at = new Date().toISOString();
   // If an admin changed the subscription meanwhile (a new URL, say), the transaction is canceled and their change
   // stands; the rule applies again when a later delivery fails for good.
-  await writeTransaction((entities) => [
-    entities.webhookSubscription
+  await writeTransaction([
+    inTransaction(WebhookSubscriptionEntity)
       .patch({ orgId, webhookId })
       .set({ enabled: false, disabledReason: reason, disabledAt: at, version: current.version + 1, updatedAt: at })
       .where((attributes, { eq }) => `${eq(attributes.version, current.version)} AND ${eq(attributes.enabled, true)}`)
       .commit(),
     ...admins.map((memberId) =>
-      notifyAction(entities, {
+      notifyAction({
         orgId,
         memberId,
         kind: "webhook.disabled",
@@ -307,8 +306,7 @@ async function takeAttemptLease(delivery: DeliveryItem, at: Date, { due }: { due
     lastAttemptAt: at.toISOString(),
     updatedAt: at.toISOString(),
   };
-  return db()
-    .entities.webhookDelivery.patch(keyOf(delivery))
+  return WebhookDeliveryEntity.patch(keyOf(delivery))
     .set({
       status: "pending",
       attempts: claimed.attempts,
@@ -333,8 +331,7 @@ async function takeAttemptLease(delivery: DeliveryItem, at: Date, { due }: { due
 
 /** Ends a pending delivery whose subscription was disabled or deleted; it can still be replayed by hand. */
 async function cancel(delivery: DeliveryItem, at: Date): Promise<boolean> {
-  return db()
-    .entities.webhookDelivery.patch(keyOf(delivery))
+  return WebhookDeliveryEntity.patch(keyOf(delivery))
     .set({ status: "cancelled", nextAttemptAt: at.toISOString(), updatedAt: at.toISOString() })
     .where(({ status, attempts }, { eq }) => `${eq(status, "pending")} AND ${eq(attempts, delivery.attempts)}`)
     .go({ response: "none" })
@@ -359,8 +356,8 @@ export async function retryDueDeliveries(options: { deadline: number }): Promise
   const due: DeliveryItem[] = [];
   let cursor: string | null = null;
   do {
-    const page: { data: DeliveryItem[]; cursor: string | null } = await db()
-      .entities.webhookDelivery.query.dueDeliveries({ status: "pending" })
+    const page: { data: DeliveryItem[]; cursor: string | null } = await WebhookDeliveryEntity.query
+      .dueDeliveries({ status: "pending" })
       .lte({ nextAttemptAt: startedAt.toISOString() })
       .go({ cursor, limit: maxDuePerRun - due.length });
     due.push(...page.data);
@@ -373,8 +370,7 @@ export async function retryDueDeliveries(options: { deadline: number }): Promise
     if (!subscriptions.has(key)) {
       subscriptions.set(
         key,
-        db()
-          .entities.webhookSubscription.get({ orgId: delivery.orgId, webhookId: delivery.webhookId })
+        WebhookSubscriptionEntity.get({ orgId: delivery.orgId, webhookId: delivery.webhookId })
           .go({ consistent: true })
           .then(({ data }) => data),
       );
@@ -408,7 +404,7 @@ export async function retryDueDeliveries(options: { deadline: number }): Promise
 }
 
 async function loadDelivery(orgId: string, webhookId: string, deliveryId: string): Promise<DeliveryItem> {
-  const { data } = await db().entities.webhookDelivery.get({ orgId, webhookId, deliveryId }).go({ consistent: true });
+  const { data } = await WebhookDeliveryEntity.get({ orgId, webhookId, deliveryId }).go({ consistent: true });
   // Expired deliveries are gone even before DynamoDB's TTL removes them.
   if (!data || data.expiresAt <= Date.now() / 1000) throw new NotFoundError("delivery", deliveryId);
   return data;
@@ -425,8 +421,8 @@ export async function listDeliveries(
   const nowSeconds = Math.floor(Date.now() / 1000);
   return readPage(
     ({ limit, cursor }) =>
-      db()
-        .entities.webhookDelivery.query.deliveriesOfWebhook({ orgId, webhookId })
+      WebhookDeliveryEntity.query
+        .deliveriesOfWebhook({ orgId, webhookId })
         .where(({ expiresAt }, { gt }) => gt(expiresAt, nowSeconds))
         .go({ limit, cursor, order: "desc" }),
     {

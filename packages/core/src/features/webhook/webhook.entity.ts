@@ -1,4 +1,4 @@
-import { Entity } from "electrodb";
+import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
 /** Why the API turned a subscription off: every attempt failing for about a day, or the receiver answering 410. */
@@ -8,7 +8,7 @@ export const webhookDisabledReasons = ["failing", "gone"] as const;
  * An organisation's webhook subscription: where to send which events, and the secrets that sign them. In the
  * organisation's own partition, so the dispatcher finds an event's subscriptions with one query.
  */
-export const WebhookSubscriptionEntity = new Entity({
+export const WebhookSubscriptionEntity = tableEntity({
   model: { service: "crm", entity: "webhookSubscription", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },

@@ -2,13 +2,12 @@ import type { EntityItem } from "electrodb";
 import { monotonicFactory } from "ulid";
 import { now } from "../../platform/clock";
 import { config } from "../../platform/config";
-import { db } from "../../platform/database";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import type { TenantContext } from "../../platform/request-context";
 import { isConditionalCheckFailure } from "../../platform/transactions";
 import { checkWebhookUrl, type DestinationPolicy, resolveSafeAddress, UnsafeDestinationError } from "./ssrf.guard";
-import type { WebhookSubscriptionEntity } from "./webhook.entity";
+import { WebhookSubscriptionEntity } from "./webhook.entity";
 import {
   type CreateWebhookInput,
   maxWebhooksPerOrganisation,
@@ -58,14 +57,14 @@ export function signingSecrets(item: SubscriptionItem, at: Date): string[] {
 
 /** A subscription of the organisation, or 404 (also for other tenants' ids). */
 export async function loadSubscription(orgId: string, webhookId: string): Promise<SubscriptionItem> {
-  const { data } = await db().entities.webhookSubscription.get({ orgId, webhookId }).go({ consistent: true });
+  const { data } = await WebhookSubscriptionEntity.get({ orgId, webhookId }).go({ consistent: true });
   if (!data) throw new NotFoundError("webhook", webhookId);
   return data;
 }
 
 async function loadSubscriptions(orgId: string): Promise<SubscriptionItem[]> {
-  const { data } = await db()
-    .entities.webhookSubscription.query.webhooksOfOrganisation({ orgId })
+  const { data } = await WebhookSubscriptionEntity.query
+    .webhooksOfOrganisation({ orgId })
     .go({ pages: "all", consistent: true });
   return data;
 }
@@ -121,7 +120,7 @@ export async function createWebhook(context: TenantContext, input: CreateWebhook
     createdAt: at,
     updatedAt: at,
   };
-  await db().entities.webhookSubscription.create(item).go({ response: "none" });
+  await WebhookSubscriptionEntity.create(item).go({ response: "none" });
   return { ...toWebhook(item), secret: item.secret };
 }
 
@@ -156,8 +155,7 @@ export async function updateWebhook(
     version: current.version + 1,
     updatedAt: now(),
   };
-  await db()
-    .entities.webhookSubscription.patch({ orgId, webhookId })
+  await WebhookSubscriptionEntity.patch({ orgId, webhookId })
     .set({
       url: next.url,
       events: next.events,
@@ -187,8 +185,7 @@ export async function deleteWebhook(
 ): Promise<void> {
   const current = await loadSubscription(context.orgId, webhookId);
   assertPreconditions(preconditions, current, "webhook", webhookId);
-  await db()
-    .entities.webhookSubscription.delete({ orgId: context.orgId, webhookId })
+  await WebhookSubscriptionEntity.delete({ orgId: context.orgId, webhookId })
     .where((attributes, { eq }) => eq(attributes.version, current.version))
     .go({ response: "none" })
     .catch((error) => {
@@ -213,8 +210,7 @@ export async function rotateWebhookSecret(context: TenantContext, webhookId: str
     version: current.version + 1,
     updatedAt: at.toISOString(),
   };
-  await db()
-    .entities.webhookSubscription.patch({ orgId, webhookId })
+  await WebhookSubscriptionEntity.patch({ orgId, webhookId })
     .set({
       secret: next.secret,
       previousSecret: current.secret,

@@ -1,0 +1,59 @@
+import { AuditEntryEntity } from "../capabilities/audit/audit-entry.entity";
+import { IdempotencyRecordEntity } from "../capabilities/idempotency/idempotency-record.entity";
+import { NotificationEntity } from "../capabilities/notification/notification.entity";
+import { RateLimitCounterEntity } from "../capabilities/ratelimit/rate-limit-counter.entity";
+import { SearchTermEntity } from "../capabilities/search/search-term.entity";
+import { UniqueValueEntity } from "../capabilities/unique/unique-value.entity";
+import { ActivityEntity } from "../domain/activity/activity.entity";
+import { AssociationEntity } from "../domain/association/association.entity";
+import { CompanyEntity } from "../domain/company/company.entity";
+import { ContactEntity } from "../domain/contact/contact.entity";
+import { DealEntity } from "../domain/deal/deal.entity";
+import { MemberEntity } from "../domain/member/member.entity";
+import { OrganisationEntity } from "../domain/organisation/organisation.entity";
+import { PipelineEntity } from "../domain/pipeline/pipeline.entity";
+import { StageTotalEntity } from "../domain/pipeline/stage-total.entity";
+import {
+  AutomationRuleEntity,
+  AutomationRunEntity,
+  DelayedActionsEntity,
+} from "../features/automation/automation.entity";
+import { RealtimeConnectionEntity } from "../features/realtime/realtime-connection.entity";
+import { RealtimeSubscriptionEntity } from "../features/realtime/realtime-subscription.entity";
+import { TrashedRecordEntity } from "../features/trash/trashed-record.entity";
+import { WebhookSubscriptionEntity } from "../features/webhook/webhook.entity";
+import { WebhookDeliveryEntity } from "../features/webhook/webhook-delivery.entity";
+
+/**
+ * Every entity of the table by name, in one place above the modules that define them: for the checks that compare
+ * them with the table declaration and for tools (seeding, test inspection). Nothing at run time needs them together
+ * (each module binds its own entities to the table, and a transaction takes whichever entities its steps use), so
+ * no function bundle carries this list.
+ */
+export const tableEntities = {
+  organisation: OrganisationEntity,
+  member: MemberEntity,
+  contact: ContactEntity,
+  company: CompanyEntity,
+  uniqueValue: UniqueValueEntity,
+  idempotencyRecord: IdempotencyRecordEntity,
+  auditEntry: AuditEntryEntity,
+  pipeline: PipelineEntity,
+  stageTotal: StageTotalEntity,
+  deal: DealEntity,
+  activity: ActivityEntity,
+  association: AssociationEntity,
+  trashedRecord: TrashedRecordEntity,
+  rateLimitCounter: RateLimitCounterEntity,
+  automationRule: AutomationRuleEntity,
+  automationRun: AutomationRunEntity,
+  delayedActions: DelayedActionsEntity,
+  searchTerm: SearchTermEntity,
+  webhookSubscription: WebhookSubscriptionEntity,
+  webhookDelivery: WebhookDeliveryEntity,
+  notification: NotificationEntity,
+  realtimeConnection: RealtimeConnectionEntity,
+  realtimeSubscription: RealtimeSubscriptionEntity,
+};
+
+export const allEntities = Object.values(tableEntities);

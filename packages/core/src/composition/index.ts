@@ -1,0 +1,1 @@
+export { allEntities, tableEntities } from "./entities";
