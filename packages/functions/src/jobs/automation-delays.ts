@@ -1,6 +1,5 @@
 import { runDueDelayedActions } from "@crm/core/automation";
+import { scheduledJob } from "../platform/scheduled-job";
 
 /** Scheduled every minute: continues automation runs whose delay step is over. */
-export async function handler(): Promise<{ continued: number }> {
-  return { continued: await runDueDelayedActions() };
-}
+export const handler = scheduledJob("automationDelays", async () => ({ continued: await runDueDelayedActions() }));
