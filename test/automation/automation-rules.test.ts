@@ -2,9 +2,10 @@ import { busSubscriptions, schedules } from "@crm/core/declarations";
 import { importHandler } from "@crm/local/gateway";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
+import { aDeal } from "../support/builders";
 import { eventually, startEventPipeline } from "../support/event-pipeline";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf } from "../support/sales";
+import { defaultPipelineOf } from "../support/sales";
 import { aWebhook } from "../webhooks/support/webhooks";
 
 let pipeline: Awaited<ReturnType<typeof startEventPipeline>>;

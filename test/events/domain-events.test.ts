@@ -18,9 +18,10 @@ import {
 } from "@crm/local/events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aDeal } from "../support/builders";
 import { eventually, startDomainEventFailureQueue } from "../support/event-pipeline";
 import { anOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf } from "../support/sales";
+import { defaultPipelineOf } from "../support/sales";
 
 const testBusName = "crm-test-bus";
 const received: EventBridgeEnvelope[] = [];

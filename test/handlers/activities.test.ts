@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aContact, aDeal, anActivity } from "../support/builders";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf } from "../support/sales";
-
-async function aContact(org: TestOrganisation, firstName = "Ada") {
-  const response = await invoke("contacts.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { firstName },
-  });
-  expect(response.status).toBe(201);
-  return response.body as { id: string };
-}
-
-async function anActivity(org: TestOrganisation, body: Record<string, unknown>, token = org.admin.token) {
-  const response = await invoke("activities.create", { token, params: { orgId: org.orgId }, body });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body;
-}
+import { defaultPipelineOf } from "../support/sales";
 
 type TimelineEntry = { kind: string; activity?: { id: string; subject: string }; change?: { action: string } };
 
@@ -130,8 +115,8 @@ describe("activities", () => {
 
   it("move between timelines when their links change, and leave them when deleted", async () => {
     const org = await anOrganisation();
-    const ada = await aContact(org, "Ada");
-    const grace = await aContact(org, "Grace");
+    const ada = await aContact(org, { firstName: "Ada" });
+    const grace = await aContact(org, { firstName: "Grace" });
     const meeting = await anActivity(org, { type: "meeting", subject: "Lunch", contactIds: [ada.id] });
     const params = { orgId: org.orgId, activityId: meeting.id };
     const relinked = await invoke("activities.update", {

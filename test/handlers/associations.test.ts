@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aCompany, aContact, aDeal, anActivity } from "../support/builders";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
-import { aDeal } from "../support/sales";
-
-async function aCompany(org: TestOrganisation, name: string) {
-  const response = await invoke("companies.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { name },
-  });
-  expect(response.status).toBe(201);
-  return response.body as { id: string };
-}
-
-async function aContact(org: TestOrganisation, body: Record<string, unknown>) {
-  const response = await invoke("contacts.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { firstName: "Ada", ...body },
-  });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body;
-}
 
 type Link = { type: string; id: string; primary: boolean };
 
@@ -59,8 +39,8 @@ async function linksOf(
 describe("associations", () => {
   it("a contact works with several companies, one of them primary, listed from both sides", async () => {
     const org = await anOrganisation();
-    const acme = await aCompany(org, "Acme");
-    const globex = await aCompany(org, "Globex");
+    const acme = await aCompany(org, { name: "Acme" });
+    const globex = await aCompany(org, { name: "Globex" });
     const contact = await aContact(org, { companyIds: [acme.id, globex.id], companyId: globex.id });
     expect(contact).toMatchObject({ companyId: globex.id, companyIds: [globex.id, acme.id] });
 
@@ -89,7 +69,7 @@ describe("associations", () => {
 
   it("a deal lists its contacts and company, and each of them lists the deal", async () => {
     const org = await anOrganisation();
-    const acme = await aCompany(org, "Acme");
+    const acme = await aCompany(org, { name: "Acme" });
     const ada = await aContact(org, { firstName: "Ada" });
     const grace = await aContact(org, { firstName: "Grace" });
     const deal = await aDeal(org, { contactIds: [ada.id, grace.id], companyId: acme.id });
@@ -111,7 +91,7 @@ describe("associations", () => {
 
   it("refuses a link to a company that does not exist and writes nothing", async () => {
     const org = await anOrganisation();
-    const acme = await aCompany(org, "Acme");
+    const acme = await aCompany(org, { name: "Acme" });
     const refused = await invoke("contacts.create", {
       token: org.admin.token,
       params: { orgId: org.orgId },
@@ -126,19 +106,16 @@ describe("associations", () => {
 describe("deleting a record leaves nothing pointing at it", () => {
   it("a deleted company is taken off its contacts (the next company becomes primary), deals and activities", async () => {
     const org = await anOrganisation();
-    const acme = await aCompany(org, "Acme");
-    const globex = await aCompany(org, "Globex");
+    const acme = await aCompany(org, { name: "Acme" });
+    const globex = await aCompany(org, { name: "Globex" });
     const contact = await aContact(org, { companyIds: [acme.id, globex.id] });
     const deal = await aDeal(org, { companyId: acme.id, contactIds: [contact.id] });
-    const onlyAcme = await invoke("activities.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { type: "note", subject: "About Acme", companyIds: [acme.id] },
-    });
-    const shared = await invoke("activities.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { type: "call", subject: "Acme and Ada", companyIds: [acme.id], contactIds: [contact.id] },
+    const onlyAcme = await anActivity(org, { type: "note", subject: "About Acme", companyIds: [acme.id] });
+    const shared = await anActivity(org, {
+      type: "call",
+      subject: "Acme and Ada",
+      companyIds: [acme.id],
+      contactIds: [contact.id],
     });
 
     const deleted = await invoke("companies.delete", {
@@ -163,12 +140,12 @@ describe("deleting a record leaves nothing pointing at it", () => {
     expect(await linksOf(org, { type: "deal", id: deal.id })).toEqual([`contact:${contact.id}`]);
     const gone = await invoke("activities.get", {
       token: org.admin.token,
-      params: { orgId: org.orgId, activityId: onlyAcme.body.id },
+      params: { orgId: org.orgId, activityId: onlyAcme.id },
     });
     expect(gone.status).toBe(404);
     const kept = await invoke("activities.get", {
       token: org.admin.token,
-      params: { orgId: org.orgId, activityId: shared.body.id },
+      params: { orgId: org.orgId, activityId: shared.id },
     });
     expect(kept.body).toMatchObject({ companyIds: [], contactIds: [contact.id] });
   });
@@ -178,11 +155,7 @@ describe("deleting a record leaves nothing pointing at it", () => {
     const ada = await aContact(org, { firstName: "Ada" });
     const grace = await aContact(org, { firstName: "Grace" });
     const deal = await aDeal(org, { contactIds: [ada.id, grace.id] });
-    const call = await invoke("activities.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { type: "call", subject: "Call", contactIds: [ada.id], dealIds: [deal.id] },
-    });
+    const call = await anActivity(org, { type: "call", subject: "Call", contactIds: [ada.id], dealIds: [deal.id] });
 
     expect(
       (await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: ada.id } }))
@@ -196,7 +169,7 @@ describe("deleting a record leaves nothing pointing at it", () => {
     expect(await linksOf(org, { type: "deal", id: deal.id })).toEqual([`contact:${grace.id}`]);
     const callAfter = await invoke("activities.get", {
       token: org.admin.token,
-      params: { orgId: org.orgId, activityId: call.body.id },
+      params: { orgId: org.orgId, activityId: call.id },
     });
     expect(callAfter.body).toMatchObject({ contactIds: [], dealIds: [deal.id] });
 
@@ -206,7 +179,7 @@ describe("deleting a record leaves nothing pointing at it", () => {
     expect(await linksOf(org, { type: "contact", id: grace.id })).toEqual([]);
     const orphan = await invoke("activities.get", {
       token: org.admin.token,
-      params: { orgId: org.orgId, activityId: call.body.id },
+      params: { orgId: org.orgId, activityId: call.id },
     });
     expect(orphan.status).toBe(404);
   });
@@ -214,7 +187,7 @@ describe("deleting a record leaves nothing pointing at it", () => {
   it("a link made while its company is being deleted either fails or is removed with it", async () => {
     const org = await anOrganisation();
     for (let round = 0; round < 3; round++) {
-      const company = await aCompany(org, `Racing ${round}`);
+      const company = await aCompany(org, { name: `Racing ${round}` });
       await aContact(org, { firstName: `Early ${round}`, companyId: company.id });
       const [deletion, creation] = await Promise.all([
         invoke("companies.delete", { token: org.admin.token, params: { orgId: org.orgId, companyId: company.id } }),

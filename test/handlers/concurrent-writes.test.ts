@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
 import { changesOf, expectUnbrokenHistory } from "../support/audit";
-import { anEmail, anOrganisation, type TestOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf } from "../support/sales";
+import { aCompany, aContact, aDeal } from "../support/builders";
+import { anEmail, anOrganisation } from "../support/organisations";
+import { defaultPipelineOf } from "../support/sales";
 
 /** Sends every request at once and expects each to apply. */
 async function allAtOnce(requests: Array<() => Promise<ApiResponse>>) {
@@ -11,28 +12,16 @@ async function allAtOnce(requests: Array<() => Promise<ApiResponse>>) {
   return responses;
 }
 
-async function aCompany(org: TestOrganisation, name: string) {
-  const created = await invoke("companies.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { name },
-  });
-  expect(created.status).toBe(201);
-  return created.body;
-}
-
 // Colliding writers take their turns one after another in DynamoDB Local, which is slow when the machine is busy.
 describe("concurrent writes without If-Match", { timeout: 90_000 }, () => {
   it("twenty PATCHes of one contact at once all apply, each on top of the others, with one audit entry each", async () => {
     const org = await anOrganisation();
     const seller = await org.member("member");
-    const companies = await Promise.all(Array.from({ length: 10 }, (_, index) => aCompany(org, `Company ${index}`)));
-    const created = await invoke("contacts.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { firstName: "Ada" },
-    });
-    const at = { token: org.admin.token, params: { orgId: org.orgId, contactId: created.body.id } };
+    const companies = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => aCompany(org, { name: `Company ${index}` })),
+    );
+    const created = await aContact(org, { firstName: "Ada" });
+    const at = { token: org.admin.token, params: { orgId: org.orgId, contactId: created.id } };
     const email = anEmail("ada");
     const titles = ["Countess", "Analyst", "Author", "Translator"];
     // A contact has fewer than twenty independent fields: the four titles replace each other (the audit chain shows
@@ -66,19 +55,15 @@ describe("concurrent writes without If-Match", { timeout: 90_000 }, () => {
     expect([...contact.companyIds].sort()).toEqual(companies.map((company) => company.id).sort());
     const changes = await changesOf(org, contact.id);
     expect(changes).toHaveLength(20);
-    expectUnbrokenHistory(changes, ["title", "companyId", "companyIds"], created.body, contact);
+    expectUnbrokenHistory(changes, ["title", "companyId", "companyIds"], created, contact);
   });
 
   it("PATCHes and stage moves of one deal at once all apply, and its stage totals count it once", async () => {
     const org = await anOrganisation();
     const seller = await org.member("member");
     const { pipeline, stage } = await defaultPipelineOf(org);
-    const company = await aCompany(org, "Engines Ltd");
-    const contact = await invoke("contacts.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { firstName: "Charles" },
-    });
+    const company = await aCompany(org, { name: "Engines Ltd" });
+    const contact = await aContact(org, { firstName: "Charles" });
     const deal = await aDeal(org);
     const at = { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } };
     const patches = [
@@ -87,7 +72,7 @@ describe("concurrent writes without If-Match", { timeout: 90_000 }, () => {
       { ownerId: seller.memberId },
       { expectedCloseDate: "2026-12-31" },
       { companyId: company.id },
-      { contactIds: [contact.body.id] },
+      { contactIds: [contact.id] },
       { tags: ["hardware"] },
     ];
     const stops = ["Qualified", "Proposal", "Negotiation", "Won", "Lost"].map((name) => stage(name).id);
@@ -105,7 +90,7 @@ describe("concurrent writes without If-Match", { timeout: 90_000 }, () => {
       ownerId: seller.memberId,
       expectedCloseDate: "2026-12-31",
       companyId: company.id,
-      contactIds: [contact.body.id],
+      contactIds: [contact.id],
       tags: ["hardware"],
     });
     const history = await invoke("deals.stageHistory", at);
@@ -145,7 +130,7 @@ describe("concurrent writes without If-Match", { timeout: 90_000 }, () => {
   it("PATCHes of every field of one company at once all apply, with one audit entry each", async () => {
     const org = await anOrganisation();
     const seller = await org.member("member");
-    const created = await aCompany(org, "Initrode");
+    const created = await aCompany(org, { name: "Initrode" });
     const at = { token: org.admin.token, params: { orgId: org.orgId, companyId: created.id } };
     const domain = `initech-${created.id.slice(-8)}.example`;
     const address = { street: "1 Main Street", city: "Austin", country: "US" };

@@ -1,8 +1,9 @@
 import type { RouteId } from "@crm/core/declarations";
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aDeal } from "../support/builders";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf } from "../support/sales";
+import { defaultPipelineOf } from "../support/sales";
 
 async function created(org: TestOrganisation, routeId: RouteId, body: Record<string, unknown>) {
   const response = await invoke(routeId, { token: org.admin.token, params: { orgId: org.orgId }, body });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aDeal } from "../support/builders";
 import { injectTransactionConflicts } from "../support/faults";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf, type TestPipeline } from "../support/sales";
+import { defaultPipelineOf, type TestPipeline } from "../support/sales";
 
 type Board = {
   stages: { id: string; dealCount: number; totals: { currency: string; value: number; weightedValue: number }[] }[];

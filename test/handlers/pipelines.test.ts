@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aDeal } from "../support/builders";
 import { anOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf } from "../support/sales";
+import { defaultPipelineOf } from "../support/sales";
 
 describe("pipelines", () => {
   it("a new organisation has a default sales pipeline with open, won and lost stages", async () => {

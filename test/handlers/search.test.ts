@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
+import { aCompany, aContact, aDeal } from "../support/builders";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 
 type Result = { type: string; id: string; label: string; detail: string | null; match: string };
-
-async function aContact(org: TestOrganisation, body: Record<string, unknown>): Promise<string> {
-  const created = await invoke("contacts.create", { token: org.admin.token, params: { orgId: org.orgId }, body });
-  expect(created.status).toBe(201);
-  return created.body.id;
-}
-
-async function aCompany(org: TestOrganisation, body: Record<string, unknown>): Promise<string> {
-  const created = await invoke("companies.create", { token: org.admin.token, params: { orgId: org.orgId }, body });
-  expect(created.status).toBe(201);
-  return created.body.id;
-}
 
 function searchFor(
   org: TestOrganisation,
@@ -38,7 +27,11 @@ async function idsFound(org: TestOrganisation, q: string, options: { types?: str
 describe("search", () => {
   it("finds a contact by the start of its first name, its last name or its full name", async () => {
     const org = await anOrganisation();
-    const ada = await aContact(org, { firstName: "Ada", lastName: "Lovelace", emails: ["ada@analytical.example"] });
+    const { id: ada } = await aContact(org, {
+      firstName: "Ada",
+      lastName: "Lovelace",
+      emails: ["ada@analytical.example"],
+    });
 
     for (const q of ["ad", "Ada", "lovel", "ada lov", "Ada Lovelace", "lovelace ada"]) {
       expect(await idsFound(org, q), q).toEqual([ada]);
@@ -50,7 +43,7 @@ describe("search", () => {
 
   it("finds a contact by any of its emails, an email's domain, and its phone digits however they are written", async () => {
     const org = await anOrganisation();
-    const ada = await aContact(org, {
+    const { id: ada } = await aContact(org, {
       firstName: "Ada",
       emails: ["ada@analytical.example", "countess@lovelace.example"],
       phones: ["+44 20 7946 0958"],
@@ -70,7 +63,7 @@ describe("search", () => {
 
   it("ignores case and accents: zoe finds Zoë and SALDANA finds Saldaña", async () => {
     const org = await anOrganisation();
-    const zoe = await aContact(org, { firstName: "Zoë", lastName: "Saldaña" });
+    const { id: zoe } = await aContact(org, { firstName: "Zoë", lastName: "Saldaña" });
 
     for (const q of ["zoe", "ZOË", "saldana", "SALDANA", "zoe saldaña"]) {
       expect(await idsFound(org, q), q).toEqual([zoe]);
@@ -80,8 +73,8 @@ describe("search", () => {
 
   it("finds names in any script, and not the names that merely sort nearby", async () => {
     const org = await anOrganisation();
-    const eleni = await aContact(org, { firstName: "Ελένη", lastName: "Παπαδοπούλου" });
-    const zhang = await aContact(org, { firstName: "张", lastName: "𠀋伟" });
+    const { id: eleni } = await aContact(org, { firstName: "Ελένη", lastName: "Παπαδοπούλου" });
+    const { id: zhang } = await aContact(org, { firstName: "张", lastName: "𠀋伟" });
     await aContact(org, { firstName: "Ελπίδα" });
 
     expect(await idsFound(org, "ελεν")).toEqual([eleni]);
@@ -91,7 +84,7 @@ describe("search", () => {
 
   it("finds a company by the start of its name, a word of its name, or its domain", async () => {
     const org = await anOrganisation();
-    const initech = await aCompany(org, { name: "Initech Software", domain: "https://www.initech.example" });
+    const { id: initech } = await aCompany(org, { name: "Initech Software", domain: "https://www.initech.example" });
 
     for (const q of ["ini", "INITECH", "software", "initech.ex", "initech.example"]) {
       expect(await idsFound(org, q), q).toEqual([initech]);
@@ -120,8 +113,8 @@ describe("search", () => {
 
   it("searches only the requested record types", async () => {
     const org = await anOrganisation();
-    const contact = await aContact(org, { firstName: "Globex", lastName: "Liaison" });
-    const company = await aCompany(org, { name: "Globex" });
+    const { id: contact } = await aContact(org, { firstName: "Globex", lastName: "Liaison" });
+    const { id: company } = await aCompany(org, { name: "Globex" });
 
     expect(await idsFound(org, "globex", { types: "company" })).toEqual([company]);
     expect(await idsFound(org, "globex", { types: "contact" })).toEqual([contact]);
@@ -138,7 +131,11 @@ describe("search", () => {
 
   it("reflects an update immediately: the old name is no longer found, the new one is, with new display fields", async () => {
     const org = await anOrganisation();
-    const grace = await aContact(org, { firstName: "Grace", lastName: "Hopper", emails: ["grace@navy.example"] });
+    const { id: grace } = await aContact(org, {
+      firstName: "Grace",
+      lastName: "Hopper",
+      emails: ["grace@navy.example"],
+    });
 
     const updated = await invoke("contacts.update", {
       token: org.admin.token,
@@ -157,7 +154,7 @@ describe("search", () => {
 
   it("reflects a company's new name and domain immediately", async () => {
     const org = await anOrganisation();
-    const company = await aCompany(org, { name: "Initrode", domain: "initrode.example" });
+    const { id: company } = await aCompany(org, { name: "Initrode", domain: "initrode.example" });
 
     await invoke("companies.update", {
       token: org.admin.token,
@@ -173,9 +170,9 @@ describe("search", () => {
 
   it("forgets deleted contacts and companies at once, and keeps finding the contacts a deleted company had", async () => {
     const org = await anOrganisation();
-    const company = await aCompany(org, { name: "Vandelay Industries", domain: "vandelay.example" });
-    const art = await aContact(org, { firstName: "Art", lastName: "Vandelay", companyId: company });
-    const kel = await aContact(org, { firstName: "Kel", lastName: "Varnsen" });
+    const { id: company } = await aCompany(org, { name: "Vandelay Industries", domain: "vandelay.example" });
+    const { id: art } = await aContact(org, { firstName: "Art", lastName: "Vandelay", companyId: company });
+    const { id: kel } = await aContact(org, { firstName: "Kel", lastName: "Varnsen" });
 
     await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: kel } });
     await invoke("companies.delete", { token: org.admin.token, params: { orgId: org.orgId, companyId: company } });
@@ -188,7 +185,7 @@ describe("search", () => {
   it("never shows another organisation's records", async () => {
     const mine = await anOrganisation();
     const theirs = await anOrganisation("Other");
-    const ada = await aContact(mine, { firstName: "Ada" });
+    const { id: ada } = await aContact(mine, { firstName: "Ada" });
     await aContact(theirs, { firstName: "Ada" });
     await aCompany(theirs, { name: "Ada Industries" });
 
@@ -197,7 +194,7 @@ describe("search", () => {
 
   it("lets a viewer search", async () => {
     const org = await anOrganisation();
-    const ada = await aContact(org, { firstName: "Ada" });
+    const { id: ada } = await aContact(org, { firstName: "Ada" });
     const viewer = await org.member("viewer");
 
     const response = await searchFor(org, "ada", { token: viewer.token });
@@ -229,11 +226,7 @@ describe("search", () => {
 describe("searching deals", () => {
   it("finds a deal by its title or a word of it, shows its value, and forgets it once deleted", async () => {
     const org = await anOrganisation();
-    const created = await invoke("deals.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { title: "Fleet Telematics rollout", value: { amount: 48_000_00, currency: "EUR" } },
-    });
+    const deal = await aDeal(org, { title: "Fleet Telematics rollout", value: { amount: 48_000_00, currency: "EUR" } });
     const find = async (q: string) =>
       (
         await invoke("search.query", {
@@ -243,17 +236,17 @@ describe("searching deals", () => {
         })
       ).body.data;
     expect(await find("fleet tele")).toEqual([
-      { type: "deal", id: created.body.id, label: "Fleet Telematics rollout", detail: "€48,000.00", match: "prefix" },
+      { type: "deal", id: deal.id, label: "Fleet Telematics rollout", detail: "€48,000.00", match: "prefix" },
     ]);
-    expect((await find("rollout"))[0]).toMatchObject({ id: created.body.id, match: "exact" });
+    expect((await find("rollout"))[0]).toMatchObject({ id: deal.id, match: "exact" });
     await invoke("deals.update", {
       token: org.admin.token,
-      params: { orgId: org.orgId, dealId: created.body.id },
+      params: { orgId: org.orgId, dealId: deal.id },
       body: { title: "Warehouse scanners" },
     });
     expect(await find("fleet")).toEqual([]);
-    expect((await find("scanners"))[0]).toMatchObject({ id: created.body.id });
-    await invoke("deals.delete", { token: org.admin.token, params: { orgId: org.orgId, dealId: created.body.id } });
+    expect((await find("scanners"))[0]).toMatchObject({ id: deal.id });
+    await invoke("deals.delete", { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } });
     expect(await find("warehouse")).toEqual([]);
   });
 });

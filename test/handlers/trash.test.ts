@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
+import { aDeal } from "../support/builders";
 import { tokenFor } from "../support/identity";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
-import { aDeal, defaultPipelineOf } from "../support/sales";
+import { defaultPipelineOf } from "../support/sales";
 
 async function create(org: TestOrganisation, route: "contacts.create" | "companies.create", body: object) {
   const response = await invoke(route, { token: org.admin.token, params: { orgId: org.orgId }, body });

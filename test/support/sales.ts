@@ -17,14 +17,3 @@ export async function defaultPipelineOf(org: TestOrganisation) {
   };
   return { pipeline, stage };
 }
-
-/** Creates a deal through the API, as the organisation's admin unless a token is given. */
-export async function aDeal(org: TestOrganisation, overrides: Record<string, unknown> = {}, token = org.admin.token) {
-  const response = await invoke("deals.create", {
-    token,
-    params: { orgId: org.orgId },
-    body: { title: "Forty licences", value: { amount: 4_000_00, currency: "EUR" }, ...overrides },
-  });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body;
-}
