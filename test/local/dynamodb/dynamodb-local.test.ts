@@ -5,7 +5,15 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type DynamoDbLocal,
@@ -166,6 +174,34 @@ describe("never leaving DynamoDB Local behind", () => {
   });
 });
 
+describe("acknowledged writes survive a crash when DynamoDB Local has a data directory", () => {
+  // DynamoDB Local answers a transaction before its COMMIT has run; only the last write before a kill is at risk.
+  it("finds every acknowledged put and transaction after DynamoDB Local is SIGKILLed right after answering", async () => {
+    const dataDirectory = await temporaryDirectory();
+    const first = await start({ dataDirectory });
+    const written = await writeThenAcknowledge(first.endpoint);
+
+    process.kill(first.pid, "SIGKILL");
+    await first.exited;
+
+    const second = await start({ dataDirectory });
+    await expect(missingItems(second.endpoint, written)).resolves.toEqual([]);
+  });
+
+  it("finds every acknowledged put and transaction after the parent's whole process group is SIGKILLed", async () => {
+    const dataDirectory = await temporaryDirectory();
+    const parent = await startParentProcess("wait", dataDirectory);
+    const written = await writeThenAcknowledge(parent.endpoint);
+
+    process.kill(-(parent.process.pid ?? 0), "SIGKILL");
+    await parent.exited;
+    await expect(exitsWithin(parent.javaPid, 5_000)).resolves.toBe(true);
+
+    const restarted = await start({ dataDirectory });
+    await expect(missingItems(restarted.endpoint, written)).resolves.toEqual([]);
+  });
+});
+
 async function start(options?: Parameters<typeof startDynamoDbLocal>[0]): Promise<DynamoDbLocal> {
   const dynamodb = await startDynamoDbLocal(options);
   startedInstances.push(dynamodb);
@@ -184,15 +220,24 @@ async function listTables(endpoint: string): Promise<string[] | undefined> {
 type ParentProcess = {
   process: ChildProcess;
   javaPid: number;
+  endpoint: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-/** A separate Node 24 process that starts DynamoDB Local and then ends as `ending` says (see the fixture). */
-async function startParentProcess(ending: string): Promise<ParentProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", parentFixture, ending], {
-    cwd: repositoryRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/**
+ * A separate Node 24 process that starts DynamoDB Local and then ends as `ending` says (see the fixture). With a data
+ * directory it leads its own process group, as `npm start` in a terminal does.
+ */
+async function startParentProcess(ending: string, dataDirectory?: string): Promise<ParentProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", parentFixture, ending, ...(dataDirectory ? [dataDirectory] : [])],
+    {
+      cwd: repositoryRoot,
+      detached: dataDirectory !== undefined,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
@@ -211,10 +256,45 @@ async function startParentProcess(ending: string): Promise<ParentProcess> {
       reject(new Error(`The parent process ended (${signal ?? code}) before starting DynamoDB Local:\n${stderr}`)),
     );
   });
-  const { javaPid } = JSON.parse(firstLine) as { javaPid: number };
+  const { javaPid, endpoint } = JSON.parse(firstLine) as { javaPid: number; endpoint: string };
   startedProcessIds.push(javaPid);
   if (child.pid !== undefined) startedProcessIds.push(child.pid);
-  return { process: child, javaPid, exited };
+  return { process: child, javaPid, endpoint, exited };
+}
+
+const durableTable = "durable";
+
+/** Creates the table, then puts one item and writes two in a transaction, the transaction last; returns their keys. */
+async function writeThenAcknowledge(endpoint: string): Promise<Record<string, AttributeValue>[]> {
+  const client = new DynamoDBClient({ ...localAwsClientConfig(endpoint), maxAttempts: 1 });
+  try {
+    await provisionTable(client, durableTable);
+    const key = (pk: string) => ({ pk: { S: pk }, sk: { S: "item" } });
+    await client.send(new PutItemCommand({ TableName: durableTable, Item: key("put") }));
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: ["transaction-first", "transaction-second"].map((pk) => ({
+          Put: { TableName: durableTable, Item: key(pk), ConditionExpression: "attribute_not_exists(pk)" },
+        })),
+      }),
+    );
+    return ["put", "transaction-first", "transaction-second"].map(key);
+  } finally {
+    client.destroy();
+  }
+}
+
+async function missingItems(endpoint: string, keys: Record<string, AttributeValue>[]): Promise<string[]> {
+  const client = new DynamoDBClient(localAwsClientConfig(endpoint));
+  try {
+    const { Responses } = await client.send(
+      new BatchGetItemCommand({ RequestItems: { [durableTable]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    const found = new Set((Responses?.[durableTable] ?? []).map((item) => item.pk?.S));
+    return keys.map((key) => key.pk?.S ?? "").filter((pk) => !found.has(pk));
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Alive and not a zombie: an orphan's zombie lingers until whoever adopted it reaps it. */

@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { type CommitBarrier, startCommitBarrier } from "./commit-barrier";
 
 export interface DynamoDbLocalOptions {
   /** Port to listen on; 0 or undefined picks a free one. */
@@ -102,27 +103,27 @@ export async function findJava(environment: NodeJS.ProcessEnv = process.env): Pr
 /**
  * Starts DynamoDB Local with `-sharedDb` (so data does not depend on the client's credentials or region) and resolves
  * once it answers ListTables. It is stopped by `stop()`, when this process exits or is signalled, and, because a
- * SIGKILLed parent runs no handlers, by a detached watchdog that notices the parent is gone.
+ * SIGKILLed parent runs no handlers, by a detached watchdog that notices the parent is gone. With a data directory,
+ * clients reach it through a commit barrier (see `commit-barrier.ts`), so that an acknowledged transaction survives
+ * a kill; in memory nothing survives one anyway.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const java = await findJava();
   const dataDirectory = options.dataDirectory === undefined ? null : resolve(options.dataDirectory);
   if (dataDirectory !== null) await mkdir(dataDirectory, { recursive: true });
 
-  if (options.port) {
-    if (!(await isPortFree(options.port))) {
-      throw new DynamoDbLocalStartError(`Cannot start DynamoDB Local: port ${options.port} is already in use.`);
-    }
-    return launch(java, options.port, dataDirectory);
+  if (options.port && !(await isPortFree(options.port))) {
+    throw new DynamoDbLocalStartError(`Cannot start DynamoDB Local: port ${options.port} is already in use.`);
   }
-  // Another process can take the free port between our probe and Java binding it; then simply try another one.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch(java, await findFreePort(), dataDirectory);
-    } catch (error) {
-      const lostPortRace = error instanceof DynamoDbLocalStartError && error.stderrTail.includes("BindException");
-      if (!lostPortRace || attempt === 3) throw error;
-    }
+  if (dataDirectory === null) {
+    return options.port ? launch(java, options.port, null) : launchOnFreePort(java, null);
+  }
+  const dynamodb = await launchOnFreePort(java, dataDirectory);
+  try {
+    return await behindCommitBarrier(dynamodb, options.port ?? 0);
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
   }
 }
 
@@ -162,6 +163,45 @@ function spawnDynamoDbLocal(java: JavaRuntime, port: number, dataDirectory: stri
     sharedDb: true,
     stdio: "pipe",
   });
+}
+
+// Another process can take the free port between our probe and Java binding it; then simply try another one.
+async function launchOnFreePort(java: JavaRuntime, dataDirectory: string | null): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(java, await findFreePort(), dataDirectory);
+    } catch (error) {
+      const lostPortRace = error instanceof DynamoDbLocalStartError && error.stderrTail.includes("BindException");
+      if (!lostPortRace || attempt === 3) throw error;
+    }
+  }
+}
+
+/** The same instance, reached through the commit barrier on `port`; stopping it closes the barrier first. */
+async function behindCommitBarrier(dynamodb: DynamoDbLocal, port: number): Promise<DynamoDbLocal> {
+  let barrier: CommitBarrier;
+  try {
+    barrier = await startCommitBarrier({
+      upstreamPort: dynamodb.port,
+      port,
+      clientConfig: localAwsClientConfig(dynamodb.endpoint),
+    });
+  } catch (error) {
+    throw new DynamoDbLocalStartError(`Cannot start DynamoDB Local: port ${port} could not be listened on.`, "", {
+      cause: error,
+    });
+  }
+  void dynamodb.exited.then(() => barrier.close());
+  return {
+    endpoint: barrier.endpoint,
+    port: barrier.port,
+    pid: dynamodb.pid,
+    exited: dynamodb.exited,
+    stop: async () => {
+      await barrier.close();
+      await dynamodb.stop();
+    },
+  };
 }
 
 async function launch(java: JavaRuntime, port: number, dataDirectory: string | null): Promise<DynamoDbLocal> {
