@@ -238,6 +238,9 @@ async function startParentProcess(ending: string, dataDirectory?: string): Promi
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  // Tracked at once: a test that times out before the first line still gets the parent killed (its watchdog then
+  // stops DynamoDB Local).
+  if (child.pid !== undefined) startedProcessIds.push(child.pid);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
@@ -258,7 +261,6 @@ async function startParentProcess(ending: string, dataDirectory?: string): Promi
   });
   const { javaPid, endpoint } = JSON.parse(firstLine) as { javaPid: number; endpoint: string };
   startedProcessIds.push(javaPid);
-  if (child.pid !== undefined) startedProcessIds.push(child.pid);
   return { process: child, javaPid, endpoint, exited };
 }
 
