@@ -282,6 +282,7 @@ describe("the local WebSocket gateway", () => {
       loadHandler: async (handler) => async () => {
         if (handler === websocketAuthorizer.handler) return allow(connectMethodArn());
         if (handler === routeOf("$disconnect")) {
+          // A slow $disconnect handler: close() must wait for it, not merely start it.
           await new Promise((resolve) => setTimeout(resolve, 50));
           disconnected++;
         }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 type Input = { name: string; keys?: string[]; id?: string };
 
 const valid = (input: Input): BatchEntry<Input> => ({ valid: true, input });
+// Entries that take different times to write: the order they finish in is what these tests vary.
 const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 describe("running a batch", () => {
