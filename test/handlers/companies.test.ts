@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aCompany, aContact } from "../support/builders";
 import { anOrganisation } from "../support/organisations";
 
 describe("companies", () => {
   it("are created with a normalised domain, updated and listed by name", async () => {
-    const { orgId, admin } = await anOrganisation();
+    const org = await anOrganisation();
+    const { orgId, admin } = org;
     const created = await invoke("companies.create", {
       token: admin.token,
       params: { orgId },
@@ -24,7 +26,7 @@ describe("companies", () => {
       size: "51-200",
       tags: ["enterprise"],
     });
-    await invoke("companies.create", { token: admin.token, params: { orgId }, body: { name: "Acme" } });
+    await aCompany(org, { name: "Acme" });
 
     const updated = await invoke("companies.update", {
       token: admin.token,
@@ -54,21 +56,12 @@ describe("companies", () => {
   });
 
   it("deleting a company unlinks its contacts and keeps them", async () => {
-    const { orgId, admin } = await anOrganisation();
-    const company = await invoke("companies.create", {
-      token: admin.token,
-      params: { orgId },
-      body: { name: "Doomed", domain: "doomed.io" },
-    });
-    const companyId = company.body.id;
+    const org = await anOrganisation();
+    const { orgId, admin } = org;
+    const { id: companyId } = await aCompany(org, { name: "Doomed", domain: "doomed.io" });
     const contactIds: string[] = [];
     for (const firstName of ["Ann", "Ben", "Cat"]) {
-      const contact = await invoke("contacts.create", {
-        token: admin.token,
-        params: { orgId },
-        body: { firstName, companyId },
-      });
-      contactIds.push(contact.body.id);
+      contactIds.push((await aContact(org, { firstName, companyId })).id);
     }
     expect((await invoke("companies.delete", { token: admin.token, params: { orgId, companyId } })).status).toBe(204);
 
@@ -89,18 +82,10 @@ describe("companies", () => {
   });
 
   it("deleting a company with more contacts than one transaction holds unlinks them all", async () => {
-    const { orgId, admin } = await anOrganisation();
-    const company = await invoke("companies.create", { token: admin.token, params: { orgId }, body: { name: "Big" } });
-    const companyId = company.body.id;
-    await Promise.all(
-      Array.from({ length: 95 }, (_, index) =>
-        invoke("contacts.create", {
-          token: admin.token,
-          params: { orgId },
-          body: { firstName: `P${index}`, companyId },
-        }),
-      ),
-    );
+    const org = await anOrganisation();
+    const { orgId, admin } = org;
+    const { id: companyId } = await aCompany(org, { name: "Big" });
+    await Promise.all(Array.from({ length: 95 }, (_, index) => aContact(org, { firstName: `P${index}`, companyId })));
     expect((await invoke("companies.delete", { token: admin.token, params: { orgId, companyId } })).status).toBe(204);
     const linked = await invoke("contacts.list", { token: admin.token, params: { orgId }, query: { companyId } });
     expect(linked.body.data).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
-import { aDeal } from "../support/builders";
+import { aCompany, aContact, aDeal, aPipeline } from "../support/builders";
 import { tokenFor } from "../support/identity";
 import { anOrganisation } from "../support/organisations";
 import { defaultPipelineOf } from "../support/sales";
@@ -13,22 +13,14 @@ describe("deals", () => {
   it("are created in the default pipeline's first open stage with their value, owner and contacts", async () => {
     const org = await anOrganisation();
     const { pipeline, stage } = await defaultPipelineOf(org);
-    const contact = await invoke("contacts.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { firstName: "Ada" },
-    });
-    const company = await invoke("companies.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { name: "Engines Ltd" },
-    });
+    const contact = await aContact(org, { firstName: "Ada" });
+    const company = await aCompany(org, { name: "Engines Ltd" });
     const deal = await aDeal(org, {
       title: "Difference engine",
       value: { amount: 12_500_00, currency: "GBP" },
       expectedCloseDate: "2026-12-31",
-      contactIds: [contact.body.id],
-      companyId: company.body.id,
+      contactIds: [contact.id],
+      companyId: company.id,
       tags: ["Hardware"],
     });
     expect(deal).toMatchObject({
@@ -39,8 +31,8 @@ describe("deals", () => {
       status: "open",
       ownerId: org.admin.memberId,
       expectedCloseDate: "2026-12-31",
-      contactIds: [contact.body.id],
-      companyId: company.body.id,
+      contactIds: [contact.id],
+      companyId: company.id,
       tags: ["hardware"],
       version: 1,
       closedAt: null,
@@ -146,18 +138,7 @@ describe("deals", () => {
   it("refuse a lost reason outside a lost stage and a stage of another pipeline", async () => {
     const org = await anOrganisation();
     const { stage } = await defaultPipelineOf(org);
-    const other = await invoke("pipelines.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: {
-        name: "Other",
-        stages: [
-          { name: "Open", probability: 20 },
-          { name: "Won", probability: 100, kind: "won" },
-          { name: "Lost", probability: 0, kind: "lost" },
-        ],
-      },
-    });
+    const other = await aPipeline(org);
     const deal = await aDeal(org);
     const params = { orgId: org.orgId, dealId: deal.id };
     const reason = await invoke("deals.moveStage", {
@@ -169,7 +150,7 @@ describe("deals", () => {
     const foreign = await invoke("deals.moveStage", {
       token: org.admin.token,
       params,
-      body: { stageId: other.body.stages[0].id },
+      body: { stageId: other.stages[0].id },
     });
     expect(foreign.status).toBe(400);
     expect(foreign.body.errors[0]).toMatchObject({ path: "body.stageId" });
@@ -227,11 +208,7 @@ describe("deals", () => {
     const org = await anOrganisation();
     const member = await org.member("member");
     const { pipeline, stage } = await defaultPipelineOf(org);
-    const company = await invoke("companies.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { name: "Initech" },
-    });
+    const company = await aCompany(org, { name: "Initech" });
     const a = await aDeal(org, { title: "A", stageId: stage("Proposal").id, expectedCloseDate: "2026-12-01" });
     const b = await aDeal(
       org,
@@ -239,7 +216,7 @@ describe("deals", () => {
       member.token,
     );
     const c = await aDeal(org, { title: "C", stageId: stage("Won").id, expectedCloseDate: "2026-12-15" });
-    const d = await aDeal(org, { title: "D", expectedCloseDate: "2027-01-01", companyId: company.body.id });
+    const d = await aDeal(org, { title: "D", expectedCloseDate: "2027-01-01", companyId: company.id });
     const e = await aDeal(org, { title: "E" });
     const titles = async (query: Record<string, string>) => {
       const response = await invoke("deals.list", { token: org.admin.token, params: { orgId: org.orgId }, query });
@@ -254,7 +231,7 @@ describe("deals", () => {
     expect(await titles({ closeFrom: "2026-12-01", closeTo: "2026-12-31" })).toEqual(["A", "B"]);
     expect(await titles({ closeFrom: "2026-12-01", closeTo: "2026-12-31", status: "won" })).toEqual(["C"]);
     expect(await titles({ closeTo: "2026-12-31" })).toEqual(["A", "B"]);
-    expect(await titles({ companyId: company.body.id })).toEqual(["D"]);
+    expect(await titles({ companyId: company.id })).toEqual(["D"]);
     expect(await titles({ pipelineId: pipeline.id, status: "won" })).toEqual(["C"]);
 
     const open = await invoke("deals.list", {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { aDeal } from "../support/builders";
+import { aDeal, aPipeline } from "../support/builders";
 import { anOrganisation } from "../support/organisations";
 import { defaultPipelineOf } from "../support/sales";
 
@@ -167,62 +167,40 @@ describe("pipelines", () => {
     expect(asDefault.status).toBe(409);
     expect(asDefault.body.code).toBe("pipeline-in-use");
 
-    const other = await invoke("pipelines.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: {
-        name: "Other",
-        stages: [
-          { name: "Open", probability: 20 },
-          { name: "Won", probability: 100, kind: "won" },
-          { name: "Lost", probability: 0, kind: "lost" },
-        ],
-      },
-    });
-    const deal = await aDeal(org, { pipelineId: other.body.id });
+    const other = await aPipeline(org);
+    const deal = await aDeal(org, { pipelineId: other.id });
     const withDeal = await invoke("pipelines.delete", {
       token: org.admin.token,
-      params: { orgId: org.orgId, pipelineId: other.body.id },
+      params: { orgId: org.orgId, pipelineId: other.id },
     });
     expect(withDeal.status).toBe(409);
     await invoke("deals.delete", { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } });
     const deleted = await invoke("pipelines.delete", {
       token: org.admin.token,
-      params: { orgId: org.orgId, pipelineId: other.body.id },
+      params: { orgId: org.orgId, pipelineId: other.id },
     });
     expect(deleted.status).toBe(204);
     const gone = await invoke("pipelines.get", {
       token: org.admin.token,
-      params: { orgId: org.orgId, pipelineId: other.body.id },
+      params: { orgId: org.orgId, pipelineId: other.id },
     });
     expect(gone.status).toBe(404);
   });
 
   it("makes another pipeline the default, leaving exactly one default", async () => {
     const org = await anOrganisation();
-    const created = await invoke("pipelines.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: {
-        name: "Enterprise",
-        stages: [
-          { name: "Discovery", probability: 20 },
-          { name: "Won", probability: 100, kind: "won" },
-          { name: "Lost", probability: 0, kind: "lost" },
-        ],
-      },
-    });
+    const created = await aPipeline(org, { name: "Enterprise" });
     await invoke("pipelines.update", {
       token: org.admin.token,
-      params: { orgId: org.orgId, pipelineId: created.body.id },
+      params: { orgId: org.orgId, pipelineId: created.id },
       body: { isDefault: true },
     });
     const all = await invoke("pipelines.list", { token: org.admin.token, params: { orgId: org.orgId } });
     expect(all.body.data.filter((p: { isDefault: boolean }) => p.isDefault).map((p: { id: string }) => p.id)).toEqual([
-      created.body.id,
+      created.id,
     ]);
     const deal = await aDeal(org);
-    expect(deal.pipelineId).toBe(created.body.id);
+    expect(deal.pipelineId).toBe(created.id);
   });
 
   it("cannot be changed by a member", async () => {

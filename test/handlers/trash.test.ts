@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
-import { aDeal } from "../support/builders";
+import { aCompany, aContact, aDeal, anActivity } from "../support/builders";
 import { tokenFor } from "../support/identity";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 import { defaultPipelineOf } from "../support/sales";
-
-async function create(org: TestOrganisation, route: "contacts.create" | "companies.create", body: object) {
-  const response = await invoke(route, { token: org.admin.token, params: { orgId: org.orgId }, body });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body;
-}
 
 const trashOf = async (org: TestOrganisation, token = org.admin.token) =>
   (await invoke("trash.list", { token, params: { orgId: org.orgId } })).body.data as { id: string; type: string }[];
@@ -24,18 +18,19 @@ describe("the trash", () => {
 
   it("hides a deleted contact from lists and search, and restores it with its id, links and history", async () => {
     const org = await anOrganisation();
-    const company = await create(org, "companies.create", { name: "Analytical Engines" });
-    const contact = await create(org, "contacts.create", {
+    const company = await aCompany(org, { name: "Analytical Engines" });
+    const contact = await aContact(org, {
       firstName: "Ada",
       lastName: "Lovelace",
       emails: ["ada@engines.example"],
       companyId: company.id,
     });
     const deal = await aDeal(org, { contactIds: [contact.id] });
-    const call = await invoke("activities.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { type: "call", subject: "Intro call", contactIds: [contact.id], dealIds: [deal.id] },
+    const call = await anActivity(org, {
+      type: "call",
+      subject: "Intro call",
+      contactIds: [contact.id],
+      dealIds: [deal.id],
     });
     const params = { orgId: org.orgId, contactId: contact.id };
     expect((await invoke("contacts.delete", { token: org.admin.token, params })).status).toBe(204);
@@ -65,7 +60,7 @@ describe("the trash", () => {
     expect(dealAfter.body.contactIds).toEqual([contact.id]);
     const callAfter = await invoke("activities.get", {
       token: org.admin.token,
-      params: { orgId: org.orgId, activityId: call.body.id },
+      params: { orgId: org.orgId, activityId: call.id },
     });
     expect(callAfter.body.contactIds).toEqual([contact.id]);
     const duplicate = await invoke("contacts.create", {
@@ -84,9 +79,9 @@ describe("the trash", () => {
 
   it("refuses to restore a contact whose email was taken meanwhile, and keeps it in the trash", async () => {
     const org = await anOrganisation();
-    const contact = await create(org, "contacts.create", { firstName: "Ada", emails: ["ada@example.com"] });
+    const contact = await aContact(org, { firstName: "Ada", emails: ["ada@example.com"] });
     await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: contact.id } });
-    await create(org, "contacts.create", { firstName: "Other Ada", emails: ["ada@example.com"] });
+    await aContact(org, { firstName: "Other Ada", emails: ["ada@example.com"] });
     const refused = await restore(org, contact.id);
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe("duplicate");
@@ -128,8 +123,8 @@ describe("the trash", () => {
 
   it("restores a company to its former contacts and deals", async () => {
     const org = await anOrganisation();
-    const company = await create(org, "companies.create", { name: "Initech", domain: "initech.example" });
-    const contact = await create(org, "contacts.create", { firstName: "Peter", companyId: company.id });
+    const company = await aCompany(org, { name: "Initech", domain: "initech.example" });
+    const contact = await aContact(org, { firstName: "Peter", companyId: company.id });
     const deal = await aDeal(org, { companyId: company.id });
     await invoke("companies.delete", { token: org.admin.token, params: { orgId: org.orgId, companyId: company.id } });
     const restored = await restore(org, company.id);
@@ -148,7 +143,7 @@ describe("the trash", () => {
 
   it("forgets records deleted more than 30 days ago", async () => {
     const org = await anOrganisation();
-    const contact = await create(org, "contacts.create", { firstName: "Old" });
+    const contact = await aContact(org, { firstName: "Old" });
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() - 31 * 86_400_000);
     await invoke("contacts.delete", {
@@ -163,7 +158,7 @@ describe("the trash", () => {
   it("lets a member restore only what they could delete", async () => {
     const org = await anOrganisation();
     const member = await org.member("member");
-    const contact = await create(org, "contacts.create", { firstName: "Admin's" });
+    const contact = await aContact(org, { firstName: "Admin's" });
     await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: contact.id } });
     expect((await restore(org, contact.id, member.token)).status).toBe(403);
   });
