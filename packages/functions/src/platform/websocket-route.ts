@@ -1,8 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { WebSocketRouteKey } from "@crm/core/declarations";
 import { fieldIssuesOf, type Identity, invalidInput } from "@crm/core/platform";
 import { pushToConnection, type RealtimeMessage } from "@crm/core/realtime";
-import middy from "@middy/core";
 import type {
   APIGatewayEventWebsocketRequestContextV2,
   APIGatewayProxyResultV2,
@@ -10,6 +8,7 @@ import type {
 } from "aws-lambda";
 import type { z } from "zod";
 import { HttpProblemError, problemCatalogue } from "./http-problem";
+import { loggedInvocation } from "./invocation";
 import { logger } from "./logger";
 import { problemOf } from "./problem-responses";
 
@@ -30,18 +29,16 @@ type Handle = (event: WebSocketEvent) => Promise<APIGatewayProxyResultV2>;
 
 /** Logging context per invocation; an unexpected failure is logged and answered with API Gateway's 500. */
 function websocketRoute(routeKey: WebSocketRouteKey, handle: Handle) {
-  return middy<WebSocketEvent, APIGatewayProxyResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event) => {
-      const { connectionId, requestId } = event.requestContext;
-      logger.appendKeys({ route: routeKey, connectionId, requestId });
-      try {
-        return await handle(event);
-      } catch (error) {
-        logger.error("websocket route failed", { error: error as Error });
-        return { statusCode: 500 };
-      }
-    });
+  return loggedInvocation<WebSocketEvent, APIGatewayProxyResultV2>().handler(async (event) => {
+    const { connectionId, requestId } = event.requestContext;
+    logger.appendKeys({ route: routeKey, connectionId, requestId });
+    try {
+      return await handle(event);
+    } catch (error) {
+      logger.error("websocket route failed", { error: error as Error });
+      return { statusCode: 500 };
+    }
+  });
 }
 
 function identityOf(authorizer: WebSocketEvent["requestContext"]["authorizer"]): Identity | null {
