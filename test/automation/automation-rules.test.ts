@@ -2,7 +2,7 @@ import { busSubscriptions, schedules } from "@crm/core/declarations";
 import { importHandler } from "@crm/local/gateway";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
-import { aDeal } from "../support/builders";
+import { aContact, aDeal, anActivity } from "../support/builders";
 import { eventually, startEventPipeline } from "../support/event-pipeline";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 import { defaultPipelineOf } from "../support/sales";
@@ -124,16 +124,8 @@ describe("automation rules", () => {
       });
     const ping = await followUp("Ping");
     const pong = await followUp("Pong");
-    const contact = await invoke("contacts.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { firstName: "Ada" },
-    });
-    await invoke("activities.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { type: "note", subject: "Met Ada", contactIds: [contact.body.id] },
-    });
+    const contact = await aContact(org, { firstName: "Ada" });
+    await anActivity(org, { type: "note", subject: "Met Ada", contactIds: [contact.id] });
     const allRuns = async () => [...(await runsOf(org, ping.id)), ...(await runsOf(org, pong.id))];
     const stopped = await eventually(async () => {
       const runs = (await allRuns()).filter((run) => run.error?.includes("rules already reacted 3 times"));
@@ -178,11 +170,7 @@ describe("automation rules", () => {
         { type: "addTag", tag: "nurture" },
       ],
     });
-    const contact = await invoke("contacts.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { firstName: "Later" },
-    });
+    const contact = await aContact(org, { firstName: "Later" });
     await eventually(async () => expect((await runsOf(org, rule.id)).map((run) => run.status)).toEqual(["waiting"]));
     const job = await importHandler<() => Promise<{ continued: number }>>(schedules.automationDelays.handler);
     expect((await job()).continued).toBe(0);
@@ -196,7 +184,7 @@ describe("automation rules", () => {
     }
     const after = await invoke("contacts.get", {
       token: org.admin.token,
-      params: { orgId: org.orgId, contactId: contact.body.id },
+      params: { orgId: org.orgId, contactId: contact.id },
     });
     expect(after.body.tags).toEqual(["nurture"]);
     expect((await runsOf(org, rule.id))[0]).toMatchObject({ status: "succeeded" });

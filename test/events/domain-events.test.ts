@@ -18,7 +18,7 @@ import {
 } from "@crm/local/events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { aDeal } from "../support/builders";
+import { aContact, aDeal, anActivity } from "../support/builders";
 import { eventually, startDomainEventFailureQueue } from "../support/event-pipeline";
 import { anOrganisation } from "../support/organisations";
 import { defaultPipelineOf } from "../support/sales";
@@ -70,26 +70,22 @@ describe("domain events", () => {
     const org = await anOrganisation();
     const { stage } = await defaultPipelineOf(org);
     const params = { orgId: org.orgId };
-    const contact = await invoke("contacts.create", { token: org.admin.token, params, body: { firstName: "Ada" } });
+    const contact = await aContact(org, { firstName: "Ada" });
     await invoke("contacts.update", {
       token: org.admin.token,
-      params: { ...params, contactId: contact.body.id },
+      params: { ...params, contactId: contact.id },
       body: { title: "Countess" },
     });
-    const deal = await aDeal(org, { contactIds: [contact.body.id] });
+    const deal = await aDeal(org, { contactIds: [contact.id] });
     await invoke("deals.moveStage", {
       token: org.admin.token,
       params: { ...params, dealId: deal.id },
       body: { stageId: stage("Proposal").id },
     });
-    const task = await invoke("activities.create", {
-      token: org.admin.token,
-      params,
-      body: { type: "task", subject: "Send the proposal", dealIds: [deal.id] },
-    });
+    const task = await anActivity(org, { type: "task", subject: "Send the proposal", dealIds: [deal.id] });
     await invoke("activities.update", {
       token: org.admin.token,
-      params: { ...params, activityId: task.body.id },
+      params: { ...params, activityId: task.id },
       body: { done: true },
     });
     const refused = await invoke("contacts.create", { token: org.admin.token, params, body: { nope: true } });
@@ -139,8 +135,7 @@ describe("domain events", () => {
 
   it("a stream record that can never become an event goes to the failure queue with its reason and holds up no other", async () => {
     const org = await anOrganisation();
-    const params = { orgId: org.orgId };
-    const before = await invoke("contacts.create", { token: org.admin.token, params, body: { firstName: "Before" } });
+    const before = await aContact(org, { firstName: "Before" });
     // An audit entry no code of ours writes: its time a number, and none of the fields an event needs.
     const dynamodb = new DynamoDBClient(localAwsClientConfig(inject("dynamodbEndpoint")));
     const poisonKey = { pk: { S: `$crm#org_${org.orgId}#poison` }, sk: { S: "$audit#poison" } };
@@ -154,12 +149,12 @@ describe("domain events", () => {
     } finally {
       dynamodb.destroy();
     }
-    const after = await invoke("contacts.create", { token: org.admin.token, params, body: { firstName: "After" } });
+    const after = await aContact(org, { firstName: "After" });
 
     await eventually(() => {
       const recordIds = eventsOf(org.orgId).map((event) => event.record.id);
-      expect(recordIds).toContain(before.body.id);
-      expect(recordIds).toContain(after.body.id);
+      expect(recordIds).toContain(before.id);
+      expect(recordIds).toContain(after.id);
     }, promptly);
     const kept = await eventually(() => {
       const message = failureQueue

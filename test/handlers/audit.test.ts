@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aCompany, aContact } from "../support/builders";
 import { anOrganisation } from "../support/organisations";
 
 type Entry = {
@@ -54,24 +55,17 @@ describe("the audit log", () => {
   });
 
   it("covers members and companies, organisation-wide, and records nothing for a refused change", async () => {
-    const { orgId, admin, member } = await anOrganisation();
+    const org = await anOrganisation();
+    const { orgId, admin, member } = org;
     const viewer = await member("viewer");
     await invoke("members.update", {
       token: admin.token,
       params: { orgId, memberId: viewer.memberId },
       body: { role: "manager" },
     });
-    const company = await invoke("companies.create", {
-      token: admin.token,
-      params: { orgId },
-      body: { name: "Initech" },
-    });
-    await invoke("contacts.create", {
-      token: admin.token,
-      params: { orgId },
-      body: { firstName: "X", companyId: company.body.id },
-    });
-    await invoke("companies.delete", { token: admin.token, params: { orgId, companyId: company.body.id } });
+    const company = await aCompany(org, { name: "Initech" });
+    await aContact(org, { firstName: "X", companyId: company.id });
+    await invoke("companies.delete", { token: admin.token, params: { orgId, companyId: company.id } });
     const refused = await invoke("members.update", {
       token: admin.token,
       params: { orgId, memberId: admin.memberId },
@@ -96,8 +90,8 @@ describe("the audit log", () => {
     expect(roleChange.changes).toEqual([{ field: "role", before: "viewer", after: "manager" }]);
     const unlink = all.body.data.find((entry: Entry) => entry.recordType === "contact" && entry.action === "updated");
     expect(unlink.changes).toEqual([
-      { field: "companyId", before: company.body.id, after: null },
-      { field: "companyIds", before: [company.body.id], after: [] },
+      { field: "companyId", before: company.id, after: null },
+      { field: "companyIds", before: [company.id], after: [] },
     ]);
   });
 

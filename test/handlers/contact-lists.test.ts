@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
+import { aCompany, aContact } from "../support/builders";
 import { anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
 
 type Contact = { id: string; firstName: string | null; lastName: string | null; ownerId: string; tags: string[] };
@@ -13,19 +14,14 @@ describe("listing contacts", () => {
   beforeAll(async () => {
     org = await anOrganisation();
     seller = await org.member("member");
-    const company = await invoke("companies.create", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      body: { name: "Globex" },
-    });
-    companyId = company.body.id;
+    companyId = (await aCompany(org, { name: "Globex" })).id;
     for (const [index, name] of names.entries()) {
       const [firstName, lastName] = name.split(" ");
-      await invoke("contacts.create", {
-        token: index % 2 === 0 ? seller.token : org.admin.token,
-        params: { orgId: org.orgId },
-        body: { firstName, lastName, tags: index % 3 === 0 ? ["hot"] : [], ...(index < 3 ? { companyId } : {}) },
-      });
+      await aContact(
+        org,
+        { firstName, lastName, tags: index % 3 === 0 ? ["hot"] : [], ...(index < 3 ? { companyId } : {}) },
+        index % 2 === 0 ? seller.token : org.admin.token,
+      );
     }
   });
 

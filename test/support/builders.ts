@@ -54,9 +54,3 @@ export async function anActivity(org: TestOrganisation, overrides: Overrides = {
   const links = linked ? {} : { contactIds: [(await aContact(org)).id] };
   return created("activities.create", org, { type: "note", subject: "Call notes", ...links, ...overrides }, token);
 }
-
-/** A task due in a week, assigned to its creator unless the overrides say otherwise. */
-export function aTask(org: TestOrganisation, overrides: Overrides = {}, token = org.admin.token) {
-  const dueAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  return anActivity(org, { type: "task", subject: "Send the proposal", dueAt, ...overrides }, token);
-}
