@@ -1,1 +1,2 @@
 export { allEntities, tableEntities } from "./entities";
+export type { DomainErrorCode } from "./error-codes";

@@ -33,8 +33,8 @@ export function decodeCursor(cursor: string | undefined, fingerprint: string): s
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidCursorError();
+  } catch (error) {
+    throw new InvalidCursorError({ cause: error });
   }
   const { p, q } = (decoded ?? {}) as Partial<CursorBody>;
   if (typeof p !== "string" || q !== fingerprint) throw new InvalidCursorError();

@@ -1,20 +1,42 @@
 /**
- * Domain errors. Each carries a stable machine code; the HTTP layer maps every code to a status in one exhaustive
- * table, so adding a code without deciding its status is a compile error.
+ * Domain errors. Each carries a stable machine code and says what its problem adds (fields, headers); the HTTP layer
+ * maps every code to a status in one exhaustive table, so adding a code without deciding its status is a compile
+ * error. The errors every module may raise live here; an error only one domain raises lives beside it.
  */
 
 export type FieldIssue = { path: string; message: string };
 
-export abstract class DomainError extends Error {
-  abstract readonly code: DomainErrorCode;
+/** The codes of the errors below; composition/ joins them with every module's own into `DomainErrorCode`. */
+export type PlatformErrorCode =
+  | "validation-failed"
+  | "not-found"
+  | "duplicate"
+  | "forbidden"
+  | "invalid-cursor"
+  | "concurrent-modification"
+  | "precondition-failed";
+
+/** An error the caller can act on: its code names the problem, its message explains this occurrence. */
+export abstract class DomainError<Code extends string = string> extends Error {
+  abstract readonly code: Code;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /** The members this error adds to its problem details; none unless a subclass has something to add. */
+  problemFields(): Record<string, unknown> {
+    return {};
+  }
+
+  /** The headers this error adds to its response; none unless a subclass has something to add. */
+  problemHeaders(): Record<string, string> {
+    return {};
+  }
 }
 
 /** The input broke a rule the schema cannot express, or a referenced record is unusable. */
-export class ValidationError extends DomainError {
+export class ValidationError extends DomainError<PlatformErrorCode> {
   readonly code = "validation-failed";
   constructor(
     readonly issues: FieldIssue[],
@@ -23,90 +45,79 @@ export class ValidationError extends DomainError {
   ) {
     super(message, options);
   }
+
+  override problemFields() {
+    return { errors: this.issues };
+  }
 }
 
 /** The record does not exist in the caller's organisation (also used for other tenants' ids, so ids leak nothing). */
-export class NotFoundError extends DomainError {
+export class NotFoundError extends DomainError<PlatformErrorCode> {
   readonly code = "not-found";
   constructor(
     readonly resource: string,
     readonly id: string,
+    options?: ErrorOptions,
   ) {
-    super(`No ${resource} with id ${id} exists in this organisation.`);
+    super(`No ${resource} with id ${id} exists in this organisation.`, options);
   }
 }
 
 /** A unique value (a contact email, a company domain, a member email) is already taken. */
-export class DuplicateError extends DomainError {
+export class DuplicateError extends DomainError<PlatformErrorCode> {
   readonly code = "duplicate";
   constructor(
     readonly field: string,
     readonly value: string,
     readonly existing: { type: string; id: string },
+    options?: ErrorOptions,
   ) {
-    super(`The ${field} ${value} already belongs to ${existing.type} ${existing.id}.`);
+    super(`The ${field} ${value} already belongs to ${existing.type} ${existing.id}.`, options);
   }
-}
 
-/** The change would leave the organisation without an admin. */
-export class LastAdminError extends DomainError {
-  readonly code = "last-admin";
-  constructor() {
-    super("An organisation must keep at least one admin; promote another member first.");
+  override problemFields() {
+    return { existing: this.existing };
   }
 }
 
 /** The caller is a member of the organisation but their role or ownership does not allow this action. */
-export class ForbiddenError extends DomainError {
+export class ForbiddenError extends DomainError<PlatformErrorCode> {
   readonly code = "forbidden";
 }
 
 /** A pagination cursor that this API did not issue for this exact query. */
-export class InvalidCursorError extends DomainError {
+export class InvalidCursorError extends DomainError<PlatformErrorCode> {
   readonly code = "invalid-cursor";
-  constructor() {
-    super("The cursor is invalid, expired or belongs to another query; start again without a cursor.");
+  constructor(options?: ErrorOptions) {
+    super("The cursor is invalid, expired or belongs to another query; start again without a cursor.", options);
   }
 }
 
 /** Another write changed the record between our read and our write; the caller may retry. */
-export class ConcurrentModificationError extends DomainError {
+export class ConcurrentModificationError extends DomainError<PlatformErrorCode> {
   readonly code = "concurrent-modification";
-  constructor(resource: string, id: string) {
-    super(`The ${resource} ${id} was changed by another request at the same time; retry the request.`);
+  constructor(resource: string, id: string, options?: ErrorOptions) {
+    super(`The ${resource} ${id} was changed by another request at the same time; retry the request.`, options);
   }
 }
 
 /** The caller's If-Match names a version that is no longer current: someone changed the record since they read it. */
-export class PreconditionFailedError extends DomainError {
+export class PreconditionFailedError extends DomainError<PlatformErrorCode> {
   readonly code = "precondition-failed";
   constructor(
     resource: string,
     id: string,
     readonly currentETag: string,
+    options?: ErrorOptions,
   ) {
-    super(`The ${resource} ${id} has changed since you read it (now ${currentETag}); read it again and retry.`);
+    super(
+      `The ${resource} ${id} has changed since you read it (now ${currentETag}); read it again and retry.`,
+      options,
+    );
+  }
+
+  /** The current ETag, so the caller can read again knowing what to expect. */
+  override problemHeaders() {
+    return { etag: this.currentETag };
   }
 }
-
-/** The pipeline cannot be deleted: it still holds deals, or it is the organisation's default. */
-export class PipelineInUseError extends DomainError {
-  readonly code = "pipeline-in-use";
-}
-
-/** A deleted record cannot be restored as it was: what it needs (its stage, its email) is gone or taken. */
-export class RestoreConflictError extends DomainError {
-  readonly code = "restore-conflict";
-}
-
-export type DomainErrorCode =
-  | "validation-failed"
-  | "not-found"
-  | "duplicate"
-  | "last-admin"
-  | "forbidden"
-  | "invalid-cursor"
-  | "concurrent-modification"
-  | "precondition-failed"
-  | "pipeline-in-use"
-  | "restore-conflict";

@@ -1,4 +1,4 @@
-import type { DomainErrorCode } from "@crm/core/platform";
+import type { DomainErrorCode } from "@crm/core/composition";
 
 /** Errors that belong to HTTP itself (authentication, framing, routing), not to the domain. */
 export type HttpErrorCode =
@@ -54,3 +54,8 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "internal-error": { status: 500, title: "Something went wrong on our side." },
   "service-unavailable": { status: 503, title: "The service is unavailable for a moment." },
 };
+
+/** Whether a code thrown at run time is one the catalogue knows. */
+export function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(problemCatalogue, code);
+}

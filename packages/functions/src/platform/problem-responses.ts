@@ -1,9 +1,9 @@
 import type { problemSchema } from "@crm/core/api";
-import { DomainError, DuplicateError, PreconditionFailedError, ValidationError } from "@crm/core/platform";
+import { DomainError } from "@crm/core/platform";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
-import { HttpProblemError, type ProblemCode, problemCatalogue } from "./http-problem";
+import { HttpProblemError, isProblemCode, type ProblemCode, problemCatalogue } from "./http-problem";
 import { logger } from "./logger";
 import { requestIdOf } from "./request-id";
 
@@ -21,12 +21,15 @@ function problemFor(error: unknown): Problem {
   if (error instanceof HttpProblemError) {
     return { code: error.code, detail: error.message, headers: error.headers, extensions: error.extensions };
   }
-  if (error instanceof DomainError) {
-    const extensions: Record<string, unknown> = {};
-    if (error instanceof ValidationError) extensions.errors = error.issues;
-    if (error instanceof DuplicateError) extensions.existing = error.existing;
-    const headers: Record<string, string> = error instanceof PreconditionFailedError ? { etag: error.currentETag } : {};
-    return { code: error.code, detail: error.message, headers, extensions };
+  // Each error brings its own fields and headers. A code missing from the catalogue (a class that bypassed
+  // DomainErrorCode) is our bug, so it becomes the opaque 500 below, logged with the error.
+  if (error instanceof DomainError && isProblemCode(error.code)) {
+    return {
+      code: error.code,
+      detail: error.message,
+      headers: error.problemHeaders(),
+      extensions: error.problemFields(),
+    };
   }
   return {
     code: "internal-error",

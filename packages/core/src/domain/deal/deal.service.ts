@@ -2,16 +2,11 @@ import type { EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
+import { RestoreConflictError } from "../../capabilities/trash/trash.errors";
 import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import {
-  ConcurrentModificationError,
-  DomainError,
-  NotFoundError,
-  RestoreConflictError,
-  ValidationError,
-} from "../../platform/errors";
+import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { isIdOf, newId } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";

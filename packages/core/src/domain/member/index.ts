@@ -1,2 +1,3 @@
+export * from "./member.errors";
 export * from "./member.schema";
 export * from "./member.service";

@@ -2,7 +2,7 @@ import type { EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
-import { ConcurrentModificationError, DuplicateError, LastAdminError, NotFoundError } from "../../platform/errors";
+import { ConcurrentModificationError, DuplicateError, NotFoundError } from "../../platform/errors";
 import { memberIdFor } from "../../platform/ids";
 import { readPage } from "../../platform/paging";
 import type { Actor, Identity, TenantContext } from "../../platform/request-context";
@@ -11,6 +11,7 @@ import { inTransaction } from "../../platform/table";
 import { type CancellationReason, conflicted, failedCondition, writeTransaction } from "../../platform/transactions";
 import { OrganisationEntity } from "../organisation/organisation.entity";
 import { MemberEntity } from "./member.entity";
+import { LastAdminError } from "./member.errors";
 import type { AddMemberInput, Member, UpdateMemberInput } from "./member.schema";
 
 type MemberItem = EntityItem<typeof MemberEntity>;

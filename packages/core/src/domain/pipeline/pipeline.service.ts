@@ -1,6 +1,6 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { now } from "../../platform/clock";
-import { ConcurrentModificationError, PipelineInUseError, ValidationError } from "../../platform/errors";
+import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
@@ -8,6 +8,7 @@ import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
 import { relocateDeals } from "../deal/deal.service";
 import { PipelineEntity } from "./pipeline.entity";
+import { PipelineInUseError } from "./pipeline.errors";
 import { loadPipeline, loadPipelines, type PipelineItem, type StageItem, toPipeline } from "./pipeline.lookup";
 import type { CreatePipelineInput, Pipeline, PipelineBoard, UpdatePipelineInput } from "./pipeline.schema";
 import { StageTotalEntity } from "./stage-total.entity";
