@@ -1,8 +1,8 @@
 import { AuditEntryEntity } from "../capabilities/audit/audit-entry.entity";
 import { IdempotencyRecordEntity } from "../capabilities/idempotency/idempotency-record.entity";
-import { NotificationEntity } from "../capabilities/notification/notification.entity";
 import { RateLimitCounterEntity } from "../capabilities/ratelimit/rate-limit-counter.entity";
 import { SearchTermEntity } from "../capabilities/search/search-term.entity";
+import { TrashedRecordEntity } from "../capabilities/trash/trashed-record.entity";
 import { UniqueValueEntity } from "../capabilities/unique/unique-value.entity";
 import { ActivityEntity } from "../domain/activity/activity.entity";
 import { AssociationEntity } from "../domain/association/association.entity";
@@ -18,9 +18,9 @@ import {
   AutomationRunEntity,
   DelayedActionsEntity,
 } from "../features/automation/automation.entity";
+import { NotificationEntity } from "../features/notification/notification.entity";
 import { RealtimeConnectionEntity } from "../features/realtime/realtime-connection.entity";
 import { RealtimeSubscriptionEntity } from "../features/realtime/realtime-subscription.entity";
-import { TrashedRecordEntity } from "../features/trash/trashed-record.entity";
 import { WebhookSubscriptionEntity } from "../features/webhook/webhook.entity";
 import { WebhookDeliveryEntity } from "../features/webhook/webhook-delivery.entity";
 

@@ -3,6 +3,7 @@ import type { TimelineActivity } from "../../capabilities/audit/audit.schema";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { AuditEntryEntity } from "../../capabilities/audit/audit-entry.entity";
 import { assertCanDelete, assertCanWrite } from "../../capabilities/authorization/policy";
+import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
@@ -12,11 +13,11 @@ import { readPage } from "../../platform/paging";
 import type { Actor, TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { failedCondition, retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { failedCondition, retryingConflicts, type writeTransaction } from "../../platform/transactions";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
 import { DealEntity } from "../deal/deal.entity";
-import { type Reference, referenceActions, referenceError } from "../references";
+import { type Reference, referenceSteps } from "../references";
 import { ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
 import type {
   Activity,
@@ -129,19 +130,38 @@ function timelineEntryDelete(activity: ActivityItem, record: LinkedRecord) {
  * exists. A deal is also touched (it stops rotting), which moves it in its stage index, so the patch names its
  * stage and fails if the deal moved meanwhile (the caller retries on fresh data).
  */
-function touchActions(orgId: string, records: LinkedRecord[], dealStages: Map<string, string>, at: string) {
+function touchSteps(orgId: string, records: LinkedRecord[], dealStages: Map<string, string>, at: string): ChangeStep[] {
+  const missing = (record: LinkedRecord) => () =>
+    new ValidationError([
+      {
+        path: `body.${record.type}Ids`,
+        message: `No ${record.type} with id ${record.id} exists in this organisation.`,
+      },
+    ]);
   return records.map((record) => {
     switch (record.type) {
       case "contact":
-        return inTransaction(ContactEntity).patch({ orgId, contactId: record.id }).set({ lastActivityAt: at }).commit();
+        return step(
+          "touch contact",
+          inTransaction(ContactEntity).patch({ orgId, contactId: record.id }).set({ lastActivityAt: at }).commit(),
+          missing(record),
+        );
       case "company":
-        return inTransaction(CompanyEntity).patch({ orgId, companyId: record.id }).set({ lastActivityAt: at }).commit();
+        return step(
+          "touch company",
+          inTransaction(CompanyEntity).patch({ orgId, companyId: record.id }).set({ lastActivityAt: at }).commit(),
+          missing(record),
+        );
       case "deal":
-        return inTransaction(DealEntity)
-          .patch({ orgId, dealId: record.id })
-          .set({ lastActivityAt: at, touchedAt: at })
-          .composite({ stageId: dealStages.get(record.id) ?? "" })
-          .commit();
+        // A deal that moved meanwhile fails the patch: the caller retries on fresh data.
+        return step(
+          "touch deal",
+          inTransaction(DealEntity)
+            .patch({ orgId, dealId: record.id })
+            .set({ lastActivityAt: at, touchedAt: at })
+            .composite({ stageId: dealStages.get(record.id) ?? "" })
+            .commit(),
+        );
       default:
         return record.type satisfies never;
     }
@@ -165,28 +185,6 @@ async function stagesOf(orgId: string, dealIds: string[]): Promise<Map<string, s
     stages.set(data.dealId, data.stageId);
   });
   return stages;
-}
-
-/**
- * The validation error for a failed touch of a contact or company, given that touches start at action `offset`, or
- * null (a deal failing means it moved).
- */
-function missingLinkError(
-  reasons: NonNullable<Awaited<ReturnType<typeof writeTransaction>>>,
-  touched: LinkedRecord[],
-  offset: number,
-) {
-  for (const [position, record] of touched.entries()) {
-    if (record.type !== "deal" && failedCondition(reasons, position + offset)) {
-      return new ValidationError([
-        {
-          path: `body.${record.type}Ids`,
-          message: `No ${record.type} with id ${record.id} exists in this organisation.`,
-        },
-      ]);
-    }
-  }
-  return null;
 }
 
 /**
@@ -249,27 +247,31 @@ export async function createActivity(context: TenantContext, input: CreateActivi
     const records = linkedRecords(activity);
     const dealStages = await stagesOf(orgId, activity.dealIds);
     const references = assigneeReferences(actor, activity, null);
-    const reasons = await writeTransaction([
-      inTransaction(ActivityEntity)
-        .create({ ...activity, ...derivedKeys(activity) })
-        .commit(),
-      ...referenceActions(orgId, { type: "activity", id: activityId }, references),
-      ...touchActions(orgId, records, dealStages, at),
-      ...records.map((record) => timelineEntryPut(context, activity, record)),
-      auditAction(context, {
-        recordType: "activity",
-        recordId: activityId,
-        action: "created",
-        changes: fieldChanges(null, activity, auditedFields),
-      }),
-    ]);
-    if (reasons) {
-      throw (
-        referenceError(reasons, references, 1) ??
-        missingLinkError(reasons, records, 1 + references.length) ??
-        new ConcurrentModificationError("activity", activityId)
-      );
-    }
+    await changeSet()
+      .add(
+        "activity",
+        inTransaction(ActivityEntity)
+          .create({ ...activity, ...derivedKeys(activity) })
+          .commit(),
+      )
+      .addAll(referenceSteps(orgId, { type: "activity", id: activityId }, references))
+      .addAll(touchSteps(orgId, records, dealStages, at))
+      .addAll(
+        steps(
+          "steps",
+          records.map((record) => timelineEntryPut(context, activity, record)),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "activity",
+          recordId: activityId,
+          action: "created",
+          changes: fieldChanges(null, activity, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("activity", activityId));
     return toActivity(activity);
   });
 }
@@ -347,41 +349,50 @@ export async function updateActivity(
       "done",
       "doneAt",
     ] as const;
-    const reasons = await writeTransaction([
-      inTransaction(ActivityEntity)
-        .patch({ orgId, activityId })
-        .set({
-          ...Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]])),
-          ...derivedKeys(next),
-          subject: next.subject,
-          contactIds: next.contactIds,
-          companyIds: next.companyIds,
-          dealIds: next.dealIds,
-          version: next.version,
-          updatedAt: next.updatedAt,
-        })
-        .remove(optional.filter((field) => next[field] === undefined))
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      ...referenceActions(orgId, { type: "activity", id: activityId }, references),
-      ...touchActions(orgId, touched, dealStages, at),
-      ...removed.map((record) => timelineEntryDelete(current, record)),
-      ...(moved ? kept.map((record) => timelineEntryDelete(current, record)) : []),
-      ...[...kept, ...added].map((record) => timelineEntryPut(context, next, record)),
-      auditAction(context, {
-        recordType: "activity",
-        recordId: activityId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ]);
-    if (reasons) {
-      throw (
-        referenceError(reasons, references, 1) ??
-        missingLinkError(reasons, touched, 1 + references.length) ??
-        new ConcurrentModificationError("activity", activityId)
-      );
-    }
+    await changeSet()
+      .add(
+        "activity",
+        inTransaction(ActivityEntity)
+          .patch({ orgId, activityId })
+          .set({
+            ...Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]])),
+            ...derivedKeys(next),
+            subject: next.subject,
+            contactIds: next.contactIds,
+            companyIds: next.companyIds,
+            dealIds: next.dealIds,
+            version: next.version,
+            updatedAt: next.updatedAt,
+          })
+          .remove(optional.filter((field) => next[field] === undefined))
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
+          .commit(),
+      )
+      .addAll(referenceSteps(orgId, { type: "activity", id: activityId }, references))
+      .addAll(touchSteps(orgId, touched, dealStages, at))
+      .addAll(
+        steps(
+          "steps",
+          removed.map((record) => timelineEntryDelete(current, record)),
+        ),
+      )
+      .addAll(steps("timeline entry", moved ? kept.map((record) => timelineEntryDelete(current, record)) : []))
+      .addAll(
+        steps(
+          "steps",
+          [...kept, ...added].map((record) => timelineEntryPut(context, next, record)),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "activity",
+          recordId: activityId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("activity", activityId));
     return toActivity(next);
   });
 }
@@ -394,20 +405,30 @@ export async function deleteActivity(
   const current = await loadActivity(context, activityId);
   assertPreconditions(preconditions, current, "activity", activityId);
   assertCanDelete(context.actor, { ownerId: current.createdBy }, "activity");
-  const reasons = await writeTransaction([
-    inTransaction(ActivityEntity)
-      .delete({ orgId: context.orgId, activityId })
-      .where((attributes, { eq }) => eq(attributes.version, current.version))
-      .commit(),
-    ...linkedRecords(current).map((record) => timelineEntryDelete(current, record)),
-    auditAction(context, {
-      recordType: "activity",
-      recordId: activityId,
-      action: "deleted",
-      changes: fieldChanges(current, null, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("activity", activityId);
+  await changeSet()
+    .add(
+      "activity",
+      inTransaction(ActivityEntity)
+        .delete({ orgId: context.orgId, activityId })
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+    )
+    .addAll(
+      steps(
+        "linked records",
+        linkedRecords(current).map((record) => timelineEntryDelete(current, record)),
+      ),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "activity",
+        recordId: activityId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("activity", activityId));
 }
 
 /**
@@ -434,26 +455,31 @@ export async function unlinkFromActivities(context: TenantContext, record: Linke
         updatedAt: now(),
       };
       const orphaned = linkedRecords(next).length === 0;
-      const reasons = await writeTransaction([
-        orphaned
-          ? inTransaction(ActivityEntity)
-              .delete({ orgId, activityId: current.activityId })
-              .where((attributes, { eq }) => eq(attributes.version, current.version))
-              .commit()
-          : inTransaction(ActivityEntity)
-              .patch({ orgId, activityId: current.activityId })
-              .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
-              .where((attributes, { eq }) => eq(attributes.version, current.version))
-              .commit(),
-        timelineEntryDelete(current, record),
-        auditAction(context, {
-          recordType: "activity",
-          recordId: current.activityId,
-          action: orphaned ? "deleted" : "updated",
-          changes: fieldChanges(current, orphaned ? null : next, auditedFields),
-        }),
-      ]);
-      if (reasons) throw new ConcurrentModificationError("activity", current.activityId);
+      await changeSet()
+        .add(
+          "step",
+          orphaned
+            ? inTransaction(ActivityEntity)
+                .delete({ orgId, activityId: current.activityId })
+                .where((attributes, { eq }) => eq(attributes.version, current.version))
+                .commit()
+            : inTransaction(ActivityEntity)
+                .patch({ orgId, activityId: current.activityId })
+                .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
+                .where((attributes, { eq }) => eq(attributes.version, current.version))
+                .commit(),
+        )
+        .add("timeline entry delete", timelineEntryDelete(current, record))
+        .add(
+          "audit entry",
+          auditAction(context, {
+            recordType: "activity",
+            recordId: current.activityId,
+            action: orphaned ? "deleted" : "updated",
+            changes: fieldChanges(current, orphaned ? null : next, auditedFields),
+          }),
+        )
+        .commit(() => new ConcurrentModificationError("activity", current.activityId));
       if (!orphaned) kept.push(current.activityId);
     });
   }
@@ -497,22 +523,27 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
               .commit();
         }
       };
-      const reasons = await writeTransaction([
-        inTransaction(ActivityEntity)
-          .patch({ orgId, activityId })
-          .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
-          .where((attributes, { eq }) => eq(attributes.version, current.version))
-          .commit(),
-        exists(),
-        timelineEntryPut(context, next, record),
-        auditAction(context, {
-          recordType: "activity",
-          recordId: activityId,
-          action: "updated",
-          changes: fieldChanges(current, next, auditedFields),
-        }),
-      ]);
-      if (reasons) throw new ConcurrentModificationError("activity", activityId);
+      await changeSet()
+        .add(
+          "activity",
+          inTransaction(ActivityEntity)
+            .patch({ orgId, activityId })
+            .set({ [field]: next[field], version: next.version, updatedAt: next.updatedAt })
+            .where((attributes, { eq }) => eq(attributes.version, current.version))
+            .commit(),
+        )
+        .add("exists", exists())
+        .add("timeline entry put", timelineEntryPut(context, next, record))
+        .add(
+          "audit entry",
+          auditAction(context, {
+            recordType: "activity",
+            recordId: activityId,
+            action: "updated",
+            changes: fieldChanges(current, next, auditedFields),
+          }),
+        )
+        .commit(() => new ConcurrentModificationError("activity", activityId));
     });
   }
 }

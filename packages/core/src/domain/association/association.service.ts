@@ -1,3 +1,4 @@
+import { type ChangeStep, step, steps } from "../../platform/change-set";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { idPrefixes, isIdOf } from "../../platform/ids";
@@ -42,7 +43,7 @@ export function linkActions(orgId: string, from: RecordRef, to: RecordRef, at: s
       })
       .commit(),
     countLinks(orgId, to, 1),
-  ];
+  ] as const;
 }
 
 /** The three actions that remove the link between `from` and `to` (see linkActions). */
@@ -142,26 +143,29 @@ export function planLinks(
   };
 }
 
-/** The transaction actions of a plan: three per added link, three per removed one, two per re-flagged one. */
-export function linkPlanActions(orgId: string, plan: LinkPlan, at: string) {
+/**
+ * The change-set steps of a plan: per added link both edge items and the target's link count (whose existence
+ * condition is the check that the target exists: its failure is `missing(id)`), per removed one the same undone,
+ * per re-flagged one both edges again.
+ */
+export function linkPlanSteps(
+  orgId: string,
+  plan: LinkPlan,
+  at: string,
+  missing?: (id: string) => Error,
+): ChangeStep[] {
   const to = (id: string): RecordRef => ({ type: plan.type, id });
   return [
-    ...plan.added.flatMap((link) => linkActions(orgId, plan.owner, to(link.id), at, link.primary)),
-    ...plan.removed.flatMap((id) => unlinkActions(orgId, plan.owner, to(id))),
-    ...plan.reflagged.flatMap((link) => relinkActions(orgId, plan.owner, to(link.id), at, link.primary)),
+    ...plan.added.flatMap((link) => {
+      const [forward, backward, count] = linkActions(orgId, plan.owner, to(link.id), at, link.primary);
+      return [
+        ...steps(`link ${plan.type}`, [forward, backward]),
+        step(`link ${plan.type}: ${link.id} exists`, count, missing && (() => missing(link.id))),
+      ];
+    }),
+    ...plan.removed.flatMap((id) => steps(`unlink ${plan.type}`, unlinkActions(orgId, plan.owner, to(id)))),
+    ...plan.reflagged.flatMap((link) =>
+      steps(`relink ${plan.type}`, relinkActions(orgId, plan.owner, to(link.id), at, link.primary)),
+    ),
   ];
-}
-
-/** Number of actions linkPlanActions produces, to find the position of what follows. */
-export const linkPlanSize = (plan: LinkPlan) =>
-  plan.added.length * 3 + plan.removed.length * 3 + plan.reflagged.length * 2;
-
-/** The added target that does not exist, when the transaction failed on its link count (actions from `offset`). */
-export function missingLinkTarget(
-  reasons: ReadonlyArray<{ code: string }>,
-  plan: LinkPlan,
-  offset: number,
-): string | null {
-  const missing = plan.added.find((_, index) => reasons[offset + index * 3 + 2]?.code === "ConditionalCheckFailed");
-  return missing?.id ?? null;
 }

@@ -2,7 +2,8 @@ import type { CreateEntityItem, EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/search/search.service";
-import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
+import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
+import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
@@ -17,7 +18,7 @@ import { relinkActivities, unlinkFromActivities } from "../activity/activity.ser
 import { linkedRecords } from "../association/association.service";
 import { detachCompanyFromContacts, relinkCompanyToContacts } from "../contact/contact.service";
 import { detachFromDeals, relinkDeals } from "../deal/deal.service";
-import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../references";
+import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
 import { CompanyEntity } from "./company.entity";
 import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
 
@@ -75,24 +76,30 @@ export async function createCompany(context: TenantContext, input: CreateCompany
     ...(company.domain ? [domainReference(company.domain)] : []),
     ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
   ];
-  const reasons = await writeTransaction([
-    inTransaction(CompanyEntity).create(company).commit(),
-    ...referenceActions(orgId, { type: "company", id: company.companyId }, references),
-    ...searchTermActions(
-      orgId,
-      { recordType: "company", recordId: company.companyId },
-      null,
-      searchDocumentOfCompany(company),
-    ),
-    auditAction(context, {
-      recordType: "company",
-      recordId: company.companyId,
-      action: "created",
-      changes: fieldChanges(null, company, auditedFields),
-    }),
-  ]);
-  if (reasons)
-    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", company.companyId);
+  await changeSet()
+    .add("company", inTransaction(CompanyEntity).create(company).commit())
+    .addAll(referenceSteps(orgId, { type: "company", id: company.companyId }, references))
+    .addAll(
+      steps(
+        "search term",
+        searchTermActions(
+          orgId,
+          { recordType: "company", recordId: company.companyId },
+          null,
+          searchDocumentOfCompany(company),
+        ),
+      ),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "company",
+        recordId: company.companyId,
+        action: "created",
+        changes: fieldChanges(null, company, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("company", company.companyId));
   return toCompany(company);
 }
 
@@ -141,40 +148,52 @@ export async function updateCompany(
     const { orgId } = context;
     const owner = { type: "company" as const, id: companyId };
     const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
-    const reasons = await writeTransaction([
-      inTransaction(CompanyEntity)
-        .patch({ orgId, companyId })
-        .set({
-          name: next.name,
-          ...(next.domain !== undefined ? { domain: next.domain } : {}),
-          ...(next.industry !== undefined ? { industry: next.industry } : {}),
-          ...(next.size !== undefined ? { size: next.size } : {}),
-          ...(next.address !== undefined ? { address: next.address } : {}),
-          ownerId: next.ownerId,
-          tags: next.tags,
-          sortName: sortKeyOf(next.name),
-          version: next.version,
-          updatedAt: next.updatedAt,
-        })
-        .remove([...removed])
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      ...referenceActions(orgId, owner, references),
-      ...(domainChanged && current.domain ? releaseUniqueValues(orgId, owner, "company-domain", [current.domain]) : []),
-      ...searchTermActions(
-        orgId,
-        { recordType: "company", recordId: companyId },
-        searchDocumentOfCompany(current),
-        searchDocumentOfCompany(next),
-      ),
-      auditAction(context, {
-        recordType: "company",
-        recordId: companyId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ]);
-    if (reasons) throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", companyId);
+    await changeSet()
+      .add(
+        "company",
+        inTransaction(CompanyEntity)
+          .patch({ orgId, companyId })
+          .set({
+            name: next.name,
+            ...(next.domain !== undefined ? { domain: next.domain } : {}),
+            ...(next.industry !== undefined ? { industry: next.industry } : {}),
+            ...(next.size !== undefined ? { size: next.size } : {}),
+            ...(next.address !== undefined ? { address: next.address } : {}),
+            ownerId: next.ownerId,
+            tags: next.tags,
+            sortName: sortKeyOf(next.name),
+            version: next.version,
+            updatedAt: next.updatedAt,
+          })
+          .remove([...removed])
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
+          .commit(),
+      )
+      .addAll(referenceSteps(orgId, owner, references))
+      .addAll(
+        domainChanged && current.domain ? releaseUniqueValues(orgId, owner, "company-domain", [current.domain]) : [],
+      )
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(
+            orgId,
+            { recordType: "company", recordId: companyId },
+            searchDocumentOfCompany(current),
+            searchDocumentOfCompany(next),
+          ),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "company",
+          recordId: companyId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("company", companyId));
     return toCompany(next);
   });
 }
@@ -204,34 +223,52 @@ export async function deleteCompany(
   const current = await loadCompany(context, companyId);
   assertPreconditions(preconditions, current, "company", companyId);
   const { orgId } = context;
-  const reasons = await writeTransaction([
-    inTransaction(CompanyEntity)
-      .delete({ orgId, companyId })
-      .where(
-        (attributes, { eq, notExists }) =>
-          `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
-      )
-      .commit(),
-    ...(current.domain ? releaseUniqueValues(orgId, record, "company-domain", [current.domain]) : []),
-    ...searchTermActions(orgId, { recordType: "company", recordId: companyId }, searchDocumentOfCompany(current), null),
-    moveToTrashAction(
-      context,
-      {
-        type: "company",
-        id: companyId,
-        label: current.name,
-        snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds },
-      },
-      now(),
-    ),
-    auditAction(context, {
-      recordType: "company",
-      recordId: companyId,
-      action: "deleted",
-      changes: fieldChanges(current, null, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("company", companyId);
+  await changeSet()
+    .add(
+      "company",
+      inTransaction(CompanyEntity)
+        .delete({ orgId, companyId })
+        .where(
+          (attributes, { eq, notExists }) =>
+            `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+        )
+        .commit(),
+    )
+    .addAll(current.domain ? releaseUniqueValues(orgId, record, "company-domain", [current.domain]) : [])
+    .addAll(
+      steps(
+        "search term",
+        searchTermActions(
+          orgId,
+          { recordType: "company", recordId: companyId },
+          searchDocumentOfCompany(current),
+          null,
+        ),
+      ),
+    )
+    .add(
+      "move to trash",
+      moveToTrashAction(
+        context,
+        {
+          type: "company",
+          id: companyId,
+          label: current.name,
+          snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds },
+        },
+        now(),
+      ),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "company",
+        recordId: companyId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("company", companyId));
 }
 
 export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
@@ -285,26 +322,31 @@ export async function restoreCompany(
   } satisfies NewCompany;
   const references = company.domain ? [domainReference(company.domain)] : [];
   const record = { type: "company" as const, id: company.companyId };
-  const reasons = await writeTransaction([
-    inTransaction(CompanyEntity).create(company).commit(),
-    ...referenceActions(orgId, record, references),
-    ...searchTermActions(
-      orgId,
-      { recordType: "company", recordId: company.companyId },
-      null,
-      searchDocumentOfCompany(company),
-    ),
-    takeFromTrashAction(orgId, company.companyId),
-    auditAction(context, {
-      recordType: "company",
-      recordId: company.companyId,
-      action: "restored",
-      changes: fieldChanges(null, company, auditedFields),
-    }),
-  ]);
-  if (reasons) {
-    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("company", company.companyId);
-  }
+  await changeSet()
+    .add("company", inTransaction(CompanyEntity).create(company).commit())
+    .addAll(referenceSteps(orgId, record, references))
+    .addAll(
+      steps(
+        "search term",
+        searchTermActions(
+          orgId,
+          { recordType: "company", recordId: company.companyId },
+          null,
+          searchDocumentOfCompany(company),
+        ),
+      ),
+    )
+    .add("take from trash", takeFromTrashAction(orgId, company.companyId))
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "company",
+        recordId: company.companyId,
+        action: "restored",
+        changes: fieldChanges(null, company, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("company", company.companyId));
   await relinkCompanyToContacts(context, company.companyId, formerContactIds);
   await relinkDeals(context, record, formerDealIds);
   await relinkActivities(context, record, formerActivityIds);

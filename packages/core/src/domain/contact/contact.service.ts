@@ -2,7 +2,8 @@ import type { CreateEntityItem, EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
-import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
+import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
+import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
@@ -15,16 +16,10 @@ import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
 import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import { AssociationEntity } from "../association/association.entity";
-import {
-  type LinkPlan,
-  linkedRecords,
-  linkPlanActions,
-  missingLinkTarget,
-  planLinks,
-} from "../association/association.service";
+import { type LinkPlan, linkedRecords, linkPlanSteps, planLinks } from "../association/association.service";
 import { CompanyEntity } from "../company/company.entity";
 import { detachFromDeals, relinkDeals } from "../deal/deal.service";
-import { type Reference, referenceActions, referenceError, releaseUniqueValues } from "../references";
+import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
 import { ContactEntity, noCompany } from "./contact.entity";
 import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
 
@@ -90,20 +85,15 @@ function nextCompanies(current: string[], input: { companyId?: string | null; co
 const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
   planLinks({ type: "contact", id: contactId }, "company", before, after, true);
 
-/** The error for a linked company that does not exist, on the field that named it (`companyId` or `companyIds`). */
-function missingCompanyError(
-  reasons: ReadonlyArray<{ code: string }>,
-  plan: LinkPlan,
-  offset: number,
-  input: { companyId?: string | null; companyIds?: string[] },
-) {
-  const missing = missingLinkTarget(reasons, plan, offset);
-  if (!missing) return null;
-  const field = missing === input.companyId && !input.companyIds?.includes(missing) ? "companyId" : "companyIds";
-  return new ValidationError([
-    { path: `body.${field}`, message: `No company with id ${missing} exists in this organisation.` },
-  ]);
-}
+/** A linked company that does not exist, reported on the field that named it (`companyId` or `companyIds`). */
+const missingCompany =
+  (input: { companyId?: string | null; companyIds?: string[] }) =>
+  (missing: string): ValidationError => {
+    const field = missing === input.companyId && !input.companyIds?.includes(missing) ? "companyId" : "companyIds";
+    return new ValidationError([
+      { path: `body.${field}`, message: `No company with id ${missing} exists in this organisation.` },
+    ]);
+  };
 
 const emailReference = (value: string): Reference => ({
   kind: "unique",
@@ -141,30 +131,31 @@ export async function createContact(context: TenantContext, input: CreateContact
     ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
   ];
   const plan = companyPlan(contact.contactId, [], companies);
-  const reasons = await writeTransaction([
-    inTransaction(ContactEntity).create(contact).commit(),
-    ...referenceActions(orgId, { type: "contact", id: contact.contactId }, references),
-    ...linkPlanActions(orgId, plan, at),
-    ...searchTermActions(
-      orgId,
-      { recordType: "contact", recordId: contact.contactId },
-      null,
-      searchDocumentOfContact(contact),
-    ),
-    auditAction(context, {
-      recordType: "contact",
-      recordId: contact.contactId,
-      action: "created",
-      changes: fieldChanges(null, contact, auditedFields),
-    }),
-  ]);
-  if (reasons) {
-    throw (
-      referenceError(reasons, references, 1) ??
-      missingCompanyError(reasons, plan, 1 + references.length, input) ??
-      new ConcurrentModificationError("contact", contact.contactId)
-    );
-  }
+  await changeSet()
+    .add("contact", inTransaction(ContactEntity).create(contact).commit())
+    .addAll(referenceSteps(orgId, { type: "contact", id: contact.contactId }, references))
+    .addAll(linkPlanSteps(orgId, plan, at, missingCompany(input)))
+    .addAll(
+      steps(
+        "search term",
+        searchTermActions(
+          orgId,
+          { recordType: "contact", recordId: contact.contactId },
+          null,
+          searchDocumentOfContact(contact),
+        ),
+      ),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "contact",
+        recordId: contact.contactId,
+        action: "created",
+        changes: fieldChanges(null, contact, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("contact", contact.contactId));
   return toContact(contact);
 }
 
@@ -226,50 +217,54 @@ export async function updateContact(
     const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
       (field) => next[field] === undefined,
     );
-    const reasons = await writeTransaction([
-      inTransaction(ContactEntity)
-        .patch({ orgId, contactId })
-        .set({
-          ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
-          ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
-          ...(next.title !== undefined ? { title: next.title } : {}),
-          ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
-          emails: next.emails,
-          phones: next.phones,
-          ownerId: next.ownerId,
-          companyIds: next.companyIds,
-          companyKey,
-          tags: next.tags,
-          sortName,
-          version: next.version,
-          updatedAt: next.updatedAt,
-        })
-        .remove([...cleared])
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      ...referenceActions(orgId, { type: "contact", id: contactId }, references),
-      ...linkPlanActions(orgId, plan, next.updatedAt),
-      ...releaseUniqueValues(orgId, { type: "contact", id: contactId }, "contact-email", removedEmails),
-      ...searchTermActions(
-        orgId,
-        { recordType: "contact", recordId: contactId },
-        searchDocumentOfContact(current),
-        searchDocumentOfContact(next),
-      ),
-      auditAction(context, {
-        recordType: "contact",
-        recordId: contactId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ]);
-    if (reasons) {
-      throw (
-        referenceError(reasons, references, 1) ??
-        missingCompanyError(reasons, plan, 1 + references.length, input) ??
-        new ConcurrentModificationError("contact", contactId)
-      );
-    }
+    await changeSet()
+      .add(
+        "contact",
+        inTransaction(ContactEntity)
+          .patch({ orgId, contactId })
+          .set({
+            ...(next.firstName !== undefined ? { firstName: next.firstName } : {}),
+            ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
+            ...(next.title !== undefined ? { title: next.title } : {}),
+            ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
+            emails: next.emails,
+            phones: next.phones,
+            ownerId: next.ownerId,
+            companyIds: next.companyIds,
+            companyKey,
+            tags: next.tags,
+            sortName,
+            version: next.version,
+            updatedAt: next.updatedAt,
+          })
+          .remove([...cleared])
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
+          .commit(),
+      )
+      .addAll(referenceSteps(orgId, { type: "contact", id: contactId }, references))
+      .addAll(linkPlanSteps(orgId, plan, next.updatedAt, missingCompany(input)))
+      .addAll(releaseUniqueValues(orgId, { type: "contact", id: contactId }, "contact-email", removedEmails))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(
+            orgId,
+            { recordType: "contact", recordId: contactId },
+            searchDocumentOfContact(current),
+            searchDocumentOfContact(next),
+          ),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "contact",
+          recordId: contactId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("contact", contactId));
     return toContact(next);
   });
 }
@@ -295,35 +290,53 @@ export async function deleteContact(
   assertPreconditions(preconditions, current, "contact", contactId);
   const { orgId } = context;
   const plan = companyPlan(contactId, companiesOf(current), []);
-  const reasons = await writeTransaction([
-    inTransaction(ContactEntity)
-      .delete({ orgId, contactId })
-      .where(
-        (attributes, { eq, notExists }) =>
-          `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
-      )
-      .commit(),
-    ...linkPlanActions(orgId, plan, now()),
-    ...releaseUniqueValues(orgId, record, "contact-email", current.emails),
-    ...searchTermActions(orgId, { recordType: "contact", recordId: contactId }, searchDocumentOfContact(current), null),
-    moveToTrashAction(
-      context,
-      {
-        type: "contact",
-        id: contactId,
-        label: contactLabel(current),
-        snapshot: { ...current, formerDealIds, formerActivityIds },
-      },
-      now(),
-    ),
-    auditAction(context, {
-      recordType: "contact",
-      recordId: contactId,
-      action: "deleted",
-      changes: fieldChanges(current, null, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("contact", contactId);
+  await changeSet()
+    .add(
+      "contact",
+      inTransaction(ContactEntity)
+        .delete({ orgId, contactId })
+        .where(
+          (attributes, { eq, notExists }) =>
+            `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+        )
+        .commit(),
+    )
+    .addAll(linkPlanSteps(orgId, plan, now()))
+    .addAll(releaseUniqueValues(orgId, record, "contact-email", current.emails))
+    .addAll(
+      steps(
+        "search term",
+        searchTermActions(
+          orgId,
+          { recordType: "contact", recordId: contactId },
+          searchDocumentOfContact(current),
+          null,
+        ),
+      ),
+    )
+    .add(
+      "move to trash",
+      moveToTrashAction(
+        context,
+        {
+          type: "contact",
+          id: contactId,
+          label: contactLabel(current),
+          snapshot: { ...current, formerDealIds, formerActivityIds },
+        },
+        now(),
+      ),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "contact",
+        recordId: contactId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("contact", contactId));
 }
 
 /**
@@ -342,52 +355,59 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
     const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
     if (contacts.length === 0) continue;
     const at = now();
-    const reasons = await writeTransaction([
-      ...contacts.flatMap((contact) => {
-        const companies = companiesOf(contact).filter((id) => id !== companyId);
-        const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
-        const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
-        return [
-          inTransaction(ContactEntity)
-            .patch({ orgId, contactId: contact.contactId })
-            .set({
-              companyIds: companies,
-              companyKey: companies[0] ?? noCompany,
-              ...(companies[0] ? { companyId: companies[0] } : {}),
-              version: next.version,
-              updatedAt: at,
-            })
-            .remove(companies[0] ? [] : ["companyId"])
-            .where((attributes, { eq }) => eq(attributes.version, contact.version))
-            .commit(),
-          inTransaction(AssociationEntity)
-            .delete({ orgId, recordId: contact.contactId, relatedId: companyId })
-            .commit(),
-          inTransaction(AssociationEntity)
-            .delete({ orgId, recordId: companyId, relatedId: contact.contactId })
-            .commit(),
-          // The contact's next company becomes its primary one: both directions carry the flag.
-          ...promoted.flatMap((promotedId) => [
-            inTransaction(AssociationEntity)
-              .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
-              .set({ primary: true })
-              .commit(),
-            inTransaction(AssociationEntity)
-              .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
-              .set({ primary: true })
-              .commit(),
-          ]),
-          auditAction(context, {
-            recordType: "contact",
-            recordId: contact.contactId,
-            action: "updated",
-            changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
+    await changeSet()
+      .addAll(
+        steps(
+          "contact off company",
+          contacts.flatMap((contact) => {
+            const companies = companiesOf(contact).filter((id) => id !== companyId);
+            const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
+            const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
+            return [
+              inTransaction(ContactEntity)
+                .patch({ orgId, contactId: contact.contactId })
+                .set({
+                  companyIds: companies,
+                  companyKey: companies[0] ?? noCompany,
+                  ...(companies[0] ? { companyId: companies[0] } : {}),
+                  version: next.version,
+                  updatedAt: at,
+                })
+                .remove(companies[0] ? [] : ["companyId"])
+                .where((attributes, { eq }) => eq(attributes.version, contact.version))
+                .commit(),
+              inTransaction(AssociationEntity)
+                .delete({ orgId, recordId: contact.contactId, relatedId: companyId })
+                .commit(),
+              inTransaction(AssociationEntity)
+                .delete({ orgId, recordId: companyId, relatedId: contact.contactId })
+                .commit(),
+              // The contact's next company becomes its primary one: both directions carry the flag.
+              ...promoted.flatMap((promotedId) => [
+                inTransaction(AssociationEntity)
+                  .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
+                  .set({ primary: true })
+                  .commit(),
+                inTransaction(AssociationEntity)
+                  .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
+                  .set({ primary: true })
+                  .commit(),
+              ]),
+              auditAction(context, {
+                recordType: "contact",
+                recordId: contact.contactId,
+                action: "updated",
+                changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
+              }),
+            ];
           }),
-        ];
-      }),
-      inTransaction(CompanyEntity).patch({ orgId, companyId }).add({ linkCount: -contacts.length }).commit(),
-    ]);
-    if (reasons) throw new ConcurrentModificationError("company", companyId);
+        ),
+      )
+      .add(
+        "company",
+        inTransaction(CompanyEntity).patch({ orgId, companyId }).add({ linkCount: -contacts.length }).commit(),
+      )
+      .commit(() => new ConcurrentModificationError("company", companyId));
   }
 }
 
@@ -468,27 +488,32 @@ export async function restoreContact(
   } satisfies NewContact;
   const references = contact.emails.map((value) => emailReference(value));
   const plan = companyPlan(contact.contactId, [], existing);
-  const reasons = await writeTransaction([
-    inTransaction(ContactEntity).create(contact).commit(),
-    ...referenceActions(orgId, { type: "contact", id: contact.contactId }, references),
-    ...linkPlanActions(orgId, plan, at),
-    ...searchTermActions(
-      orgId,
-      { recordType: "contact", recordId: contact.contactId },
-      null,
-      searchDocumentOfContact(contact),
-    ),
-    takeFromTrashAction(orgId, contact.contactId),
-    auditAction(context, {
-      recordType: "contact",
-      recordId: contact.contactId,
-      action: "restored",
-      changes: fieldChanges(null, contact, auditedFields),
-    }),
-  ]);
-  if (reasons) {
-    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("contact", contact.contactId);
-  }
+  await changeSet()
+    .add("contact", inTransaction(ContactEntity).create(contact).commit())
+    .addAll(referenceSteps(orgId, { type: "contact", id: contact.contactId }, references))
+    .addAll(linkPlanSteps(orgId, plan, at))
+    .addAll(
+      steps(
+        "search term",
+        searchTermActions(
+          orgId,
+          { recordType: "contact", recordId: contact.contactId },
+          null,
+          searchDocumentOfContact(contact),
+        ),
+      ),
+    )
+    .add("take from trash", takeFromTrashAction(orgId, contact.contactId))
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "contact",
+        recordId: contact.contactId,
+        action: "restored",
+        changes: fieldChanges(null, contact, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("contact", contact.contactId));
   await relinkDeals(context, { type: "contact", id: contact.contactId }, formerDealIds);
   await relinkActivities(context, { type: "contact", id: contact.contactId }, formerActivityIds);
   return getContact(context, contact.contactId);

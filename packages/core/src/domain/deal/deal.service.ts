@@ -3,7 +3,8 @@ import { auditAction, fieldChanges } from "../../capabilities/audit/audit.servic
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
 import { RestoreConflictError } from "../../capabilities/trash/trash.errors";
-import { moveToTrashAction, takeFromTrashAction } from "../../features/trash/trash-actions";
+import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
+import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
@@ -18,9 +19,7 @@ import { relinkActivities, unlinkFromActivities } from "../activity/activity.ser
 import {
   type LinkPlan,
   linkedRecords,
-  linkPlanActions,
-  linkPlanSize,
-  missingLinkTarget,
+  linkPlanSteps,
   planLinks,
   unlinkActions,
 } from "../association/association.service";
@@ -36,7 +35,7 @@ import {
   stageOf,
 } from "../pipeline/pipeline.lookup";
 import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
-import { type Reference, referenceActions, referenceError } from "../references";
+import { type Reference, referenceSteps } from "../references";
 import { DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
 import type {
   CreateDealInput,
@@ -114,22 +113,15 @@ function dealLinkPlans(dealId: string, before: DealItem | null, after: DealItem 
   ];
 }
 
-/** The validation error for a linked contact or company that does not exist, given where the plans' actions start. */
-function missingLinkError(reasons: ReadonlyArray<{ code: string }>, plans: LinkPlan[], offset: number) {
-  let position = offset;
-  for (const plan of plans) {
-    const missing = missingLinkTarget(reasons, plan, position);
-    if (missing) {
-      return new ValidationError([
-        {
-          path: plan.type === "contact" ? "body.contactIds" : "body.companyId",
-          message: `No ${plan.type} with id ${missing} exists in this organisation.`,
-        },
-      ]);
-    }
-    position += linkPlanSize(plan);
-  }
-  return null;
+/** A linked contact or company that does not exist, reported on the field that names it. */
+function missingDealLink(plan: LinkPlan) {
+  return (missing: string) =>
+    new ValidationError([
+      {
+        path: plan.type === "contact" ? "body.contactIds" : "body.companyId",
+        message: `No ${plan.type} with id ${missing} exists in this organisation.`,
+      },
+    ]);
 }
 
 /** A deal write is valid only against the pipeline version whose stages it was checked against. */
@@ -193,29 +185,33 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
     const references: Reference[] =
       deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [];
     const plans = dealLinkPlans(dealId, null, deal);
-    const reasons = await writeTransaction([
-      inTransaction(DealEntity)
-        .create({ ...deal, ...derivedKeys(deal) })
-        .commit(),
-      pipelineUnchanged(pipeline),
-      ...referenceActions(orgId, { type: "deal", id: dealId }, references),
-      ...plans.flatMap((plan) => linkPlanActions(orgId, plan, at)),
-      ...stageTotalActions(orgId, null, positionOf(deal)),
-      ...searchTermActions(orgId, { recordType: "deal", recordId: dealId }, null, searchDocumentOfDeal(deal)),
-      auditAction(context, {
-        recordType: "deal",
-        recordId: dealId,
-        action: "created",
-        changes: fieldChanges(null, deal, auditedFields),
-      }),
-    ]);
-    if (reasons) {
-      throw (
-        referenceError(reasons, references, 2) ??
-        missingLinkError(reasons, plans, 2 + references.length) ??
-        new ConcurrentModificationError("deal", dealId)
-      );
-    }
+    await changeSet()
+      .add(
+        "deal",
+        inTransaction(DealEntity)
+          .create({ ...deal, ...derivedKeys(deal) })
+          .commit(),
+      )
+      .add("pipeline unchanged", pipelineUnchanged(pipeline))
+      .addAll(referenceSteps(orgId, { type: "deal", id: dealId }, references))
+      .addAll(plans.flatMap((plan) => linkPlanSteps(orgId, plan, at, missingDealLink(plan))))
+      .addAll(steps("stage total", stageTotalActions(orgId, null, positionOf(deal))))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(orgId, { recordType: "deal", recordId: dealId }, null, searchDocumentOfDeal(deal)),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "deal",
+          recordId: dealId,
+          action: "created",
+          changes: fieldChanges(null, deal, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("deal", dealId));
     return toDeal(deal);
   });
 }
@@ -304,31 +300,32 @@ export async function updateDeal(
     const references: Reference[] =
       next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : [];
     const plans = dealLinkPlans(dealId, current, next);
-    const reasons = await writeTransaction([
-      dealPatch(current, next),
-      ...referenceActions(context.orgId, { type: "deal", id: dealId }, references),
-      ...plans.flatMap((plan) => linkPlanActions(context.orgId, plan, next.updatedAt)),
-      ...stageTotalActions(context.orgId, positionOf(current), positionOf(next)),
-      ...searchTermActions(
-        context.orgId,
-        { recordType: "deal", recordId: dealId },
-        searchDocumentOfDeal(current),
-        searchDocumentOfDeal(next),
-      ),
-      auditAction(context, {
-        recordType: "deal",
-        recordId: dealId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ]);
-    if (reasons) {
-      throw (
-        referenceError(reasons, references, 1) ??
-        missingLinkError(reasons, plans, 1 + references.length) ??
-        new ConcurrentModificationError("deal", dealId)
-      );
-    }
+    await changeSet()
+      .add("deal", dealPatch(current, next))
+      .addAll(referenceSteps(context.orgId, { type: "deal", id: dealId }, references))
+      .addAll(plans.flatMap((plan) => linkPlanSteps(context.orgId, plan, next.updatedAt, missingDealLink(plan))))
+      .addAll(steps("stage total", stageTotalActions(context.orgId, positionOf(current), positionOf(next))))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(
+            context.orgId,
+            { recordType: "deal", recordId: dealId },
+            searchDocumentOfDeal(current),
+            searchDocumentOfDeal(next),
+          ),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "deal",
+          recordId: dealId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("deal", dealId));
     return toDeal(next);
   });
 }
@@ -360,22 +357,24 @@ async function applyStageMove(
     version: current.version + 1,
     updatedAt: at,
   };
-  const reasons = await writeTransaction([
-    dealPatch(current, next),
-    pipelineUnchanged(pipeline),
-    ...stageTotalActions(context.orgId, positionOf(current), positionOf(next)),
-    auditAction(context, {
-      recordType: "deal",
-      recordId: current.dealId,
-      action: "stage_changed",
-      changes: fieldChanges(current, next, ["stageId", "status", "lostReason"]),
-    }),
-  ]);
-  if (reasons) {
-    throw failedCondition(reasons, 1)
-      ? new ConcurrentModificationError("pipeline", pipeline.pipelineId)
-      : new ConcurrentModificationError("deal", current.dealId);
-  }
+  await changeSet()
+    .add("deal", dealPatch(current, next))
+    .add(
+      "pipeline unchanged",
+      pipelineUnchanged(pipeline),
+      () => new ConcurrentModificationError("pipeline", pipeline.pipelineId),
+    )
+    .addAll(steps("stage totals", stageTotalActions(context.orgId, positionOf(current), positionOf(next))))
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "deal",
+        recordId: current.dealId,
+        action: "stage_changed",
+        changes: fieldChanges(current, next, ["stageId", "status", "lostReason"]),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("deal", current.dealId));
   return next;
 }
 
@@ -437,32 +436,45 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
     const plans = dealLinkPlans(dealId, current, null);
-    const reasons = await writeTransaction([
-      inTransaction(DealEntity)
-        .delete({ orgId: context.orgId, dealId })
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      ...plans.flatMap((plan) => linkPlanActions(context.orgId, plan, now())),
-      ...stageTotalActions(context.orgId, positionOf(current), null),
-      ...searchTermActions(
-        context.orgId,
-        { recordType: "deal", recordId: dealId },
-        searchDocumentOfDeal(current),
-        null,
-      ),
-      moveToTrashAction(
-        context,
-        { type: "deal", id: dealId, label: current.title, snapshot: { ...current, formerActivityIds } },
-        now(),
-      ),
-      auditAction(context, {
-        recordType: "deal",
-        recordId: dealId,
-        action: "deleted",
-        changes: fieldChanges(current, null, auditedFields),
-      }),
-    ]);
-    if (reasons) throw new ConcurrentModificationError("deal", dealId);
+    await changeSet()
+      .add(
+        "deal",
+        inTransaction(DealEntity)
+          .delete({ orgId: context.orgId, dealId })
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
+          .commit(),
+      )
+      .addAll(plans.flatMap((plan) => linkPlanSteps(context.orgId, plan, now())))
+      .addAll(steps("stage total", stageTotalActions(context.orgId, positionOf(current), null)))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(
+            context.orgId,
+            { recordType: "deal", recordId: dealId },
+            searchDocumentOfDeal(current),
+            null,
+          ),
+        ),
+      )
+      .add(
+        "move to trash",
+        moveToTrashAction(
+          context,
+          { type: "deal", id: dealId, label: current.title, snapshot: { ...current, formerActivityIds } },
+          now(),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "deal",
+          recordId: dealId,
+          action: "deleted",
+          changes: fieldChanges(current, null, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("deal", dealId));
   });
 }
 
@@ -619,17 +631,19 @@ export async function detachFromDeals(context: TenantContext, record: { type: "c
         version: current.version + 1,
         updatedAt: now(),
       };
-      const reasons = await writeTransaction([
-        dealPatch(current, next),
-        ...unlinkActions(orgId, { type: "deal", id: dealId }, record),
-        auditAction(context, {
-          recordType: "deal",
-          recordId: dealId,
-          action: "updated",
-          changes: fieldChanges(current, next, ["contactIds", "companyId"]),
-        }),
-      ]);
-      if (reasons) throw new ConcurrentModificationError("deal", dealId);
+      await changeSet()
+        .add("deal", dealPatch(current, next))
+        .addAll(steps("unlink", unlinkActions(orgId, { type: "deal", id: dealId }, record)))
+        .add(
+          "audit entry",
+          auditAction(context, {
+            recordType: "deal",
+            recordId: dealId,
+            action: "updated",
+            changes: fieldChanges(current, next, ["contactIds", "companyId"]),
+          }),
+        )
+        .commit(() => new ConcurrentModificationError("deal", dealId));
     });
   }
 }
@@ -675,23 +689,33 @@ export async function restoreDeal(
       updatedAt: at,
     };
     const plans = dealLinkPlans(deal.dealId, null, deal);
-    const reasons = await writeTransaction([
-      inTransaction(DealEntity)
-        .create({ ...deal, ...derivedKeys(deal) })
-        .commit(),
-      pipelineUnchanged(pipeline),
-      ...plans.flatMap((plan) => linkPlanActions(orgId, plan, at)),
-      ...stageTotalActions(orgId, null, positionOf(deal)),
-      ...searchTermActions(orgId, { recordType: "deal", recordId: deal.dealId }, null, searchDocumentOfDeal(deal)),
-      takeFromTrashAction(orgId, deal.dealId),
-      auditAction(context, {
-        recordType: "deal",
-        recordId: deal.dealId,
-        action: "restored",
-        changes: fieldChanges(null, deal, auditedFields),
-      }),
-    ]);
-    if (reasons) throw new ConcurrentModificationError("deal", deal.dealId);
+    await changeSet()
+      .add(
+        "deal",
+        inTransaction(DealEntity)
+          .create({ ...deal, ...derivedKeys(deal) })
+          .commit(),
+      )
+      .add("pipeline unchanged", pipelineUnchanged(pipeline))
+      .addAll(plans.flatMap((plan) => linkPlanSteps(orgId, plan, at)))
+      .addAll(steps("stage total", stageTotalActions(orgId, null, positionOf(deal))))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(orgId, { recordType: "deal", recordId: deal.dealId }, null, searchDocumentOfDeal(deal)),
+        ),
+      )
+      .add("take from trash", takeFromTrashAction(orgId, deal.dealId))
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "deal",
+          recordId: deal.dealId,
+          action: "restored",
+          changes: fieldChanges(null, deal, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("deal", deal.dealId));
     return toDeal(deal);
   });
   await relinkActivities(context, { type: "deal", id: restored.id }, formerActivityIds);

@@ -1,7 +1,7 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
-import { notifyAction } from "../../capabilities/notification/notification.service";
-import { type Reference, referenceActions, referenceError } from "../../domain/references";
+import { type Reference, referenceSteps } from "../../domain/references";
+import { type ChangeStep, changeSet } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
@@ -12,7 +12,9 @@ import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { isConditionalCheckFailure, writeTransaction } from "../../platform/transactions";
+import { notifyAction } from "../notification/notification.service";
 import { pushToMember } from "../realtime/realtime.service";
+import { webhookReferenceStep } from "../webhook/webhook.references";
 import { sendEventToWebhook } from "../webhook/webhook-delivery.service";
 import {
   createTaskFor,
@@ -75,37 +77,39 @@ function toRun(item: RunItem): Run {
 const maxRuleReferences = 99;
 
 /**
- * The members and webhooks a rule's actions name, each once (a transaction touches an item once), reported on the
- * first field that names it. They are checked in the rule's own write, so one removed meanwhile cannot slip in.
+ * The checks that the members and webhooks a rule's actions name belong to the organisation, each id once (a
+ * transaction touches an item once), reported on the first field that names it. They are steps of the rule's own
+ * write, so one removed meanwhile cannot slip in.
  */
-function actionReferences(actions: Action[]): Reference[] {
-  const references = new Map<string, Reference>();
-  const add = (reference: Reference & { kind: "member" | "webhook" }) => {
-    const key = `${reference.kind}:${reference.kind === "member" ? reference.memberId : reference.webhookId}`;
-    if (!references.has(key)) references.set(key, reference);
-  };
-  const members = (ids: string[], path: (position: number) => string) => {
+function actionReferenceSteps(orgId: string, ruleId: string, actions: Action[]): ChangeStep[] {
+  const members = new Map<string, Reference>();
+  const webhooks = new Map<string, ChangeStep>();
+  const addMembers = (ids: string[], path: (position: number) => string) => {
     for (const [position, memberId] of ids.entries()) {
-      if (memberId !== "owner") add({ kind: "member", memberId, path: path(position) });
+      if (memberId !== "owner" && !members.has(memberId)) {
+        members.set(memberId, { kind: "member", memberId, path: path(position) });
+      }
     }
   };
   for (const [index, action] of actions.entries()) {
     const path = `body.actions.${index}`;
     switch (action.type) {
       case "createTask":
-        members([action.assignee], () => `${path}.assignee`);
+        addMembers([action.assignee], () => `${path}.assignee`);
         break;
       case "assignRoundRobin":
-        members(action.memberIds, (position) => `${path}.memberIds.${position}`);
+        addMembers(action.memberIds, (position) => `${path}.memberIds.${position}`);
         break;
       case "notify":
-        members(action.recipients, (position) => `${path}.recipients.${position}`);
+        addMembers(action.recipients, (position) => `${path}.recipients.${position}`);
         break;
       case "updateField":
-        if (action.field === "ownerId" && action.value !== null) members([action.value], () => `${path}.value`);
+        if (action.field === "ownerId" && action.value !== null) addMembers([action.value], () => `${path}.value`);
         break;
       case "sendWebhook":
-        add({ kind: "webhook", webhookId: action.webhookId, path: `${path}.webhookId` });
+        if (!webhooks.has(action.webhookId)) {
+          webhooks.set(action.webhookId, webhookReferenceStep(orgId, action.webhookId, `${path}.webhookId`));
+        }
         break;
       case "addTag":
       case "delay":
@@ -114,12 +118,12 @@ function actionReferences(actions: Action[]): Reference[] {
         action satisfies never;
     }
   }
-  if (references.size > maxRuleReferences) {
+  if (members.size + webhooks.size > maxRuleReferences) {
     throw new ValidationError([
       { path: "body.actions", message: `A rule names at most ${maxRuleReferences} different members and webhooks.` },
     ]);
   }
-  return [...references.values()];
+  return [...referenceSteps(orgId, { type: "rule", id: ruleId }, [...members.values()]), ...webhooks.values()];
 }
 
 export async function createRule(context: TenantContext, input: CreateRuleInput): Promise<Rule> {
@@ -137,14 +141,11 @@ export async function createRule(context: TenantContext, input: CreateRuleInput)
     createdAt: at,
     updatedAt: at,
   };
-  const references = actionReferences(input.actions);
-  const reasons = await writeTransaction([
-    inTransaction(AutomationRuleEntity).create(rule).commit(),
-    ...referenceActions(context.orgId, { type: "rule", id: rule.ruleId }, references),
-  ]);
-  if (reasons) {
-    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("automation rule", rule.ruleId);
-  }
+  const references = actionReferenceSteps(context.orgId, rule.ruleId, input.actions);
+  await changeSet()
+    .add("automation rule", inTransaction(AutomationRuleEntity).create(rule).commit())
+    .addAll(references)
+    .commit(() => new ConcurrentModificationError("automation rule", rule.ruleId));
   return toRule(rule);
 }
 
@@ -183,24 +184,25 @@ export async function updateRule(
     updatedAt: now(),
   };
   // Only actions given anew are checked: a rename keeps a rule whose member has left (its runs log that failure).
-  const references = input.actions ? actionReferences(input.actions) : [];
-  const reasons = await writeTransaction([
-    inTransaction(AutomationRuleEntity)
-      .patch({ orgId: context.orgId, ruleId })
-      .set({
-        name: next.name,
-        enabled: next.enabled,
-        trigger: next.trigger,
-        actions: next.actions,
-        version: next.version,
-        updatedAt: next.updatedAt,
-      })
-      .where((attributes, { eq }) => eq(attributes.version, current.version))
-      .commit(),
-    ...referenceActions(context.orgId, { type: "rule", id: ruleId }, references),
-  ]);
-  if (reasons)
-    throw referenceError(reasons, references, 1) ?? new ConcurrentModificationError("automation rule", ruleId);
+  const references = input.actions ? actionReferenceSteps(context.orgId, ruleId, input.actions) : [];
+  await changeSet()
+    .add(
+      "automation rule",
+      inTransaction(AutomationRuleEntity)
+        .patch({ orgId: context.orgId, ruleId })
+        .set({
+          name: next.name,
+          enabled: next.enabled,
+          trigger: next.trigger,
+          actions: next.actions,
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
+        .commit(),
+    )
+    .addAll(references)
+    .commit(() => new ConcurrentModificationError("automation rule", ruleId));
   return toRule(next);
 }
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { problemSchema } from "../../api/problem.schema";
 import {
   companyIdParam,
   companySchema,
@@ -13,6 +12,7 @@ import {
   updateContactInput,
 } from "../../domain/contact/contact.schema";
 import { createDealInput, dealIdParam, dealSchema, updateDealInput } from "../../domain/deal/deal.schema";
+import { problemSchema } from "../../platform/problem.schema";
 
 /** The most entries one batch may carry (the 100 KB body limit applies as well). */
 export const maxBatchEntries = 100;

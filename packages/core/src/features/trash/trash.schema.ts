@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { trashableTypes } from "../../capabilities/trash/trashed-record.entity";
 import { pageCursor, pageLimit, timestamp } from "../../platform/schema";
-import { trashableTypes } from "./trashed-record.entity";
 
 export const trashedRecordIdParam = z
   .string()

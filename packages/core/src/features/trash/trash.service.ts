@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import { assertCanDelete } from "../../capabilities/authorization/policy";
+import { type TrashableType, TrashedRecordEntity } from "../../capabilities/trash/trashed-record.entity";
 import { restoreCompany } from "../../domain/company/company.service";
 import { restoreContact } from "../../domain/contact/contact.service";
 import { restoreDeal } from "../../domain/deal/deal.service";
@@ -9,7 +10,6 @@ import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import type { ListTrashQuery, TrashedRecord } from "./trash.schema";
-import { type TrashableType, TrashedRecordEntity } from "./trashed-record.entity";
 
 type TrashedItem = EntityItem<typeof TrashedRecordEntity>;
 
