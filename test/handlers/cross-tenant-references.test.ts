@@ -1,20 +1,14 @@
 import type { RouteId } from "@crm/core/declarations";
 import { describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { aDeal } from "../support/builders";
+import { aCompany, aContact, aDeal, anActivity } from "../support/builders";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 import { defaultPipelineOf } from "../support/sales";
 
-async function created(org: TestOrganisation, routeId: RouteId, body: Record<string, unknown>) {
-  const response = await invoke(routeId, { token: org.admin.token, params: { orgId: org.orgId }, body });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body as { id: string };
-}
-
 /** One of each record another organisation's ids could be taken from. */
 async function recordsOf(org: TestOrganisation) {
-  const contact = await created(org, "contacts.create", { firstName: "Ada" });
-  const company = await created(org, "companies.create", { name: "Engines Ltd" });
+  const contact = await aContact(org, { firstName: "Ada" });
+  const company = await aCompany(org, { name: "Engines Ltd" });
   const deal = await aDeal(org);
   const { pipeline, stage } = await defaultPipelineOf(org);
   return { member: org.admin.memberId, contact, company, deal, pipeline, stage: stage("Won") };
@@ -31,7 +25,7 @@ describe("references to another organisation's records", () => {
     const other = await anOrganisation("Other");
     const ours = await recordsOf(org);
     const theirs = await recordsOf(other);
-    const call = await created(org, "activities.create", {
+    const call = await anActivity(org, {
       type: "call",
       subject: "Intro",
       contactIds: [ours.contact.id],
