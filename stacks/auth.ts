@@ -1,3 +1,5 @@
+import { authSettingsName, cursorSigningKeyName } from "../packages/core/src/declarations";
+
 /** Cognito: people sign in with their email; the API verifies the client's ID tokens itself (aws-jwt-verify). */
 export const userPool = new sst.aws.CognitoUserPool("Users", { usernames: ["email"] });
 
@@ -6,7 +8,7 @@ export const webClient = userPool.addClient("Web");
 const issuer = $interpolate`https://cognito-idp.${aws.getRegionOutput().region}.amazonaws.com/${userPool.id}`;
 
 /** What handlers need to verify tokens: the same shape the local identity provider provides. */
-export const auth = new sst.Linkable("Auth", {
+export const auth = new sst.Linkable(authSettingsName, {
   properties: {
     issuer,
     audience: webClient.id,
@@ -15,4 +17,4 @@ export const auth = new sst.Linkable("Auth", {
 });
 
 /** HMAC key for pagination cursors: `sst secret set CursorSigningKey <random> --stage <stage>`. */
-export const cursorSigningKey = new sst.Secret("CursorSigningKey");
+export const cursorSigningKey = new sst.Secret(cursorSigningKeyName);

@@ -1,3 +1,4 @@
+export * from "./auth";
 export * from "./cors";
 export * from "./events";
 export * from "./routes";

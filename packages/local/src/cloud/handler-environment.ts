@@ -1,5 +1,7 @@
 import {
+  authSettingsName,
   busName,
+  cursorSigningKeyName,
   domainEventFailuresQueueName,
   tableName as tableResourceName,
   websocketApiName,
@@ -38,14 +40,14 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     LOG_LEVEL: input.logLevel ?? "INFO",
     SST_RESOURCE_App: JSON.stringify({ name: "crm", stage: "local" }),
     [`SST_RESOURCE_${tableResourceName}`]: JSON.stringify({ name: input.tableName, type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_Auth: JSON.stringify({
+    [`SST_RESOURCE_${authSettingsName}`]: JSON.stringify({
       issuer: input.auth.issuer,
       audience: input.auth.audience,
       jwksUri: `${input.auth.issuer}/.well-known/jwks.json`,
       jwks: input.auth.jwks,
       type: "sst.sst.Linkable",
     }),
-    SST_RESOURCE_CursorSigningKey: JSON.stringify({ value: input.cursorSigningKey, type: "sst.sst.Secret" }),
+    [`SST_RESOURCE_${cursorSigningKeyName}`]: JSON.stringify({ value: input.cursorSigningKey, type: "sst.sst.Secret" }),
     WEBHOOKS_ALLOW_LOOPBACK: input.allowLoopbackWebhooks ? "true" : "false",
     ...(input.bus
       ? {
