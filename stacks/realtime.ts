@@ -15,7 +15,7 @@ import { table } from "./storage";
  */
 export const realtime = new sst.aws.ApiGatewayWebSocket(websocketApiName);
 
-/** What every function reads at cold start: the table, the token settings and the cursor key (see config.ts). */
+/** The links every WebSocket function needs: the table, the token settings and the cursor key (platform/config). */
 const configLinks = [table, auth, cursorSigningKey];
 
 const authorizer = realtime.addAuthorizer(websocketAuthorizer.name, {

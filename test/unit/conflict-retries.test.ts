@@ -1,4 +1,4 @@
-import { ConcurrentModificationError, config, PreconditionFailedError } from "@crm/core/platform";
+import { ConcurrentModificationError, conflictRetriesConfig, PreconditionFailedError } from "@crm/core/platform";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { backoffDelay, retryingConflicts } from "../../packages/core/src/platform/transactions";
 
@@ -32,7 +32,7 @@ describe("retrying a read-check-write that lost a race", () => {
 
   it("gives up with the conflict once its time budget is spent, not before", async () => {
     vi.useFakeTimers();
-    const budget = config().conflictRetryBudgetMilliseconds;
+    const budget = conflictRetriesConfig().budgetMilliseconds;
     const startedAt = Date.now();
     let lastAttemptAt = startedAt;
     const step = vi.fn(async () => {

@@ -1,5 +1,5 @@
 import "./support/delivery-environment";
-import { config } from "@crm/core/platform";
+import { tableConfig } from "@crm/core/platform";
 import { maxAttempts, retryDelaysSeconds, sendEventToWebhook } from "@crm/core/webhook";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 beforeAll(() => {
   // The isolation these tests rely on (see delivery-environment.ts).
-  expect(config().tableName).toBe(ownTableName);
+  expect(tableConfig().name).toBe(ownTableName);
 });
 
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;

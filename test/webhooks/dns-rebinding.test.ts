@@ -1,5 +1,5 @@
 import "./support/aws-environment";
-import { config } from "@crm/core/platform";
+import { webhooksConfig } from "@crm/core/platform";
 import { useHostResolver } from "@crm/core/webhook";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { aDomainEvent } from "../support/events";
@@ -15,7 +15,7 @@ import { aWebhook, deliveriesOf, dispatch } from "./support/webhooks";
 describe("a name that resolves to a public address when subscribed and to loopback when delivered", () => {
   let receiver: WebhookReceiver;
   beforeAll(async () => {
-    expect(config().webhooksAllowLoopback).toBe(false);
+    expect(webhooksConfig().allowLoopback).toBe(false);
     receiver = await aWebhookReceiver();
   });
   afterAll(() => receiver.close());

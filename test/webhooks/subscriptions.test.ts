@@ -1,5 +1,5 @@
 import "./support/aws-environment";
-import { config } from "@crm/core/platform";
+import { webhooksConfig } from "@crm/core/platform";
 import { maxWebhooksPerOrganisation, useHostResolver } from "@crm/core/webhook";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
@@ -10,7 +10,7 @@ import { aWebhook } from "./support/webhooks";
 const secretFormat = /^whsec_[A-Za-z0-9+/]{43}=$/;
 
 beforeAll(() => {
-  expect(config().webhooksAllowLoopback).toBe(false);
+  expect(webhooksConfig().allowLoopback).toBe(false);
   useHostResolver(
     aResolver({
       "hooks.example.com": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],

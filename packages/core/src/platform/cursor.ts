@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { config } from "./config";
+import { cursorConfig } from "./config/cursor.config";
 import { InvalidCursorError } from "./errors";
 
 /**
@@ -42,5 +42,5 @@ export function decodeCursor(cursor: string | undefined, fingerprint: string): s
 }
 
 function sign(body: string): string {
-  return createHmac("sha256", config().cursorSigningKey).update(body).digest("base64url");
+  return createHmac("sha256", cursorConfig().signingKey).update(body).digest("base64url");
 }

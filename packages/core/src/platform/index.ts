@@ -1,4 +1,4 @@
-export * from "./config";
+export * from "./config/index";
 export * from "./cursor";
 export * from "./errors";
 export * from "./etag";

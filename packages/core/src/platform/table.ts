@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Entity, type Schema, type TransactWriteEntity } from "electrodb";
-import { config } from "./config";
+import { tableConfig } from "./config/table.config";
 
 let documentClient: DynamoDBDocumentClient | undefined;
 const clientHooks: ((client: DynamoDBDocumentClient) => void)[] = [];
@@ -9,7 +9,7 @@ const clientHooks: ((client: DynamoDBDocumentClient) => void)[] = [];
 /** The SDK document client for the table, built once per process on first use (module scope in Lambda). */
 export function databaseClient(): DynamoDBDocumentClient {
   if (!documentClient) {
-    const { dynamodbEndpoint } = config();
+    const { dynamodbEndpoint } = tableConfig();
     documentClient = DynamoDBDocumentClient.from(
       new DynamoDBClient(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
       { marshallOptions: { removeUndefinedValues: true } },
@@ -21,7 +21,7 @@ export function databaseClient(): DynamoDBDocumentClient {
 
 /**
  * Runs `configure` on the SDK client when it is built (at once if it already is), without building it early: the
- * client reads the configuration, which is parsed once. The tests add their middleware (no scans, faults) here.
+ * client reads the table configuration, which is parsed once. The tests add their middleware (no scans, faults) here.
  */
 export function onDatabaseClient(configure: (client: DynamoDBDocumentClient) => void): void {
   if (documentClient) configure(documentClient);
@@ -30,7 +30,7 @@ export function onDatabaseClient(configure: (client: DynamoDBDocumentClient) => 
 
 /** The configured table's name (`Resource.CrmTable.name`). */
 export function tableName(): string {
-  return config().tableName;
+  return tableConfig().name;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { config } from "./config";
+import { conflictRetriesConfig } from "./config/conflict-retries.config";
 import { ConcurrentModificationError } from "./errors";
 import { databaseClient } from "./table";
 
@@ -80,6 +80,9 @@ function onlyConflicted(reasons: CancellationReason[]): boolean {
   return conflicted(reasons) && !reasons.some((reason) => reason.code === "ConditionalCheckFailed");
 }
 
+// At module scope: it needs no link, so a wrong budget fails the cold start (see conflict-retries.config.ts).
+const conflictRetries = conflictRetriesConfig();
+
 const backoffBaseMilliseconds = 20;
 const backoffCapMilliseconds = 400;
 
@@ -101,7 +104,7 @@ const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(reso
  * version that merely moved on; a pure transaction conflict at an unchanged version is retried like any other.
  */
 export async function retryingConflicts<T>(step: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + config().conflictRetryBudgetMilliseconds;
+  const deadline = Date.now() + conflictRetries.budgetMilliseconds;
   for (let attempt = 1; ; attempt++) {
     try {
       return await step();

@@ -1,4 +1,4 @@
-import { type Config, config, type Identity, normaliseEmail } from "@crm/core/platform";
+import { type AuthConfig, authConfig, type Identity, normaliseEmail } from "@crm/core/platform";
 import { JwtVerifier } from "aws-jwt-verify";
 import {
   CognitoJwtInvalidTokenUseError,
@@ -37,12 +37,12 @@ class TokenClaimError extends JwtInvalidClaimError {}
  * over https; feeding it the keys this way keeps the verification itself identical to Lambda's, including the
  * refetch it does for an unknown `kid` (which then fails with KidNotFoundInJwksError, as in AWS).
  */
-function localKeysFetcher(jwks: NonNullable<Config["auth"]["jwks"]>): Fetcher {
+function localKeysFetcher(jwks: NonNullable<AuthConfig["jwks"]>): Fetcher {
   const body = new TextEncoder().encode(JSON.stringify(jwks));
   return { fetch: async () => body.buffer.slice(0) as ArrayBuffer };
 }
 
-function createVerifier(auth: Config["auth"]) {
+function createVerifier(auth: AuthConfig) {
   return JwtVerifier.create(
     {
       issuer: auth.issuer,
@@ -102,7 +102,7 @@ export async function authenticate(authorization: string | undefined): Promise<I
     });
   }
   const token = match[1];
-  verifier ??= createVerifier(config().auth);
+  verifier ??= createVerifier(authConfig());
   try {
     if (token.length > maxTokenLength) throw new JwtParseError("The token is too long.");
     const payload = await verifier.verify(token);

@@ -1,5 +1,5 @@
-import { tableStreamSubscription } from "@crm/core/declarations";
-import { config } from "@crm/core/platform";
+import { domainEventFailuresQueueName, tableStreamSubscription } from "@crm/core/declarations";
+import { domainEventFailuresConfig, isLinked, tableConfig } from "@crm/core/platform";
 import { startStreamReader } from "../events";
 
 /**
@@ -7,13 +7,14 @@ import { startStreamReader } from "../events";
  * DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT) plus STREAM_CHECKPOINT_FILE. The local cloud runs the reader in-process;
  * this exists so a test can kill it between a write and its publication and start another one.
  */
-const { tableName, dynamodbEndpoint, domainEventFailuresQueueUrl } = config();
+const { name: tableName, dynamodbEndpoint } = tableConfig();
+const failureQueueUrl = isLinked(domainEventFailuresQueueName) ? domainEventFailuresConfig().queueUrl : undefined;
 if (!dynamodbEndpoint) throw new Error("DYNAMODB_ENDPOINT is required.");
 const reader = await startStreamReader({
   dynamodbEndpoint,
   tableName,
   subscription: tableStreamSubscription,
-  ...(domainEventFailuresQueueUrl ? { failureQueueUrl: domainEventFailuresQueueUrl } : {}),
+  ...(failureQueueUrl ? { failureQueueUrl } : {}),
   ...(process.env.STREAM_CHECKPOINT_FILE ? { checkpointFile: process.env.STREAM_CHECKPOINT_FILE } : {}),
   log: (message) => process.stderr.write(`${message}\n`),
 });

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { config } from "../../platform/config";
+import { domainEventFailuresConfig } from "../../platform/config/domain-event-failures.config";
 
 /** A table-stream record that can never become an event, as it is kept on the failure queue. */
 export type UndecodableStreamRecord = {
@@ -19,9 +19,7 @@ let client: SQSClient | undefined;
  */
 export async function keepUndecodableStreamRecords(records: UndecodableStreamRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const queueUrl = config().domainEventFailuresQueueUrl;
-  if (!queueUrl)
-    throw new Error("Invalid configuration: the function is not linked to the domain-event failure queue.");
+  const { queueUrl } = domainEventFailuresConfig();
   // The queue URL's own host: in AWS the regional endpoint, locally the SQS stand-in.
   client ??= new SQSClient({ endpoint: new URL(queueUrl).origin });
   for (const record of records) {

@@ -1,12 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { domainEventSource } from "../../declarations/events";
-import { config } from "../../platform/config";
+import { busConfig } from "../../platform/config/bus.config";
 import type { DomainEvent } from "./domain-event.schema";
 
 let client: EventBridgeClient | undefined;
 
 function eventBridge(): EventBridgeClient {
-  const { eventBridgeEndpoint } = config();
+  const { eventBridgeEndpoint } = busConfig();
   client ??= new EventBridgeClient(eventBridgeEndpoint ? { endpoint: eventBridgeEndpoint } : {});
   return client;
 }
@@ -20,8 +20,7 @@ const maxEntriesPerCall = 10;
  * are idempotent on the event id.
  */
 export async function publishDomainEvents(events: DomainEvent[]): Promise<number> {
-  const { busName } = config();
-  if (!busName) throw new Error("Invalid configuration: the function is not linked to the event bus.");
+  const { name: busName } = busConfig();
   let published = 0;
   for (let start = 0; start < events.length; start += maxEntriesPerCall) {
     const batch = events.slice(start, start + maxEntriesPerCall);

@@ -1,4 +1,4 @@
-import { config } from "../../platform/config";
+import { rateLimitsConfig } from "../../platform/config/rate-limits.config";
 import { isConditionalCheckFailure } from "../../platform/transactions";
 import { RateLimitCounterEntity } from "./rate-limit-counter.entity";
 
@@ -14,6 +14,9 @@ export type RateLimitState = {
   exceeded?: "caller" | "organisation";
 };
 
+// At module scope: the limits need no link, so a wrong RATE_LIMIT_* fails the cold start (see rate-limits.config.ts).
+const rateLimits = rateLimitsConfig();
+
 type Bucket = { scope: "caller" | "organisation"; id: string; limit: number };
 
 /**
@@ -22,7 +25,6 @@ type Bucket = { scope: "caller" | "organisation"; id: string; limit: number };
  * DynamoDB, not API Gateway, keeps the counts: HTTP APIs throttle per route or stage, never per client.
  */
 export async function consumeRateLimit(request: { callerId: string; orgId?: string }): Promise<RateLimitState> {
-  const { rateLimits } = config();
   const windowMs = rateLimits.windowSeconds * 1000;
   const now = Date.now();
   const window = Math.floor(now / windowMs);

@@ -3,7 +3,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
-import { config } from "../../platform/config";
+import { realtimeConfig } from "../../platform/config/realtime.config";
 
 let client: ApiGatewayManagementApiClient | undefined;
 
@@ -13,9 +13,7 @@ let client: ApiGatewayManagementApiClient | undefined;
  */
 function managementApi(): ApiGatewayManagementApiClient {
   if (client) return client;
-  const { realtime } = config();
-  if (!realtime) throw new Error("Invalid configuration: the function is not linked to the WebSocket API.");
-  client = new ApiGatewayManagementApiClient({ endpoint: realtime.managementEndpoint });
+  client = new ApiGatewayManagementApiClient({ endpoint: realtimeConfig().managementEndpoint });
   return client;
 }
 

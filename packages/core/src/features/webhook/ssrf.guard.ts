@@ -91,8 +91,9 @@ export function addressRangeOf(address: string): AddressRange | null {
 export type DestinationPolicy = {
   /**
    * Plain http to a loopback IP address (`http://127.0.0.1:4000/…`), where local receivers listen: the local cloud
-   * and the tests only (`config().webhooksAllowLoopback`). Nothing else is allowed by it: not https to loopback, not
-   * `localhost` or any name (names are resolved, and a name is what DNS rebinding turns into loopback).
+   * and the tests only (`WEBHOOKS_ALLOW_LOOPBACK`, see webhooks.config.ts). Nothing else is allowed by it: not https
+   * to loopback, not `localhost` or any name (names are resolved, and a name is what DNS rebinding turns into
+   * loopback).
    */
   allowLoopback: boolean;
 };

@@ -1,7 +1,7 @@
 import type { EntityItem } from "electrodb";
 import { monotonicFactory } from "ulid";
 import { now } from "../../platform/clock";
-import { config } from "../../platform/config";
+import { webhooksConfig } from "../../platform/config/webhooks.config";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import type { TenantContext } from "../../platform/request-context";
@@ -27,9 +27,12 @@ const subscriptionDnsTimeoutMs = 3000;
 
 const nextUlid = monotonicFactory();
 
+// At module scope: it needs no link, so a wrong WEBHOOKS_ALLOW_LOOPBACK fails the cold start (see webhooks.config.ts).
+const { allowLoopback } = webhooksConfig();
+
 /** Where deliveries may go in this deployment: public addresses only, plus loopback in the local cloud. */
 export function destinationPolicy(): DestinationPolicy {
-  return { allowLoopback: config().webhooksAllowLoopback };
+  return { allowLoopback };
 }
 
 export function toWebhook(item: SubscriptionItem): Webhook {
