@@ -1,5 +1,4 @@
 import { auditContracts } from "../capabilities/audit/audit.contract";
-import { notificationContracts } from "../capabilities/notification/notification.contract";
 import { searchContracts } from "../capabilities/search/search.contract";
 import { type RouteId, routes } from "../declarations/routes";
 import { activityContracts } from "../domain/activity/activity.contract";
@@ -12,6 +11,7 @@ import { organisationContracts } from "../domain/organisation/organisation.contr
 import { pipelineContracts } from "../domain/pipeline/pipeline.contract";
 import { automationContracts } from "../features/automation/automation.contract";
 import { batchContracts } from "../features/batch/batch.contract";
+import { notificationContracts } from "../features/notification/notification.contract";
 import { trashContracts } from "../features/trash/trash.contract";
 import { webhookContracts } from "../features/webhook/webhook.contract";
 import type { RouteContract } from "../platform/route-contract";

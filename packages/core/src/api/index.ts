@@ -1,3 +1,3 @@
+export * from "../platform/problem.schema";
 export * from "./contracts";
 export * from "./openapi";
-export * from "./problem.schema";

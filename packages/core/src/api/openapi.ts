@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { type RouteDeclaration, type RouteId, routes } from "../declarations/routes";
+import { problemSchema } from "../platform/problem.schema";
 import { contracts, type RouteContract } from "./contracts";
-import { problemSchema } from "./problem.schema";
 
 const etagHeader = z
   .string()

@@ -7,7 +7,6 @@
 
 import { systemRoutes } from "../api/system.routes";
 import { auditRoutes } from "../capabilities/audit/audit.routes";
-import { notificationRoutes } from "../capabilities/notification/notification.routes";
 import { searchRoutes } from "../capabilities/search/search.routes";
 import { activityRoutes } from "../domain/activity/activity.routes";
 import { associationRoutes } from "../domain/association/association.routes";
@@ -19,6 +18,7 @@ import { organisationRoutes } from "../domain/organisation/organisation.routes";
 import { pipelineRoutes } from "../domain/pipeline/pipeline.routes";
 import { automationRoutes } from "../features/automation/automation.routes";
 import { batchRoutes } from "../features/batch/batch.routes";
+import { notificationRoutes } from "../features/notification/notification.routes";
 import { trashRoutes } from "../features/trash/trash.routes";
 import { webhookRoutes } from "../features/webhook/webhook.routes";
 import { type HttpMethod, httpHandler, type RouteDeclaration } from "./route-declaration";
