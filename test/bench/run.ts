@@ -383,7 +383,7 @@ type SeededContact = { firstName: string; lastName: string; email: string; phone
  */
 async function seedContacts(orgId: string, total: number) {
   const { tableEntities } = await import("@crm/core/composition");
-  const { noCompany } = await import("../../packages/core/src/domain/contact/contact.entity");
+  const { noCompany } = await import("@crm/core/company");
   const { memberIdFor, newId, sortKeyOf } = await import("@crm/core/platform");
   const { searchDocumentOfContact, searchTermItems } = await import("@crm/core/search");
   const ownerId = memberIdFor(orgId, "bench@example.com");

@@ -151,7 +151,8 @@ describe("the pipeline board", () => {
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(40);
 
     expect(withoutStageDetails(await boardOf(org, pipeline.id))).toEqual(await recount(org, pipeline));
-  });
+    // 90 colliding writes take their turns in DynamoDB Local, one transaction at a time.
+  }, 90_000);
 
   it("retries a transaction that collided with another one, and applies it once", async () => {
     const org = await anOrganisation();

@@ -19,8 +19,9 @@ Object.assign(
     RATE_LIMIT_PER_CALLER: process.env.RATE_LIMIT_PER_CALLER ?? "1000000",
     RATE_LIMIT_PER_ORGANISATION: process.env.RATE_LIMIT_PER_ORGANISATION ?? "1000000",
     // A transaction that takes DynamoDB some 20 ms can take DynamoDB Local a second on a busy machine, so colliding
-    // writers need longer than the production budget to take their turns; still below the handlers' 20 s timeout.
-    CONFLICT_RETRY_BUDGET_MS: process.env.CONFLICT_RETRY_BUDGET_MS ?? "15000",
+    // writers need longer than the production budget to take their turns; but well below the handlers' 20 s
+    // timeout, as a delete does its unlinking before its retries start (15 s let deletes time out under load).
+    CONFLICT_RETRY_BUDGET_MS: process.env.CONFLICT_RETRY_BUDGET_MS ?? "10000",
   },
 );
 

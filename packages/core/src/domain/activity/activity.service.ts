@@ -14,6 +14,7 @@ import type { Actor, TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { failedCondition, retryingConflicts, type writeTransaction } from "../../platform/transactions";
+import type { LinkCascade } from "../association/link-cascades";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
 import { DealEntity } from "../deal/deal.entity";
@@ -586,3 +587,10 @@ export async function listOverdueTasks(context: TenantContext, query: ListOverdu
     },
   );
 }
+
+/** How activities let go of a deleted record and take it back on restore (registered by the composition module). */
+export const activityLinkCascade: LinkCascade = {
+  holds: ["contact", "company", "deal"],
+  detach: unlinkFromActivities,
+  relink: relinkActivities,
+};

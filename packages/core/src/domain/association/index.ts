@@ -1,2 +1,3 @@
 export * from "./association.schema";
 export * from "./association.service";
+export * from "./link-cascades";

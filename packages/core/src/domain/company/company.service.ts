@@ -14,10 +14,8 @@ import type { TenantContext } from "../../platform/request-context";
 import { type Page, sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
-import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import { linkedRecords } from "../association/association.service";
-import { detachCompanyFromContacts, relinkCompanyToContacts } from "../contact/contact.service";
-import { detachFromDeals, relinkDeals } from "../deal/deal.service";
+import { detachFromHolders, relinkToHolders } from "../association/link-cascades";
 import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
 import { CompanyEntity } from "./company.entity";
 import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
@@ -213,13 +211,10 @@ export async function deleteCompany(
   assertPreconditions(preconditions, first, "company", companyId);
   assertCanDelete(context.actor, first, "company");
   const record = { type: "company" as const, id: companyId };
-  const former = async (type: "contact" | "deal") =>
-    (await linkedRecords(context.orgId, record, type)).map((linked) => linked.id);
-  const formerContactIds = await former("contact");
-  const formerDealIds = await former("deal");
-  await detachCompanyFromContacts(context, companyId);
-  await detachFromDeals(context, record);
-  const formerActivityIds = await unlinkFromActivities(context, record);
+  const former = await detachFromHolders(context, record);
+  const formerContactIds = former.contact ?? [];
+  const formerDealIds = former.deal ?? [];
+  const formerActivityIds = former.activity ?? [];
   const current = await loadCompany(context, companyId);
   assertPreconditions(preconditions, current, "company", companyId);
   const { orgId } = context;
@@ -347,8 +342,10 @@ export async function restoreCompany(
       }),
     )
     .commit(() => new ConcurrentModificationError("company", company.companyId));
-  await relinkCompanyToContacts(context, company.companyId, formerContactIds);
-  await relinkDeals(context, record, formerDealIds);
-  await relinkActivities(context, record, formerActivityIds);
+  await relinkToHolders(context, record, {
+    contact: formerContactIds,
+    deal: formerDealIds,
+    activity: formerActivityIds,
+  });
   return getCompany(context, company.companyId);
 }

@@ -1,2 +1,3 @@
+export { noCompany } from "./company.entity";
 export * from "./company.schema";
 export * from "./company.service";

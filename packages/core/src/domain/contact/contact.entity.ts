@@ -1,15 +1,13 @@
 import { ownedRecordAttributes } from "../../platform/record-attributes";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
+import { noCompany } from "../company/company.entity";
 
 const byCreation = globalIndex("gsi1");
 const byName = globalIndex("gsi2");
 const byOwner = globalIndex("gsi3");
 const byCompany = globalIndex("gsi4");
 const byUpdate = globalIndex("gsi5");
-
-/** Written by contactsByCompany's key when a contact has no company, so that index stays sparse (see ELECTRODB P9). */
-export const noCompany = "none";
 
 export const ContactEntity = tableEntity({
   model: { service: "crm", entity: "contact", version: "1" },

@@ -14,13 +14,12 @@ import type { TenantContext } from "../../platform/request-context";
 import { type Page, sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
-import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import { AssociationEntity } from "../association/association.entity";
 import { type LinkPlan, linkedRecords, linkPlanSteps, planLinks } from "../association/association.service";
-import { CompanyEntity } from "../company/company.entity";
-import { detachFromDeals, relinkDeals } from "../deal/deal.service";
+import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
+import { CompanyEntity, noCompany } from "../company/company.entity";
 import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
-import { ContactEntity, noCompany } from "./contact.entity";
+import { ContactEntity } from "./contact.entity";
 import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
 
 type ContactItem = EntityItem<typeof ContactEntity>;
@@ -283,9 +282,9 @@ export async function deleteContact(
   assertPreconditions(preconditions, first, "contact", contactId);
   assertCanDelete(context.actor, first, "contact");
   const record = { type: "contact" as const, id: contactId };
-  const formerDealIds = (await linkedRecords(context.orgId, record, "deal")).map((deal) => deal.id);
-  await detachFromDeals(context, record);
-  const formerActivityIds = await unlinkFromActivities(context, record);
+  const former = await detachFromHolders(context, record);
+  const formerDealIds = former.deal ?? [];
+  const formerActivityIds = former.activity ?? [];
   const current = await loadContact(context, contactId);
   assertPreconditions(preconditions, current, "contact", contactId);
   const { orgId } = context;
@@ -514,8 +513,14 @@ export async function restoreContact(
       }),
     )
     .commit(() => new ConcurrentModificationError("contact", contact.contactId));
-  await relinkDeals(context, { type: "contact", id: contact.contactId }, formerDealIds);
-  await relinkActivities(context, { type: "contact", id: contact.contactId }, formerActivityIds);
+  await relinkToHolders(
+    context,
+    { type: "contact", id: contact.contactId },
+    {
+      deal: formerDealIds,
+      activity: formerActivityIds,
+    },
+  );
   return getContact(context, contact.contactId);
 }
 
@@ -533,3 +538,14 @@ export async function relinkCompanyToContacts(context: TenantContext, companyId:
     }
   }
 }
+
+/** How contacts let go of a deleted company and take it back on restore (registered by the composition module). */
+export const contactLinkCascade: LinkCascade = {
+  holds: ["company"],
+  detach: async (context, company) => {
+    const contactIds = (await linkedRecords(context.orgId, company, "contact")).map((contact) => contact.id);
+    await detachCompanyFromContacts(context, company.id);
+    return contactIds;
+  },
+  relink: (context, company, contactIds) => relinkCompanyToContacts(context, company.id, contactIds),
+};

@@ -1,7 +1,7 @@
 import { ownedRecordAttributes } from "../../platform/record-attributes";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
-import { noCompany } from "../contact/contact.entity";
+import { noCompany } from "../company/company.entity";
 
 const byCreation = globalIndex("gsi1");
 const byStage = globalIndex("gsi2");

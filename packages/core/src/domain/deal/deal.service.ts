@@ -15,7 +15,6 @@ import type { TenantContext } from "../../platform/request-context";
 import { type Page, sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { failedCondition, retryingConflicts, writeTransaction } from "../../platform/transactions";
-import { relinkActivities, unlinkFromActivities } from "../activity/activity.service";
 import {
   type LinkPlan,
   linkedRecords,
@@ -23,8 +22,9 @@ import {
   planLinks,
   unlinkActions,
 } from "../association/association.service";
-import { CompanyEntity } from "../company/company.entity";
-import { ContactEntity, noCompany } from "../contact/contact.entity";
+import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
+import { CompanyEntity, noCompany } from "../company/company.entity";
+import { ContactEntity } from "../contact/contact.entity";
 import { PipelineEntity } from "../pipeline/pipeline.entity";
 import {
   firstOpenStage,
@@ -431,7 +431,7 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
   const first = await loadDeal(context, dealId);
   assertPreconditions(preconditions, first, "deal", dealId);
   assertCanDelete(context.actor, first, "deal");
-  const formerActivityIds = await unlinkFromActivities(context, { type: "deal", id: dealId });
+  const { activity: formerActivityIds = [] } = await detachFromHolders(context, { type: "deal", id: dealId });
   await retryingConflicts(async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
@@ -718,7 +718,7 @@ export async function restoreDeal(
       .commit(() => new ConcurrentModificationError("deal", deal.dealId));
     return toDeal(deal);
   });
-  await relinkActivities(context, { type: "deal", id: restored.id }, formerActivityIds);
+  await relinkToHolders(context, { type: "deal", id: restored.id }, { activity: formerActivityIds });
   return restored;
 }
 
@@ -743,3 +743,16 @@ export async function relinkDeals(
     }
   }
 }
+
+type DealLinkTarget = { type: "contact" | "company"; id: string };
+
+/** How deals let go of a deleted contact or company and take it back on restore (registered by composition). */
+export const dealLinkCascade: LinkCascade = {
+  holds: ["contact", "company"],
+  detach: async (context, record) => {
+    const dealIds = (await linkedRecords(context.orgId, record, "deal")).map((deal) => deal.id);
+    await detachFromDeals(context, record as DealLinkTarget);
+    return dealIds;
+  },
+  relink: (context, record, dealIds) => relinkDeals(context, record as DealLinkTarget, dealIds),
+};

@@ -6,11 +6,11 @@ import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
-import { relocateDeals } from "../deal/deal.service";
 import { PipelineEntity } from "./pipeline.entity";
 import { PipelineInUseError } from "./pipeline.errors";
 import { loadPipeline, loadPipelines, type PipelineItem, type StageItem, toPipeline } from "./pipeline.lookup";
 import type { CreatePipelineInput, Pipeline, PipelineBoard, UpdatePipelineInput } from "./pipeline.schema";
+import { relocateStage } from "./stage-removal";
 import { StageTotalEntity } from "./stage-total.entity";
 import { allCurrencies, loadStageTotals, type StageTotalItem } from "./stage-totals";
 
@@ -143,7 +143,7 @@ export async function updatePipeline(
     }
     const relocations = removed.filter((stage) => moves[stage.stageId] && dealCountOf(totals, stage.stageId) > 0);
     for (const stage of relocations) {
-      await relocateDeals(context, current, stage.stageId, moves[stage.stageId] as string);
+      await relocateStage(context, current, stage.stageId, moves[stage.stageId] as string);
     }
     if (relocations.length > 0) current = await loadPipeline(orgId, pipelineId);
 

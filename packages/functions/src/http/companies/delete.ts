@@ -1,3 +1,5 @@
+// The cascades this route triggers (records losing their links, a removed stage's deals moving) are registered here.
+import "@crm/core/cascades";
 import { deleteCompany } from "@crm/core/company";
 import { httpEndpoint } from "../../platform";
 

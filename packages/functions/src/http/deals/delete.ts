@@ -1,3 +1,5 @@
+// The cascades this route triggers (records losing their links, a removed stage's deals moving) are registered here.
+import "@crm/core/cascades";
 import { deleteDeal } from "@crm/core/deal";
 import { httpEndpoint } from "../../platform";
 

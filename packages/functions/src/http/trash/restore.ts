@@ -1,3 +1,5 @@
+// The cascades this route triggers (records losing their links, a removed stage's deals moving) are registered here.
+import "@crm/core/cascades";
 import { restoreFromTrash } from "@crm/core/trash";
 import { httpEndpoint } from "../../platform";
 
