@@ -1,3 +1,6 @@
-export * from "../platform/problem.schema";
-export * from "./contracts";
-export * from "./openapi";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export { problemSchema } from "../platform/problem.schema";
+export type { ResponseContract, RouteContract } from "./contracts";
+export { contracts } from "./contracts";
+export { openApiDocument } from "./openapi";

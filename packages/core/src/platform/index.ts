@@ -1,10 +1,34 @@
-export * from "./config/index";
-export * from "./cursor";
-export * from "./errors";
-export * from "./etag";
-export * from "./ids";
-export * from "./request-context";
-export * from "./schema";
-export * from "./stream-image";
-export { databaseClient, onDatabaseClient, tableEntity } from "./table";
-export * from "./validation";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export type { AuthConfig } from "./config/auth.config";
+export { authConfig, readAuthConfig } from "./config/auth.config";
+export { busConfig, readBusConfig } from "./config/bus.config";
+export type { ConfigSource } from "./config/configuration";
+export { ConfigurationError, isLinked } from "./config/configuration";
+export { conflictRetriesConfig, readConflictRetriesConfig } from "./config/conflict-retries.config";
+export { readCursorConfig } from "./config/cursor.config";
+export { domainEventFailuresConfig, readDomainEventFailuresConfig } from "./config/domain-event-failures.config";
+export { loggingConfig, readLoggingConfig } from "./config/logging.config";
+export { readRateLimitsConfig } from "./config/rate-limits.config";
+export { readRealtimeConfig } from "./config/realtime.config";
+export { readTableConfig, tableConfig } from "./config/table.config";
+export { readWebhooksConfig, webhooksConfig } from "./config/webhooks.config";
+export { decodeCursor, encodeCursor, queryFingerprint } from "./cursor";
+export {
+  ConcurrentModificationError,
+  DomainError,
+  DuplicateError,
+  ForbiddenError,
+  InvalidCursorError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from "./errors";
+export type { Preconditions } from "./etag";
+export { etagOf } from "./etag";
+export { memberIdFor, newId, normaliseEmail } from "./ids";
+export type { Identity, TenantContext } from "./request-context";
+export { sortKeyOf } from "./schema";
+export { itemOfStreamImage } from "./stream-image";
+export { databaseClient, onDatabaseClient } from "./table";
+export { fieldIssuesOf, invalidInput } from "./validation";

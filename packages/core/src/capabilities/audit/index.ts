@@ -1,2 +1,2 @@
-export * from "./audit.schema";
-export * from "./audit.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { listAuditEntries } from "./audit.service";

@@ -1,1 +1,2 @@
-export * from "./rate-limit.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { consumeRateLimit } from "./rate-limit.service";

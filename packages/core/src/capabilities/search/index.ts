@@ -1,2 +1,13 @@
-export * from "./search.schema";
-export * from "./search.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export type { SearchDocument } from "./search.service";
+export {
+  foldSearchText,
+  maxTermLength,
+  maxTermsPerRecord,
+  search,
+  searchDocumentOfCompany,
+  searchDocumentOfContact,
+  searchTermActions,
+  searchTermItems,
+} from "./search.service";

@@ -1,3 +1,10 @@
-export * from "./activity.schema";
-export * from "./activity.service";
-export * from "./timeline.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+export {
+  createActivity,
+  deleteActivity,
+  getActivity,
+  listOpenTasks,
+  listOverdueTasks,
+  updateActivity,
+} from "./activity.service";
+export { recordTimeline } from "./timeline.service";

@@ -1,3 +1,2 @@
-export * from "./association.schema";
-export * from "./association.service";
-export * from "./link-cascades";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { listAssociations } from "./association.service";

@@ -1,3 +1,4 @@
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
 export { noCompany } from "./company.entity";
-export * from "./company.schema";
-export * from "./company.service";
+export { companyDomain } from "./company.schema";
+export { createCompany, deleteCompany, getCompany, listCompanies, updateCompany } from "./company.service";

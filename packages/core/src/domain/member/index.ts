@@ -1,3 +1,3 @@
-export * from "./member.errors";
-export * from "./member.schema";
-export * from "./member.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { LastAdminError } from "./member.errors";
+export { addMember, findActor, listMembers, removeMember, updateMember } from "./member.service";

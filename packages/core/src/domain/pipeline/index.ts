@@ -1,6 +1,11 @@
-export { defaultPipeline } from "./default-pipeline";
-export * from "./pipeline.errors";
-export * from "./pipeline.lookup";
-export * from "./pipeline.schema";
-export * from "./pipeline.service";
-export { registerStageRelocation } from "./stage-removal";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export { PipelineInUseError } from "./pipeline.errors";
+export {
+  createPipeline,
+  deletePipeline,
+  getPipeline,
+  getPipelineBoard,
+  listPipelines,
+  updatePipeline,
+} from "./pipeline.service";

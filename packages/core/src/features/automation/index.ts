@@ -1,4 +1,4 @@
-export * from "./automation.schema";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
 export {
   createRule,
   deleteRule,

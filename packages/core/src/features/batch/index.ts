@@ -1,3 +1,13 @@
-export { type BatchOutcome, type BatchPlan, runBatch } from "./batch.runner";
-export * from "./batch.schema";
-export * from "./batch.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export type { BatchOutcome } from "./batch.runner";
+export { runBatch } from "./batch.runner";
+export type { BatchEntry } from "./batch.schema";
+export {
+  batchCreateCompanies,
+  batchCreateContacts,
+  batchCreateDeals,
+  batchUpdateCompanies,
+  batchUpdateContacts,
+  batchUpdateDeals,
+} from "./batch.service";

@@ -1,2 +1,2 @@
-export * from "./notification.schema";
-export * from "./notification.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { listMyNotifications } from "./notification.service";

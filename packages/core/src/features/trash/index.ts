@@ -1,3 +1,4 @@
-export * from "../../capabilities/trash/trash.errors";
-export * from "./trash.schema";
-export * from "./trash.service";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export { RestoreConflictError } from "../../capabilities/trash/trash.errors";
+export { listTrash, restoreFromTrash } from "./trash.service";

@@ -1,8 +1,15 @@
-export * from "./delivery.client";
-export * from "./delivery-schedule";
-export * from "./ssrf.guard";
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { maxAttempts, nextAttemptAt, retryDelaysSeconds } from "./delivery-schedule";
+export type { AddressRange, HostResolver } from "./ssrf.guard";
+export {
+  addressRangeOf,
+  checkWebhookUrl,
+  resolveSafeAddress,
+  UnsafeDestinationError,
+  useHostResolver,
+} from "./ssrf.guard";
 export { webhookDisabledReasons } from "./webhook.entity";
-export * from "./webhook.schema";
+export { maxWebhooksPerOrganisation } from "./webhook.schema";
 export {
   createWebhook,
   deleteWebhook,
@@ -12,6 +19,12 @@ export {
   secretOverlapHours,
   updateWebhook,
 } from "./webhook.service";
-export * from "./webhook.signer";
+export { newWebhookSecret, signatureHeaders } from "./webhook.signer";
 export { deliveryRetentionDays, deliveryStatuses } from "./webhook-delivery.entity";
-export * from "./webhook-delivery.service";
+export {
+  dispatchWebhooks,
+  listDeliveries,
+  replayDelivery,
+  retryDueDeliveries,
+  sendEventToWebhook,
+} from "./webhook-delivery.service";
