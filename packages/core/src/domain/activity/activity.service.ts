@@ -13,7 +13,7 @@ import { readPage } from "../../platform/paging";
 import type { Actor, TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { failedCondition, retryingConflicts, type writeTransaction } from "../../platform/transactions";
+import { retryingConflicts } from "../../platform/transactions";
 import type { LinkCascade } from "../association/link-cascades";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";

@@ -1,44 +1,24 @@
-import type { CreateEntityItem, EntityItem } from "electrodb";
+import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { queryFingerprint } from "../../platform/cursor";
-import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
+import { ConcurrentModificationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
-import { isIdOf, newId } from "../../platform/ids";
-import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
-import { type Page, sortKeyOf } from "../../platform/schema";
+import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { retryingConflicts, writeTransaction } from "../../platform/transactions";
-import { linkedRecords } from "../association/association.service";
+import { retryingConflicts } from "../../platform/transactions";
 import { detachFromHolders, relinkToHolders } from "../association/link-cascades";
 import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
 import { CompanyEntity } from "./company.entity";
-import type { Company, CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from "./company.schema";
+import { type CompanyItem, getCompany, loadCompany, toCompany } from "./company.queries";
+import type { Company, CreateCompanyInput, UpdateCompanyInput } from "./company.schema";
 
-type CompanyItem = EntityItem<typeof CompanyEntity>;
 type NewCompany = CreateEntityItem<typeof CompanyEntity>;
-
-function toCompany(item: CompanyItem): Company {
-  return {
-    id: item.companyId,
-    name: item.name,
-    domain: item.domain ?? null,
-    industry: item.industry ?? null,
-    size: item.size ?? null,
-    address: item.address ?? null,
-    lastActivityAt: item.lastActivityAt ?? null,
-    ownerId: item.ownerId,
-    tags: item.tags,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
 
 /** The fields of a company that its audit history tracks. */
 const auditedFields = ["name", "domain", "industry", "size", "address", "ownerId", "tags"] as const;
@@ -99,17 +79,6 @@ export async function createCompany(context: TenantContext, input: CreateCompany
     )
     .commit(() => new ConcurrentModificationError("company", company.companyId));
   return toCompany(company);
-}
-
-async function loadCompany(context: TenantContext, companyId: string): Promise<CompanyItem> {
-  if (!isIdOf("company", companyId)) throw new NotFoundError("company", companyId);
-  const { data } = await CompanyEntity.get({ orgId: context.orgId, companyId }).go({ consistent: true });
-  if (!data) throw new NotFoundError("company", companyId);
-  return data;
-}
-
-export async function getCompany(context: TenantContext, companyId: string): Promise<Company> {
-  return toCompany(await loadCompany(context, companyId));
 }
 
 export async function updateCompany(
@@ -264,37 +233,6 @@ export async function deleteCompany(
       }),
     )
     .commit(() => new ConcurrentModificationError("company", companyId));
-}
-
-export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
-  const { orgId } = context;
-  const companies = CompanyEntity.query;
-  const order = query.sort.startsWith("-") ? "desc" : "asc";
-  const byName = query.sort.endsWith("name");
-  const ownerIndexed = !byName && query.ownerId !== undefined;
-  const filters = { ownerId: ownerIndexed ? undefined : query.ownerId, tag: query.tag };
-  const filtered = Object.values(filters).some((value) => value !== undefined);
-  const base = byName
-    ? companies.companiesByName({ orgId })
-    : ownerIndexed
-      ? companies.companiesByOwner({ orgId, ownerId: query.ownerId ?? "" })
-      : companies.companiesByCreation({ orgId });
-  const withFilters = filtered
-    ? base.where((attributes, { eq, contains }) =>
-        allOf([
-          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
-          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
-        ]),
-      )
-    : base;
-  const run: QueryPage<CompanyItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
-  return readPage(run, {
-    limit: query.limit,
-    cursor: query.cursor,
-    fingerprint: queryFingerprint({ list: "companies", orgId, ...filters, ownerIndexed, sort: query.sort }),
-    filtered,
-    map: toCompany,
-  });
 }
 
 /**

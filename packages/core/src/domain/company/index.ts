@@ -1,4 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
 export { noCompany } from "./company.entity";
+export { getCompany, listCompanies } from "./company.queries";
 export { companyDomain } from "./company.schema";
-export { createCompany, deleteCompany, getCompany, listCompanies, updateCompany } from "./company.service";
+export { createCompany, deleteCompany, updateCompany } from "./company.service";

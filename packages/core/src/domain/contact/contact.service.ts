@@ -1,49 +1,28 @@
-import type { CreateEntityItem, EntityItem } from "electrodb";
+import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { queryFingerprint } from "../../platform/cursor";
-import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
+import { ConcurrentModificationError, DomainError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
-import { isIdOf, newId } from "../../platform/ids";
-import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
-import { type Page, sortKeyOf } from "../../platform/schema";
+import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { retryingConflicts } from "../../platform/transactions";
 import { AssociationEntity } from "../association/association.entity";
 import { type LinkPlan, linkedRecords, linkPlanSteps, planLinks } from "../association/association.service";
 import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
 import { CompanyEntity, noCompany } from "../company/company.entity";
 import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
 import { ContactEntity } from "./contact.entity";
-import type { Contact, CreateContactInput, ListContactsQuery, UpdateContactInput } from "./contact.schema";
+import { type ContactItem, companiesOf, getContact, loadContact, toContact } from "./contact.queries";
+import type { Contact, CreateContactInput, UpdateContactInput } from "./contact.schema";
 
-type ContactItem = EntityItem<typeof ContactEntity>;
 /** What is written: the stored item, with the hidden key attributes that reads do not return. */
 type NewContact = CreateEntityItem<typeof ContactEntity>;
-
-function toContact(item: ContactItem): Contact {
-  return {
-    id: item.contactId,
-    firstName: item.firstName ?? null,
-    lastName: item.lastName ?? null,
-    emails: item.emails,
-    phones: item.phones,
-    title: item.title ?? null,
-    ownerId: item.ownerId,
-    companyId: item.companyId ?? null,
-    companyIds: companiesOf(item),
-    lastActivityAt: item.lastActivityAt ?? null,
-    tags: item.tags,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
 
 /** The fields of a contact that its audit history tracks. */
 const auditedFields = [
@@ -60,12 +39,6 @@ const auditedFields = [
 
 const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
   [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.emails[0] || "(no name)";
-
-/** The contact's companies, primary first (contacts written before companyIds existed have only companyId). */
-function companiesOf(contact: Pick<ContactItem, "companyId" | "companyIds">): string[] {
-  if (contact.companyIds.length > 0) return contact.companyIds;
-  return contact.companyId ? [contact.companyId] : [];
-}
 
 /**
  * The contact's companies after a write: `companyIds` replaces the list; `companyId` makes a company the primary
@@ -156,17 +129,6 @@ export async function createContact(context: TenantContext, input: CreateContact
     )
     .commit(() => new ConcurrentModificationError("contact", contact.contactId));
   return toContact(contact);
-}
-
-async function loadContact(context: TenantContext, contactId: string): Promise<ContactItem> {
-  if (!isIdOf("contact", contactId)) throw new NotFoundError("contact", contactId);
-  const { data } = await ContactEntity.get({ orgId: context.orgId, contactId }).go({ consistent: true });
-  if (!data) throw new NotFoundError("contact", contactId);
-  return data;
-}
-
-export async function getContact(context: TenantContext, contactId: string): Promise<Contact> {
-  return toContact(await loadContact(context, contactId));
 }
 
 export async function updateContact(
@@ -408,55 +370,6 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
       )
       .commit(() => new ConcurrentModificationError("company", companyId));
   }
-}
-
-/**
- * Lists contacts through the index that serves the sort and the most selective filter directly; the remaining
- * filters become a FilterExpression on that index (never a Scan).
- */
-export async function listContacts(context: TenantContext, query: ListContactsQuery): Promise<Page<Contact>> {
-  const { orgId } = context;
-  const contacts = ContactEntity.query;
-  const order = query.sort.startsWith("-") ? "desc" : "asc";
-  const byName = query.sort.endsWith("lastName");
-
-  const indexed: "company" | "owner" | null = byName
-    ? null
-    : query.companyId
-      ? "company"
-      : query.ownerId
-        ? "owner"
-        : null;
-  const filters = {
-    ownerId: indexed === "owner" ? undefined : query.ownerId,
-    companyId: indexed === "company" ? undefined : query.companyId,
-    tag: query.tag,
-  };
-  const filtered = Object.values(filters).some((value) => value !== undefined);
-  const base = byName
-    ? contacts.contactsByName({ orgId })
-    : indexed === "company"
-      ? contacts.contactsByCompany({ orgId, companyKey: query.companyId ?? noCompany })
-      : indexed === "owner"
-        ? contacts.contactsByOwner({ orgId, ownerId: query.ownerId ?? "" })
-        : contacts.contactsByCreation({ orgId });
-  const withFilters = filtered
-    ? base.where((attributes, { eq, contains }) =>
-        allOf([
-          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
-          filters.companyId !== undefined ? eq(attributes.companyKey, filters.companyId) : null,
-          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
-        ]),
-      )
-    : base;
-  const run: QueryPage<ContactItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
-  return readPage(run, {
-    limit: query.limit,
-    cursor: query.cursor,
-    fingerprint: queryFingerprint({ list: "contacts", orgId, ...filters, indexed, sort: query.sort }),
-    filtered,
-    map: toContact,
-  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
@@ -6,15 +5,13 @@ import { RestoreConflictError } from "../../capabilities/trash/trash.errors";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
-import { isIdOf, newId } from "../../platform/ids";
-import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
-import { type Page, sortKeyOf } from "../../platform/schema";
+import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { failedCondition, retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { retryingConflicts } from "../../platform/transactions";
 import {
   type LinkPlan,
   linkedRecords,
@@ -37,18 +34,8 @@ import {
 import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
 import { type Reference, referenceSteps } from "../references";
 import { DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
-import type {
-  CreateDealInput,
-  Deal,
-  ListDealsQuery,
-  ListRottingDealsQuery,
-  MoveDealInput,
-  RottingDeal,
-  StageHistory,
-  UpdateDealInput,
-} from "./deal.schema";
-
-export type DealItem = EntityItem<typeof DealEntity>;
+import { type DealItem, loadDeal, toDeal } from "./deal.queries";
+import type { CreateDealInput, Deal, MoveDealInput, UpdateDealInput } from "./deal.schema";
 
 /** The hidden key attributes, derived from visible ones on every write (reads do not return them). */
 const derivedKeys = (deal: DealItem) => ({
@@ -56,29 +43,6 @@ const derivedKeys = (deal: DealItem) => ({
   companyKey: deal.companyId ?? noCompany,
   sortName: sortKeyOf(deal.title),
 });
-
-function toDeal(item: DealItem): Deal {
-  return {
-    id: item.dealId,
-    title: item.title,
-    value: { amount: item.amount, currency: item.currency },
-    pipelineId: item.pipelineId,
-    stageId: item.stageId,
-    status: item.status,
-    lostReason: item.lostReason ?? null,
-    ownerId: item.ownerId,
-    expectedCloseDate: item.expectedCloseDate ?? null,
-    companyId: item.companyId ?? null,
-    contactIds: item.contactIds,
-    tags: item.tags,
-    stageEnteredAt: item.stageEnteredAt,
-    lastActivityAt: item.lastActivityAt ?? null,
-    closedAt: item.closedAt ?? null,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
 
 /** The fields of a deal that its audit history tracks. */
 const auditedFields = [
@@ -214,17 +178,6 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
       .commit(() => new ConcurrentModificationError("deal", dealId));
     return toDeal(deal);
   });
-}
-
-async function loadDeal(context: TenantContext, dealId: string): Promise<DealItem> {
-  if (!isIdOf("deal", dealId)) throw new NotFoundError("deal", dealId);
-  const { data } = await DealEntity.get({ orgId: context.orgId, dealId }).go({ consistent: true });
-  if (!data) throw new NotFoundError("deal", dealId);
-  return data;
-}
-
-export async function getDeal(context: TenantContext, dealId: string): Promise<Deal> {
-  return toDeal(await loadDeal(context, dealId));
 }
 
 /** Every key attribute of the deal's indexes, so a patch keeps all of them in step (ElectroDB needs whole keys). */
@@ -475,142 +428,6 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
         }),
       )
       .commit(() => new ConcurrentModificationError("deal", dealId));
-  });
-}
-
-/** The deal's stage moves, with the time spent in each stage (until the next move, or until now). */
-export async function getDealStageHistory(context: TenantContext, dealId: string): Promise<StageHistory> {
-  const deal = await loadDeal(context, dealId);
-  const until = Date.now();
-  const moves = deal.stageHistory.map((move, index) => {
-    const leftAt = deal.stageHistory[index + 1]?.at;
-    const seconds = Math.max(0, Math.round(((leftAt ? Date.parse(leftAt) : until) - Date.parse(move.at)) / 1000));
-    return {
-      fromStageId: move.fromStageId ?? null,
-      toStageId: move.toStageId,
-      at: move.at,
-      by: move.by,
-      secondsInStage: seconds,
-    };
-  });
-  const timeInStages = new Map<string, number>();
-  for (const move of moves) {
-    timeInStages.set(move.toStageId, (timeInStages.get(move.toStageId) ?? 0) + move.secondsInStage);
-  }
-  return {
-    dealId,
-    moves,
-    timeInStages: [...timeInStages].map(([stageId, seconds]) => ({ stageId, seconds })),
-  };
-}
-
-/**
- * Lists deals through the index that serves the most selective criterion: pipeline (and stage), expected close
- * date range or status, owner, company, or newest first. Other criteria filter that index (never a Scan).
- */
-export async function listDeals(context: TenantContext, query: ListDealsQuery): Promise<Page<Deal>> {
-  const { orgId } = context;
-  const deals = DealEntity.query;
-  const byCloseDate = query.closeFrom !== undefined || query.closeTo !== undefined;
-  const indexed = query.pipelineId
-    ? "stage"
-    : byCloseDate || query.status
-      ? "status"
-      : query.ownerId
-        ? "owner"
-        : query.companyId
-          ? "company"
-          : "creation";
-  const status = indexed === "status" ? (query.status ?? "open") : undefined;
-  const filters = {
-    ownerId: indexed === "owner" ? undefined : query.ownerId,
-    companyId: indexed === "company" ? undefined : query.companyId,
-    status: indexed === "status" ? undefined : query.status,
-    tag: query.tag,
-  };
-  const filtered = Object.values(filters).some((value) => value !== undefined);
-  const base =
-    indexed === "stage"
-      ? deals.dealsByStage({
-          orgId,
-          pipelineId: query.pipelineId ?? "",
-          ...(query.stageId ? { stageId: query.stageId } : {}),
-        })
-      : indexed === "status"
-        ? deals
-            .dealsByStatus({ orgId, status: status ?? "open" })
-            // Inclusive upper bound: "~" sorts after the "#" that follows the date in the key. Deals without a
-            // close date sort last and belong only to lists that ask for no date range.
-            .between(
-              { closeKey: query.closeFrom ?? "0000-01-01" },
-              { closeKey: `${query.closeTo ?? (byCloseDate ? "9999-12-30" : noCloseDate)}~` },
-            )
-        : indexed === "owner"
-          ? deals.dealsByOwner({ orgId, ownerId: query.ownerId ?? "" })
-          : indexed === "company"
-            ? deals.dealsByCompany({ orgId, companyKey: query.companyId ?? noCompany })
-            : deals.dealsByCreation({ orgId });
-  const withFilters = filtered
-    ? base.where((attributes, { eq, contains }) =>
-        allOf([
-          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
-          filters.companyId !== undefined ? eq(attributes.companyKey, filters.companyId) : null,
-          filters.status !== undefined ? eq(attributes.status, filters.status) : null,
-          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
-        ]),
-      )
-    : base;
-  const order = indexed === "status" ? "asc" : "desc";
-  const run: QueryPage<DealItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
-  return readPage(run, {
-    limit: query.limit,
-    cursor: query.cursor,
-    fingerprint: queryFingerprint({ list: "deals", orgId, indexed, ...query, limit: undefined, cursor: undefined }),
-    filtered,
-    map: toDeal,
-  });
-}
-
-/**
- * Open deals that had neither an activity nor a stage change for longer than their stage's rotting days, most
- * neglected first: one range query per rotting stage, continued across stages by the cursor.
- */
-export async function listRottingDeals(
-  context: TenantContext,
-  pipelineId: string,
-  query: ListRottingDealsQuery,
-): Promise<Page<RottingDeal>> {
-  const { orgId } = context;
-  const pipeline = await loadPipeline(orgId, pipelineId);
-  const stages = pipeline.stages.filter((stage) => stage.kind === "open" && stage.rottingDays);
-  const daysOf = new Map(stages.map((stage) => [stage.stageId, stage.rottingDays ?? 0]));
-  const run: QueryPage<DealItem> = async ({ limit, cursor }) => {
-    const position = cursor
-      ? (JSON.parse(cursor) as { stage: number; inner: string | null })
-      : { stage: 0, inner: null };
-    const stage = stages[position.stage];
-    if (!stage) return { data: [], cursor: null };
-    const cutoff = new Date(Date.now() - (stage.rottingDays ?? 0) * 86_400_000).toISOString();
-    const result = await DealEntity.query
-      .dealsByStage({ orgId, pipelineId, stageId: stage.stageId })
-      .between({ touchedAt: "0" }, { touchedAt: cutoff })
-      .go({ limit, cursor: position.inner });
-    const next = result.cursor
-      ? { stage: position.stage, inner: result.cursor }
-      : position.stage + 1 < stages.length
-        ? { stage: position.stage + 1, inner: null }
-        : null;
-    return { data: result.data, cursor: next ? JSON.stringify(next) : null };
-  };
-  return readPage(run, {
-    limit: query.limit,
-    cursor: query.cursor,
-    fingerprint: queryFingerprint({ list: "rotting-deals", orgId, pipelineId }),
-    filtered: true,
-    map: (item) => ({
-      ...toDeal(item),
-      rottingSince: new Date(Date.parse(item.touchedAt) + (daysOf.get(item.stageId) ?? 0) * 86_400_000).toISOString(),
-    }),
   });
 }
 

@@ -1,11 +1,9 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export { getDeal, getDealStageHistory, listDeals, listRottingDeals } from "./deal.queries";
 export {
   createDeal,
   deleteDeal,
-  getDeal,
-  getDealStageHistory,
-  listDeals,
-  listRottingDeals,
   moveDealToStage,
   updateDeal,
 } from "./deal.service";

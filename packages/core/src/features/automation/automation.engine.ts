@@ -1,9 +1,12 @@
 import type { FieldChange } from "../../capabilities/audit/audit.schema";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import { createActivity, getActivity } from "../../domain/activity/activity.service";
-import { getCompany, updateCompany } from "../../domain/company/company.service";
-import { getContact, updateContact } from "../../domain/contact/contact.service";
-import { getDeal, updateDeal } from "../../domain/deal/deal.service";
+import { getCompany } from "../../domain/company/company.queries";
+import { updateCompany } from "../../domain/company/company.service";
+import { getContact } from "../../domain/contact/contact.queries";
+import { updateContact } from "../../domain/contact/contact.service";
+import { getDeal } from "../../domain/deal/deal.queries";
+import { updateDeal } from "../../domain/deal/deal.service";
 import { DomainError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
 import type { Action, Condition } from "./automation.schema";

@@ -1,0 +1,70 @@
+import type { EntityItem } from "electrodb";
+import { queryFingerprint } from "../../platform/cursor";
+import { NotFoundError } from "../../platform/errors";
+import { isIdOf } from "../../platform/ids";
+import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import type { TenantContext } from "../../platform/request-context";
+import type { Page } from "../../platform/schema";
+import { CompanyEntity } from "./company.entity";
+import type { Company, ListCompaniesQuery } from "./company.schema";
+
+export type CompanyItem = EntityItem<typeof CompanyEntity>;
+
+export function toCompany(item: CompanyItem): Company {
+  return {
+    id: item.companyId,
+    name: item.name,
+    domain: item.domain ?? null,
+    industry: item.industry ?? null,
+    size: item.size ?? null,
+    address: item.address ?? null,
+    lastActivityAt: item.lastActivityAt ?? null,
+    ownerId: item.ownerId,
+    tags: item.tags,
+    version: item.version,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+export async function loadCompany(context: TenantContext, companyId: string): Promise<CompanyItem> {
+  if (!isIdOf("company", companyId)) throw new NotFoundError("company", companyId);
+  const { data } = await CompanyEntity.get({ orgId: context.orgId, companyId }).go({ consistent: true });
+  if (!data) throw new NotFoundError("company", companyId);
+  return data;
+}
+
+export async function getCompany(context: TenantContext, companyId: string): Promise<Company> {
+  return toCompany(await loadCompany(context, companyId));
+}
+
+export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
+  const { orgId } = context;
+  const companies = CompanyEntity.query;
+  const order = query.sort.startsWith("-") ? "desc" : "asc";
+  const byName = query.sort.endsWith("name");
+  const ownerIndexed = !byName && query.ownerId !== undefined;
+  const filters = { ownerId: ownerIndexed ? undefined : query.ownerId, tag: query.tag };
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const base = byName
+    ? companies.companiesByName({ orgId })
+    : ownerIndexed
+      ? companies.companiesByOwner({ orgId, ownerId: query.ownerId ?? "" })
+      : companies.companiesByCreation({ orgId });
+  const withFilters = filtered
+    ? base.where((attributes, { eq, contains }) =>
+        allOf([
+          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
+          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+        ]),
+      )
+    : base;
+  const run: QueryPage<CompanyItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
+  return readPage(run, {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "companies", orgId, ...filters, ownerIndexed, sort: query.sort }),
+    filtered,
+    map: toCompany,
+  });
+}
