@@ -2,6 +2,7 @@ import { type Role, type RouteId, roles, routes } from "@crm/core/declarations";
 import { useHostResolver } from "@crm/core/webhook";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
+import { aCompany, aContact, aDeal, anActivity, aPipeline } from "../support/builders";
 import { aDomainEvent } from "../support/events";
 import { anEmail, anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
 import { dispatch } from "../webhooks/support/webhooks";
@@ -256,38 +257,19 @@ afterAll(() => useHostResolver());
 /** A fresh world per check, because some requests (deletes, removals) consume their records. */
 async function aWorld(): Promise<World> {
   const org = await anOrganisation();
-  const contact = await invoke("contacts.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { firstName: "Ada", lastName: "Lovelace" },
-  });
-  const company = await invoke("companies.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { name: "Analytical Engines" },
-  });
+  const contact = await aContact(org, { firstName: "Ada", lastName: "Lovelace" });
+  const company = await aCompany(org, { name: "Analytical Engines" });
   const member = await org.member("member");
-  const pipeline = await invoke("pipelines.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: aPipelineBody(),
+  const pipeline = await aPipeline(org, aPipelineBody());
+  const deal = await aDeal(org, { title: "Engines", value: { amount: 5000_00, currency: "GBP" } });
+  const task = await anActivity(org, {
+    type: "task",
+    subject: "Call back",
+    contactIds: [contact.id],
+    dealIds: [deal.id],
   });
-  const deal = await invoke("deals.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { title: "Engines", value: { amount: 5000_00, currency: "GBP" } },
-  });
-  const task = await invoke("activities.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { type: "task", subject: "Call back", contactIds: [contact.body.id], dealIds: [deal.body.id] },
-  });
-  const doomed = await invoke("contacts.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: { firstName: "Doomed" },
-  });
-  await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: doomed.body.id } });
+  const doomed = await aContact(org, { firstName: "Doomed" });
+  await invoke("contacts.delete", { token: org.admin.token, params: { orgId: org.orgId, contactId: doomed.id } });
   const rule = await invoke("automationRules.create", {
     token: org.admin.token,
     params: { orgId: org.orgId },
@@ -308,14 +290,14 @@ async function aWorld(): Promise<World> {
     webhookId: webhook.body.id,
     deliveryId: deliveries.body.data[0].id,
     ruleId: rule.body.id,
-    trashedId: doomed.body.id,
-    activityId: task.body.id,
-    contactId: contact.body.id,
-    companyId: company.body.id,
+    trashedId: doomed.id,
+    activityId: task.id,
+    contactId: contact.id,
+    companyId: company.id,
     memberId: member.memberId,
-    pipelineId: pipeline.body.id,
-    stageId: deal.body.stageId,
-    dealId: deal.body.id,
+    pipelineId: pipeline.id,
+    stageId: deal.stageId,
+    dealId: deal.id,
   };
 }
 

@@ -1,4 +1,3 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { contracts, type RouteContract } from "@crm/core/api";
 import type { BatchOutcome } from "@crm/core/batch";
 import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
@@ -14,7 +13,7 @@ import {
   ValidationError,
 } from "@crm/core/platform";
 import { consumeRateLimit } from "@crm/core/ratelimit";
-import middy from "@middy/core";
+import type middy from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
@@ -22,6 +21,7 @@ import type { EndpointContext } from "./endpoint-context";
 import { endpointResponse } from "./endpoint-response";
 import { HttpProblemError } from "./http-problem";
 import { idempotency } from "./idempotency";
+import { loggedInvocation } from "./invocation";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
 import { requestIdOf } from "./request-id";
@@ -199,8 +199,7 @@ function jsonBody(
 export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
   const route = routes[routeId];
   const contract: RouteContract = contracts[routeId];
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  return loggedInvocation<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EndpointContext>()
     .use(standardHeaders())
     .use(problemResponses())
     .use({
