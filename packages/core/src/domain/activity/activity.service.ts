@@ -259,7 +259,7 @@ export async function createActivity(context: TenantContext, input: CreateActivi
       .addAll(touchSteps(orgId, records, dealStages, at))
       .addAll(
         steps(
-          "steps",
+          "timeline entry",
           records.map((record) => timelineEntryPut(context, activity, record)),
         ),
       )
@@ -373,14 +373,14 @@ export async function updateActivity(
       .addAll(touchSteps(orgId, touched, dealStages, at))
       .addAll(
         steps(
-          "steps",
+          "timeline entry",
           removed.map((record) => timelineEntryDelete(current, record)),
         ),
       )
       .addAll(steps("timeline entry", moved ? kept.map((record) => timelineEntryDelete(current, record)) : []))
       .addAll(
         steps(
-          "steps",
+          "timeline entry",
           [...kept, ...added].map((record) => timelineEntryPut(context, next, record)),
         ),
       )
@@ -416,7 +416,7 @@ export async function deleteActivity(
     )
     .addAll(
       steps(
-        "linked records",
+        "timeline entry",
         linkedRecords(current).map((record) => timelineEntryDelete(current, record)),
       ),
     )
@@ -458,7 +458,7 @@ export async function unlinkFromActivities(context: TenantContext, record: Linke
       const orphaned = linkedRecords(next).length === 0;
       await changeSet()
         .add(
-          "step",
+          "activity",
           orphaned
             ? inTransaction(ActivityEntity)
                 .delete({ orgId, activityId: current.activityId })

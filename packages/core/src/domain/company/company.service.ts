@@ -3,7 +3,7 @@ import { auditAction, fieldChanges } from "../../capabilities/audit/audit.servic
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
-import { changeSet, steps } from "../../platform/change-set";
+import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
@@ -30,6 +30,23 @@ const domainReference = (value: string): Reference => ({
   value,
 });
 
+/** What puts a new company in place, created or restored: the item, its references and its search terms. */
+function newCompanySteps(orgId: string, company: NewCompany, references: Reference[]): ChangeStep[] {
+  return [
+    step("company", inTransaction(CompanyEntity).create(company).commit()),
+    ...referenceSteps(orgId, { type: "company", id: company.companyId }, references),
+    ...steps(
+      "search term",
+      searchTermActions(
+        orgId,
+        { recordType: "company", recordId: company.companyId },
+        null,
+        searchDocumentOfCompany(company),
+      ),
+    ),
+  ];
+}
+
 export async function createCompany(context: TenantContext, input: CreateCompanyInput): Promise<Company> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
@@ -55,19 +72,7 @@ export async function createCompany(context: TenantContext, input: CreateCompany
     ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
   ];
   await changeSet()
-    .add("company", inTransaction(CompanyEntity).create(company).commit())
-    .addAll(referenceSteps(orgId, { type: "company", id: company.companyId }, references))
-    .addAll(
-      steps(
-        "search term",
-        searchTermActions(
-          orgId,
-          { recordType: "company", recordId: company.companyId },
-          null,
-          searchDocumentOfCompany(company),
-        ),
-      ),
-    )
+    .addAll(newCompanySteps(orgId, company, references))
     .add(
       "audit entry",
       auditAction(context, {
@@ -256,19 +261,7 @@ export async function restoreCompany(
   const references = company.domain ? [domainReference(company.domain)] : [];
   const record = { type: "company" as const, id: company.companyId };
   await changeSet()
-    .add("company", inTransaction(CompanyEntity).create(company).commit())
-    .addAll(referenceSteps(orgId, record, references))
-    .addAll(
-      steps(
-        "search term",
-        searchTermActions(
-          orgId,
-          { recordType: "company", recordId: company.companyId },
-          null,
-          searchDocumentOfCompany(company),
-        ),
-      ),
-    )
+    .addAll(newCompanySteps(orgId, company, references))
     .add("take from trash", takeFromTrashAction(orgId, company.companyId))
     .add(
       "audit entry",

@@ -3,7 +3,7 @@ import { auditAction, fieldChanges } from "../../capabilities/audit/audit.servic
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
-import { changeSet, steps } from "../../platform/change-set";
+import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError, DomainError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
@@ -74,6 +74,37 @@ const emailReference = (value: string): Reference => ({
   value,
 });
 
+/** What search terms are made from (the item's emails and phones are always set on a new contact). */
+type SearchedContact = Parameters<typeof searchDocumentOfContact>[0];
+
+/**
+ * What puts a new contact in place, created or restored: the item, its references, its company links (a missing
+ * company reported by `missingCompany`) and its search terms.
+ */
+function newContactSteps(
+  orgId: string,
+  contact: NewContact & SearchedContact,
+  references: Reference[],
+  companyIds: string[],
+  at: string,
+  missingCompany?: (companyId: string) => Error,
+): ChangeStep[] {
+  return [
+    step("contact", inTransaction(ContactEntity).create(contact).commit()),
+    ...referenceSteps(orgId, { type: "contact", id: contact.contactId }, references),
+    ...linkPlanSteps(orgId, companyPlan(contact.contactId, [], companyIds), at, missingCompany),
+    ...steps(
+      "search term",
+      searchTermActions(
+        orgId,
+        { recordType: "contact", recordId: contact.contactId },
+        null,
+        searchDocumentOfContact(contact),
+      ),
+    ),
+  ];
+}
+
 export async function createContact(context: TenantContext, input: CreateContactInput): Promise<Contact> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
@@ -102,22 +133,8 @@ export async function createContact(context: TenantContext, input: CreateContact
     ...contact.emails.map((value) => emailReference(value)),
     ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
   ];
-  const plan = companyPlan(contact.contactId, [], companies);
   await changeSet()
-    .add("contact", inTransaction(ContactEntity).create(contact).commit())
-    .addAll(referenceSteps(orgId, { type: "contact", id: contact.contactId }, references))
-    .addAll(linkPlanSteps(orgId, plan, at, missingCompany(input)))
-    .addAll(
-      steps(
-        "search term",
-        searchTermActions(
-          orgId,
-          { recordType: "contact", recordId: contact.contactId },
-          null,
-          searchDocumentOfContact(contact),
-        ),
-      ),
-    )
+    .addAll(newContactSteps(orgId, contact, references, companies, at, missingCompany(input)))
     .add(
       "audit entry",
       auditAction(context, {
@@ -399,22 +416,8 @@ export async function restoreContact(
     updatedAt: at,
   } satisfies NewContact;
   const references = contact.emails.map((value) => emailReference(value));
-  const plan = companyPlan(contact.contactId, [], existing);
   await changeSet()
-    .add("contact", inTransaction(ContactEntity).create(contact).commit())
-    .addAll(referenceSteps(orgId, { type: "contact", id: contact.contactId }, references))
-    .addAll(linkPlanSteps(orgId, plan, at))
-    .addAll(
-      steps(
-        "search term",
-        searchTermActions(
-          orgId,
-          { recordType: "contact", recordId: contact.contactId },
-          null,
-          searchDocumentOfContact(contact),
-        ),
-      ),
-    )
+    .addAll(newContactSteps(orgId, contact, references, existing, at))
     .add("take from trash", takeFromTrashAction(orgId, contact.contactId))
     .add(
       "audit entry",

@@ -3,7 +3,7 @@ import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabi
 import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
 import { RestoreConflictError } from "../../capabilities/trash/trash.errors";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
-import { changeSet, steps } from "../../platform/change-set";
+import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
@@ -113,6 +113,39 @@ async function pipelineForNewDeal(orgId: string, pipelineId: string | undefined)
   }
 }
 
+/**
+ * What puts a new deal in place, created or restored: the item, the check that its pipeline is as read, its
+ * references, its links (with `reportMissingLinks`, a missing contact or company is a 400 on its field; a restore
+ * links only what it found), its stage totals and its search terms.
+ */
+function newDealSteps(
+  orgId: string,
+  deal: DealItem,
+  pipeline: PipelineItem,
+  references: Reference[],
+  at: string,
+  { reportMissingLinks }: { reportMissingLinks: boolean },
+): ChangeStep[] {
+  return [
+    step(
+      "deal",
+      inTransaction(DealEntity)
+        .create({ ...deal, ...derivedKeys(deal) })
+        .commit(),
+    ),
+    step("pipeline unchanged", pipelineUnchanged(pipeline)),
+    ...referenceSteps(orgId, { type: "deal", id: deal.dealId }, references),
+    ...dealLinkPlans(deal.dealId, null, deal).flatMap((plan) =>
+      linkPlanSteps(orgId, plan, at, reportMissingLinks ? missingDealLink(plan) : undefined),
+    ),
+    ...steps("stage total", stageTotalActions(orgId, null, positionOf(deal))),
+    ...steps(
+      "search term",
+      searchTermActions(orgId, { recordType: "deal", recordId: deal.dealId }, null, searchDocumentOfDeal(deal)),
+    ),
+  ];
+}
+
 export async function createDeal(context: TenantContext, input: CreateDealInput): Promise<Deal> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
@@ -148,24 +181,8 @@ export async function createDeal(context: TenantContext, input: CreateDealInput)
     };
     const references: Reference[] =
       deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [];
-    const plans = dealLinkPlans(dealId, null, deal);
     await changeSet()
-      .add(
-        "deal",
-        inTransaction(DealEntity)
-          .create({ ...deal, ...derivedKeys(deal) })
-          .commit(),
-      )
-      .add("pipeline unchanged", pipelineUnchanged(pipeline))
-      .addAll(referenceSteps(orgId, { type: "deal", id: dealId }, references))
-      .addAll(plans.flatMap((plan) => linkPlanSteps(orgId, plan, at, missingDealLink(plan))))
-      .addAll(steps("stage total", stageTotalActions(orgId, null, positionOf(deal))))
-      .addAll(
-        steps(
-          "search term",
-          searchTermActions(orgId, { recordType: "deal", recordId: dealId }, null, searchDocumentOfDeal(deal)),
-        ),
-      )
+      .addAll(newDealSteps(orgId, deal, pipeline, references, at, { reportMissingLinks: true }))
       .add(
         "audit entry",
         auditAction(context, {
@@ -317,7 +334,7 @@ async function applyStageMove(
       pipelineUnchanged(pipeline),
       () => new ConcurrentModificationError("pipeline", pipeline.pipelineId),
     )
-    .addAll(steps("stage totals", stageTotalActions(context.orgId, positionOf(current), positionOf(next))))
+    .addAll(steps("stage total", stageTotalActions(context.orgId, positionOf(current), positionOf(next))))
     .add(
       "audit entry",
       auditAction(context, {
@@ -431,11 +448,14 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
   });
 }
 
+/** A record that deals link to. */
+type DealLinkTarget = { type: "contact" | "company"; id: string };
+
 /**
  * Removes a contact or company that is being deleted from every deal linked to it: one transaction per deal (the
  * deal's change, both link directions, the count and the audit entry), so a retry continues where it stopped.
  */
-export async function detachFromDeals(context: TenantContext, record: { type: "contact" | "company"; id: string }) {
+export async function detachFromDeals(context: TenantContext, record: DealLinkTarget) {
   const { orgId } = context;
   for (const { id: dealId } of await linkedRecords(orgId, record, "deal")) {
     await retryingConflicts(async () => {
@@ -505,23 +525,8 @@ export async function restoreDeal(
       version: snapshot.version + 1,
       updatedAt: at,
     };
-    const plans = dealLinkPlans(deal.dealId, null, deal);
     await changeSet()
-      .add(
-        "deal",
-        inTransaction(DealEntity)
-          .create({ ...deal, ...derivedKeys(deal) })
-          .commit(),
-      )
-      .add("pipeline unchanged", pipelineUnchanged(pipeline))
-      .addAll(plans.flatMap((plan) => linkPlanSteps(orgId, plan, at)))
-      .addAll(steps("stage total", stageTotalActions(orgId, null, positionOf(deal))))
-      .addAll(
-        steps(
-          "search term",
-          searchTermActions(orgId, { recordType: "deal", recordId: deal.dealId }, null, searchDocumentOfDeal(deal)),
-        ),
-      )
+      .addAll(newDealSteps(orgId, deal, pipeline, [], at, { reportMissingLinks: false }))
       .add("take from trash", takeFromTrashAction(orgId, deal.dealId))
       .add(
         "audit entry",
@@ -543,11 +548,7 @@ export async function restoreDeal(
  * Links a restored contact or company to the deals it had, where those deals still exist and have room, each as an
  * ordinary (audited) deal update. A deal that cannot take it back is left as it is.
  */
-export async function relinkDeals(
-  context: TenantContext,
-  record: { type: "contact" | "company"; id: string },
-  dealIds: string[],
-): Promise<void> {
+export async function relinkDeals(context: TenantContext, record: DealLinkTarget, dealIds: string[]): Promise<void> {
   for (const dealId of dealIds) {
     try {
       const deal = await loadDeal(context, dealId);
@@ -560,8 +561,6 @@ export async function relinkDeals(
     }
   }
 }
-
-type DealLinkTarget = { type: "contact" | "company"; id: string };
 
 /** How deals let go of a deleted contact or company and take it back on restore (registered by composition). */
 export const dealLinkCascade: LinkCascade = {
