@@ -15,6 +15,7 @@ export const idPrefixes = {
   deal: "dea",
   activity: "act",
   rule: "rul",
+  integration: "int",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -31,6 +31,10 @@ export const domainEventTypes = [
   "activity.updated",
   "activity.deleted",
   "task.completed",
+  "integration.connected",
+  "integration.disconnected",
+  "integration.needs_reauth",
+  "integration.sync_failed",
 ] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 

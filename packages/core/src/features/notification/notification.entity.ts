@@ -2,7 +2,12 @@ import { tableDefinition } from "../../declarations/table";
 import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
 
-export const notificationKinds = ["webhook.disabled", "automation.notify"] as const;
+export const notificationKinds = [
+  "webhook.disabled",
+  "automation.notify",
+  "integration.needs_reauth",
+  "integration.sync_failed",
+] as const;
 
 /** How long a notification is kept; DynamoDB's TTL then removes it. */
 export const notificationRetentionDays = 90;

@@ -4,8 +4,10 @@ export { type ConfigSource, ConfigurationError, isLinked } from "./configuration
 export * from "./conflict-retries.config";
 export * from "./cursor.config";
 export * from "./domain-event-failures.config";
+export * from "./integrations.config";
 export * from "./logging.config";
 export * from "./rate-limits.config";
 export * from "./realtime.config";
 export * from "./table.config";
+export * from "./vault.config";
 export * from "./webhooks.config";

@@ -1,0 +1,1 @@
+export { open, type SealedSecret, SealedSecretError, seal, type VaultContext } from "./token-vault";

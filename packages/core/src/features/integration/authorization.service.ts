@@ -1,0 +1,262 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { auditAction } from "../../capabilities/audit/audit.service";
+import { open, seal } from "../../capabilities/vault/token-vault";
+import { type ProviderId, providers } from "../../declarations/integrations";
+import { changeSet } from "../../platform/change-set";
+import { now } from "../../platform/clock";
+import { integrationsConfig } from "../../platform/config/integrations.config";
+import { idPrefixes } from "../../platform/ids";
+import type { TenantContext } from "../../platform/request-context";
+import { inTransaction } from "../../platform/table";
+import { ConnectionEntity } from "./connection.entity";
+import { type ConnectionItem, syncStatesOf, toConnection } from "./connection.queries";
+import type { Authorization, CallbackQuery, Connection } from "./connection.schema";
+import {
+  AuthorizationDeniedError,
+  InvalidOAuthStateError,
+  OAuthStateUsedError,
+  ProviderUnavailableError,
+} from "./integration.errors";
+import { recordCall } from "./integration-log";
+import { authorizationUrl, exchangeCode, OAuthEndpointError, OAuthGrantError } from "./oauth.client";
+import { OAuthStateEntity } from "./oauth-state.entity";
+import { providerProfiles } from "./providers";
+
+/** How long a user has to complete an authorization. */
+export const authorizationLifetimeSeconds = 10 * 60;
+
+type StateClaims = { stateId: string; orgId: string; memberId: string; provider: ProviderId; expiresAt: number };
+
+const base64url = (bytes: Buffer) => bytes.toString("base64url");
+
+function signature(payload: string): Buffer {
+  return createHmac("sha256", integrationsConfig().stateSigningKey).update(`oauth-state\n${payload}`).digest();
+}
+
+/** `<claims>.<HMAC>`: what the provider echoes back, signed so that a forged or altered state is refused unread. */
+function signState(claims: StateClaims): string {
+  const payload = base64url(Buffer.from(JSON.stringify(claims)));
+  return `${payload}.${base64url(signature(payload))}`;
+}
+
+function verifyState(state: string | undefined, provider: ProviderId): StateClaims {
+  const [payload, mac, ...rest] = (state ?? "").split(".");
+  if (!payload || !mac || rest.length > 0) throw new InvalidOAuthStateError("The state is missing or malformed.");
+  const expected = signature(payload);
+  const given = Buffer.from(mac, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new InvalidOAuthStateError("The state was not issued by this API.");
+  }
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as StateClaims;
+  if (claims.provider !== provider) throw new InvalidOAuthStateError(`The state was issued for ${claims.provider}.`);
+  if (claims.expiresAt * 1000 <= Date.now()) {
+    throw new InvalidOAuthStateError("The authorization expired; start it again.");
+  }
+  return claims;
+}
+
+/** The callback URL of a provider: registered with the provider, and sent in both legs of the code flow. */
+export function callbackUrl(provider: ProviderId): string {
+  return new URL(`v1/integrations/${provider}/callback`, `${integrationsConfig().publicApiUrl.replace(/\/?$/, "/")}`)
+    .href;
+}
+
+/** A connection's id, derived from what it connects, so reconnecting the same account updates the same record. */
+export function connectionIdFor(orgId: string, provider: ProviderId, ownerMemberId: string, accountId: string) {
+  const digest = createHash("sha256").update(`${orgId}\n${provider}\n${ownerMemberId}\n${accountId}`).digest("hex");
+  return `${idPrefixes.integration}_${digest.slice(0, 26)}`;
+}
+
+/**
+ * Starts connecting the caller (or, for organisation-owned providers, the organisation) to a provider: a signed,
+ * expiring, single-use state bound to organisation, member and provider, and a PKCE S256 verifier kept sealed.
+ */
+export async function beginAuthorization(context: TenantContext, provider: ProviderId): Promise<Authorization> {
+  const profile = providerProfiles[provider];
+  const stateId = base64url(randomBytes(18));
+  const codeVerifier = base64url(randomBytes(32));
+  const createdAt = now();
+  const expiresAt = Math.floor(Date.parse(createdAt) / 1000) + authorizationLifetimeSeconds;
+  const redirectUri = callbackUrl(provider);
+  await OAuthStateEntity.create({
+    stateId,
+    orgId: context.orgId,
+    memberId: context.actor.memberId,
+    provider,
+    sealedCodeVerifier: await seal(codeVerifier, { purpose: "pkce", stateId }),
+    redirectUri,
+    createdAt,
+    expiresAt,
+  }).go();
+  const state = signState({ stateId, orgId: context.orgId, memberId: context.actor.memberId, provider, expiresAt });
+  return {
+    authorizationUrl: authorizationUrl(
+      profile.oauth(),
+      {
+        redirectUri,
+        scopes: profile.scopes,
+        state,
+        codeChallenge: base64url(createHash("sha256").update(codeVerifier).digest()),
+      },
+      profile.authorizationParameters,
+    ),
+    expiresAt: new Date(expiresAt * 1000).toISOString(),
+  };
+}
+
+/** Marks the state used, once: the one callback that succeeds may exchange the code, any replay is refused. */
+async function consumeState(claims: StateClaims) {
+  const consumedAt = now();
+  try {
+    const { data } = await OAuthStateEntity.patch({ stateId: claims.stateId })
+      .set({ consumedAt })
+      .where((attributes, { notExists, eq }) =>
+        [
+          notExists(attributes.consumedAt),
+          eq(attributes.orgId, claims.orgId),
+          eq(attributes.memberId, claims.memberId),
+          eq(attributes.provider, claims.provider),
+        ].join(" AND "),
+      )
+      .go({ response: "all_new" });
+    return data;
+  } catch (error) {
+    if ((error as { cause?: { name?: string } }).cause?.name === "ConditionalCheckFailedException") {
+      const { data: existing } = await OAuthStateEntity.get({ stateId: claims.stateId }).go({ consistent: true });
+      if (existing?.consumedAt) throw new OAuthStateUsedError("This authorization was already completed.");
+      throw new InvalidOAuthStateError("The state is not one this API issued.", { cause: error });
+    }
+    throw error;
+  }
+}
+
+type AccountIdentity = { accountId: string; email: string };
+
+/**
+ * The account an ID token names. The token came straight from the token endpoint over TLS, so its signature need
+ * not be checked (OpenID Connect Core 3.1.3.7); its audience and subject still must be right.
+ */
+function identityOf(idToken: string | undefined, clientId: string): AccountIdentity {
+  const payload = idToken?.split(".")[1];
+  if (!payload) throw new ProviderUnavailableError("google", "The provider sent no ID token.");
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+    sub?: string;
+    email?: string;
+    aud?: string | string[];
+  };
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!claims.sub || !claims.email || !audiences.includes(clientId)) {
+    throw new ProviderUnavailableError("google", "The provider's ID token does not name this client's account.");
+  }
+  return { accountId: claims.sub, email: claims.email.toLowerCase() };
+}
+
+/**
+ * Completes an authorization from the provider's redirect: verifies the state, uses it up, exchanges the code
+ * exactly once, seals the tokens and creates (or, for an account connected before, renews) the connection.
+ */
+export async function completeAuthorization(
+  provider: ProviderId,
+  callback: CallbackQuery,
+  requestId: string,
+): Promise<Connection> {
+  const claims = verifyState(callback.state, provider);
+  const state = await consumeState(claims);
+  if (callback.error) {
+    throw new AuthorizationDeniedError(callback.error, `The provider refused the authorization: ${callback.error}.`);
+  }
+  if (!callback.code) throw new AuthorizationDeniedError("missing_code", "The provider sent no authorization code.");
+  const profile = providerProfiles[provider];
+  const settings = profile.oauth();
+  const codeVerifier = await open(state.sealedCodeVerifier as never, { purpose: "pkce", stateId: claims.stateId });
+  const started = Date.now();
+  let tokens: Awaited<ReturnType<typeof exchangeCode>>;
+  try {
+    tokens = await exchangeCode(settings, { code: callback.code, codeVerifier, redirectUri: state.redirectUri });
+  } catch (error) {
+    if (error instanceof OAuthGrantError) {
+      throw new AuthorizationDeniedError(error.error, `The provider refused the code: ${error.message}`, {
+        cause: error,
+      });
+    }
+    if (error instanceof OAuthEndpointError) {
+      throw new ProviderUnavailableError(provider, "The provider's token endpoint did not answer.", undefined, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const identity = identityOf(tokens.idToken, settings.clientId);
+  const ownerMemberId = providers[provider].owner === "member" ? claims.memberId : "organisation";
+  const connectionId = connectionIdFor(claims.orgId, provider, ownerMemberId, identity.accountId);
+  await recordCall(
+    { orgId: claims.orgId, connectionId },
+    { operation: "oauth.exchange", status: 200, latencyMs: Date.now() - started, attempt: 1 },
+  );
+  const grantedScopes = tokens.scopes ?? [...profile.scopes];
+  const missingScopes = profile.scopes.filter((scope) => !grantedScopes.includes(scope));
+  const keys = { orgId: claims.orgId, connectionId };
+  const existing = (await ConnectionEntity.get(keys).go({ consistent: true })).data;
+  const refreshToken = tokens.refreshToken
+    ? await seal(tokens.refreshToken, { ...keys, token: "refresh" })
+    : existing?.sealedRefreshToken;
+  const status = missingScopes.length > 0 || !refreshToken ? "needs_reauth" : "active";
+  const statusReason =
+    missingScopes.length > 0
+      ? `The account did not grant ${missingScopes.join(", ")}; connect again and allow them.`
+      : !refreshToken
+        ? "The provider sent no refresh token; connect again."
+        : undefined;
+  const at = now();
+  const tokenFields = {
+    grantedScopes,
+    missingScopes,
+    accountEmail: identity.email,
+    status,
+    sealedAccessToken: await seal(tokens.accessToken, { ...keys, token: "access" }),
+    ...(refreshToken ? { sealedRefreshToken: refreshToken } : {}),
+    accessTokenExpiresAt: Date.now() + tokens.expiresInSeconds * 1000,
+    updatedAt: at,
+  } as const;
+  const record = existing
+    ? inTransaction(ConnectionEntity)
+        .patch(keys)
+        .set({
+          ...tokenFields,
+          ...(statusReason ? { statusReason } : {}),
+          tokenVersion: existing.tokenVersion + 1,
+          version: existing.version + 1,
+        })
+        .remove(statusReason ? ["lastRefreshError"] : ["statusReason", "lastRefreshError"])
+        .commit()
+    : inTransaction(ConnectionEntity)
+        .create({
+          ...keys,
+          ...tokenFields,
+          provider,
+          ownerMemberId,
+          accountId: identity.accountId,
+          ...(statusReason ? { statusReason } : {}),
+          createdBy: claims.memberId,
+          createdAt: at,
+        })
+        .commit();
+  const actor = { orgId: claims.orgId, requestId, actor: { memberId: claims.memberId } } as TenantContext;
+  await changeSet()
+    .add("connection", record)
+    .add(
+      "audit entry",
+      auditAction(actor, {
+        recordType: "integration",
+        recordId: connectionId,
+        action: "connected",
+        changes: [
+          { field: "account", before: existing?.accountEmail ?? null, after: identity.email },
+          { field: "status", before: existing?.status ?? null, after: status },
+        ],
+      }),
+    )
+    .commit(() => new Error("The connection changed while it was being stored."));
+  const { data } = await ConnectionEntity.get(keys).go({ consistent: true });
+  return toConnection(data as ConnectionItem, await syncStatesOf(keys));
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { providerIds } from "../../declarations/integrations";
+import { recordId, timestamp } from "../../platform/schema";
+import { connectionStatuses } from "./connection.entity";
+
+export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
+export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
+
+export const syncStateSchema = z
+  .object({
+    resource: z.string().meta({ description: "What is synced, e.g. `gmail.messages`, `calendar.events`." }),
+    lastSuccessAt: timestamp.optional(),
+    lastAttemptAt: timestamp.optional(),
+    lastError: z.string().optional(),
+    consecutiveFailures: z.number().int(),
+    itemsSynced: z.number().int().meta({ description: "Records created or updated by this sync so far." }),
+    lagSeconds: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "Seconds since the last successful run; absent before the first one." }),
+    deferredUntil: timestamp
+      .optional()
+      .meta({ description: "The provider asked us to wait (rate limit) or is failing (breaker open) until then." }),
+  })
+  .meta({ id: "SyncState" });
+export type SyncState = z.infer<typeof syncStateSchema>;
+
+export const connectionSchema = z
+  .object({
+    id: connectionIdParam,
+    provider: z.enum(providerIds),
+    owner: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("member"), memberId: z.string() }),
+      z.object({ type: z.literal("organisation") }),
+    ]),
+    account: z.object({ id: z.string(), email: z.string() }),
+    grantedScopes: z.array(z.string()),
+    missingScopes: z
+      .array(z.string())
+      .meta({ description: "Scopes the integration needs that the account did not grant; reconnect to grant them." }),
+    status: z.enum(connectionStatuses).meta({
+      description:
+        "`active`: syncing. `needs_reauth`: the grant was revoked, expired or is missing scopes; reconnect. `disabled`: stopped.",
+    }),
+    statusReason: z.string().optional(),
+    sync: z.array(syncStateSchema),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Connection" });
+export type Connection = z.infer<typeof connectionSchema>;
+
+export const authorizationSchema = z
+  .object({
+    authorizationUrl: z.url().meta({ description: "Send the user's browser here to grant access." }),
+    expiresAt: timestamp.meta({ description: "The authorization must be completed before this time." }),
+  })
+  .meta({ id: "IntegrationAuthorization" });
+export type Authorization = z.infer<typeof authorizationSchema>;
+
+export const callbackQuery = z.object({
+  state: z.string().max(2048).optional(),
+  code: z.string().max(4096).optional(),
+  scope: z.string().max(4096).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(1024).optional(),
+});
+export type CallbackQuery = z.infer<typeof callbackQuery>;
+
+export const integrationLogEntrySchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(["outgoing", "incoming"]),
+    operation: z.string(),
+    status: z.number().int().meta({ description: "HTTP status; 0 when no answer came." }),
+    latencyMs: z.number().int(),
+    attempt: z.number().int(),
+    providerRequestId: z.string().optional(),
+    errorClass: z.string().optional(),
+    at: timestamp,
+  })
+  .meta({ id: "IntegrationLogEntry" });
+export type IntegrationLogEntry = z.infer<typeof integrationLogEntrySchema>;

@@ -1,0 +1,138 @@
+import { auditAction } from "../../capabilities/audit/audit.service";
+import { open, type SealedSecret } from "../../capabilities/vault/token-vault";
+import { changeSet } from "../../platform/change-set";
+import { ForbiddenError } from "../../platform/errors";
+import type { TenantContext } from "../../platform/request-context";
+import { inTransaction } from "../../platform/table";
+import { adminsOf, notifyAction } from "../notification/notification.service";
+import { pushToMember } from "../realtime/realtime.service";
+import { ConnectionEntity } from "./connection.entity";
+import { type ConnectionItem, findVisibleConnection } from "./connection.queries";
+import { recordCall } from "./integration-log";
+import { revokeToken } from "./oauth.client";
+import { providerProfiles } from "./providers";
+import { SyncStateEntity } from "./sync-state.entity";
+
+/** The context integration work runs in when no request started it: a named system actor of the organisation. */
+export function integrationContext(connection: { orgId: string; provider: string }, requestId: string): TenantContext {
+  return {
+    orgId: connection.orgId,
+    requestId,
+    actor: {
+      userId: "system",
+      email: "integrations@system.invalid",
+      memberId: `system:integration:${connection.provider}`,
+      role: "admin",
+    },
+  };
+}
+
+/** Who hears about a connection's trouble: its owner, or the organisation's admins for its own connections. */
+async function recipientsOf(connection: ConnectionItem): Promise<string[]> {
+  return connection.ownerMemberId === "organisation" ? adminsOf(connection.orgId) : [connection.ownerMemberId];
+}
+
+/**
+ * Tells the connection's owner that something needs them (stored notifications, then a real-time push) and raises
+ * the domain event, all of it once: the notifications and the event's audit entry are one transaction.
+ */
+export async function announceConnectionTrouble(
+  connection: ConnectionItem,
+  trouble: { kind: "needs_reauth" | "sync_failed"; title: string; message: string; requestId: string },
+): Promise<void> {
+  const context = integrationContext(connection, trouble.requestId);
+  const recipients = await recipientsOf(connection);
+  const subject = { type: "integration", id: connection.connectionId };
+  const changes = changeSet().add(
+    "audit entry",
+    auditAction(context, {
+      recordType: "integration",
+      recordId: connection.connectionId,
+      action: trouble.kind,
+      changes: [{ field: "status", before: null, after: trouble.kind === "needs_reauth" ? "needs_reauth" : "active" }],
+    }),
+  );
+  for (const memberId of recipients) {
+    changes.add(
+      "notification",
+      notifyAction({
+        orgId: connection.orgId,
+        memberId,
+        kind: `integration.${trouble.kind}`,
+        title: trouble.title,
+        message: trouble.message,
+        subject,
+      }),
+    );
+  }
+  await changes.commit(() => new Error("The connection's notifications could not be stored."));
+  // Stored first, pushed second: a member who is offline finds it in their notifications.
+  await Promise.all(
+    recipients.map((memberId) =>
+      pushToMember(connection.orgId, memberId, {
+        type: "notification",
+        notification: { title: trouble.title, message: trouble.message, subject, eventId: trouble.requestId },
+      }).catch(() => undefined),
+    ),
+  );
+}
+
+/** What a refresh calls when the grant is gone: the owner is told to reconnect. */
+export async function connectionNeedsReauth(connection: ConnectionItem, reason: string): Promise<void> {
+  await announceConnectionTrouble(connection, {
+    kind: "needs_reauth",
+    title: `Reconnect ${connection.accountEmail}`,
+    message: reason,
+    requestId: `integration:needs_reauth:${connection.connectionId}:${connection.tokenVersion}`,
+  });
+}
+
+/**
+ * Disconnects: revokes the grant at the provider, then deletes the connection with its tokens and sync state (the
+ * records it synced stay). Its owner and admins may; an organisation's connection only admins.
+ */
+export async function disconnect(context: TenantContext, connectionId: string): Promise<void> {
+  const connection = await findVisibleConnection(context, connectionId);
+  const isOwner = connection.ownerMemberId === context.actor.memberId;
+  if (!isOwner && context.actor.role !== "admin") {
+    throw new ForbiddenError("Only the connection's owner or an admin can disconnect it.");
+  }
+  const keys = { orgId: context.orgId, connectionId };
+  const sealed = connection.sealedRefreshToken ?? connection.sealedAccessToken;
+  if (sealed) {
+    const started = Date.now();
+    const token = await open(sealed as SealedSecret, {
+      ...keys,
+      token: connection.sealedRefreshToken ? "refresh" : "access",
+    });
+    const revoked = await revokeToken(providerProfiles[connection.provider].oauth(), token);
+    await recordCall(keys, {
+      operation: "oauth.revoke",
+      status: revoked ? 200 : 0,
+      latencyMs: Date.now() - started,
+      attempt: 1,
+      ...(revoked ? {} : { errorClass: "unavailable" }),
+    });
+  }
+  const { data: syncStates } = await SyncStateEntity.query.syncState(keys).go({ pages: "all" });
+  await changeSet()
+    .add("connection", inTransaction(ConnectionEntity).delete(keys).commit())
+    .addAll(
+      syncStates.map((state) => ({
+        label: "sync state",
+        action: inTransaction(SyncStateEntity)
+          .delete({ ...keys, resource: state.resource })
+          .commit(),
+      })),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "integration",
+        recordId: connectionId,
+        action: "disconnected",
+        changes: [{ field: "status", before: connection.status, after: null }],
+      }),
+    )
+    .commit(() => new Error("The connection changed while it was being disconnected; try again."));
+}
