@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
 import { aCompany, aContact, aDeal, anActivity, aPipeline } from "../support/builders";
 import { aDomainEvent } from "../support/events";
+import { aStoredConnection } from "../support/integrations";
 import { anEmail, anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
 import { dispatch } from "../webhooks/support/webhooks";
 
@@ -24,6 +25,7 @@ type World = {
   webhookId: string;
   deliveryId: string;
   ruleId: string;
+  connectionId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -132,6 +134,12 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
     params: { orgId: org.orgId, webhookId, deliveryId },
   }),
   "notifications.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "integrations.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "integrations.connect": ({ org }) => ({ params: { orgId: org.orgId, provider: "google-gmail" } }),
+  "integrations.callback": () => ({ params: { provider: "google-gmail" }, query: { state: "x.y", code: "c" } }),
+  "integrations.get": ({ org, connectionId }) => ({ params: { orgId: org.orgId, connectionId } }),
+  "integrations.delete": ({ org, connectionId }) => ({ params: { orgId: org.orgId, connectionId } }),
+  "integrations.logs": ({ org, connectionId }) => ({ params: { orgId: org.orgId, connectionId } }),
 };
 
 /** One invalid variant per route that takes input: a wrong field type in the body, or a bad query value. */
@@ -225,6 +233,12 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     params: { orgId: org.orgId, webhookId, deliveryId: "aud_not_a_delivery" },
   }),
   "notifications.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "0" } }),
+  "integrations.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "10" } }),
+  "integrations.connect": ({ org }) => ({ params: { orgId: org.orgId, provider: "hotmail" } }),
+  "integrations.logs": ({ org, connectionId }) => ({
+    params: { orgId: org.orgId, connectionId },
+    query: { limit: "0" },
+  }),
 };
 
 function aRuleBody() {
@@ -285,8 +299,10 @@ async function aWorld(): Promise<World> {
     token: org.admin.token,
     params: { orgId: org.orgId, webhookId: webhook.body.id },
   });
+  const connection = await aStoredConnection(org, org.admin);
   return {
     org,
+    connectionId: connection.connectionId,
     webhookId: webhook.body.id,
     deliveryId: deliveries.body.data[0].id,
     ruleId: rule.body.id,

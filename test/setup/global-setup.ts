@@ -2,17 +2,21 @@
 // returned teardown on success and on failure; the module's own hooks and watchdog cover the rest.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "@crm/local/dynamodb";
+import { startLocalKms } from "@crm/local/kms";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
   export interface ProvidedContext {
     dynamodbEndpoint: string;
     tableName: string;
+    kmsEndpoint: string;
+    tokenVaultKeyArn: string;
   }
 }
 
 const requiredNodeMajor = 24;
 const tableName = "crm-test";
+const tokenVaultAlias = "alias/crm-token-vault";
 
 export default async function setup(project: TestProject) {
   const nodeMajor = Number(process.versions.node.split(".")[0]);
@@ -36,7 +40,18 @@ export default async function setup(project: TestProject) {
     throw error;
   }
 
+  // The token vault's KMS: in memory, so every run starts with fresh key material.
+  const kms = await startLocalKms({ aliases: [tokenVaultAlias] }).catch(async (error) => {
+    await dynamodb.stop();
+    throw error;
+  });
+
   project.provide("dynamodbEndpoint", dynamodb.endpoint);
   project.provide("tableName", tableName);
-  return () => dynamodb.stop();
+  project.provide("kmsEndpoint", kms.endpoint);
+  project.provide("tokenVaultKeyArn", kms.keyArn(tokenVaultAlias));
+  return async () => {
+    await kms.close();
+    await dynamodb.stop();
+  };
 }

@@ -4,6 +4,7 @@ import { onDatabaseClient } from "@crm/core/platform";
 import { handlerEnvironment } from "@crm/local/cloud";
 import { inject } from "vitest";
 import { testAudience, testIssuer, testJwks } from "../support/identity";
+import { googleSettingsFor } from "../support/integrations";
 
 Object.assign(
   process.env,
@@ -13,6 +14,11 @@ Object.assign(
     auth: { issuer: testIssuer, audience: testAudience, jwks: testJwks },
     cursorSigningKey: randomBytes(32).toString("base64url"),
     logLevel: process.env.LOG_LEVEL ?? "SILENT",
+    tokenVault: { keyArn: inject("tokenVaultKeyArn"), kmsEndpoint: inject("kmsEndpoint") },
+    // Files that serve callbacks start a gateway and link its URL; the fake Google is linked by the files using it.
+    integrations: { publicApiUrl: "http://127.0.0.1:9/", stateSigningKey: randomBytes(32).toString("base64url") },
+    // Port 9 (discard) refuses at once: files that talk to Google start the fake and link it instead.
+    google: googleSettingsFor("http://127.0.0.1:9"),
   }),
   // Tests fire requests far faster than any client may; the rate-limit tests set their own small limits.
   {

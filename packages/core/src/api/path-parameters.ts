@@ -7,6 +7,7 @@ import { memberIdParam } from "../domain/member/member.schema";
 import { organisationIdParam } from "../domain/organisation/organisation.schema";
 import { pipelineIdParam } from "../domain/pipeline/pipeline.schema";
 import { ruleIdParam } from "../features/automation/automation.schema";
+import { connectionIdParam, providerParam } from "../features/integration/connection.schema";
 import { trashedRecordIdParam } from "../features/trash/trash.schema";
 import { deliveryIdParam, webhookIdParam } from "../features/webhook/webhook.schema";
 
@@ -23,6 +24,8 @@ export const pathParameters = {
   ruleId: ruleIdParam,
   webhookId: webhookIdParam,
   deliveryId: deliveryIdParam,
+  connectionId: connectionIdParam,
+  provider: providerParam,
 } as const;
 
 export type PathParameterName = keyof typeof pathParameters;

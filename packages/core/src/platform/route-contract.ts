@@ -36,7 +36,8 @@ export type RouteContract = {
     | "Audit"
     | "Search"
     | "Webhooks"
-    | "Notifications";
+    | "Notifications"
+    | "Integrations";
   /** Derived from the route's path template (api/path-parameters.ts), never declared beside the route. */
   params?: z.ZodObject;
   query?: z.ZodObject;

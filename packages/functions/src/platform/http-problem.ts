@@ -51,6 +51,10 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "unsupported-media-type": { status: 415, title: "The body must be JSON." },
   "idempotency-key-reused": { status: 422, title: "This Idempotency-Key was used with another request." },
   "rate-limited": { status: 429, title: "Too many requests." },
+  "invalid-oauth-state": { status: 400, title: "The authorization state is invalid or expired." },
+  "authorization-denied": { status: 400, title: "The provider did not grant the authorization." },
+  "oauth-state-used": { status: 409, title: "This authorization was already completed." },
+  "provider-unavailable": { status: 502, title: "The provider did not answer." },
   "internal-error": { status: 500, title: "Something went wrong on our side." },
   "service-unavailable": { status: 503, title: "The service is unavailable for a moment." },
 };

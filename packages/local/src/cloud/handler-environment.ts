@@ -3,6 +3,10 @@ import {
   busName,
   cursorSigningKeyName,
   domainEventFailuresQueueName,
+  googleSettingsName,
+  integrationSettingsName,
+  oauthStateSigningKeyName,
+  tokenVaultName,
   tableName as tableResourceName,
   websocketApiName,
 } from "@crm/core/declarations";
@@ -24,6 +28,27 @@ export type HandlerEnvironmentInput = {
   domainEventFailuresQueueUrl?: string;
   /** The local WebSocket gateway, for functions that push to its connections. */
   realtime?: { url: string; managementEndpoint: string };
+  /** The local KMS stand-in and the key whose data keys seal tokens and signing secrets. */
+  tokenVault?: { keyArn: string; kmsEndpoint: string };
+  /** The integrations' shared settings: the API's public URL (callbacks, notifications) and the state key. */
+  integrations?: { publicApiUrl: string; stateSigningKey: string };
+  /** The Google settings; locally every URL points at the fake Google. */
+  google?: GoogleSettings;
+};
+
+/** What `Resource.Google` holds: the OAuth client, the endpoints and the push subscription's identity. */
+export type GoogleSettings = {
+  clientId: string;
+  clientSecret: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  revocationUrl: string;
+  jwksUrl: string;
+  gmailBaseUrl: string;
+  calendarBaseUrl: string;
+  pubsubTopic: string;
+  pushServiceAccount: string;
+  pushAudience?: string;
 };
 
 /**
@@ -66,6 +91,27 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
             type: "sst.aws.Queue",
           }),
         }
+      : {}),
+    ...(input.tokenVault
+      ? {
+          [`SST_RESOURCE_${tokenVaultName}`]: JSON.stringify({ keyArn: input.tokenVault.keyArn, type: "sst.sst.Linkable" }),
+          KMS_ENDPOINT: input.tokenVault.kmsEndpoint,
+        }
+      : {}),
+    ...(input.integrations
+      ? {
+          [`SST_RESOURCE_${integrationSettingsName}`]: JSON.stringify({
+            publicApiUrl: input.integrations.publicApiUrl,
+            type: "sst.sst.Linkable",
+          }),
+          [`SST_RESOURCE_${oauthStateSigningKeyName}`]: JSON.stringify({
+            value: input.integrations.stateSigningKey,
+            type: "sst.sst.Secret",
+          }),
+        }
+      : {}),
+    ...(input.google
+      ? { [`SST_RESOURCE_${googleSettingsName}`]: JSON.stringify({ ...input.google, type: "sst.sst.Linkable" }) }
       : {}),
     ...(input.realtime
       ? {

@@ -4,6 +4,7 @@ import { open, seal } from "../../capabilities/vault/token-vault";
 import { type ProviderId, providers } from "../../declarations/integrations";
 import { changeSet } from "../../platform/change-set";
 import { now } from "../../platform/clock";
+import { ForbiddenError } from "../../platform/errors";
 import { integrationsConfig } from "../../platform/config/integrations.config";
 import { idPrefixes } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
@@ -73,6 +74,9 @@ export function connectionIdFor(orgId: string, provider: ProviderId, ownerMember
  */
 export async function beginAuthorization(context: TenantContext, provider: ProviderId): Promise<Authorization> {
   const profile = providerProfiles[provider];
+  if (profile.owner === "organisation" && context.actor.role !== "admin") {
+    throw new ForbiddenError(`Only admins connect the organisation to ${providers[provider].displayName}.`);
+  }
   const stateId = base64url(randomBytes(18));
   const codeVerifier = base64url(randomBytes(32));
   const createdAt = now();

@@ -1,11 +1,11 @@
-import { type ProviderId, providers } from "../../declarations/integrations";
+import { type ConnectionOwner, type ProviderId, providers } from "../../declarations/integrations";
 import { googleConfig } from "../../platform/config/integrations.config";
 import type { OAuthClientSettings } from "./oauth.client";
 
 /** What the OAuth flow needs to know of a provider: its client, the scopes to ask for, and its extra parameters. */
 export type ProviderProfile = {
   id: ProviderId;
-  owner: (typeof providers)[ProviderId]["owner"];
+  owner: ConnectionOwner;
   oauth: () => OAuthClientSettings;
   /** Everything the integration needs; a grant without one of them leaves the connection needing re-authorisation. */
   scopes: readonly string[];

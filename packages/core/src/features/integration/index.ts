@@ -1,0 +1,6 @@
+/** The public surface of this module: what handlers, jobs, the local cloud and the tests use. */
+export { beginAuthorization, callbackUrl, completeAuthorization, connectionIdFor } from "./authorization.service";
+export { ConnectionEntity } from "./connection.entity";
+export { connectionLog, getConnection, listConnections } from "./connection.queries";
+export type { Connection } from "./connection.schema";
+export { disconnect } from "./connection.service";

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { type ContractsOf, pageQuery } from "../../platform/route-contract";
+import { page } from "../../platform/schema";
+import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEntrySchema } from "./connection.schema";
+import type { integrationRoutes } from "./integration.routes";
+
+/** What the routes of integration.routes.ts accept and answer. */
+export const integrationContracts = {
+  "integrations.list": {
+    summary: "List connections",
+    description:
+      "The organisation's connections to providers with their status and sync state: admins see all, everyone else their own and the organisation's. Tokens are never shown.",
+    tag: "Integrations",
+    query: z.strictObject({}),
+    response: { status: 200, description: "Every visible connection.", schema: page(connectionSchema) },
+  },
+  "integrations.connect": {
+    summary: "Start connecting a provider",
+    description:
+      "Returns the provider's authorization URL (code flow with PKCE S256; for Google, offline access with consent). Send the user's browser there; the provider redirects back to the callback, which completes the connection. The authorization expires after 10 minutes and can be completed once. Gmail and Calendar connect the caller's own account.",
+    tag: "Integrations",
+    response: { status: 200, description: "Where to send the user.", schema: authorizationSchema },
+  },
+  "integrations.callback": {
+    summary: "Complete a connection (OAuth callback)",
+    description:
+      "The provider redirects the user's browser here. The `state` must be one this API issued for this provider, unexpired and unused: a replayed callback is refused (409) and the code is never exchanged twice. A partial grant connects with `status: needs_reauth` and the missing scopes listed.",
+    tag: "Integrations",
+    query: callbackQuery,
+    response: { status: 200, description: "The connection.", schema: connectionSchema },
+    errors: [409, 502],
+  },
+  "integrations.get": {
+    summary: "Get a connection",
+    tag: "Integrations",
+    response: { status: 200, description: "The connection with its sync state.", schema: connectionSchema },
+  },
+  "integrations.delete": {
+    summary: "Disconnect",
+    description:
+      "Revokes the grant at the provider, deletes the tokens and the sync state, and stops syncing; what was synced (emails, meetings) stays. The connection's owner or an admin.",
+    tag: "Integrations",
+    response: { status: 204, description: "Disconnected." },
+  },
+  "integrations.logs": {
+    summary: "Read a connection's log",
+    description:
+      "One entry per call to the provider and per notification from it, newest first: operation, status, latency, attempt, provider request id and error class; never tokens or message contents. Kept 30 days. Admins and the connection's owner.",
+    tag: "Integrations",
+    query: pageQuery,
+    response: { status: 200, description: "A page of log entries.", schema: page(integrationLogEntrySchema) },
+  },
+} as const satisfies ContractsOf<typeof integrationRoutes>;

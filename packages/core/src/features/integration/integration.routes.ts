@@ -1,0 +1,44 @@
+import { editors, everyRole, httpHandler, type RouteDeclaration } from "../../declarations/route-declaration";
+
+/**
+ * Connections to providers (Gmail, Google Calendar), the OAuth callback, and the providers' push notifications.
+ * Dependency-free, as SST's config loader imports the route table; the schemas are in integration.contract.ts.
+ */
+export const integrationRoutes = {
+  "integrations.list": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/integrations",
+    handler: httpHandler("integrations/list"),
+    access: everyRole,
+  },
+  "integrations.connect": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/integrations/{provider}/connect",
+    handler: httpHandler("integrations/connect"),
+    access: editors,
+  },
+  "integrations.callback": {
+    method: "GET",
+    path: "/v1/integrations/{provider}/callback",
+    handler: httpHandler("integrations/callback"),
+    access: "public",
+  },
+  "integrations.get": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/integrations/{connectionId}",
+    handler: httpHandler("integrations/get"),
+    access: everyRole,
+  },
+  "integrations.delete": {
+    method: "DELETE",
+    path: "/v1/orgs/{orgId}/integrations/{connectionId}",
+    handler: httpHandler("integrations/delete"),
+    access: editors,
+  },
+  "integrations.logs": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/integrations/{connectionId}/logs",
+    handler: httpHandler("integrations/logs"),
+    access: everyRole,
+  },
+} as const satisfies Record<string, RouteDeclaration>;

@@ -1,0 +1,6 @@
+import { connectionLog } from "@crm/core/integration";
+import { httpEndpoint } from "../../platform";
+
+export const handler = httpEndpoint("integrations.logs", async ({ tenant, params, query }) =>
+  connectionLog(tenant, params.connectionId, query),
+);

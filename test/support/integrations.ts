@@ -1,0 +1,76 @@
+import { googleSettingsName, integrationSettingsName, type ProviderId } from "@crm/core/declarations";
+import { ConnectionEntity, connectionIdFor } from "@crm/core/integration";
+import { seal } from "@crm/core/vault";
+import type { GoogleSettings } from "@crm/local/cloud";
+import type { FakeGoogle } from "@crm/local/google";
+import type { Person, TestOrganisation } from "./organisations";
+
+/** The OAuth client the tests register with the fake Google (and link the API to). */
+export const testGoogleClient = { clientId: "crm-test.apps.googleusercontent.com", clientSecret: "fake-client-secret" };
+export const testPushServiceAccount = "gmail-push@crm-test.iam.gserviceaccount.com";
+
+/** Google settings whose every URL points at the fake's origin, as the local cloud links them. */
+export function googleSettingsFor(origin: string): GoogleSettings {
+  return {
+    ...testGoogleClient,
+    authorizationUrl: `${origin}/o/oauth2/v2/auth`,
+    tokenUrl: `${origin}/token`,
+    revocationUrl: `${origin}/revoke`,
+    jwksUrl: `${origin}/oauth2/v3/certs`,
+    gmailBaseUrl: origin,
+    calendarBaseUrl: origin,
+    pubsubTopic: "projects/crm-test/topics/gmail",
+    pushServiceAccount: testPushServiceAccount,
+  };
+}
+
+/**
+ * Links the handlers of this test file to a Google (the fake's origin) and to the API's public URL, before anything
+ * reads them: the configuration is read once per process.
+ */
+export function linkGoogle(origin: string, publicApiUrl = "http://127.0.0.1:9/"): void {
+  process.env[`SST_RESOURCE_${googleSettingsName}`] = JSON.stringify({
+    ...googleSettingsFor(origin),
+    type: "sst.sst.Linkable",
+  });
+  const integrations = JSON.parse(process.env[`SST_RESOURCE_${integrationSettingsName}`] ?? "{}");
+  process.env[`SST_RESOURCE_${integrationSettingsName}`] = JSON.stringify({ ...integrations, publicApiUrl });
+}
+
+/** Starts a fake Google that knows the test client and the given callback URLs. */
+export function fakeGoogleClients(redirectUris: string[]) {
+  return [{ ...testGoogleClient, redirectUris }];
+}
+
+export type FakeGoogleHandle = FakeGoogle;
+
+/**
+ * A connection stored directly, with sealed placeholder tokens, for tests about who may see or remove a connection
+ * (the OAuth flow itself is tested end to end against the fake Google).
+ */
+export async function aStoredConnection(
+  org: TestOrganisation,
+  owner: Person,
+  provider: ProviderId = "google-gmail",
+): Promise<{ connectionId: string }> {
+  const accountId = `sub-${owner.memberId}`;
+  const connectionId = connectionIdFor(org.orgId, provider, owner.memberId, accountId);
+  const keys = { orgId: org.orgId, connectionId };
+  const at = new Date().toISOString();
+  await ConnectionEntity.create({
+    ...keys,
+    provider,
+    ownerMemberId: owner.memberId,
+    accountId,
+    accountEmail: owner.email,
+    grantedScopes: ["openid", "email"],
+    status: "active",
+    sealedAccessToken: await seal("placeholder-access-token", { ...keys, token: "access" }),
+    sealedRefreshToken: await seal("placeholder-refresh-token", { ...keys, token: "refresh" }),
+    accessTokenExpiresAt: Date.now() + 3_600_000,
+    createdBy: owner.memberId,
+    createdAt: at,
+    updatedAt: at,
+  }).go();
+  return { connectionId };
+}
