@@ -46,6 +46,14 @@ const meetings: Record<Person, DemoMeeting[]> = {
       location: "Umbrella Health HQ, Raccoon City",
       contacts: [2, 12, [22, "declined"]],
     },
+    {
+      id: "09",
+      day: -49,
+      hour: 14,
+      minutes: 30,
+      summary: "Initech support renewal check-in",
+      contacts: [1, [21, "tentative"]],
+    },
     { id: "03", day: -35, allDays: 2, summary: "Logistics Expo Rotterdam", location: "Ahoy, Rotterdam" },
     {
       id: "04",
@@ -105,6 +113,15 @@ const meetings: Record<Person, DemoMeeting[]> = {
       strangers: ["sam@stealth-startup.example"],
     },
     {
+      id: "09",
+      day: -20,
+      hour: 13,
+      minutes: 120,
+      summary: "Initech onboarding workshop",
+      location: "Initech, Austin",
+      contacts: [1, 21],
+    },
+    {
       id: "05",
       day: -5,
       hour: 10,
@@ -126,6 +143,7 @@ const meetings: Record<Person, DemoMeeting[]> = {
       hour: 9,
       minutes: 30,
       summary: "Analyst briefing",
+      contacts: [15],
       strangers: ["analyst@research-firm.example"],
     },
     { id: "05", day: -3, hour: 16, summary: "Cyberdyne reference call", contacts: [29, [9, "declined"]] },
@@ -152,7 +170,6 @@ const meetings: Record<Person, DemoMeeting[]> = {
 /** Meetings between colleagues, in every participant's calendar under one id and at one instant. */
 const sharedMeetings: (DemoMeeting & { organizer: Person; attendees: Person[] })[] = [
   { id: "01", day: -28, hour: 16, summary: "Pipeline review", organizer: "admin", attendees: ["member"] },
-  { id: "02", day: -40, hour: 16, summary: "Board prep", organizer: "admin", attendees: ["viewer"] },
   {
     id: "03",
     day: 10,
