@@ -1,5 +1,12 @@
-import { corsPolicy, fallbackRoute, type RouteDeclaration, routes } from "../packages/core/src/declarations";
+import {
+  corsPolicy,
+  fallbackRoute,
+  integrationSettingsName,
+  type RouteDeclaration,
+  routes,
+} from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
+import { google, oauthStateSigningKey, tokenVault } from "./integrations";
 import { logicalName } from "./names";
 import { table } from "./storage";
 
@@ -17,9 +24,19 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
   },
 });
 
-/** Resources a route's function is linked to: tenant routes and signed-in routes read the table and verify tokens. */
+/** Where OAuth callbacks and provider notifications come back to: this API's own URL. */
+const integrationSettings = new sst.Linkable(integrationSettingsName, { properties: { publicApiUrl: api.url } });
+
+/**
+ * Resources a route's function is linked to: tenant routes and signed-in routes read the table and verify tokens;
+ * what a route declares it uses comes on top.
+ */
 function linksFor(route: RouteDeclaration) {
-  return route.access === "public" ? [] : [table, auth, cursorSigningKey];
+  const uses = new Set(route.uses ?? []);
+  return [
+    ...(route.access === "public" ? (uses.has("table") ? [table] : []) : [table, auth, cursorSigningKey]),
+    ...(uses.has("integrations") ? [tokenVault, oauthStateSigningKey, integrationSettings, google] : []),
+  ];
 }
 
 for (const [routeId, route] of Object.entries(routes) as [string, RouteDeclaration][]) {

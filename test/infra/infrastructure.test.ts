@@ -4,12 +4,16 @@ import {
   busName,
   busSubscriptions,
   fallbackRoute,
+  googleSettingsName,
+  integrationSettingsName,
+  oauthStateSigningKeyName,
   type RouteDeclaration,
   routes,
   schedules,
   tableDefinition,
   tableName,
   tableStreamSubscription,
+  tokenVaultName,
   websocketApiName,
   websocketAuthorizer,
   websocketRoutes,
@@ -84,15 +88,31 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     }
   });
 
-  it("links the table, the token settings and the cursor key to every non-public route, and nothing to public ones", () => {
+  it("links the table, the token settings and the cursor key to every non-public route, and to each route what it declares it uses", () => {
     const table = component("sst.aws.Dynamo")[0];
+    const integrationLinks = [tokenVaultName, oauthStateSigningKeyName, integrationSettingsName, googleSettingsName];
     for (const [routeId, route] of Object.entries(routes) as [string, RouteDeclaration][]) {
       const registered = recording.routes.find((r) => r.rawRoute === `${route.method} ${route.path}`);
       const links = ((registered?.handler as { link?: unknown[] } | undefined)?.link ?? []) as { name?: string }[];
       const linkedNames = links.map((link) => (link as unknown as Recorded).name).sort();
-      if (route.access === "public") expect(linkedNames, routeId).toEqual([]);
-      else expect(linkedNames, routeId).toEqual(["Auth", "CursorSigningKey", table?.name].sort());
+      const uses: readonly string[] = route.uses ?? [];
+      const expected = [
+        ...(route.access === "public" ? [] : ["Auth", "CursorSigningKey", table?.name]),
+        ...(route.access === "public" && uses.includes("table") ? [table?.name] : []),
+        ...(uses.includes("integrations") ? integrationLinks : []),
+      ];
+      expect(linkedNames, routeId).toEqual(expected.sort());
     }
+  });
+
+  it("seals tokens with a rotating KMS key whose link grants only making and opening data keys", () => {
+    const [key] = component("aws.kms.Key");
+    expect(key?.args).toMatchObject({ enableKeyRotation: true });
+    const vault = component("sst.Linkable").find((linkable) => linkable.name === tokenVaultName);
+    expect(vault?.args).toMatchObject({
+      properties: { keyArn: expect.stringContaining(":key/") },
+      include: [{ actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [expect.stringContaining(":key/")] }],
+    });
   });
 
   it("verifies tokens against the Cognito user pool, whose users sign in with their email", () => {

@@ -146,6 +146,18 @@ class Secret extends Component {
   }
 }
 
+/** A Pulumi AWS KMS key: its ARN is a placeholder output, as before a deploy. */
+class KmsKey extends Component {
+  readonly arn: string;
+  constructor(name: string, args: Record<string, unknown>) {
+    super("aws.kms.Key", name, args);
+    this.arn = `arn:aws:kms:eu-west-1:000000000000:key/${name}`;
+  }
+}
+
+/** `sst.aws.permission(...)` returns its statement for a Linkable's `include`. */
+const permission = (statement: Record<string, unknown>) => ({ type: "aws.permission", ...statement });
+
 const known = {
   Dynamo,
   ApiGatewayV2,
@@ -185,8 +197,8 @@ export function installSstStandIns(stage = "test") {
     $transform: (target: unknown, transform: (args: Record<string, unknown>) => void) => {
       recording.transforms.push({ target, transform });
     },
-    sst: strict("sst", { aws: strict("sst.aws", known), Linkable, Secret }),
-    aws: strict("aws", { getRegionOutput: () => ({ region: "eu-west-1" }) }),
+    sst: strict("sst", { aws: strict("sst.aws", { ...known, permission }), Linkable, Secret }),
+    aws: strict("aws", { getRegionOutput: () => ({ region: "eu-west-1" }), kms: strict("aws.kms", { Key: KmsKey }) }),
   });
   return { FunctionComponent, Dynamo, Linkable, Secret };
 }

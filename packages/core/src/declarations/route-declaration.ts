@@ -17,6 +17,12 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export type RouteAccess = "public" | "signed-in" | readonly Role[];
 
+/**
+ * Resources a route's function is linked to besides what its access rule implies (a non-public route always gets
+ * the table, the token settings and the cursor key): `stacks/` links them, the configuration reads them.
+ */
+export type RouteResource = "table" | "integrations";
+
 export type RouteDeclaration = {
   readonly method: HttpMethod;
   /** API Gateway route path, with `{param}` placeholders. */
@@ -24,6 +30,7 @@ export type RouteDeclaration = {
   /** SST handler string: file path from the repository root without extension, then `.handler`. */
   readonly handler: string;
   readonly access: RouteAccess;
+  readonly uses?: readonly RouteResource[];
 };
 
 export const everyRole = roles;

@@ -16,12 +16,14 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/integrations/{provider}/connect",
     handler: httpHandler("integrations/connect"),
     access: editors,
+    uses: ["integrations"],
   },
   "integrations.callback": {
     method: "GET",
     path: "/v1/integrations/{provider}/callback",
     handler: httpHandler("integrations/callback"),
     access: "public",
+    uses: ["table", "integrations"],
   },
   "integrations.get": {
     method: "GET",
@@ -34,6 +36,7 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/integrations/{connectionId}",
     handler: httpHandler("integrations/delete"),
     access: editors,
+    uses: ["integrations"],
   },
   "integrations.logs": {
     method: "GET",

@@ -1,0 +1,42 @@
+import { googleSettingsName, oauthStateSigningKeyName, tokenVaultName } from "../packages/core/src/declarations";
+
+/**
+ * The KMS key of the token vault: its data keys seal OAuth tokens and webhook signing secrets (envelope encryption,
+ * with organisation and connection as encryption context). Rotated yearly by KMS; old ciphertexts still open.
+ */
+const tokenVaultKey = new aws.kms.Key("TokenVaultKey", {
+  description: "CRM token vault: data keys for OAuth tokens and webhook signing secrets",
+  enableKeyRotation: true,
+  deletionWindowInDays: 30,
+});
+
+/** What the vault needs: the key, and permission to make and open data keys with it (nothing else). */
+export const tokenVault = new sst.Linkable(tokenVaultName, {
+  properties: { keyArn: tokenVaultKey.arn },
+  include: [sst.aws.permission({ actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [tokenVaultKey.arn] })],
+});
+
+/** HMAC key for OAuth `state` values: `sst secret set OAuthStateSigningKey <random> --stage <stage>`. */
+export const oauthStateSigningKey = new sst.Secret(oauthStateSigningKeyName);
+
+const googleClientId = new sst.Secret("GoogleClientId");
+const googleClientSecret = new sst.Secret("GoogleClientSecret");
+/** `projects/<project>/topics/<topic>` that Gmail publishes to, and the push subscription's service account. */
+const googlePubsubTopic = new sst.Secret("GooglePubsubTopic");
+const googlePushServiceAccount = new sst.Secret("GooglePushServiceAccount");
+
+/** Google's real endpoints; the local cloud links the same names to its fake Google. */
+export const google = new sst.Linkable(googleSettingsName, {
+  properties: {
+    clientId: googleClientId.value,
+    clientSecret: googleClientSecret.value,
+    authorizationUrl: "https://accounts.google.com/o/oauth2/v2/auth",
+    tokenUrl: "https://oauth2.googleapis.com/token",
+    revocationUrl: "https://oauth2.googleapis.com/revoke",
+    jwksUrl: "https://www.googleapis.com/oauth2/v3/certs",
+    gmailBaseUrl: "https://gmail.googleapis.com",
+    calendarBaseUrl: "https://www.googleapis.com",
+    pubsubTopic: googlePubsubTopic.value,
+    pushServiceAccount: googlePushServiceAccount.value,
+  },
+});
