@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { demoPeople } from "../seed/demo-data";
+import { demoMailboxes } from "./demo-mailboxes";
 import { type FakeRequest, type FakeResponse, type FakeRoute, googleError } from "./fake-google-types";
+import { createFakeGmail, type FakeGmailControls, type FakeGmailOptions } from "./gmail";
 import {
   type ConsentChoice,
   createFakeOAuth,
@@ -11,6 +13,7 @@ import {
   type FakeOAuthControls,
   googleIssuer,
 } from "./oauth";
+import { createFakePubSub, type FakePubSubControls, type FakePubSubOptions, type PushEndpoint } from "./pubsub";
 
 export type FakeGoogleOptions = {
   host?: string;
@@ -26,6 +29,19 @@ export type FakeGoogleOptions = {
   refreshTokenLifetimeSeconds?: number;
   /** The fake's clock in epoch milliseconds; tests can move it (expiry of codes, tokens, watches and history). */
   now?: () => number;
+  /** Seed the demo people's mailboxes (`demoMailboxes()`) when they are among the accounts; default true. */
+  seedMailboxes?: boolean;
+  /** Gmail knobs: history retention, watch lifetime, the one-notification-a-second cap, the per-user quota. */
+  gmail?: Pick<
+    FakeGmailOptions,
+    "historyRetentionMs" | "watchTtlMs" | "notificationIntervalMs" | "quotaUnitsPerUserMinute"
+  >;
+  /** The `email` claim of push tokens: the push subscription's service account. */
+  pushServiceAccount?: string;
+  /** Push subscriptions to start with (more with `pubsub.pushTo`). */
+  pushEndpoints?: PushEndpoint[];
+  /** Push retries and ack deadline (default 5 attempts, 100 ms doubling to at most 5 s, 10 s deadline). */
+  push?: Pick<FakePubSubOptions, "retry" | "ackDeadlineMs">;
 };
 
 export type FakeGoogle = {
@@ -35,6 +51,8 @@ export type FakeGoogle = {
   jwksUrl: string;
   authority: ReturnType<typeof createFakeOAuth>["authority"];
   oauth: FakeOAuthControls;
+  gmail: FakeGmailControls;
+  pubsub: FakePubSubControls;
   /** Drives the consent page like a browser and returns the redirect's Location without following it. */
   consent(authorizationUrl: string, choice: ConsentChoice): Promise<string>;
   close(): Promise<void>;
@@ -97,7 +115,24 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     now,
     keys,
   });
-  const route = composeRoutes([oauth.route]);
+  const pubsub = createFakePubSub({
+    sign: keys.sign,
+    now,
+    pushServiceAccount: options.pushServiceAccount,
+    ...options.push,
+  });
+  for (const endpoint of options.pushEndpoints ?? []) pubsub.controls.pushTo(endpoint);
+  const emails = accounts.map((account) => account.email.trim().toLowerCase());
+  const seed = options.seedMailboxes === false ? {} : demoMailboxes(now());
+  const gmail = createFakeGmail(oauth.authority, {
+    accounts: emails,
+    seed: Object.fromEntries(Object.entries(seed).filter(([email]) => emails.includes(email))),
+    ...options.gmail,
+    publish: (topicName, data) => {
+      pubsub.controls.publish(topicName, data);
+    },
+  });
+  const route = composeRoutes([oauth.route, gmail.route]);
 
   const server = createServer(async (request, response) => {
     try {
@@ -137,8 +172,11 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     jwksUrl: `${url}/oauth2/v3/certs`,
     authority: oauth.authority,
     oauth: oauth.controls,
+    gmail: gmail.controls,
+    pubsub: pubsub.controls,
     consent: (authorizationUrl, choice) => driveConsent(authorizationUrl, choice),
     close: async () => {
+      await pubsub.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets of clients (fetch keeps them open) would hold close() up.
       server.closeAllConnections();

@@ -1,3 +1,4 @@
+export { demoMailboxes } from "./demo-mailboxes";
 export { type FakeGoogle, type FakeGoogleOptions, startFakeGoogle } from "./fake-google";
 export type {
   FakeGoogleAuthority,
@@ -8,6 +9,19 @@ export type {
   TokenGrant,
 } from "./fake-google-types";
 export { googleError, invalidCredentials } from "./fake-google-types";
+export {
+  createFakeGmail,
+  type FakeGmail,
+  type FakeGmailControls,
+  type FakeGmailOptions,
+  type GmailFault,
+  type GmailMessageInput,
+  type GmailMessageSummary,
+  type GmailNotification,
+  type GmailOperation,
+  type GmailRequestRecord,
+  type GmailWatch,
+} from "./gmail";
 export {
   type ConsentChoice,
   createFakeOAuth,
@@ -20,3 +34,13 @@ export {
   googleIssuer,
   googleSubjectFor,
 } from "./oauth";
+export {
+  createFakePubSub,
+  defaultPushServiceAccount,
+  type FakePubSub,
+  type FakePubSubControls,
+  type FakePubSubOptions,
+  type PushAttempt,
+  type PushEndpoint,
+  type PushEnvelope,
+} from "./pubsub";
