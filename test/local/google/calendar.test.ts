@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type CalendarEventSeed,
   createFakeCalendar,
@@ -298,7 +298,7 @@ describe("the fake Google Calendar's events.list", () => {
     ).toBe(200);
   });
 
-  it("answers an invalidated or unreadable sync token with 410 fullSyncRequired, after which a full sync works again", async () => {
+  it("answers an invalidated, unreadable or earlier run's sync token with 410 fullSyncRequired, after which a full sync works again", async () => {
     const fake = fakeCalendar({ seed: { [alice.email]: [meeting("a0001", 0)] } });
     const before = await listAll(fake);
     fake.invalidateSyncTokens(alice.email);
@@ -318,6 +318,10 @@ describe("the fake Google Calendar's events.list", () => {
         ],
       });
     }
+    // So is a token kept from an earlier run of the fake, whose calendar looks the same.
+    const earlierRun = await listAll(fakeCalendar({ seed: { [alice.email]: [meeting("a0001", 0)] } }));
+    expect((await call(fake, eventsPath, { query: { syncToken: earlierRun.syncToken } })).status).toBe(410);
+
     const again = await listAll(fake);
     expect(again.items.map((item) => item.id)).toEqual(["a0001"]);
     fake.upsertEvent(alice.email, meeting("a0002", 1));
@@ -424,6 +428,7 @@ describe("the fake Google Calendar's events.list", () => {
     const other = await call(fake, `/calendar/v3/calendars/${encodeURIComponent(bob.email)}/events`);
     expect(other.status).toBe(404);
     expect(errorOf(other).errors[0]).toMatchObject({ reason: "notFound" });
+    expect((await call(fake, "/calendar/v3/calendars/%E0%A4%A/events")).status).toBe(404);
   });
 
   it("gets one event by id, a cancelled one included, and 404 for an unknown id", async () => {
@@ -656,11 +661,12 @@ describe("the fake Google Calendar's watch channels", () => {
     const fake = fakeCalendar({ notificationRetryDelaysMs: [60_000] });
     receiver.answerNext(503);
     await watch(fake, { id: "closing" });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(1));
     const began = Date.now();
     await fake.close();
     expect(Date.now() - began).toBeLessThan(1000);
-    expect(fake.notifications()).toMatchObject([{ attempts: 1, delivered: false, status: 503 }]);
+    expect(fake.notifications()).toMatchObject([{ attempts: 1, delivered: false }]);
+    expect(receiver.received).toHaveLength(1);
   });
 
   it("passes notifications through the fetch it was given", async () => {

@@ -2,7 +2,7 @@
 // events.watch and channels.stop, with push notifications to the channels' addresses. Paths are Google's own under
 // /calendar/v3/, so a real client only needs its root URL swapped. Each account has one calendar, its primary one;
 // recurring events are not modelled, so `singleEvents` is accepted and changes nothing.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   type ChannelRegistry,
   createChannelRegistry,
@@ -51,7 +51,7 @@ export type CalendarEventSeed = {
   extendedProperties?: { private?: Record<string, string>; shared?: Record<string, string> };
 };
 
-/** A change to an existing event: the fields given replace the stored ones. */
+/** A change to an existing event: the fields given replace the stored ones (a cancelled event stays so unless `status` is given). */
 export type CalendarEventChange = Partial<CalendarEventSeed> & { id: string };
 
 export type CalendarAttendee = CalendarAttendeeSeed & {
@@ -180,10 +180,13 @@ type AccountCalendar = {
   resourceId: string;
 };
 
-/** What a sync token carries: where the last list stopped and the window of the full sync it continues. */
-type SyncState = { c: string; g: number; r: number; min?: number; max?: number };
+/**
+ * What a sync token carries: the fake instance and calendar it belongs to, where the last list stopped and the window
+ * of the full sync it continues. The instance makes tokens kept from an earlier run of the fake answer 410.
+ */
+type SyncState = { i: string; c: string; g: number; r: number; min?: number; max?: number };
 /** What a page token carries: the list's snapshot revision and the last sort key served. */
-type PageState = { m: "full" | "incremental"; g: number; s: number; from?: number; after: [number, number] };
+type PageState = { i: string; m: "full" | "incremental"; s: number; from?: number; after: [number, number] };
 
 type CalendarErrorDetails = { domain?: string; location?: string; locationType?: "parameter" | "header" };
 
@@ -241,9 +244,8 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === "nu
 
 function parseSyncState(token: string): SyncState | undefined {
   const value = decodeToken(token);
-  if (!isRecord(value) || typeof value.c !== "string" || !isFiniteNumber(value.g) || !isFiniteNumber(value.r)) {
-    return undefined;
-  }
+  if (!isRecord(value) || typeof value.i !== "string" || typeof value.c !== "string") return undefined;
+  if (!isFiniteNumber(value.g) || !isFiniteNumber(value.r)) return undefined;
   if (value.min !== undefined && !isFiniteNumber(value.min)) return undefined;
   if (value.max !== undefined && !isFiniteNumber(value.max)) return undefined;
   return value as SyncState;
@@ -252,7 +254,7 @@ function parseSyncState(token: string): SyncState | undefined {
 function parsePageState(token: string): PageState | undefined {
   const value = decodeToken(token);
   if (!isRecord(value) || (value.m !== "full" && value.m !== "incremental")) return undefined;
-  if (!isFiniteNumber(value.g) || !isFiniteNumber(value.s)) return undefined;
+  if (typeof value.i !== "string" || !isFiniteNumber(value.s)) return undefined;
   if (value.from !== undefined && !isFiniteNumber(value.from)) return undefined;
   const after = value.after;
   if (!Array.isArray(after) || after.length !== 2 || !after.every(isFiniteNumber)) return undefined;
@@ -272,6 +274,15 @@ function timeOf(time: EventTime): number {
     return Date.parse(`${time.date}T00:00:00Z`);
   }
   return parseTimestamp(time.dateTime) ?? Number.NaN;
+}
+
+/** A path segment decoded; undefined when its escapes are broken. */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -305,6 +316,7 @@ function matchesProperties(properties: Record<string, string> | undefined, const
 /** The fake Google's Calendar module: mount its `route`; the other members are the tests' knobs. */
 export function createFakeCalendar(authority: FakeGoogleAuthority, options: FakeCalendarOptions = {}): FakeCalendar {
   const calendars = new Map<string, AccountCalendar>();
+  const instance = randomUUID().slice(0, 8);
   let revision = 0;
   let creationOrder = 0;
   let generatedIds = 0;
@@ -448,16 +460,15 @@ export function createFakeCalendar(authority: FakeGoogleAuthority, options: Fake
         return invalidParameter("showDeleted", "showDeleted cannot be false together with syncToken.");
       }
       sync = parseSyncState(syncToken);
-      if (!sync || sync.c !== calendar.email || sync.g !== calendar.generation || sync.r > revision) {
-        return fullSyncRequired();
-      }
+      const current = sync?.i === instance && sync.c === calendar.email && sync.g === calendar.generation;
+      if (!sync || !current || sync.r > revision) return fullSyncRequired();
       if (pageState && (pageState.m !== "incremental" || pageState.from !== sync.r)) {
         return invalidParameter("pageToken", "Invalid page token value.");
       }
     } else if (pageState && pageState.m !== "full") {
       return invalidParameter("pageToken", "Invalid page token value.");
     }
-    if (pageState && pageState.g !== calendar.generation) return fullSyncRequired();
+    if (pageState && pageState.i !== instance) return invalidParameter("pageToken", "Invalid page token value.");
 
     const times: Record<"timeMin" | "timeMax" | "updatedMin", number | undefined> = {
       timeMin: undefined,
@@ -535,7 +546,8 @@ export function createFakeCalendar(authority: FakeGoogleAuthority, options: Fake
     const last = page.at(-1);
     const more = remaining.length > page.length && last !== undefined;
 
-    const lastChange = Math.max(calendar.created, ...[...calendar.events.values()].map((event) => event.updated));
+    let lastChange = calendar.created;
+    for (const event of calendar.events.values()) lastChange = Math.max(lastChange, event.updated);
     return {
       status: 200,
       json: {
@@ -551,8 +563,8 @@ export function createFakeCalendar(authority: FakeGoogleAuthority, options: Fake
         ...(more
           ? {
               nextPageToken: encodeToken({
+                i: instance,
                 m: sync ? "incremental" : "full",
-                g: calendar.generation,
                 s: snapshot,
                 ...(sync ? { from: sync.r } : {}),
                 after: last.key,
@@ -561,6 +573,7 @@ export function createFakeCalendar(authority: FakeGoogleAuthority, options: Fake
           : {
               // Changes after the snapshot are left out of this listing, so the next incremental list starts there.
               nextSyncToken: encodeToken({
+                i: instance,
                 c: calendar.email,
                 g: calendar.generation,
                 r: snapshot,
@@ -687,8 +700,9 @@ export function createFakeCalendar(authority: FakeGoogleAuthority, options: Fake
     }
     const match = /^calendars\/([^/]+)\/events(?:\/([^/]+))?$/.exec(path);
     if (!match?.[1]) return notFound();
-    const calendarId = decodeURIComponent(match[1]);
-    const eventPart = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+    const calendarId = decodedSegment(match[1]);
+    const eventPart = match[2] === undefined ? undefined : decodedSegment(match[2]);
+    if (calendarId === undefined || (match[2] !== undefined && eventPart === undefined)) return notFound();
     const isWatch = eventPart === "watch" && request.method === "POST";
     const isList = eventPart === undefined && request.method === "GET";
     const isGet = eventPart !== undefined && eventPart !== "watch" && request.method === "GET";
