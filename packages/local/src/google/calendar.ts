@@ -554,7 +554,6 @@ export function createFakeCalendar(authority: FakeGoogleAuthority, options: Fake
         kind: "calendar#events",
         etag: `"p${revision}"`,
         summary: calendar.email,
-        description: "",
         updated: iso(lastChange),
         timeZone: "UTC",
         accessRole: "owner",
