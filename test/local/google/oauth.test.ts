@@ -347,3 +347,28 @@ describe("the fake Google's refresh tokens, revocation and ID tokens", () => {
     expect(google.oauth.tokenRequests()).toBe(before + 2);
   });
 });
+
+describe("the fake Google's one origin", () => {
+  it("serves discovery, Gmail and Calendar beside the OAuth endpoints, so base URLs are the only difference", async () => {
+    const discovery = (await (await fetch(`${google.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(discovery).toMatchObject({
+      issuer: "https://accounts.google.com",
+      token_endpoint: `${google.url}/token`,
+      jwks_uri: google.jwksUrl,
+      code_challenge_methods_supported: ["plain", "S256"],
+    });
+    const { access_token: accessToken } = google.oauth.issueTokens({
+      email: "alice@example.com",
+      scopes: [gmailMetadata, calendarReadonly],
+    });
+    const headers = { authorization: `Bearer ${accessToken}` };
+    expect((await fetch(`${google.url}/gmail/v1/users/me/profile`, { headers })).status).toBe(200);
+    const events = await fetch(`${google.url}/calendar/v3/calendars/primary/events`, { headers });
+    expect(events.status).toBe(200);
+    expect(((await events.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    expect((await fetch(`${google.url}/no/such/path`)).status).toBe(404);
+  });
+});

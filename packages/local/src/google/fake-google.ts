@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { demoPeople } from "../seed/demo-data";
+import { createFakeCalendar, demoCalendars, type FakeCalendar, type FakeCalendarOptions } from "./calendar";
 import { demoMailboxes } from "./demo-mailboxes";
 import { type FakeRequest, type FakeResponse, type FakeRoute, googleError } from "./fake-google-types";
 import { createFakeGmail, type FakeGmailControls, type FakeGmailOptions } from "./gmail";
@@ -31,6 +32,10 @@ export type FakeGoogleOptions = {
   now?: () => number;
   /** Seed the demo people's mailboxes (`demoMailboxes()`) when they are among the accounts; default true. */
   seedMailboxes?: boolean;
+  /** Seed the demo people's primary calendars (`demoCalendars()`) when they are among the accounts; default true. */
+  seedCalendars?: boolean;
+  /** Calendar notification retries and timeout. */
+  calendar?: Pick<FakeCalendarOptions, "notificationRetryDelaysMs" | "notificationTimeoutMs">;
   /** Gmail knobs: history retention, watch lifetime, the one-notification-a-second cap, the per-user quota. */
   gmail?: Pick<
     FakeGmailOptions,
@@ -53,6 +58,8 @@ export type FakeGoogle = {
   oauth: FakeOAuthControls;
   gmail: FakeGmailControls;
   pubsub: FakePubSubControls;
+  /** The Calendar module (calendar.ts): its controls, and the route this server mounts. */
+  calendar: FakeCalendar;
   /** Drives the consent page like a browser and returns the redirect's Location without following it. */
   consent(authorizationUrl: string, choice: ConsentChoice): Promise<string>;
   close(): Promise<void>;
@@ -100,7 +107,7 @@ export function composeRoutes(routes: FakeRoute[]): FakeRoute {
 
 /**
  * A fake Google on one local origin: OAuth 2.0 / OpenID Connect (consent page, token, revoke, JWKS, tokeninfo),
- * Gmail and Pub/Sub push. Production code reaches it only through its configured base URLs.
+ * Gmail, Calendar and Pub/Sub push. Production code reaches it only through its configured base URLs.
  */
 export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeGoogle> {
   const now = options.now ?? Date.now;
@@ -132,7 +139,12 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
       pubsub.controls.publish(topicName, data);
     },
   });
-  const route = composeRoutes([oauth.route, gmail.route]);
+  const calendarSeed = options.seedCalendars === false ? {} : demoCalendars(now());
+  const calendar = createFakeCalendar(oauth.authority, {
+    seed: Object.fromEntries(Object.entries(calendarSeed).filter(([email]) => emails.includes(email))),
+    ...options.calendar,
+  });
+  const route = composeRoutes([oauth.route, gmail.route, calendar.route]);
 
   const server = createServer(async (request, response) => {
     try {
@@ -174,9 +186,10 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     oauth: oauth.controls,
     gmail: gmail.controls,
     pubsub: pubsub.controls,
+    calendar,
     consent: (authorizationUrl, choice) => driveConsent(authorizationUrl, choice),
     close: async () => {
-      await pubsub.stop();
+      await Promise.all([pubsub.stop(), calendar.close()]);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets of clients (fetch keeps them open) would hold close() up.
       server.closeAllConnections();

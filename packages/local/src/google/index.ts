@@ -1,3 +1,13 @@
+export {
+  type CalendarEvent,
+  type CalendarEventChange,
+  type CalendarEventSeed,
+  type CalendarFault,
+  createFakeCalendar,
+  demoCalendars,
+  type FakeCalendar,
+  type FakeCalendarOptions,
+} from "./calendar";
 export { demoMailboxes } from "./demo-mailboxes";
 export { type FakeGoogle, type FakeGoogleOptions, startFakeGoogle } from "./fake-google";
 export type {
