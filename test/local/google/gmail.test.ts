@@ -305,6 +305,38 @@ describe("the fake Gmail history", () => {
   });
 });
 
+describe("the fake Gmail's delivery control", () => {
+  it("puts one message into every mailbox it names, under one Message-ID and separate Gmail ids", async () => {
+    const fake = await startFakeGoogle({ clients: [client], seedMailboxes: false });
+    try {
+      const copies = fake.gmail.deliver({
+        from: "Alice Admin <alice@example.com>",
+        to: ["Bob Member <bob@example.com>", "ada.lovelace@globex.example"],
+        cc: "victor@example.com",
+        subject: "Pipeline review",
+      });
+      expect(copies.map((copy) => copy.email).sort()).toEqual([
+        "alice@example.com",
+        "bob@example.com",
+        "victor@example.com",
+      ]);
+      expect(new Set(copies.map((copy) => copy.id)).size).toBe(3);
+      const stored = copies.map(
+        (copy) =>
+          fake.gmail.messages(copy.email).find((message) => message.id === copy.id) as {
+            messageId: string;
+            labelIds: string[];
+          },
+      );
+      expect(new Set(stored.map((message) => message.messageId)).size).toBe(1);
+      expect(stored[0]?.labelIds).toEqual(["SENT"]);
+      expect(stored[1]?.labelIds).toContain("INBOX");
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("the fake Gmail's quota faults", () => {
   it("fails the next calls with 403 userRateLimitExceeded, 429 and 503 backendError, then recovers", async () => {
     const token = tokenFor("victor@example.com", [gmailScope("metadata")]);

@@ -226,6 +226,40 @@ describe("the fake Google's OAuth 2.0 authorization code flow", () => {
   });
 });
 
+describe("the fake Google's remembered consent", () => {
+  it("adds the earlier grants' scopes with include_granted_scopes=true", async () => {
+    const fake = await startFakeGoogle({
+      clients: [client],
+      accounts: [{ email: "ina@example.com", name: "Ina Cremental" }],
+    });
+    try {
+      const consentTo = async (scope: string, extra: Record<string, string> = {}) => {
+        const url = new URL("/o/oauth2/v2/auth", fake.url);
+        url.search = new URLSearchParams({
+          client_id: client.clientId,
+          redirect_uri: redirectUri,
+          response_type: "code",
+          scope,
+          access_type: "offline",
+          ...extra,
+        }).toString();
+        return new URL(await fake.consent(url.toString(), { email: "ina@example.com" }));
+      };
+      await consentTo(`openid ${calendarReadonly}`);
+      const incremental = await consentTo(`openid ${gmailMetadata}`, { include_granted_scopes: "true" });
+      expect(incremental.searchParams.get("scope")?.split(" ").sort()).toEqual(
+        ["openid", calendarReadonly, gmailMetadata].sort(),
+      );
+      const silent = await consentTo(`openid ${gmailMetadata}`, { prompt: "none", login_hint: "ina@example.com" });
+      expect(silent.searchParams.get("code")).toBeTruthy();
+      const nobody = await consentTo("openid", { prompt: "none" });
+      expect(nobody.searchParams.get("error")).toBe("interaction_required");
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("the fake Google's refresh tokens, revocation and ID tokens", () => {
   async function tokensFor(email = "alice@example.com") {
     const { callback, verifier } = await authorize({}, email);
