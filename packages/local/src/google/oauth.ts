@@ -327,6 +327,15 @@ export function createFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
 
   const consentKey = (clientId: string, email: string) => `${clientId} ${email}`;
 
+  /** Forgets consent pages and codes past their lifetime, so a long `npm start` does not keep them all. */
+  const sweep = () => {
+    const current = now();
+    for (const [id, pending] of pendingRequests) {
+      if (pending.createdAt + consentPageLifetimeMs <= current) pendingRequests.delete(id);
+    }
+    for (const [code, stored] of codes) if (stored.expiresAt <= current) codes.delete(code);
+  };
+
   const revokeGrant = (grant: Grant) => {
     grant.revoked = true;
     for (const token of grant.accessTokens) accessTokens.delete(token);
@@ -427,6 +436,7 @@ export function createFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
   // --- /o/oauth2/v2/auth ---------------------------------------------------------------------------------------
 
   const authorizationPage = (request: FakeRequest): FakeResponse => {
+    sweep();
     const query = request.url.searchParams;
     const clientId = query.get("client_id") ?? undefined;
     const redirectUri = query.get("redirect_uri") ?? undefined;
