@@ -3,7 +3,13 @@ import type { AddressInfo } from "node:net";
 import { demoPeople } from "../seed/demo-data";
 import { createFakeCalendar, demoCalendars, type FakeCalendar, type FakeCalendarOptions } from "./calendar";
 import { demoMailboxes } from "./demo-mailboxes";
-import { type FakeRequest, type FakeResponse, type FakeRoute, googleError } from "./fake-google-types";
+import {
+  type FakeGoogleAuthority,
+  type FakeRequest,
+  type FakeResponse,
+  type FakeRoute,
+  googleError,
+} from "./fake-google-types";
 import { createFakeGmail, type FakeGmailControls, type FakeGmailOptions } from "./gmail";
 import {
   type ConsentChoice,
@@ -54,7 +60,7 @@ export type FakeGoogle = {
   url: string;
   /** `${url}/oauth2/v3/certs`, Google's JWKS path. */
   jwksUrl: string;
-  authority: ReturnType<typeof createFakeOAuth>["authority"];
+  authority: FakeGoogleAuthority;
   oauth: FakeOAuthControls;
   gmail: FakeGmailControls;
   pubsub: FakePubSubControls;
