@@ -4,8 +4,8 @@ import { open, seal } from "../../capabilities/vault/token-vault";
 import { type ProviderId, providers } from "../../declarations/integrations";
 import { changeSet } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { ForbiddenError } from "../../platform/errors";
 import { integrationsConfig } from "../../platform/config/integrations.config";
+import { ForbiddenError } from "../../platform/errors";
 import { idPrefixes } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
@@ -134,6 +134,13 @@ async function consumeState(claims: StateClaims) {
   }
 }
 
+// Google answers the short sign-in scopes with their long names (`email` is granted as `…/userinfo.email`).
+const scopeAliases: Record<string, string> = {
+  email: "https://www.googleapis.com/auth/userinfo.email",
+  profile: "https://www.googleapis.com/auth/userinfo.profile",
+};
+const canonicalScope = (scope: string) => scopeAliases[scope] ?? scope;
+
 type AccountIdentity = { accountId: string; email: string };
 
 /**
@@ -198,7 +205,8 @@ export async function completeAuthorization(
     { operation: "oauth.exchange", status: 200, latencyMs: Date.now() - started, attempt: 1 },
   );
   const grantedScopes = tokens.scopes ?? [...profile.scopes];
-  const missingScopes = profile.scopes.filter((scope) => !grantedScopes.includes(scope));
+  const granted = new Set(grantedScopes.map(canonicalScope));
+  const missingScopes = profile.scopes.filter((scope) => !granted.has(canonicalScope(scope)));
   const keys = { orgId: claims.orgId, connectionId };
   const existing = (await ConnectionEntity.get(keys).go({ consistent: true })).data;
   const refreshToken = tokens.refreshToken

@@ -3,4 +3,5 @@ export { beginAuthorization, callbackUrl, completeAuthorization, connectionIdFor
 export { ConnectionEntity } from "./connection.entity";
 export { connectionLog, getConnection, listConnections } from "./connection.queries";
 export type { Connection } from "./connection.schema";
-export { disconnect } from "./connection.service";
+export { connectionNeedsReauth, disconnect } from "./connection.service";
+export { accessTokenFor, ConnectionNeedsReauthError } from "./token-refresh";
