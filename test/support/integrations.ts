@@ -3,6 +3,8 @@ import { ConnectionEntity, connectionIdFor } from "@crm/core/integration";
 import { seal } from "@crm/core/vault";
 import type { GoogleSettings } from "@crm/local/cloud";
 import type { FakeGoogle } from "@crm/local/google";
+import { expect } from "vitest";
+import { invoke } from "./api-events";
 import type { Person, TestOrganisation } from "./organisations";
 
 /** The OAuth client the tests register with the fake Google (and link the API to). */
@@ -73,4 +75,34 @@ export async function aStoredConnection(
     updatedAt: at,
   }).go();
   return { connectionId };
+}
+
+/**
+ * Connects a person's Google account through the real flow: the connect route, the fake's consent page, the
+ * callback route. Returns the callback's connection.
+ */
+export async function connectGoogle(
+  google: FakeGoogle,
+  org: TestOrganisation,
+  person: Person,
+  account: { email: string; provider?: ProviderId; scopes?: string[] },
+) {
+  const provider = account.provider ?? "google-gmail";
+  const started = await invoke("integrations.connect", { token: person.token, params: { orgId: org.orgId, provider } });
+  expect(started.status).toBe(200);
+  const location = await google.consent(started.body.authorizationUrl, {
+    email: account.email,
+    ...(account.scopes ? { scopes: account.scopes } : {}),
+  });
+  const query = Object.fromEntries(new URL(location).searchParams);
+  const callback = await invoke("integrations.callback", { params: { provider }, query });
+  expect(callback.status, JSON.stringify(callback.body)).toBe(200);
+  return callback.body as { id: string; status: string };
+}
+
+/** The stored connection, as the sync jobs read it. */
+export async function storedConnection(org: TestOrganisation, connectionId: string) {
+  const { data } = await ConnectionEntity.get({ orgId: org.orgId, connectionId }).go({ consistent: true });
+  if (!data) throw new Error(`No connection ${connectionId}`);
+  return data;
 }

@@ -10,9 +10,14 @@ export const UniqueValueEntity = tableEntity({
   model: { service: "crm", entity: "uniqueValue", version: "1" },
   attributes: {
     orgId: { type: "string", required: true, readOnly: true },
-    kind: { type: ["contact-email", "company-domain"] as const, required: true, readOnly: true },
+    /** `synced-email` and `synced-event` claim a provider's message or event for the one activity made of it. */
+    kind: {
+      type: ["contact-email", "company-domain", "synced-email", "synced-event"] as const,
+      required: true,
+      readOnly: true,
+    },
     value: { type: "string", required: true, readOnly: true },
-    ownerType: { type: ["contact", "company"] as const, required: true, readOnly: true },
+    ownerType: { type: ["contact", "company", "activity"] as const, required: true, readOnly: true },
     ownerId: { type: "string", required: true, readOnly: true },
   },
   indexes: {

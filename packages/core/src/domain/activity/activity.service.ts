@@ -215,7 +215,15 @@ function assertFieldsFitType(activity: ActivityItem) {
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-export async function createActivity(context: TenantContext, input: CreateActivityInput): Promise<Activity> {
+/**
+ * Creates an activity with its timeline entries. The steps `claimsOf` gives join its transaction: a sync's claim on
+ * the provider's id, so that one email or meeting becomes one activity however often, or by whomever, it is synced.
+ */
+export async function createActivity(
+  context: TenantContext,
+  input: CreateActivityInput,
+  claimsOf: (activityId: string) => readonly ChangeStep[] = () => [],
+): Promise<Activity> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
   const activityId = newId("activity");
@@ -263,6 +271,7 @@ export async function createActivity(context: TenantContext, input: CreateActivi
           records.map((record) => timelineEntryPut(context, activity, record)),
         ),
       )
+      .addAll(claimsOf(activityId))
       .add(
         "audit entry",
         auditAction(context, {

@@ -38,6 +38,8 @@ export const ConnectionEntity = tableEntity({
     /** Epoch milliseconds; an expired lease may be taken over. */
     leaseExpiresAt: { type: "number" },
     lastRefreshError: { type: "string" },
+    /** The state of this connection's circuit breaker as last seen by a container (it lives in memory). */
+    circuitState: { type: ["closed", "open", "half_open"] as const, required: true, default: "closed" },
     createdBy: { type: "string", required: true, readOnly: true },
     createdAt: { type: "string", required: true, readOnly: true },
     updatedAt: { type: "string", required: true },

@@ -39,6 +39,7 @@ export function toConnection(item: ConnectionItem, sync: SyncState[]): Connectio
     missingScopes: item.missingScopes,
     status: item.status,
     ...(item.statusReason ? { statusReason: item.statusReason } : {}),
+    circuit: item.circuitState,
     sync,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,

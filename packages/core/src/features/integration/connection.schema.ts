@@ -44,6 +44,10 @@ export const connectionSchema = z
         "`active`: syncing. `needs_reauth`: the grant was revoked, expired or is missing scopes; reconnect. `disabled`: stopped.",
     }),
     statusReason: z.string().optional(),
+    circuit: z.enum(["closed", "open", "half_open"]).meta({
+      description:
+        "The provider calls' circuit breaker: `open` after repeated failures (calls wait a minute), then one trial call (`half_open`).",
+    }),
     sync: z.array(syncStateSchema),
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -28,7 +28,8 @@ export async function recordCall(keys: ConnectionKeys, call: CallRecord): Promis
   const at = new Date();
   try {
     await IntegrationLogEntity.create({
-      ...keys,
+      orgId: keys.orgId,
+      connectionId: keys.connectionId,
       entryId: `log_${nextUlid().toLowerCase()}`,
       direction: call.direction ?? "outgoing",
       operation: call.operation,

@@ -28,7 +28,11 @@ export class ConnectionNeedsReauthError extends Error {
 /** Called when a refresh finds the grant gone (revoked, expired): marks, notifies and raises the event. */
 export type NeedsReauthHandler = (connection: ConnectionItem, reason: string) => Promise<void>;
 
-const tokenContext = (keys: ConnectionKeys, token: "access" | "refresh") => ({ ...keys, token });
+const tokenContext = (keys: ConnectionKeys, token: "access" | "refresh") => ({
+  orgId: keys.orgId,
+  connectionId: keys.connectionId,
+  token,
+});
 const refreshesInFlight = new Map<string, Promise<string>>();
 const containerId = randomUUID();
 

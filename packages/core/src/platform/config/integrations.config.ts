@@ -63,3 +63,19 @@ export function readGoogleConfig(source: ConfigSource): GoogleConfig {
 
 /** Parsed on first use, like the other integration settings. */
 export const googleConfig = once(() => readGoogleConfig(runtimeConfigSource));
+
+const providerCallsConfigSchema = z.object({
+  /** How long a connection's breaker stays open before one trial call; the tests shorten it. */
+  breakerOpenSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+});
+
+export type ProviderCallsConfig = z.infer<typeof providerCallsConfigSchema>;
+
+/** The provider calls' tuning as `source` gives it (`PROVIDER_BREAKER_OPEN_SECONDS`). */
+export function readProviderCallsConfig(source: ConfigSource): ProviderCallsConfig {
+  return parseConfig("provider calls", providerCallsConfigSchema, {
+    breakerOpenSeconds: source.variable("PROVIDER_BREAKER_OPEN_SECONDS"),
+  });
+}
+
+export const providerCallsConfig = once(() => readProviderCallsConfig(runtimeConfigSource));

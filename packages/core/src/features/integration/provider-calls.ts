@@ -1,0 +1,257 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  DelegateBackoff,
+  ExponentialBackoff,
+  handleWhen,
+  type IBackoff,
+  retry,
+  TaskCancelledError,
+  TimeoutStrategy,
+  timeout,
+  wrap,
+} from "cockatiel";
+import type { ProviderId } from "../../declarations/integrations";
+import { providerCallsConfig } from "../../platform/config/integrations.config";
+import { ConnectionEntity } from "./connection.entity";
+import { connectionNeedsReauth } from "./connection.service";
+import { type ConnectionKeys, recordCall } from "./integration-log";
+import { accessTokenFor } from "./token-refresh";
+
+/** One attempt's time limit: a provider that does not answer by then is treated as failing. */
+const attemptTimeoutMilliseconds = 10_000;
+const maxAttempts = 3;
+/** Retry-After up to this long is waited out in the call; longer is deferred to a later run. */
+const longestWaitInCallMilliseconds = 5_000;
+/** Consecutive failures that open a connection's breaker, and how long it stays open before one trial call. */
+const failuresToOpen = 5;
+const breakerOpenMilliseconds = () => providerCallsConfig().breakerOpenSeconds * 1000;
+/** Concurrent calls per provider in one container, and how many may queue for a slot. */
+const callsPerProvider = 8;
+const queuedPerProvider = 64;
+
+/**
+ * The provider asked us to slow down (429, or Google's 403 rate-limit reasons): backpressure, not failure. It does
+ * not count against the breaker; the work waits until `retryAfterSeconds` have passed.
+ */
+export class ProviderRateLimitedError extends Error {
+  override readonly name = "ProviderRateLimitedError";
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The provider is failing (5xx, timeout, network) after the retries, or its breaker is open: try again later. */
+export class ProviderOutageError extends Error {
+  override readonly name = "ProviderOutageError";
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A failure worth another attempt, counted by the breaker. */
+class TransientProviderError extends Error {
+  override readonly name = "TransientProviderError";
+  constructor(
+    readonly status: number,
+    readonly retryAfterMilliseconds: number | undefined,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+const rateLimitReasons = new Set(["rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded", "quotaExceeded"]);
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date), if it has one. */
+function retryAfterSeconds(response: Response): number | undefined {
+  const header = response.headers.get("retry-after");
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function googleErrorReason(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.clone().json()) as { error?: { errors?: { reason?: string }[]; status?: string } };
+    return body.error?.errors?.[0]?.reason ?? body.error?.status;
+  } catch {
+    return undefined;
+  }
+}
+
+// Decorrelated jitter between attempts, unless the provider said how long to wait.
+const jitter = new ExponentialBackoff({ initialDelay: 200, maxDelay: longestWaitInCallMilliseconds });
+const backoff = new DelegateBackoff<{ result: { error?: unknown } | { value: unknown } }, IBackoff<unknown>>(
+  (context, previous) => {
+    const next = previous ? previous.next(context) : jitter.next();
+    const error = "error" in context.result ? context.result.error : undefined;
+    const asked = error instanceof TransientProviderError ? error.retryAfterMilliseconds : undefined;
+    return { delay: asked ?? next.duration, state: next };
+  },
+);
+const transient = handleWhen((error) => error instanceof TransientProviderError);
+
+const providerBulkheads = new Map<ProviderId, ReturnType<typeof bulkhead>>();
+const connectionBreakers = new Map<string, CircuitBreakerPolicy>();
+
+const circuitNames = {
+  [CircuitState.Closed]: "closed",
+  [CircuitState.Open]: "open",
+  [CircuitState.HalfOpen]: "half_open",
+  [CircuitState.Isolated]: "open",
+} as const;
+
+/**
+ * A breaker per provider and connection: one failing account must not stop every other, and one container's
+ * view of it is enough to stop hammering. Its transitions are written to the connection, so its state is visible.
+ */
+function breakerFor(provider: ProviderId, keys: ConnectionKeys): CircuitBreakerPolicy {
+  const key = `${provider}/${keys.orgId}/${keys.connectionId}`;
+  let breaker = connectionBreakers.get(key);
+  if (!breaker) {
+    breaker = circuitBreaker(transient, {
+      halfOpenAfter: breakerOpenMilliseconds(),
+      breaker: new ConsecutiveBreaker(failuresToOpen),
+    });
+    breaker.onStateChange((state) => {
+      ConnectionEntity.patch(keys)
+        .set({ circuitState: circuitNames[state], updatedAt: new Date().toISOString() })
+        .go()
+        .catch(() => undefined); // visibility only; the breaker itself lives in memory
+    });
+    connectionBreakers.set(key, breaker);
+  }
+  return breaker;
+}
+
+function bulkheadFor(provider: ProviderId) {
+  let policy = providerBulkheads.get(provider);
+  if (!policy) {
+    policy = bulkhead(callsPerProvider, queuedPerProvider);
+    providerBulkheads.set(provider, policy);
+  }
+  return policy;
+}
+
+/** What a call needs to say about itself for the connection's log and the provider. */
+export type ProviderCall = {
+  provider: ProviderId;
+  keys: ConnectionKeys;
+  /** e.g. `gmail.history.list`. */
+  operation: string;
+  send: (accessToken: string, signal: AbortSignal) => Promise<Response>;
+};
+
+const requestIdOf = (response: Response) =>
+  response.headers.get("x-request-id") ?? response.headers.get("x-goog-request-id") ?? undefined;
+
+/**
+ * Calls a provider on behalf of a connection, resiliently: a fresh access token (refreshed once when the provider
+ * says it expired), a timeout per attempt, retries of transient failures with decorrelated jitter (or the
+ * provider's Retry-After), a breaker per connection and a bulkhead per provider; every attempt is logged. Answers
+ * the response when the provider gave a definite one (2xx, or a 4xx the caller interprets, e.g. Gmail's 404 for a
+ * stale history id); throws ProviderRateLimitedError or ProviderOutageError for work that must wait.
+ */
+export async function callProvider(call: ProviderCall): Promise<Response> {
+  // Every attempt counts for the breaker; once it is open, the retries stop at once (they retry transient errors only).
+  const policy = wrap(
+    bulkheadFor(call.provider),
+    retry(transient, { maxAttempts: maxAttempts - 1, backoff }),
+    breakerFor(call.provider, call.keys),
+    timeout(attemptTimeoutMilliseconds, TimeoutStrategy.Aggressive),
+  );
+  let attempt = 0;
+  let refreshedAfter401 = false;
+  try {
+    return await policy.execute(async ({ signal }) => {
+      attempt++;
+      const started = Date.now();
+      const log = (status: number, response?: Response, errorClass?: string) =>
+        recordCall(call.keys, {
+          operation: call.operation,
+          status,
+          latencyMs: Date.now() - started,
+          attempt,
+          ...(response && requestIdOf(response) ? { providerRequestId: requestIdOf(response) } : {}),
+          ...(errorClass ? { errorClass } : {}),
+        });
+      let response: Response;
+      try {
+        response = await call.send(await accessTokenFor(call.keys, connectionNeedsReauth), signal);
+        if (response.status === 401 && !refreshedAfter401) {
+          // The provider ended the token before its time (a password change, a revoked session): refresh once.
+          refreshedAfter401 = true;
+          await log(401, response, "unauthorized");
+          await ConnectionEntity.patch(call.keys).set({ accessTokenExpiresAt: 0 }).go();
+          response = await call.send(await accessTokenFor(call.keys, connectionNeedsReauth), signal);
+        }
+      } catch (error) {
+        if (signal.aborted || (error as Error).name === "TimeoutError" || error instanceof TypeError) {
+          await log(0, undefined, signal.aborted ? "timeout" : "network");
+          throw new TransientProviderError(0, undefined, `${call.operation}: no answer.`, { cause: error });
+        }
+        throw error;
+      }
+      const reason = response.status === 403 || response.status === 429 ? await googleErrorReason(response) : undefined;
+      if (response.status === 429 || (response.status === 403 && reason && rateLimitReasons.has(reason))) {
+        await log(response.status, response, "rate_limited");
+        const wait = retryAfterSeconds(response) ?? 60;
+        throw new ProviderRateLimitedError(wait, `${call.operation}: rate limited (${reason ?? response.status}).`);
+      }
+      if (response.status >= 500) {
+        await log(response.status, response, "server_error");
+        const wait = retryAfterSeconds(response);
+        await response.body?.cancel();
+        throw new TransientProviderError(
+          response.status,
+          wait !== undefined && wait * 1000 <= longestWaitInCallMilliseconds ? wait * 1000 : undefined,
+          `${call.operation}: the provider answered ${response.status}.`,
+        );
+      }
+      await log(response.status, response, response.ok ? undefined : `http_${response.status}`);
+      // Read within the attempt, under its timeout: the attempt's signal is aborted once it returns.
+      const body = response.status === 204 ? null : await response.arrayBuffer();
+      return new Response(body, { status: response.status, headers: response.headers });
+    });
+  } catch (error) {
+    if (error instanceof BrokenCircuitError) {
+      await recordCall(call.keys, {
+        operation: call.operation,
+        status: 0,
+        latencyMs: 0,
+        attempt: attempt + 1,
+        errorClass: "circuit_open",
+      });
+      throw new ProviderOutageError(breakerOpenMilliseconds() / 1000, `${call.operation}: the breaker is open.`, {
+        cause: error,
+      });
+    }
+    if (error instanceof BulkheadRejectedError) {
+      throw new ProviderOutageError(5, `${call.operation}: too many calls to ${call.provider} at once.`, {
+        cause: error,
+      });
+    }
+    if (error instanceof TransientProviderError || error instanceof TaskCancelledError) {
+      throw new ProviderOutageError(breakerOpenMilliseconds() / 1000, `${call.operation}: the provider is failing.`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
