@@ -6,8 +6,8 @@ import {
   googleSettingsName,
   integrationSettingsName,
   oauthStateSigningKeyName,
-  tokenVaultName,
   tableName as tableResourceName,
+  tokenVaultName,
   websocketApiName,
 } from "@crm/core/declarations";
 
@@ -94,7 +94,10 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
       : {}),
     ...(input.tokenVault
       ? {
-          [`SST_RESOURCE_${tokenVaultName}`]: JSON.stringify({ keyArn: input.tokenVault.keyArn, type: "sst.sst.Linkable" }),
+          [`SST_RESOURCE_${tokenVaultName}`]: JSON.stringify({
+            keyArn: input.tokenVault.keyArn,
+            type: "sst.sst.Linkable",
+          }),
           KMS_ENDPOINT: input.tokenVault.kmsEndpoint,
         }
       : {}),
