@@ -94,3 +94,22 @@ export async function createSyncedActivity(
     throw error;
   }
 }
+
+/**
+ * Points one more key at an activity already synced, e.g. one calendar's own event id at the meeting claimed by its
+ * iCalUID: Google's cancellations carry only the event id. It only names an existing activity, so it needs no
+ * transaction with it; writing it again is harmless.
+ */
+export async function rememberSyncedActivity(
+  orgId: string,
+  claim: { kind: "synced-email" | "synced-event"; key: string },
+  activityId: string,
+): Promise<void> {
+  await UniqueValueEntity.put({
+    orgId,
+    kind: claim.kind,
+    value: claim.key,
+    ownerType: "activity",
+    ownerId: activityId,
+  }).go();
+}
