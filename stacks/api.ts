@@ -6,6 +6,7 @@ import {
   routes,
 } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
+import { bus } from "./events";
 import { google, oauthStateSigningKey, tokenVault } from "./integrations";
 import { logicalName } from "./names";
 import { table } from "./storage";
@@ -36,6 +37,7 @@ function linksFor(route: RouteDeclaration) {
   return [
     ...(route.access === "public" ? (uses.has("table") ? [table] : []) : [table, auth, cursorSigningKey]),
     ...(uses.has("integrations") ? [tokenVault, oauthStateSigningKey, integrationSettings, google] : []),
+    ...(uses.has("bus") ? [bus] : []),
   ];
 }
 

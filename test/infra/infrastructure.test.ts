@@ -100,6 +100,7 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
         ...(route.access === "public" ? [] : ["Auth", "CursorSigningKey", table?.name]),
         ...(route.access === "public" && uses.includes("table") ? [table?.name] : []),
         ...(uses.includes("integrations") ? integrationLinks : []),
+        ...(uses.includes("bus") ? [busName] : []),
       ];
       expect(linkedNames, routeId).toEqual(expected.sort());
     }

@@ -18,6 +18,12 @@ export const domainEventFailuresQueueName = "DomainEventFailures";
 /** `source` of every domain event this API publishes. */
 export const domainEventSource = "crm.api";
 
+/** `source` of the events the integrations put on the bus for themselves (sync requests), never domain events. */
+export const integrationEventSource = "crm.integrations";
+
+/** `detail-type` of a request to sync one connection now (a provider said something changed). */
+export const syncRequestedEventType = "integration.sync_requested";
+
 /** An EventBridge pattern in SST's shape (`detailType` becomes `detail-type`). */
 export type BusPattern = {
   readonly source?: readonly unknown[];
@@ -55,6 +61,14 @@ export const busSubscriptions = {
     handler: events("automation"),
     pattern: { source: [domainEventSource] },
     description: "Runs the organisation's enabled automation rules whose trigger matches the event.",
+  },
+  integrationSync: {
+    handler: events("integration-sync"),
+    pattern: { source: [integrationEventSource], detailType: [syncRequestedEventType] },
+    description:
+      "Syncs the connection a provider's notification named (Gmail's Pub/Sub push, a Calendar channel), so the notification itself is acknowledged at once.",
+    // A sync reads pages of provider data; each call has its own 10-second attempt limit.
+    timeoutSeconds: 300,
   },
 } as const satisfies Record<string, BusSubscription>;
 

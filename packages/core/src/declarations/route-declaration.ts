@@ -21,7 +21,7 @@ export type RouteAccess = "public" | "signed-in" | readonly Role[];
  * Resources a route's function is linked to besides what its access rule implies (a non-public route always gets
  * the table, the token settings and the cursor key): `stacks/` links them, the configuration reads them.
  */
-export type RouteResource = "table" | "integrations";
+export type RouteResource = "table" | "integrations" | "bus";
 
 export type RouteDeclaration = {
   readonly method: HttpMethod;
@@ -31,6 +31,11 @@ export type RouteDeclaration = {
   readonly handler: string;
   readonly access: RouteAccess;
   readonly uses?: readonly RouteResource[];
+  /**
+   * Set on a provider's webhook receiver: who signs its requests. Its handler is built by `webhookReceiver`, which
+   * checks the signature before anything is parsed, so an unsigned request is a 401 whatever its body.
+   */
+  readonly signedBy?: string;
 };
 
 export const everyRole = roles;

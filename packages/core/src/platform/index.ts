@@ -8,10 +8,18 @@ export { ConfigurationError, isLinked } from "./config/configuration";
 export { conflictRetriesConfig, readConflictRetriesConfig } from "./config/conflict-retries.config";
 export { readCursorConfig } from "./config/cursor.config";
 export { domainEventFailuresConfig, readDomainEventFailuresConfig } from "./config/domain-event-failures.config";
+export {
+  googleConfig,
+  integrationsConfig,
+  readGoogleConfig,
+  readIntegrationsConfig,
+  readProviderCallsConfig,
+} from "./config/integrations.config";
 export { loggingConfig, readLoggingConfig } from "./config/logging.config";
 export { readRateLimitsConfig } from "./config/rate-limits.config";
 export { readRealtimeConfig } from "./config/realtime.config";
 export { readTableConfig, tableConfig } from "./config/table.config";
+export { readVaultConfig } from "./config/vault.config";
 export { readWebhooksConfig, webhooksConfig } from "./config/webhooks.config";
 export { decodeCursor, encodeCursor, queryFingerprint } from "./cursor";
 export {

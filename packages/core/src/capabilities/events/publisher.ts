@@ -42,3 +42,24 @@ export async function publishDomainEvents(events: DomainEvent[]): Promise<number
   }
   return published;
 }
+
+/** An event of this API's own machinery (not a domain event), e.g. a sync requested by a provider's notification. */
+export type BusEntry = { detailType: string; detail: Record<string, unknown> };
+
+/** Puts events under `source` on the bus; throws when any entry was refused, so the caller's sender retries. */
+export async function publishBusEvents(source: string, entries: BusEntry[]): Promise<void> {
+  const { name: busName } = busConfig();
+  for (let start = 0; start < entries.length; start += maxEntriesPerCall) {
+    const result = await eventBridge().send(
+      new PutEventsCommand({
+        Entries: entries.slice(start, start + maxEntriesPerCall).map((entry) => ({
+          EventBusName: busName,
+          Source: source,
+          DetailType: entry.detailType,
+          Detail: JSON.stringify(entry.detail),
+        })),
+      }),
+    );
+    if ((result.FailedEntryCount ?? 0) > 0) throw new Error("The bus refused some events.");
+  }
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type ContractsOf, pageQuery } from "../../platform/route-contract";
 import { page } from "../../platform/schema";
 import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEntrySchema } from "./connection.schema";
+import { pubsubPushSchema } from "./google/gmail.push";
 import type { integrationRoutes } from "./integration.routes";
 
 /** What the routes of integration.routes.ts accept and answer. */
@@ -49,5 +50,14 @@ export const integrationContracts = {
     tag: "Integrations",
     query: pageQuery,
     response: { status: 200, description: "A page of log entries.", schema: page(integrationLogEntrySchema) },
+  },
+  "integrations.gmailPush": {
+    summary: "Gmail push notification (Pub/Sub)",
+    description:
+      "Called by Google Cloud Pub/Sub, not by clients: `Authorization` carries an OIDC token of the push subscription's service account (signature, issuer, audience, expiry, `email`, `email_verified` are checked before the body is read; anything else is a 401). The notification is acknowledged at once and every connection of the mailbox is synced from its stored history id, so duplicates are harmless.",
+    tag: "Integrations",
+    body: pubsubPushSchema,
+    response: { status: 200, description: "Acknowledged." },
+    errors: [401],
   },
 } as const satisfies ContractsOf<typeof integrationRoutes>;

@@ -44,4 +44,12 @@ export const integrationRoutes = {
     handler: httpHandler("integrations/logs"),
     access: everyRole,
   },
+  "integrations.gmailPush": {
+    method: "POST",
+    path: "/v1/integrations/google-gmail/push",
+    handler: httpHandler("integrations/gmail-push"),
+    access: "public",
+    uses: ["table", "integrations", "bus"],
+    signedBy: "Google Pub/Sub (an OIDC token of the push subscription's service account)",
+  },
 } as const satisfies Record<string, RouteDeclaration>;

@@ -1,6 +1,7 @@
 import type { ConnectionItem } from "../connection.queries";
 import { integrationContext } from "../connection.service";
 import { runSync, type SyncRunOutcome } from "../sync-runner";
+import { SyncStateEntity } from "../sync-state.entity";
 import { claimKeyOf, contactsWithAddresses, createSyncedActivity, type SyncOutcome } from "../synced-activities";
 import {
   type GmailMessage,
@@ -9,6 +10,7 @@ import {
   gmailProfile,
   listGmailMessages,
   StaleHistoryError,
+  watchGmail,
 } from "./gmail.client";
 
 export const gmailResource = "gmail.messages";
@@ -108,12 +110,34 @@ async function incrementalSync(connection: ConnectionItem, startHistoryId: strin
   return { cursor, itemsSynced: await recordMessages(connection, added) };
 }
 
+/** A watch this close to its end is renewed (Gmail's last 7 days; Google asks for a renewal every day). */
+const watchRenewalMargin = 6 * 86_400_000;
+
+/**
+ * Makes sure Gmail publishes the mailbox's changes to our Pub/Sub topic: renewed when it has less than six of its
+ * seven days left, so the daily job renews it each day.
+ */
+export async function renewGmailWatch(connection: ConnectionItem, force = false): Promise<boolean> {
+  const keys = { orgId: connection.orgId, connectionId: connection.connectionId, resource: gmailResource };
+  const { data: state } = await SyncStateEntity.get(keys).go({ consistent: true });
+  if (!state) return false; // not synced yet: the first sync arms the watch
+  if (!force && state.watchExpiresAt && Date.parse(state.watchExpiresAt) - Date.now() > watchRenewalMargin) {
+    return false;
+  }
+  const watch = await watchGmail(on(connection));
+  await SyncStateEntity.patch(keys)
+    .set({ watchExpiresAt: new Date(watch.expiration).toISOString(), updatedAt: new Date().toISOString() })
+    .go();
+  return true;
+}
+
 /**
  * Syncs a Gmail connection: incrementally from the stored history id, or from scratch the first time and whenever
- * Gmail no longer has that history (its 404), without duplicating what an earlier run created.
+ * Gmail no longer has that history (its 404), without duplicating what an earlier run created. A synced mailbox
+ * without a live watch gets one, so pushes start after the first sync.
  */
-export function syncGmail(connection: ConnectionItem): Promise<SyncRunOutcome> {
-  return runSync(connection, gmailResource, async (cursor) => {
+export async function syncGmail(connection: ConnectionItem): Promise<SyncRunOutcome> {
+  const outcome = await runSync(connection, gmailResource, async (cursor) => {
     if (!cursor) return initialSync(connection);
     try {
       return await incrementalSync(connection, cursor);
@@ -122,4 +146,6 @@ export function syncGmail(connection: ConnectionItem): Promise<SyncRunOutcome> {
       throw error;
     }
   });
+  if (outcome === "synced") await renewGmailWatch(connection).catch(() => false); // the daily job tries again
+  return outcome;
 }
