@@ -6,6 +6,7 @@ import {
   tableStreamSubscription,
 } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
+import { integrationLinks } from "./integrations";
 import { logicalName } from "./names";
 import { realtime } from "./realtime";
 import { table } from "./storage";
@@ -25,7 +26,7 @@ for (const [name, subscription] of Object.entries(busSubscriptions) as [string, 
     logicalName(name),
     {
       handler: subscription.handler,
-      link: links,
+      link: [...links, ...(subscription.uses?.includes("integrations") ? integrationLinks : [])],
       ...(subscription.timeoutSeconds ? { timeout: `${subscription.timeoutSeconds} seconds` as const } : {}),
     },
     {

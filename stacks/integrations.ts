@@ -1,4 +1,10 @@
-import { googleSettingsName, oauthStateSigningKeyName, tokenVaultName } from "../packages/core/src/declarations";
+import {
+  googleSettingsName,
+  integrationSettingsName,
+  oauthStateSigningKeyName,
+  tokenVaultName,
+} from "../packages/core/src/declarations";
+import { api } from "./http-api";
 
 /**
  * The KMS key of the token vault: its data keys seal OAuth tokens and webhook signing secrets (envelope encryption,
@@ -40,3 +46,9 @@ export const google = new sst.Linkable(googleSettingsName, {
     pushServiceAccount: googlePushServiceAccount.value,
   },
 });
+
+/** Where OAuth callbacks and provider notifications come back to: this API's own URL. */
+export const integrationSettings = new sst.Linkable(integrationSettingsName, { properties: { publicApiUrl: api.url } });
+
+/** Everything an integration function is linked to, besides the table. */
+export const integrationLinks = [tokenVault, oauthStateSigningKey, integrationSettings, google];

@@ -1,6 +1,7 @@
 import { type ScheduleDeclaration, schedules } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
 import { bus } from "./events";
+import { integrationLinks } from "./integrations";
 import { logicalName } from "./names";
 import { realtime } from "./realtime";
 import { table } from "./storage";
@@ -10,6 +11,17 @@ export const jobs = Object.entries(schedules as Record<string, ScheduleDeclarati
   ([name, job]) =>
     new sst.aws.CronV2(logicalName(name), {
       schedule: job.schedule as `rate(${string})`,
-      function: { handler: job.handler, link: [table, auth, cursorSigningKey, bus, realtime], timeout: "1 minute" },
+      function: {
+        handler: job.handler,
+        link: [
+          table,
+          auth,
+          cursorSigningKey,
+          bus,
+          realtime,
+          ...(job.uses?.includes("integrations") ? integrationLinks : []),
+        ],
+        timeout: job.uses?.includes("integrations") ? "5 minutes" : "1 minute",
+      },
     }),
 );

@@ -268,6 +268,36 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     }
   });
 
+  it("links the integrations' vault, keys and Google settings to exactly the jobs and subscribers that use them", () => {
+    const integrationLinks = [tokenVaultName, oauthStateSigningKeyName, integrationSettingsName, googleSettingsName];
+    const linkedNames = (links: unknown) => ((links ?? []) as { name?: string }[]).map((link) => link.name);
+    for (const cron of component("sst.aws.CronV2")) {
+      const job = Object.values(schedules).find(
+        (declared) => declared.handler === (cron.args.function as { handler: string }).handler,
+      );
+      const links = linkedNames((cron.args.function as { link?: unknown }).link);
+      const uses: readonly string[] = (job as { uses?: readonly string[] } | undefined)?.uses ?? [];
+      if (uses.includes("integrations")) expect(links, cron.name).toEqual(expect.arrayContaining(integrationLinks));
+      else
+        expect(
+          links.filter((name) => integrationLinks.includes(name as string)),
+          cron.name,
+        ).toEqual([]);
+    }
+    for (const subscription of recording.subscriptions.filter((entry) => entry.to === busName)) {
+      const handler = (subscription.subscriber as { handler: string }).handler;
+      const declared = Object.values(busSubscriptions).find((each) => each.handler === handler);
+      const links = linkedNames((subscription.subscriber as { link?: unknown }).link);
+      const uses: readonly string[] = (declared as { uses?: readonly string[] } | undefined)?.uses ?? [];
+      if (uses.includes("integrations")) expect(links, handler).toEqual(expect.arrayContaining(integrationLinks));
+      else
+        expect(
+          links.filter((name) => integrationLinks.includes(name as string)),
+          handler,
+        ).toEqual([]);
+    }
+  });
+
   it("fails loudly on an SST component the stand-ins do not record", () => {
     const sst = (globalThis as unknown as { sst: { aws: Record<string, unknown> } }).sst;
     expect(() => sst.aws.Bucket).toThrow(/do not know/);

@@ -38,6 +38,8 @@ export type BusSubscription = {
   readonly description: string;
   /** The function's timeout, when the 10-second default is too short. */
   readonly timeoutSeconds?: number;
+  /** Resources the subscriber needs besides the table, the bus and the WebSocket API. */
+  readonly uses?: readonly "integrations"[];
 };
 
 const events = (file: string) => `packages/functions/src/events/${file}.handler`;
@@ -69,6 +71,7 @@ export const busSubscriptions = {
       "Syncs the connection a provider's notification named (Gmail's Pub/Sub push, a Calendar channel), so the notification itself is acknowledged at once.",
     // A sync reads pages of provider data; each call has its own 10-second attempt limit.
     timeoutSeconds: 300,
+    uses: ["integrations"],
   },
 } as const satisfies Record<string, BusSubscription>;
 

@@ -9,6 +9,8 @@ export type ScheduleDeclaration = {
   /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`, UTC. */
   readonly schedule: string;
   readonly description: string;
+  /** Resources the job needs besides the table, the bus and the WebSocket API, which every job is linked to. */
+  readonly uses?: readonly "integrations"[];
 };
 
 const jobs = (file: string) => `packages/functions/src/jobs/${file}.handler`;
@@ -24,5 +26,19 @@ export const schedules = {
     handler: jobs("automation-delays"),
     schedule: "rate(1 minute)",
     description: "Continues automation runs whose delay step is over (one range query on the delay queue).",
+  },
+  integrationSync: {
+    handler: jobs("integration-sync"),
+    schedule: "rate(5 minutes)",
+    description:
+      "Syncs every active connection from its stored cursor (Gmail history, Calendar sync token): the safety poll behind push notifications, which can be late or lost.",
+    uses: ["integrations"],
+  },
+  integrationKeepAlive: {
+    handler: jobs("integration-keep-alive"),
+    schedule: "rate(1 day)",
+    description:
+      "Uses every active connection's grant (refreshing its token) so none idles out at the provider, and renews Gmail watches.",
+    uses: ["integrations"],
   },
 } as const satisfies Record<string, ScheduleDeclaration>;

@@ -11,3 +11,4 @@ export { runRequestedSync } from "./sync-dispatch";
 export { syncRequestSchema } from "./sync-requests";
 export { SyncStateEntity } from "./sync-state.entity";
 export { accessTokenFor, ConnectionNeedsReauthError } from "./token-refresh";
+export { keepConnectionsAlive, syncAllConnections } from "./integration.jobs";
