@@ -21,7 +21,7 @@ export const jobs = Object.entries(schedules as Record<string, ScheduleDeclarati
           realtime,
           ...(job.uses?.includes("integrations") ? integrationLinks : []),
         ],
-        timeout: job.uses?.includes("integrations") ? "5 minutes" : "1 minute",
+        timeout: `${job.timeoutSeconds ?? 60} seconds`,
       },
     }),
 );

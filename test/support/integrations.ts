@@ -2,7 +2,7 @@ import { googleSettingsName, integrationSettingsName, type ProviderId } from "@c
 import { ConnectionEntity, connectionIdFor } from "@crm/core/integration";
 import { seal } from "@crm/core/vault";
 import type { GoogleSettings } from "@crm/local/cloud";
-import type { FakeGoogle } from "@crm/local/google";
+import { type FakeGoogle, googleSettingsFor as localGoogleSettings } from "@crm/local/google";
 import { expect } from "vitest";
 import { invoke } from "./api-events";
 import type { Person, TestOrganisation } from "./organisations";
@@ -13,17 +13,10 @@ export const testPushServiceAccount = "gmail-push@crm-test.iam.gserviceaccount.c
 
 /** Google settings whose every URL points at the fake's origin, as the local cloud links them. */
 export function googleSettingsFor(origin: string): GoogleSettings {
-  return {
-    ...testGoogleClient,
-    authorizationUrl: `${origin}/o/oauth2/v2/auth`,
-    tokenUrl: `${origin}/token`,
-    revocationUrl: `${origin}/revoke`,
-    jwksUrl: `${origin}/oauth2/v3/certs`,
-    gmailBaseUrl: origin,
-    calendarBaseUrl: origin,
-    pubsubTopic: "projects/crm-test/topics/gmail",
-    pushServiceAccount: testPushServiceAccount,
-  };
+  return localGoogleSettings(origin, testGoogleClient, {
+    topic: "projects/crm-test/topics/gmail",
+    serviceAccount: testPushServiceAccount,
+  });
 }
 
 /**

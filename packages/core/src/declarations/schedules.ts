@@ -9,6 +9,8 @@ export type ScheduleDeclaration = {
   /** EventBridge Scheduler expression: `rate(...)` or `cron(...)`, UTC. */
   readonly schedule: string;
   readonly description: string;
+  /** The function's timeout; one minute when not given. */
+  readonly timeoutSeconds?: number;
   /** Resources the job needs besides the table, the bus and the WebSocket API, which every job is linked to. */
   readonly uses?: readonly "integrations"[];
 };
@@ -33,6 +35,7 @@ export const schedules = {
     description:
       "Syncs every active connection from its stored cursor (Gmail history, Calendar sync token): the safety poll behind push notifications, which can be late or lost.",
     uses: ["integrations"],
+    timeoutSeconds: 300,
   },
   integrationKeepAlive: {
     handler: jobs("integration-keep-alive"),
@@ -40,5 +43,6 @@ export const schedules = {
     description:
       "Uses every active connection's grant (refreshing its token) so none idles out at the provider, and renews Gmail watches.",
     uses: ["integrations"],
+    timeoutSeconds: 300,
   },
 } as const satisfies Record<string, ScheduleDeclaration>;

@@ -14,7 +14,8 @@ Starts the local cloud on 127.0.0.1: DynamoDB Local, the local identity provider
   --no-seed     do not create the demo organisation on first start
 Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), BUS_PORT (local EventBridge, default
 any free port), LOG_LEVEL (default WARN),
-WEBSOCKET_PORT (the real-time WebSocket API, default 3001), WEBHOOKS_ALLOW_LOOPBACK (default true: webhooks may go
+WEBSOCKET_PORT (the real-time WebSocket API, default 3001), GOOGLE_PORT (the fake Google, default 3002),
+WEBHOOKS_ALLOW_LOOPBACK (default true: webhooks may go
 to plain http on 127.0.0.1; false runs the SSRF guard as in AWS).`;
 
 const { values } = parseArgs({
@@ -41,6 +42,7 @@ const cloud = await startLocalCloud({
   busPort: Number(process.env.BUS_PORT ?? 0),
   websocketPort: Number(process.env.WEBSOCKET_PORT ?? 3001),
   allowLoopbackWebhooks: loopbackWebhooksSwitch(process.env.WEBHOOKS_ALLOW_LOOPBACK),
+  googlePort: Number(process.env.GOOGLE_PORT ?? 3002),
 });
 
 let stopping = false;
@@ -67,6 +69,9 @@ console.log(`
   Identity      ${cloud.identityProvider.issuer}  (JWKS: ${cloud.identityProvider.issuer}/.well-known/jwks.json)
   Real time     ${cloud.websocketUrl}?token=<token>  (WebSocket; @connections API on the same port)
   EventBridge   ${cloud.busEndpoint}  (dead letters: ${cloud.busEndpoint}/dead-letters; the table stream feeds it)
+  Fake Google   ${cloud.google.url}  (OAuth consent page, Gmail, Calendar, Pub/Sub push to this API)
+  KMS           ${cloud.kms.endpoint}  (the token vault's data keys)
+  Jobs          npm run job -- <name>  (e.g. integrationSync; npm run job -- --help lists them)
 `);
 if (seed) {
   console.log(`  Demo organisation ${seed.orgId}${seed.seeded ? " (just seeded)" : ""}
@@ -77,6 +82,9 @@ if (seed) {
 
   Try it:
     curl -s "${cloud.url}/v1/orgs/${seed.orgId}/contacts?limit=5" -H "Authorization: Bearer ${token}"
+  Connect the fake Google account of ${seed.people.admin.email} (their demo mailbox and calendar):
+    curl -s -X POST "${cloud.url}/v1/orgs/${seed.orgId}/integrations/google-gmail/connect" -H "Authorization: Bearer ${token}"
+    then open the authorizationUrl in a browser, pick ${seed.people.admin.email} and Allow.
   Watch the organisation's changes live (Node's own WebSocket client):
     npx node -e 'const ws = new WebSocket("${cloud.websocketUrl}?token=${token}"); ws.onopen = () => ws.send(JSON.stringify({ action: "subscribe", orgId: "${seed.orgId}" })); ws.onmessage = (m) => console.log(m.data)'
 `);

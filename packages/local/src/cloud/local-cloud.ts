@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -11,7 +12,9 @@ import {
 import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "../dynamodb";
 import { startLocalBus, startLocalQueue, startLocalScheduler, startStreamReader } from "../events";
 import { startHttpGateway } from "../gateway";
+import { type FakeGoogle, googleSettingsFor, startFakeGoogle } from "../google";
 import { loadOrCreateIdentityProvider } from "../identity";
+import { type LocalKms, startLocalKms } from "../kms";
 import { startWebSocketGateway } from "../websocket";
 import { handlerEnvironment } from "./handler-environment";
 
@@ -32,7 +35,17 @@ export type LocalCloudOptions = {
   busPort?: number;
   /** Webhooks may go to plain http on loopback addresses, where local receivers listen (default true). */
   allowLoopbackWebhooks?: boolean;
+  /** The fake Google's port (0 picks a free one); its consent page is opened in a browser, so `npm start` fixes it. */
+  googlePort?: number;
 };
+
+/** The OAuth client the local cloud registers with its fake Google, and the push subscription's identity. */
+const localGoogleClientId = "crm-local.apps.googleusercontent.com";
+const localPush = {
+  topic: "projects/crm-local/topics/gmail",
+  serviceAccount: "gmail-push@crm-local.iam.gserviceaccount.com",
+};
+const tokenVaultAlias = "alias/crm-token-vault";
 
 /**
  * `WEBHOOKS_ALLOW_LOOPBACK` for `npm start`: on unless `false`, so local receivers work out of the box and the SSRF
@@ -55,6 +68,12 @@ export type LocalCloud = {
   domainEventFailuresQueueUrl: string;
   tableName: string;
   identityProvider: Awaited<ReturnType<typeof loadOrCreateIdentityProvider>>;
+  /** The fake Google (OAuth consent page, Gmail, Calendar, Pub/Sub push), seeded with the demo people's data. */
+  google: FakeGoogle;
+  /** The KMS stand-in behind the token vault. */
+  kms: LocalKms;
+  /** Runs a declared job now, as `npm run job -- <name>` does through `POST /local/jobs/<name>`. */
+  runJob: (name: string) => Promise<unknown>;
   stop: () => Promise<void>;
 };
 
@@ -68,6 +87,34 @@ async function loadOrCreateSecret(dataDirectory: string, name: string): Promise<
     await writeFile(file, `${secret}\n`, { mode: 0o600 });
     return secret;
   }
+}
+
+/**
+ * `POST /local/jobs/<name>` runs a declared job now and answers its summary: what `npm run job -- <name>` calls.
+ * Local only: API Gateway has no such route.
+ */
+function jobRoute(scheduler: () => { runNow: (name: string) => Promise<unknown> } | undefined) {
+  return {
+    pathPrefix: "/local/jobs/",
+    handle: async (request: IncomingMessage, response: ServerResponse) => {
+      const name = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname.slice(12));
+      const answer = (status: number, body: unknown) => {
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify(body));
+      };
+      if (request.method !== "POST") return answer(405, { error: "POST to run a job." });
+      if (!Object.hasOwn(schedules, name)) {
+        return answer(404, { error: `No job named ${name}.`, jobs: Object.keys(schedules) });
+      }
+      const jobs = scheduler();
+      if (!jobs) return answer(503, { error: "The scheduler is not running yet." });
+      try {
+        return answer(200, { job: name, summary: (await jobs.runNow(name)) ?? null });
+      } catch (error) {
+        return answer(500, { job: name, error: error instanceof Error ? error.message : String(error) });
+      }
+    },
+  };
 }
 
 /**
@@ -109,6 +156,39 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stoppers.push(() => bus.close());
     const domainEventFailures = await startLocalQueue({ queueName: domainEventFailuresQueueName });
     stoppers.push(() => domainEventFailures.close());
+    const kms = await startLocalKms({
+      aliases: [tokenVaultAlias],
+      ...(options.inMemory ? {} : { dataDirectory: options.dataDirectory }),
+    });
+    stoppers.push(() => kms.close());
+    // The gateway first: OAuth callbacks and Gmail pushes come back to its URL. Handlers read their configuration
+    // on their first request, after the environment below is set.
+    let scheduler: ReturnType<typeof startLocalScheduler> | undefined;
+    const gateway = await startHttpGateway({
+      host: options.host ?? "127.0.0.1",
+      port: options.port,
+      extraRoutes: [...identityProvider.routes, jobRoute(() => scheduler)],
+    });
+    stoppers.push(() => gateway.close());
+    const googleClient = {
+      clientId: localGoogleClientId,
+      clientSecret: await loadOrCreateSecret(options.dataDirectory, "google-client-secret"),
+    };
+    const google = await startFakeGoogle({
+      host: options.host ?? "127.0.0.1",
+      port: options.googlePort ?? 0,
+      clients: [
+        {
+          ...googleClient,
+          redirectUris: ["google-gmail", "google-calendar"].map(
+            (provider) => `${gateway.url}/v1/integrations/${provider}/callback`,
+          ),
+        },
+      ],
+      pushServiceAccount: localPush.serviceAccount,
+      pushEndpoints: [{ url: `${gateway.url}/v1/integrations/google-gmail/push`, topic: localPush.topic }],
+    });
+    stoppers.push(() => google.close());
     Object.assign(
       process.env,
       handlerEnvironment({
@@ -121,6 +201,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         domainEventFailuresQueueUrl: domainEventFailures.url,
         allowLoopbackWebhooks: options.allowLoopbackWebhooks ?? true,
         realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
+        tokenVault: { keyArn: kms.keyArn(tokenVaultAlias), kmsEndpoint: kms.endpoint },
+        integrations: {
+          publicApiUrl: `${gateway.url}/`,
+          stateSigningKey: await loadOrCreateSecret(options.dataDirectory, "oauth-state-signing-key"),
+        },
+        google: googleSettingsFor(google.url, googleClient, localPush),
       }),
     );
     // Like Lambda's event source mapping on the table stream; the position survives restarts with the data.
@@ -133,13 +219,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log: (message) => console.warn(message),
     });
     stoppers.push(() => streamReader.stop());
-    const scheduler = startLocalScheduler({ schedules, log: (message) => console.warn(message) });
-    stoppers.push(() => scheduler.stop());
-    const gateway = await startHttpGateway({
-      host: options.host ?? "127.0.0.1",
-      port: options.port,
-      extraRoutes: identityProvider.routes,
-    });
+    const jobs = startLocalScheduler({ schedules, log: (message) => console.warn(message) });
+    scheduler = jobs;
+    stoppers.push(() => jobs.stop());
     return {
       url: gateway.url,
       websocketUrl: websocket.url,
@@ -148,8 +230,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodbEndpoint: dynamodb.endpoint,
       tableName,
       identityProvider,
+      google,
+      kms,
+      runJob: (name) => jobs.runNow(name),
       stop: async () => {
-        await gateway.close();
         for (const stop of stoppers.reverse()) await stop();
         await dynamodb.stop();
       },

@@ -40,7 +40,7 @@ export function startLocalScheduler(options: {
       .then((handler) =>
         handler(
           { source: "local.scheduler", schedule: name, time: new Date().toISOString() },
-          lambdaContext(`job-${name}`),
+          lambdaContext(`job-${name}`, (job.timeoutSeconds ?? 60) * 1000),
         ),
       )
       .catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { demoPeople } from "../seed/demo-data";
+import { accountPermissionsPage } from "./account-page";
 import { createFakeCalendar, demoCalendars, type FakeCalendar, type FakeCalendarOptions } from "./calendar";
 import { demoMailboxes } from "./demo-mailboxes";
 import {
@@ -150,7 +151,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions): Promise<FakeG
     seed: Object.fromEntries(Object.entries(calendarSeed).filter(([email]) => emails.includes(email))),
     ...options.calendar,
   });
-  const route = composeRoutes([oauth.route, gmail.route, calendar.route]);
+  const route = composeRoutes([oauth.route, gmail.route, calendar.route, accountPermissionsPage(oauth.controls)]);
 
   const server = createServer(async (request, response) => {
     try {

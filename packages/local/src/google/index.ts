@@ -32,6 +32,7 @@ export {
   type GmailRequestRecord,
   type GmailWatch,
 } from "./gmail";
+export { googleSettingsFor } from "./google-settings";
 export {
   type ConsentChoice,
   createFakeOAuth,

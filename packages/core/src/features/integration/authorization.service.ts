@@ -22,6 +22,7 @@ import { recordCall } from "./integration-log";
 import { authorizationUrl, exchangeCode, OAuthEndpointError, OAuthGrantError } from "./oauth.client";
 import { OAuthStateEntity } from "./oauth-state.entity";
 import { providerProfiles } from "./providers";
+import { requestSyncs } from "./sync-requests";
 
 /** How long a user has to complete an authorization. */
 export const authorizationLifetimeSeconds = 10 * 60;
@@ -269,6 +270,10 @@ export async function completeAuthorization(
       }),
     )
     .commit(() => new Error("The connection changed while it was being stored."));
+  if (status === "active") {
+    // The first sync now rather than at the next poll; if the bus is down, the poll does it within minutes.
+    await requestSyncs([{ provider, ...keys, reason: "connected" }]).catch(() => undefined);
+  }
   const { data } = await ConnectionEntity.get(keys).go({ consistent: true });
   return toConnection(data as ConnectionItem, await syncStatesOf(keys));
 }

@@ -23,7 +23,7 @@ export const integrationRoutes = {
     path: "/v1/integrations/{provider}/callback",
     handler: httpHandler("integrations/callback"),
     access: "public",
-    uses: ["table", "integrations"],
+    uses: ["table", "integrations", "bus"],
   },
   "integrations.get": {
     method: "GET",
