@@ -141,6 +141,7 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "integrations.delete": ({ org, connectionId }) => ({ params: { orgId: org.orgId, connectionId } }),
   "integrations.logs": ({ org, connectionId }) => ({ params: { orgId: org.orgId, connectionId } }),
   "integrations.gmailPush": () => ({ body: { message: { data: "e30=" } } }),
+  "integrations.calendarNotification": () => ({}),
 };
 
 /** One invalid variant per route that takes input: a wrong field type in the body, or a bad query value. */

@@ -20,7 +20,8 @@ export type WebhookNotification<S extends z.ZodType> = SignedRequest & {
 export type WebhookReceiverOptions<S extends z.ZodType> = {
   /** Whether the provider signed these bytes; see `hmacSha256Matches`. */
   verify: (request: SignedRequest) => boolean | Promise<boolean>;
-  schema: S;
+  /** The JSON body's schema; `null` for a provider whose notifications have no body (Calendar's channels). */
+  schema: S | null;
   handle: (notification: WebhookNotification<S>) => Promise<void>;
 };
 
@@ -53,7 +54,7 @@ export function webhookReceiver<S extends z.ZodType>({ verify, schema, handle }:
       if (!(await verify({ rawBody, headers: event.headers }))) {
         throw new HttpProblemError("unauthorized", "The request is not signed by its sender.");
       }
-      const body = parseBody(schema, rawBody);
+      const body = schema === null ? (undefined as z.output<S>) : parseBody(schema, rawBody);
       await handle({ body, rawBody, headers: event.headers, requestId, event });
       logger.info("webhook received", { status: 200 });
       return { statusCode: 200 };

@@ -6,8 +6,10 @@ import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import { adminsOf, notifyAction } from "../notification/notification.service";
 import { pushToMember } from "../realtime/realtime.service";
+import { stopCalendarChannels } from "./calendar.channels";
 import { ConnectionEntity } from "./connection.entity";
 import { type ConnectionItem, findVisibleConnection } from "./connection.queries";
+import { stopGmailWatch } from "./gmail.client";
 import { recordCall } from "./integration-log";
 import { revokeToken } from "./oauth.client";
 import { providerProfiles } from "./providers";
@@ -87,6 +89,13 @@ export async function connectionNeedsReauth(connection: ConnectionItem, reason: 
   });
 }
 
+async function stopPushes(connection: ConnectionItem): Promise<void> {
+  if (connection.status !== "active") return;
+  const keys = { orgId: connection.orgId, connectionId: connection.connectionId };
+  if (connection.provider === "google-gmail") await stopGmailWatch({ keys });
+  if (connection.provider === "google-calendar") await stopCalendarChannels(connection);
+}
+
 /**
  * Disconnects: revokes the grant at the provider, then deletes the connection with its tokens and sync state (the
  * records it synced stay). Its owner and admins may; an organisation's connection only admins.
@@ -98,6 +107,8 @@ export async function disconnect(context: TenantContext, connectionId: string): 
     throw new ForbiddenError("Only the connection's owner or an admin can disconnect it.");
   }
   const keys = { orgId: context.orgId, connectionId };
+  // Stop the provider's pushes while the grant still works; best effort, as they end on their own anyway.
+  await stopPushes(connection).catch(() => undefined);
   const sealed = connection.sealedRefreshToken ?? connection.sealedAccessToken;
   if (sealed) {
     const started = Date.now();

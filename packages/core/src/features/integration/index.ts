@@ -1,12 +1,13 @@
 /** The public surface of this module: what handlers, jobs, the local cloud and the tests use. */
 export { beginAuthorization, callbackUrl, completeAuthorization, connectionIdFor } from "./authorization.service";
+export { type CalendarNotification, channelOf, handleCalendarNotification } from "./calendar.channels";
+export { syncCalendar } from "./calendar.sync";
 export { ConnectionEntity } from "./connection.entity";
 export { connectionLog, getConnection, listConnections } from "./connection.queries";
 export type { Connection } from "./connection.schema";
 export { connectionNeedsReauth, disconnect } from "./connection.service";
-export { syncCalendar } from "./google/calendar.sync";
-export { handleGmailPush, pubsubPushSchema } from "./google/gmail.push";
-export { renewGmailWatch, syncGmail } from "./google/gmail.sync";
+export { handleGmailPush, pubsubPushSchema } from "./gmail.push";
+export { renewGmailWatch, syncGmail } from "./gmail.sync";
 export { keepConnectionsAlive, syncAllConnections } from "./integration.jobs";
 export { runRequestedSync } from "./sync-dispatch";
 export { syncRequestSchema } from "./sync-requests";

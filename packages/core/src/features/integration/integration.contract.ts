@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type ContractsOf, pageQuery } from "../../platform/route-contract";
 import { page } from "../../platform/schema";
 import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEntrySchema } from "./connection.schema";
-import { pubsubPushSchema } from "./google/gmail.push";
+import { pubsubPushSchema } from "./gmail.push";
 import type { integrationRoutes } from "./integration.routes";
 
 /** What the routes of integration.routes.ts accept and answer. */
@@ -57,6 +57,14 @@ export const integrationContracts = {
       "Called by Google Cloud Pub/Sub, not by clients: `Authorization` carries an OIDC token of the push subscription's service account (signature, issuer, audience, expiry, `email`, `email_verified` are checked before the body is read; anything else is a 401). The notification is acknowledged at once and every connection of the mailbox is synced from its stored history id, so duplicates are harmless.",
     tag: "Integrations",
     body: pubsubPushSchema,
+    response: { status: 200, description: "Acknowledged." },
+    errors: [401],
+  },
+  "integrations.calendarNotification": {
+    summary: "Google Calendar channel notification",
+    description:
+      "Called by Google Calendar, not by clients: an empty body with `X-Goog-Channel-ID`, `X-Goog-Resource-ID`, `X-Goog-Resource-State` and the channel's token in `X-Goog-Channel-Token`, compared in constant time with the one the API set when it opened the channel (anything else is a 401). `sync` is acknowledged; a change asks for a sync of the connection from its sync token.",
+    tag: "Integrations",
     response: { status: 200, description: "Acknowledged." },
     errors: [401],
   },

@@ -1,8 +1,9 @@
 import { providerIds } from "../../declarations/integrations";
+import { renewCalendarChannel } from "./calendar.channels";
 import { ConnectionEntity } from "./connection.entity";
 import type { ConnectionItem } from "./connection.queries";
 import { connectionNeedsReauth } from "./connection.service";
-import { renewGmailWatch } from "./google/gmail.sync";
+import { renewGmailWatch } from "./gmail.sync";
 import { runRequestedSync } from "./sync-dispatch";
 import { accessTokenFor } from "./token-refresh";
 
@@ -48,7 +49,7 @@ export async function syncAllConnections(options: { deadline: number }) {
 
 /**
  * The daily keep-alive: every active connection's token is used (refreshed when it expired), so a grant never idles
- * out at the provider (Google: six months unused), and every Gmail watch is renewed.
+ * out at the provider (Google: six months unused), and every Gmail watch and Calendar channel is renewed.
  */
 export async function keepConnectionsAlive(options: { deadline: number }) {
   const connections = await activeConnections();
@@ -59,6 +60,9 @@ export async function keepConnectionsAlive(options: { deadline: number }) {
       await accessTokenFor(keys, connectionNeedsReauth);
       summary.refreshed++;
       if (connection.provider === "google-gmail" && (await renewGmailWatch(connection))) summary.watchesRenewed++;
+      if (connection.provider === "google-calendar" && (await renewCalendarChannel(connection))) {
+        summary.watchesRenewed++;
+      }
     } catch {
       summary.failed++; // recorded in the connection's log and status
     }

@@ -52,4 +52,12 @@ export const integrationRoutes = {
     uses: ["table", "integrations", "bus"],
     signedBy: "Google Pub/Sub (an OIDC token of the push subscription's service account)",
   },
+  "integrations.calendarNotification": {
+    method: "POST",
+    path: "/v1/integrations/google-calendar/notifications",
+    handler: httpHandler("integrations/calendar-notification"),
+    access: "public",
+    uses: ["table", "integrations", "bus"],
+    signedBy: "Google Calendar (the watch channel's token in X-Goog-Channel-Token)",
+  },
 } as const satisfies Record<string, RouteDeclaration>;

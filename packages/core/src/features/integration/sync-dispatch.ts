@@ -1,6 +1,7 @@
+import { renewCalendarChannel } from "./calendar.channels";
+import { syncCalendar } from "./calendar.sync";
 import { ConnectionEntity } from "./connection.entity";
-import { syncCalendar } from "./google/calendar.sync";
-import { syncGmail } from "./google/gmail.sync";
+import { syncGmail } from "./gmail.sync";
 import type { SyncRequest } from "./sync-requests";
 import type { SyncRunOutcome } from "./sync-runner";
 
@@ -13,7 +14,11 @@ export async function runRequestedSync(request: SyncRequest): Promise<SyncRunOut
   switch (data.provider) {
     case "google-gmail":
       return syncGmail(data);
-    case "google-calendar":
-      return syncCalendar(data);
+    case "google-calendar": {
+      const outcome = await syncCalendar(data);
+      // After a good sync, so a channel never signals changes the sync cannot yet read; the job retries a failure.
+      if (outcome === "synced") await renewCalendarChannel(data).catch(() => false);
+      return outcome;
+    }
   }
 }

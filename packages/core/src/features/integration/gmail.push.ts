@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { normaliseEmail } from "../../../platform/ids";
-import { ConnectionEntity } from "../connection.entity";
-import { recordCall } from "../integration-log";
-import { requestSyncs } from "../sync-requests";
+import { normaliseEmail } from "../../platform/ids";
+import { ConnectionEntity } from "./connection.entity";
+import { recordCall } from "./integration-log";
+import { requestSyncs } from "./sync-requests";
 
 /** A Pub/Sub push request (https://cloud.google.com/pubsub/docs/push): the message and the subscription. */
 export const pubsubPushSchema = z.object({

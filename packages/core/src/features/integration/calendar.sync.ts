@@ -1,17 +1,7 @@
-import { maxActivityLinks, type UpdateActivityInput } from "../../../domain/activity/activity.schema";
-import { deleteActivity, getActivity, updateActivity } from "../../../domain/activity/activity.service";
-import { NotFoundError, ValidationError } from "../../../platform/errors";
-import type { TenantContext } from "../../../platform/request-context";
-import type { ConnectionItem } from "../connection.queries";
-import { integrationContext } from "../connection.service";
-import { runSync, type SyncRunOutcome } from "../sync-runner";
-import {
-  activityClaimedBy,
-  claimKeyOf,
-  contactsWithAddresses,
-  createSyncedActivity,
-  rememberSyncedActivity,
-} from "../synced-activities";
+import { maxActivityLinks, type UpdateActivityInput } from "../../domain/activity/activity.schema";
+import { deleteActivity, getActivity, updateActivity } from "../../domain/activity/activity.service";
+import { NotFoundError, ValidationError } from "../../platform/errors";
+import type { TenantContext } from "../../platform/request-context";
 import {
   type CalendarEvent,
   type CalendarEventPage,
@@ -20,6 +10,16 @@ import {
   listCalendarEvents,
   SyncTokenExpiredError,
 } from "./calendar.client";
+import type { ConnectionItem } from "./connection.queries";
+import { integrationContext } from "./connection.service";
+import { runSync, type SyncRunOutcome } from "./sync-runner";
+import {
+  activityClaimedBy,
+  claimKeyOf,
+  contactsWithAddresses,
+  createSyncedActivity,
+  rememberSyncedActivity,
+} from "./synced-activities";
 
 export const calendarResource = "calendar.events";
 /** How far back a full sync looks; later events, future ones included, are all read. */

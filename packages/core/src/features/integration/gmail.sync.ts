@@ -1,8 +1,5 @@
-import type { ConnectionItem } from "../connection.queries";
-import { integrationContext } from "../connection.service";
-import { runSync, type SyncRunOutcome } from "../sync-runner";
-import { SyncStateEntity } from "../sync-state.entity";
-import { claimKeyOf, contactsWithAddresses, createSyncedActivity, type SyncOutcome } from "../synced-activities";
+import type { ConnectionItem } from "./connection.queries";
+import { integrationContext } from "./connection.service";
 import {
   type GmailMessage,
   gmailHistory,
@@ -12,6 +9,9 @@ import {
   StaleHistoryError,
   watchGmail,
 } from "./gmail.client";
+import { runSync, type SyncRunOutcome } from "./sync-runner";
+import { SyncStateEntity } from "./sync-state.entity";
+import { claimKeyOf, contactsWithAddresses, createSyncedActivity, type SyncOutcome } from "./synced-activities";
 
 export const gmailResource = "gmail.messages";
 /** How far back the first sync looks, and how many messages it reads at most. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { googleConfig } from "../../../platform/config/integrations.config";
-import type { ConnectionKeys } from "../integration-log";
-import { callProvider } from "../provider-calls";
+import { googleConfig } from "../../platform/config/integrations.config";
+import type { ConnectionKeys } from "./integration-log";
+import { callProvider } from "./provider-calls";
 
 /**
  * The few Calendar endpoints the sync needs, over fetch through the resilient call path. Not `@googleapis/calendar`:
