@@ -2,7 +2,7 @@ import { fallbackRoute, type RouteDeclaration, routes } from "../packages/core/s
 import { auth, cursorSigningKey } from "./auth";
 import { bus } from "./events";
 import { api } from "./http-api";
-import { integrationLinks } from "./integrations";
+import { integrationLinks, tokenVault } from "./integrations";
 import { logicalName } from "./names";
 import { table } from "./storage";
 
@@ -10,13 +10,13 @@ export { api };
 
 /**
  * Resources a route's function is linked to: tenant routes and signed-in routes read the table and verify tokens;
- * what a route declares it uses comes on top.
+ * what a route declares it uses comes on top (`vault` is the token vault alone, which `integrations` includes).
  */
 function linksFor(route: RouteDeclaration) {
   const uses = new Set(route.uses ?? []);
   return [
     ...(route.access === "public" ? (uses.has("table") ? [table] : []) : [table, auth, cursorSigningKey]),
-    ...(uses.has("integrations") ? integrationLinks : []),
+    ...(uses.has("integrations") ? integrationLinks : uses.has("vault") ? [tokenVault] : []),
     ...(uses.has("bus") ? [bus] : []),
   ];
 }

@@ -6,7 +6,7 @@ import {
   tableStreamSubscription,
 } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
-import { integrationLinks } from "./integrations";
+import { integrationLinks, tokenVault } from "./integrations";
 import { logicalName } from "./names";
 import { realtime } from "./realtime";
 import { table } from "./storage";
@@ -20,13 +20,17 @@ export const domainEventFailures = new sst.aws.Queue(domainEventFailuresQueueNam
 // Subscribers push to WebSocket connections (fan-out, automation's notifications), so they are linked to that API too.
 const links = [table, auth, cursorSigningKey, bus, realtime];
 
+/** What a subscriber declares it uses: the integrations' resources, or the token vault alone (which they include). */
+const usedLinks = (uses: BusSubscription["uses"] = []) =>
+  uses.includes("integrations") ? integrationLinks : uses.includes("vault") ? [tokenVault] : [];
+
 for (const [name, subscription] of Object.entries(busSubscriptions) as [string, BusSubscription][]) {
   const { source, detailType, detail } = subscription.pattern;
   bus.subscribe(
     logicalName(name),
     {
       handler: subscription.handler,
-      link: [...links, ...(subscription.uses?.includes("integrations") ? integrationLinks : [])],
+      link: [...links, ...usedLinks(subscription.uses)],
       ...(subscription.timeoutSeconds ? { timeout: `${subscription.timeoutSeconds} seconds` as const } : {}),
     },
     {

@@ -1,10 +1,14 @@
 import { type ScheduleDeclaration, schedules } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
 import { bus } from "./events";
-import { integrationLinks } from "./integrations";
+import { integrationLinks, tokenVault } from "./integrations";
 import { logicalName } from "./names";
 import { realtime } from "./realtime";
 import { table } from "./storage";
+
+/** What a job declares it uses: the integrations' resources, or the token vault alone (which they include). */
+const usedLinks = (uses: ScheduleDeclaration["uses"] = []) =>
+  uses.includes("integrations") ? integrationLinks : uses.includes("vault") ? [tokenVault] : [];
 
 /** One EventBridge Scheduler schedule per declared job; the local cloud runs the same handlers on the same rates. */
 export const jobs = Object.entries(schedules as Record<string, ScheduleDeclaration>).map(
@@ -13,14 +17,7 @@ export const jobs = Object.entries(schedules as Record<string, ScheduleDeclarati
       schedule: job.schedule as `rate(${string})`,
       function: {
         handler: job.handler,
-        link: [
-          table,
-          auth,
-          cursorSigningKey,
-          bus,
-          realtime,
-          ...(job.uses?.includes("integrations") ? integrationLinks : []),
-        ],
+        link: [table, auth, cursorSigningKey, bus, realtime, ...usedLinks(job.uses)],
         timeout: `${job.timeoutSeconds ?? 60} seconds`,
       },
     }),

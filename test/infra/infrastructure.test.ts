@@ -99,7 +99,7 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
       const expected = [
         ...(route.access === "public" ? [] : ["Auth", "CursorSigningKey", table?.name]),
         ...(route.access === "public" && uses.includes("table") ? [table?.name] : []),
-        ...(uses.includes("integrations") ? integrationLinks : []),
+        ...(uses.includes("integrations") ? integrationLinks : uses.includes("vault") ? [tokenVaultName] : []),
         ...(uses.includes("bus") ? [busName] : []),
       ];
       expect(linkedNames, routeId).toEqual(expected.sort());
@@ -268,33 +268,59 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     }
   });
 
-  it("links the integrations' vault, keys and Google settings to exactly the jobs and subscribers that use them", () => {
+  it("links the integrations' vault, keys and Google settings to exactly the jobs and subscribers that use them, and the vault alone to those that use only it", () => {
     const integrationLinks = [tokenVaultName, oauthStateSigningKeyName, integrationSettingsName, googleSettingsName];
     const linkedNames = (links: unknown) => ((links ?? []) as { name?: string }[]).map((link) => link.name);
+    const expectLinks = (links: (string | undefined)[], uses: readonly string[], name: string) => {
+      const linkedOfIntegrations = links.filter((link) => integrationLinks.includes(link as string)).sort();
+      const expected = uses.includes("integrations")
+        ? integrationLinks
+        : uses.includes("vault")
+          ? [tokenVaultName]
+          : [];
+      expect(linkedOfIntegrations, name).toEqual([...expected].sort());
+    };
     for (const cron of component("sst.aws.CronV2")) {
       const job = Object.values(schedules).find(
         (declared) => declared.handler === (cron.args.function as { handler: string }).handler,
       );
-      const links = linkedNames((cron.args.function as { link?: unknown }).link);
       const uses: readonly string[] = (job as { uses?: readonly string[] } | undefined)?.uses ?? [];
-      if (uses.includes("integrations")) expect(links, cron.name).toEqual(expect.arrayContaining(integrationLinks));
-      else
-        expect(
-          links.filter((name) => integrationLinks.includes(name as string)),
-          cron.name,
-        ).toEqual([]);
+      expectLinks(linkedNames((cron.args.function as { link?: unknown }).link), uses, cron.name);
     }
     for (const subscription of recording.subscriptions.filter((entry) => entry.to === busName)) {
       const handler = (subscription.subscriber as { handler: string }).handler;
       const declared = Object.values(busSubscriptions).find((each) => each.handler === handler);
-      const links = linkedNames((subscription.subscriber as { link?: unknown }).link);
       const uses: readonly string[] = (declared as { uses?: readonly string[] } | undefined)?.uses ?? [];
-      if (uses.includes("integrations")) expect(links, handler).toEqual(expect.arrayContaining(integrationLinks));
-      else
-        expect(
-          links.filter((name) => integrationLinks.includes(name as string)),
-          handler,
-        ).toEqual([]);
+      expectLinks(linkedNames((subscription.subscriber as { link?: unknown }).link), uses, handler);
+    }
+  });
+
+  it("links the token vault to every function that seals or opens webhook signing secrets", () => {
+    const linkedNames = (links: unknown) => ((links ?? []) as { name?: string }[]).map((link) => link.name);
+    // Written out rather than read from `uses`, so a function that loses its declaration fails here.
+    const routeIds = ["webhooks.create", "webhooks.rotateSecret", "webhooks.replayDelivery"] as const;
+    for (const routeId of routeIds) {
+      const route = routes[routeId] as RouteDeclaration;
+      const registered = recording.routes.find((r) => r.rawRoute === `${route.method} ${route.path}`);
+      expect(linkedNames((registered?.handler as { link?: unknown } | undefined)?.link), routeId).toContain(
+        tokenVaultName,
+      );
+    }
+    for (const name of ["webhooks", "automation"] as const) {
+      const subscription = recording.subscriptions.find(
+        (entry) => (entry.subscriber as { handler: string }).handler === busSubscriptions[name].handler,
+      );
+      expect(linkedNames((subscription?.subscriber as { link?: unknown } | undefined)?.link), name).toContain(
+        tokenVaultName,
+      );
+    }
+    for (const name of ["webhookRetries", "automationDelays"] as const) {
+      const cron = component("sst.aws.CronV2").find(
+        (each) => (each.args.function as { handler: string }).handler === schedules[name].handler,
+      );
+      expect(linkedNames((cron?.args.function as { link?: unknown } | undefined)?.link), name).toContain(
+        tokenVaultName,
+      );
     }
   });
 

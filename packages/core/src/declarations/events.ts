@@ -38,8 +38,11 @@ export type BusSubscription = {
   readonly description: string;
   /** The function's timeout, when the 10-second default is too short. */
   readonly timeoutSeconds?: number;
-  /** Resources the subscriber needs besides the table, the bus and the WebSocket API. */
-  readonly uses?: readonly "integrations"[];
+  /**
+   * Resources the subscriber needs besides the table, the bus and the WebSocket API: `vault` is the token vault
+   * alone (webhook signing secrets), `integrations` everything the integrations use, the vault included.
+   */
+  readonly uses?: readonly ("integrations" | "vault")[];
 };
 
 const events = (file: string) => `packages/functions/src/events/${file}.handler`;
@@ -58,11 +61,15 @@ export const busSubscriptions = {
       "Records one delivery per enabled webhook subscription of the event's organisation that selects its type, and makes the first attempt.",
     // Each first attempt may take the full 10-second delivery timeout.
     timeoutSeconds: 30,
+    // Signing opens the subscriptions' sealed secrets.
+    uses: ["vault"],
   },
   automation: {
     handler: events("automation"),
     pattern: { source: [domainEventSource] },
     description: "Runs the organisation's enabled automation rules whose trigger matches the event.",
+    // Its sendWebhook action signs the delivery.
+    uses: ["vault"],
   },
   integrationSync: {
     handler: events("integration-sync"),

@@ -11,8 +11,12 @@ export type ScheduleDeclaration = {
   readonly description: string;
   /** The function's timeout; one minute when not given. */
   readonly timeoutSeconds?: number;
-  /** Resources the job needs besides the table, the bus and the WebSocket API, which every job is linked to. */
-  readonly uses?: readonly "integrations"[];
+  /**
+   * Resources the job needs besides the table, the bus and the WebSocket API, which every job is linked to: `vault`
+   * is the token vault alone (webhook signing secrets), `integrations` everything the integrations use, the vault
+   * included.
+   */
+  readonly uses?: readonly ("integrations" | "vault")[];
 };
 
 const jobs = (file: string) => `packages/functions/src/jobs/${file}.handler`;
@@ -23,11 +27,15 @@ export const schedules = {
     schedule: "rate(1 minute)",
     description:
       "Attempts the webhook deliveries whose retry is due (one query on the sparse index of pending deliveries).",
+    // Signing opens the subscriptions' sealed secrets.
+    uses: ["vault"],
   },
   automationDelays: {
     handler: jobs("automation-delays"),
     schedule: "rate(1 minute)",
     description: "Continues automation runs whose delay step is over (one range query on the delay queue).",
+    // A sendWebhook action after the delay signs the delivery.
+    uses: ["vault"],
   },
   integrationSync: {
     handler: jobs("integration-sync"),

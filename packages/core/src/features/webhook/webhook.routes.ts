@@ -3,6 +3,7 @@ import { adminsOnly, httpHandler, type RouteDeclaration } from "../../declaratio
 /**
  * Webhook subscriptions and their deliveries.
  * Dependency-free, as SST's config loader imports the route table; the schemas are in webhook.contract.ts.
+ * The routes that seal or open signing secrets (create, rotate, replay) use the vault; the others never touch them.
  */
 export const webhookRoutes = {
   "webhooks.create": {
@@ -10,6 +11,7 @@ export const webhookRoutes = {
     path: "/v1/orgs/{orgId}/webhooks",
     handler: httpHandler("webhooks/create"),
     access: adminsOnly,
+    uses: ["vault"],
   },
   "webhooks.list": {
     method: "GET",
@@ -40,6 +42,7 @@ export const webhookRoutes = {
     path: "/v1/orgs/{orgId}/webhooks/{webhookId}/rotate-secret",
     handler: httpHandler("webhooks/rotate-secret"),
     access: adminsOnly,
+    uses: ["vault"],
   },
   "webhooks.listDeliveries": {
     method: "GET",
@@ -52,5 +55,6 @@ export const webhookRoutes = {
     path: "/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay",
     handler: httpHandler("webhooks/replay-delivery"),
     access: adminsOnly,
+    uses: ["vault"],
   },
 } as const satisfies Record<string, RouteDeclaration>;
