@@ -8,7 +8,7 @@ export {
   UnsafeDestinationError,
   useHostResolver,
 } from "./ssrf.guard";
-export { webhookDisabledReasons } from "./webhook.entity";
+export { WebhookSubscriptionEntity, webhookDisabledReasons } from "./webhook.entity";
 export { maxWebhooksPerOrganisation } from "./webhook.schema";
 export {
   createWebhook,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { EntityItem } from "electrodb";
 import { encodeTime } from "ulid";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
+import { SealedSecretError } from "../../capabilities/vault/token-vault";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
 import { readPage } from "../../platform/paging";
@@ -15,8 +16,8 @@ import { nextAttemptAt } from "./delivery-schedule";
 import type { webhookDisabledReasons } from "./webhook.entity";
 import { WebhookSubscriptionEntity } from "./webhook.entity";
 import { allEvents, type Delivery } from "./webhook.schema";
-import { destinationPolicy, loadSubscription, type SubscriptionItem, signingSecrets } from "./webhook.service";
-import { signatureHeaders, webhookPayload } from "./webhook.signer";
+import { destinationPolicy, loadSubscription, type SubscriptionItem } from "./webhook.service";
+import { signatureHeaders, signingSecrets, webhookPayload } from "./webhook.signer";
 import { type DeliveryStatus, deliveryRetentionDays, WebhookDeliveryEntity } from "./webhook-delivery.entity";
 
 type DeliveryItem = EntityItem<typeof WebhookDeliveryEntity>;
@@ -77,12 +78,19 @@ async function subscriptionsFor(orgId: string, type: DomainEvent["type"]): Promi
   return data;
 }
 
-export type DispatchSummary = { subscriptions: number; delivered: number; failed: number; alreadyRecorded: number };
+export type DispatchSummary = {
+  subscriptions: number;
+  delivered: number;
+  failed: number;
+  alreadyRecorded: number;
+  /** First attempts not sent because the subscription's secret did not open: our failure, not the endpoint's. */
+  unsigned: number;
+};
 
 /**
  * Delivers a domain event to its organisation's subscriptions: one delivery record per subscription, created only
  * if absent (so a redelivered event sends nothing twice), then its first attempt. A failed attempt is retried by
- * the retry job; only database failures throw, so that the bus redelivers the event.
+ * the retry job; only database and KMS failures throw, so that the bus redelivers the event.
  */
 export async function dispatchWebhooks(
   event: DomainEvent,
@@ -96,6 +104,7 @@ export async function dispatchWebhooks(
     delivered: count("delivered"),
     failed: count("failed"),
     alreadyRecorded: count("alreadyRecorded"),
+    unsigned: count("unsigned"),
   };
 }
 
@@ -109,7 +118,8 @@ export async function sendEventToWebhook(webhookId: string, event: DomainEvent):
   return deliver(subscription, event, {});
 }
 
-export type DeliveryOutcome = "delivered" | "failed" | "alreadyRecorded";
+/** `unsigned`: not sent, as the subscription's secret did not open (see attempt); retried like a failure. */
+export type DeliveryOutcome = "delivered" | "failed" | "unsigned" | "alreadyRecorded";
 
 /** Records the delivery of an event to a subscription unless it exists, then makes its first attempt. */
 async function deliver(
@@ -149,31 +159,51 @@ async function deliver(
     ? Math.max(1000, Math.min(attemptTimeoutMs, options.deadline - Date.now()))
     : attemptTimeoutMs;
   const attempted = await attempt(subscription, delivery, at, "scheduled", timeoutMs);
-  return attempted.status === "succeeded" ? "delivered" : "failed";
+  if (attempted.unsigned) return "unsigned";
+  return attempted.delivery.status === "succeeded" ? "delivered" : "failed";
 }
 
 type AttemptMode = "scheduled" | "manual";
 
-/** One attempt of a delivery this process holds the lease of: sign, send, record, and act on the outcome. */
+/**
+ * What the delivery log records when a subscription's sealed secret does not open (tampered with, copied from
+ * another subscription): nothing is sent, as the receiver would have to refuse a request without a valid signature.
+ * Our failure, not the endpoint's, so it never disables the subscription; it is retried, and rotating the secret
+ * repairs it.
+ */
+const unsignedResult: AttemptResult = {
+  ok: false,
+  responseStatus: null,
+  latencyMs: 0,
+  responseSnippet: null,
+  error: "Not sent: the webhook's signing secret could not be opened (a failure on our side). Rotate the secret.",
+};
+
+/**
+ * One attempt of a delivery this process holds the lease of: sign, send, record, and act on the outcome. `unsigned`
+ * when the secrets did not open and nothing was sent.
+ */
 async function attempt(
   subscription: SubscriptionItem,
   claimed: DeliveryItem,
   at: Date,
   mode: AttemptMode,
   timeoutMs = attemptTimeoutMs,
-): Promise<DeliveryItem> {
-  const headers = signatureHeaders({
-    messageId: claimed.eventId,
-    timestamp: at,
-    body: claimed.body,
-    secrets: signingSecrets(subscription, at),
-  });
+): Promise<{ delivery: DeliveryItem; unsigned: boolean }> {
+  let secrets: string[];
+  try {
+    secrets = await signingSecrets(subscription, at);
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    return { delivery: await recordAttempt(subscription, claimed, unsignedResult, mode, "ours"), unsigned: true };
+  }
+  const headers = signatureHeaders({ messageId: claimed.eventId, timestamp: at, body: claimed.body, secrets });
   const result = await postWebhook(
     { url: subscription.url, headers, body: claimed.body },
     destinationPolicy(),
     timeoutMs,
   );
-  return recordAttempt(subscription, claimed, result, mode);
+  return { delivery: await recordAttempt(subscription, claimed, result, mode, "endpoint"), unsigned: false };
 }
 
 async function recordAttempt(
@@ -181,6 +211,7 @@ async function recordAttempt(
   claimed: DeliveryItem,
   result: AttemptResult,
   mode: AttemptMode,
+  failureOf: "endpoint" | "ours",
 ): Promise<DeliveryItem> {
   const at = new Date();
   // 410 Gone means the endpoint is not coming back (Standard Webhooks): no retries, and the subscription stops.
@@ -219,7 +250,9 @@ async function recordAttempt(
   if (!recorded) return claimed;
   if (result.ok) await noteSuccess(subscription, at);
   else if (gone) await disableSubscription(subscription, "gone");
-  else if (status === "failed" && mode === "scheduled") await disableIfFailingSince(subscription, claimed.createdAt);
+  else if (status === "failed" && mode === "scheduled" && failureOf === "endpoint") {
+    await disableIfFailingSince(subscription, claimed.createdAt);
+  }
   return updated;
 }
 
@@ -344,7 +377,15 @@ async function cancel(delivery: DeliveryItem, at: Date): Promise<boolean> {
     );
 }
 
-export type RetrySummary = { due: number; attempted: number; succeeded: number; cancelled: number; skipped: number };
+export type RetrySummary = {
+  due: number;
+  attempted: number;
+  succeeded: number;
+  cancelled: number;
+  skipped: number;
+  /** Attempts not sent because the subscription's secret did not open: our failure, not the endpoint's. */
+  unsigned: number;
+};
 
 /**
  * The retry job: reads the deliveries whose next attempt is due (one query on the sparse due index, across every
@@ -378,7 +419,7 @@ export async function retryDueDeliveries(options: { deadline: number }): Promise
     return subscriptions.get(key) as Promise<SubscriptionItem | null>;
   };
 
-  const summary: RetrySummary = { due: due.length, attempted: 0, succeeded: 0, cancelled: 0, skipped: 0 };
+  const summary: RetrySummary = { due: due.length, attempted: 0, succeeded: 0, cancelled: 0, skipped: 0, unsigned: 0 };
   const queue = [...due];
   const worker = async () => {
     for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
@@ -396,7 +437,8 @@ export async function retryDueDeliveries(options: { deadline: number }): Promise
       if (!claimed) continue;
       summary.attempted++;
       const attempted = await attempt(subscription, claimed, at, "scheduled");
-      if (attempted.status === "succeeded") summary.succeeded++;
+      if (attempted.delivery.status === "succeeded") summary.succeeded++;
+      if (attempted.unsigned) summary.unsigned++;
     }
   };
   await Promise.all(Array.from({ length: retryConcurrency }, worker));
@@ -447,5 +489,5 @@ export async function replayDelivery(context: TenantContext, webhookId: string, 
   const at = new Date();
   const claimed = await takeAttemptLease(delivery, at, { due: false });
   if (!claimed) throw new ConcurrentModificationError("delivery", deliveryId);
-  return toDelivery(await attempt(subscription, claimed, at, "manual"));
+  return toDelivery((await attempt(subscription, claimed, at, "manual")).delivery);
 }

@@ -20,10 +20,14 @@ export const WebhookSubscriptionEntity = tableEntity({
     enabled: { type: "boolean", required: true },
     disabledReason: { type: webhookDisabledReasons },
     disabledAt: { type: "string" },
-    /** `whsec_<base64>`; the API shows it once, when it is created or rotated. */
-    secret: { type: "string", required: true },
-    /** The secret before the last rotation, which still signs until `previousSecretExpiresAt`. */
-    previousSecret: { type: "string" },
+    /**
+     * The signing secret (`whsec_<base64>`), sealed by the token vault to `{ orgId, webhookId, secret: "current" }`;
+     * the API shows the plaintext once, when it is created or rotated. Items written before secrets were sealed have
+     * a plaintext `secret` instead, which is no longer read: they exist only in local data (see openWebhookSecret).
+     */
+    sealedSecret: { type: "string", required: true },
+    /** The secret before the last rotation, sealed to `secret: "previous"`; it signs until `previousSecretExpiresAt`. */
+    sealedPreviousSecret: { type: "string" },
     previousSecretExpiresAt: { type: "string" },
     /** When a delivery last succeeded, recorded at most hourly; the auto-disable rule reads it. */
     lastSuccessAt: { type: "string" },

@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import { monotonicFactory } from "ulid";
+import { SealedSecretError } from "../../capabilities/vault/token-vault";
 import { now } from "../../platform/clock";
 import { webhooksConfig } from "../../platform/config/webhooks.config";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
@@ -15,7 +16,7 @@ import {
   type Webhook,
   type WebhookWithSecret,
 } from "./webhook.schema";
-import { newWebhookSecret } from "./webhook.signer";
+import { newWebhookSecret, openWebhookSecret, sealWebhookSecret } from "./webhook.signer";
 
 export type SubscriptionItem = EntityItem<typeof WebhookSubscriptionEntity>;
 
@@ -49,13 +50,6 @@ export function toWebhook(item: SubscriptionItem): Webhook {
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
-}
-
-/** The secrets that sign a delivery at `at`: the current one, and the previous one during its overlap. */
-export function signingSecrets(item: SubscriptionItem, at: Date): string[] {
-  const overlapping =
-    item.previousSecret && item.previousSecretExpiresAt && Date.parse(item.previousSecretExpiresAt) > at.getTime();
-  return overlapping ? [item.secret, item.previousSecret as string] : [item.secret];
 }
 
 /** A subscription of the organisation, or 404 (also for other tenants' ids). */
@@ -110,21 +104,23 @@ export async function createWebhook(context: TenantContext, input: CreateWebhook
   }
   await assertDeliverableUrl(input.url);
   const at = now();
+  const webhookId = `whk_${nextUlid().toLowerCase()}`;
+  const secret = newWebhookSecret();
   const item: SubscriptionItem = {
     orgId,
-    webhookId: `whk_${nextUlid().toLowerCase()}`,
+    webhookId,
     url: input.url,
     events: input.events,
     ...(input.description ? { description: input.description } : {}),
     enabled: input.enabled,
-    secret: newWebhookSecret(),
+    sealedSecret: await sealWebhookSecret(secret, { orgId, webhookId }, "current"),
     version: 1,
     createdBy: actor.memberId,
     createdAt: at,
     updatedAt: at,
   };
   await WebhookSubscriptionEntity.create(item).go({ response: "none" });
-  return { ...toWebhook(item), secret: item.secret };
+  return { ...toWebhook(item), secret };
 }
 
 export async function listWebhooks(context: TenantContext): Promise<{ data: Webhook[]; nextCursor: null }> {
@@ -200,32 +196,46 @@ export async function deleteWebhook(
 /**
  * Replaces the signing secret and returns the new one, shown only here. For 24 hours deliveries carry signatures
  * with both, so receivers can switch at their pace; rotating again ends the older secret's overlap at once.
+ * A current secret that does not open (see openWebhookSecret) signs nothing, so it gets no overlap: rotating is how
+ * such a subscription is repaired.
  */
 export async function rotateWebhookSecret(context: TenantContext, webhookId: string): Promise<WebhookWithSecret> {
   const { orgId } = context;
   const current = await loadSubscription(orgId, webhookId);
+  const keys = { orgId, webhookId };
   const at = new Date();
+  const secret = newWebhookSecret();
+  // Sealed to its slot, the current secret is opened to be sealed again as the previous one.
+  const previous = await openWebhookSecret(current.sealedSecret, keys, "current").catch((error) => {
+    if (error instanceof SealedSecretError) return undefined;
+    throw error;
+  });
+  const [sealedSecret, sealedPreviousSecret] = await Promise.all([
+    sealWebhookSecret(secret, keys, "current"),
+    previous === undefined ? undefined : sealWebhookSecret(previous, keys, "previous"),
+  ]);
+  const overlap = sealedPreviousSecret
+    ? {
+        sealedPreviousSecret,
+        previousSecretExpiresAt: new Date(at.getTime() + secretOverlapHours * 3600_000).toISOString(),
+      }
+    : undefined;
   const next: SubscriptionItem = {
     ...current,
-    secret: newWebhookSecret(),
-    previousSecret: current.secret,
-    previousSecretExpiresAt: new Date(at.getTime() + secretOverlapHours * 3600_000).toISOString(),
+    sealedSecret,
+    sealedPreviousSecret: overlap?.sealedPreviousSecret,
+    previousSecretExpiresAt: overlap?.previousSecretExpiresAt,
     version: current.version + 1,
     updatedAt: at.toISOString(),
   };
-  await WebhookSubscriptionEntity.patch({ orgId, webhookId })
-    .set({
-      secret: next.secret,
-      previousSecret: current.secret,
-      previousSecretExpiresAt: next.previousSecretExpiresAt as string,
-      version: next.version,
-      updatedAt: next.updatedAt,
-    })
+  await WebhookSubscriptionEntity.patch(keys)
+    .set({ sealedSecret, ...overlap, version: next.version, updatedAt: next.updatedAt })
+    .remove(overlap ? [] : ["sealedPreviousSecret", "previousSecretExpiresAt"])
     .where((attributes, { eq }) => eq(attributes.version, current.version))
     .go({ response: "none" })
     .catch((error) => {
       if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError("webhook", webhookId);
       throw error;
     });
-  return { ...toWebhook(next), secret: next.secret };
+  return { ...toWebhook(next), secret };
 }
