@@ -13,6 +13,7 @@ type SyncStateItem = EntityItem<typeof SyncStateEntity>;
 function toSyncState(item: SyncStateItem): SyncState {
   return {
     resource: item.resource,
+    ...(item.cursor ? { cursor: item.cursor } : {}),
     ...(item.lastSuccessAt ? { lastSuccessAt: item.lastSuccessAt } : {}),
     ...(item.lastAttemptAt ? { lastAttemptAt: item.lastAttemptAt } : {}),
     ...(item.lastError ? { lastError: item.lastError } : {}),

@@ -9,6 +9,10 @@ export const providerParam = z.enum(providerIds).meta({ description: "The provid
 export const syncStateSchema = z
   .object({
     resource: z.string().meta({ description: "What is synced, e.g. `gmail.messages`, `calendar.events`." }),
+    cursor: z
+      .string()
+      .optional()
+      .meta({ description: "Where the next run continues: Gmail's history id, Calendar's sync token (opaque)." }),
     lastSuccessAt: timestamp.optional(),
     lastAttemptAt: timestamp.optional(),
     lastError: z.string().optional(),
