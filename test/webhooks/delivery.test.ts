@@ -1,6 +1,12 @@
 import "./support/delivery-environment";
 import { tableConfig } from "@crm/core/platform";
-import { maxAttempts, retryDelaysSeconds, sendEventToWebhook } from "@crm/core/webhook";
+import {
+  dispatchWebhooks,
+  maxAttempts,
+  retryDelaysSeconds,
+  sendEventToWebhook,
+  WebhookSubscriptionEntity,
+} from "@crm/core/webhook";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
 import { aDomainEvent } from "../support/events";
@@ -28,6 +34,19 @@ beforeAll(() => {
 });
 
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+
+/** The webhook's item exactly as DynamoDB holds it, every attribute included. */
+async function storedItem(org: { orgId: string }, webhookId: string) {
+  const { data } = await WebhookSubscriptionEntity.get({ orgId: org.orgId, webhookId }).go({
+    consistent: true,
+    data: "raw",
+  });
+  return (data as unknown as { Item: Record<string, unknown> }).Item;
+}
+
+/** Whether a secret, or the key inside it, appears anywhere in an item. */
+const holds = (item: Record<string, unknown>, secret: string) =>
+  JSON.stringify(item).includes(secret.slice("whsec_".length));
 
 describe("delivering an event", () => {
   it("POSTs it signed per Standard Webhooks, and logs the delivery", async () => {
@@ -62,6 +81,12 @@ describe("delivering an event", () => {
       nextAttemptAt: null,
     });
     expect(delivery?.latencyMs).toEqual(expect.any(Number));
+
+    // What signed it was sealed: the stored webhook holds the vault's ciphertext, never the secret.
+    const stored = await storedItem(org, webhook.id);
+    expect(stored.sealedSecret).toMatch(/^v1\./);
+    expect(stored).not.toHaveProperty("secret");
+    expect(holds(stored, webhook.secret)).toBe(false);
   });
 
   it("keeps only the first kilobyte of a response in the log", async () => {
@@ -363,5 +388,67 @@ describe("secret rotation", () => {
     expect(duringOverlap?.verifiedWith).toEqual([previous, current]);
     expect(String(afterOverlap?.headers["webhook-signature"]).split(" ")).toHaveLength(1);
     expect(afterOverlap?.verifiedWith).toEqual([current]);
+
+    const stored = await storedItem(org, webhook.id);
+    expect([stored.sealedSecret, stored.sealedPreviousSecret]).toEqual([
+      expect.stringMatching(/^v1\./),
+      expect.stringMatching(/^v1\./),
+    ]);
+    expect(holds(stored, previous) || holds(stored, current)).toBe(false);
+  });
+
+  it("sends nothing with a sealed secret copied onto another webhook: our failure in its log, until it is rotated", async () => {
+    const org = await anOrganisation();
+    const receiver = await aReceiver();
+    const victim = await aReceiver();
+    const webhook = await aWebhook(org, { url: receiver.url });
+    const other = await aWebhook(org, { url: victim.url });
+    receiver.trust(webhook.secret);
+    victim.trust(other.secret, webhook.secret);
+    // As someone with write access to the table would: the ciphertext of one webhook's secret onto another's.
+    const { sealedSecret } = (await WebhookSubscriptionEntity.get({ orgId: org.orgId, webhookId: webhook.id }).go())
+      .data ?? { sealedSecret: "" };
+    await WebhookSubscriptionEntity.patch({ orgId: org.orgId, webhookId: other.id }).set({ sealedSecret }).go();
+
+    const summary = await dispatchWebhooks(aDomainEvent({ orgId: org.orgId }));
+
+    expect(summary).toMatchObject({ subscriptions: 2, delivered: 1, failed: 0, unsigned: 1 });
+    expect(receiver.received[0]?.verifiedWith).toEqual([webhook.secret]);
+    expect(victim.connections).toBe(0);
+    const [unsent] = await deliveriesOf(org, other.id);
+    expect(unsent).toMatchObject({ status: "pending", attempts: 1, responseStatus: null, responseSnippet: null });
+    expect(unsent?.error).toMatch(/signing secret could not be opened \(a failure on our side\)/);
+
+    // A replay is no client error: it answers with the outcome, and still sends nothing.
+    const replayed = await invoke("webhooks.replayDelivery", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, webhookId: other.id, deliveryId: unsent?.id },
+    });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toMatchObject({ status: "pending", attempts: 2, error: unsent?.error });
+
+    // Retried on the schedule like any failure, but never blamed on the endpoint: the webhook stays enabled.
+    for (let attempt = 3; attempt <= maxAttempts; attempt++) {
+      const [delivery] = await deliveriesOf(org, other.id);
+      await at(justAfter(delivery?.nextAttemptAt), runRetryJob);
+    }
+    expect((await deliveriesOf(org, other.id))[0]).toMatchObject({ status: "failed", attempts: maxAttempts });
+    expect(await webhookOf(org, other.id)).toMatchObject({ enabled: true, disabledReason: null });
+    expect(victim.connections).toBe(0);
+
+    // Rotating repairs it: a new secret, no overlap for the one that does not open, and the replay goes out.
+    const rotated = await invoke("webhooks.rotateSecret", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, webhookId: other.id },
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.previousSecretExpiresAt).toBeNull();
+    victim.trust(rotated.body.secret);
+    const repaired = await invoke("webhooks.replayDelivery", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, webhookId: other.id, deliveryId: unsent?.id },
+    });
+    expect(repaired.body).toMatchObject({ status: "succeeded", error: null });
+    expect(victim.received.map(({ verifiedWith }) => verifiedWith)).toEqual([[rotated.body.secret]]);
   });
 });
