@@ -1,0 +1,58 @@
+export type {
+  ApiOperation,
+  ApiRequestRecord,
+  BooksEntity,
+  ChangeOperation,
+  CustomerInput,
+  EntityChange,
+  FakeBooksControls,
+  InvoiceInput,
+  InvoiceLineInput,
+  QboCustomer,
+  QboDeletedStub,
+  QboFault,
+  QboInvoice,
+  QboItem,
+  QboPayment,
+  QboRef,
+  RealmSummary,
+  ThrottleOptions,
+} from "./accounting";
+export {
+  type BooksCustomerSeed,
+  type BooksInvoiceSeed,
+  type BooksItemSeed,
+  type BooksPaymentSeed,
+  demoBooks,
+  demoRealmIds,
+  type RealmSeed,
+} from "./demo-books";
+export { type FakeIntuit, type FakeIntuitOptions, startFakeIntuit } from "./fake-intuit";
+export {
+  accountingScope,
+  type FakeIntuitAuthority,
+  type IntuitGrant,
+  paymentScope,
+} from "./fake-intuit-types";
+export {
+  type AuthorizationRecord,
+  type FakeIntuitClient,
+  type FakeIntuitGrantSummary,
+  type FakeIntuitOAuthControls,
+  type GrantRevocation,
+  type IntuitConsentChoice,
+  type IntuitTokenResponse,
+  type IntuitUser,
+  intuitIssuer,
+  type RefreshTokenRotation,
+  type TokenRequestRecord,
+} from "./oauth";
+export {
+  type FakeWebhooksControls,
+  type IntuitCloudEvent,
+  intuitSignature,
+  type LegacyEventNotifications,
+  type WebhookDelivery,
+  type WebhookEventInput,
+  type WebhookFormat,
+} from "./webhooks";
