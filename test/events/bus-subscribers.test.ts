@@ -1,4 +1,4 @@
-import { busSubscriptions } from "@crm/core/declarations";
+import { busSubscriptions, integrationEventSource, syncRequestedEventType } from "@crm/core/declarations";
 import { domainEventSchema } from "@crm/core/events";
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { describe, expect, it, vi } from "vitest";
@@ -14,10 +14,31 @@ vi.hoisted(() => {
 
 type Subscriber = (envelope: EventBridgeEvent<string, unknown>, context: Context) => Promise<void>;
 
-/** An envelope whose detail no version of the domain-event schema will ever accept. */
-function aNeverParsingEnvelope(): EventBridgeEvent<string, unknown> {
+/**
+ * An envelope whose detail the subscriber's schema will never accept, and the field it refuses: a domain event of
+ * no known type, or (for the integrations' own sync requests) a request for no known provider.
+ */
+function aNeverParsingEnvelope(pattern: { source?: readonly unknown[] }) {
   const envelope = anEventBridgeEvent(aDomainEvent({ orgId: "org_never" }));
-  return { ...envelope, "detail-type": "contact.exploded", detail: { ...envelope.detail, type: "contact.exploded" } };
+  if (pattern.source?.includes(integrationEventSource)) {
+    return {
+      envelope: {
+        ...envelope,
+        source: integrationEventSource,
+        "detail-type": syncRequestedEventType,
+        detail: { provider: "hotmail", orgId: "org_never", connectionId: "int_never" },
+      } as EventBridgeEvent<string, unknown>,
+      refusedPath: "detail.provider",
+    };
+  }
+  return {
+    envelope: {
+      ...envelope,
+      "detail-type": "contact.exploded",
+      detail: { ...envelope.detail, type: "contact.exploded" },
+    } as EventBridgeEvent<string, unknown>,
+    refusedPath: "detail.type",
+  };
 }
 
 describe("bus subscribers", () => {
@@ -25,7 +46,7 @@ describe("bus subscribers", () => {
     "%s acknowledges an event that can never parse and logs it at ERROR with its id, type and field issues",
     async (name, subscription) => {
       const handler = await importHandler<Subscriber>(subscription.handler);
-      const envelope = aNeverParsingEnvelope();
+      const { envelope, refusedPath } = aNeverParsingEnvelope(subscription.pattern);
 
       let outcome: unknown = "not run";
       const logs = await logsOf(async () => {
@@ -36,9 +57,9 @@ describe("bus subscribers", () => {
       const refused = logs.find((entry) => entry.level === "ERROR");
       expect(refused).toMatchObject({
         busEventId: envelope.id,
-        detailType: "contact.exploded",
+        detailType: envelope["detail-type"],
         function_name: `bus-${name}`,
-        issues: [expect.objectContaining({ path: "detail.type" })],
+        issues: [expect.objectContaining({ path: refusedPath })],
       });
     },
   );
@@ -72,7 +93,7 @@ describe("bus subscribers", () => {
     const first = aDomainEvent({ orgId: "org_first" });
 
     await logsOf(() => handler(anEventBridgeEvent(first), lambdaContext("bus-test")));
-    const logs = await logsOf(() => handler(aNeverParsingEnvelope(), lambdaContext("bus-test")));
+    const logs = await logsOf(() => handler(aNeverParsingEnvelope({}).envelope, lambdaContext("bus-test")));
 
     expect(seen).toEqual([{ id: first.id, remaining: expect.any(Number) }]);
     expect(logs.find((entry) => entry.level === "ERROR")?.orgId).toBeUndefined();
