@@ -253,7 +253,7 @@ describe("the fake Xero's writes", () => {
       AmountDue: 2501,
       AmountPaid: 0,
     });
-    expect(invoice.InvoiceID).toMatch(/^[0-9a-f-]{36}$/);
+    expect(invoice?.InvoiceID).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("answers the first result again for the same Idempotency-Key instead of creating a second invoice", async () => {

@@ -241,7 +241,11 @@ describe("the fake Xero's authorization code flow", () => {
   });
 
   it("shows an error page without redirecting for an unknown client or an unregistered redirect_uri", async () => {
-    for (const parameters of [{ client_id: "unknown" }, { redirect_uri: "https://evil.example/callback" }]) {
+    const invalid: Record<string, string>[] = [
+      { client_id: "unknown" },
+      { redirect_uri: "https://evil.example/callback" },
+    ];
+    for (const parameters of invalid) {
       const response = await fetch(authorizationUrl(parameters), { redirect: "manual" });
       expect(response.status).toBe(400);
       expect(response.headers.get("location")).toBeNull();
