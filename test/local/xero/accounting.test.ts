@@ -154,6 +154,21 @@ describe("the fake Xero's seeded organisations", () => {
   });
 });
 
+describe("the fake Xero's organisation", () => {
+  it("answers GET Organisation with the tenant's base currency and country", async () => {
+    const { status, body } = await api("Organisation");
+    expect(status).toBe(200);
+    expect(body.Organisations).toEqual([
+      expect.objectContaining({
+        OrganisationID: us.tenantId,
+        Name: "Northwind Traders",
+        BaseCurrency: "USD",
+        CountryCode: "US",
+      }),
+    ]);
+  });
+});
+
 describe("the fake Xero's lists", () => {
   it("pages 100 at a time with pagination metadata, and omits line items from the unpaged invoice list", async () => {
     for (let index = 0; index < 105; index += 1) {
@@ -296,6 +311,25 @@ describe("the fake Xero's writes", () => {
       headers: { "Idempotency-Key": key },
     });
     expect(afterTtl.body.Invoices[0].InvoiceID).not.toBe(first.body.Invoices[0].InvoiceID);
+  });
+
+  it("creates one invoice when a retry with the same Idempotency-Key arrives while the first is still running", async () => {
+    const contactId = xero.accounting.contacts(us.tenantId)[3]?.ContactID as string;
+    const before = xero.accounting.invoices(us.tenantId).length;
+    const headers = { "Idempotency-Key": `deal-won-${randomUUID()}` };
+    xero.accounting.delayResponses(200);
+    try {
+      const [first, retry] = await Promise.all([
+        api("Invoices", { method: "PUT", body: draftFor(contactId, "Deal 9"), headers }),
+        new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+          api("Invoices", { method: "PUT", body: draftFor(contactId, "Deal 9"), headers }),
+        ),
+      ]);
+      expect(retry.body.Invoices[0].InvoiceID).toBe(first.body.Invoices[0].InvoiceID);
+    } finally {
+      xero.accounting.delayResponses(0);
+    }
+    expect(xero.accounting.invoices(us.tenantId)).toHaveLength(before + 1);
   });
 
   it("answers Xero's error bodies: ValidationException with Elements, PostDataInvalidException, ObjectNotFoundException", async () => {

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type FakeXero, startFakeXero, xeroEndpointsFor } from "@crm/local/xero";
+import { JwtRsaVerifier } from "aws-jwt-verify";
+import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests inspect Xero's JSON dynamically
@@ -144,6 +146,35 @@ describe("the fake Xero's authorization code flow", () => {
         createdDateUtc: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}$/),
         updatedDateUtc: expect.any(String),
       });
+    }
+  });
+
+  it("publishes discovery and a JWKS that verifies its ID tokens with aws-jwt-verify", async () => {
+    // On the real clock, which the verifier checks the 5-minute ID token against.
+    const live = await startFakeXero({ clients: [webApp], seed: false });
+    try {
+      const endpoints = xeroEndpointsFor(live.url);
+      const discovery = (await (await fetch(`${live.url}/.well-known/openid-configuration`)).json()) as Json;
+      expect(discovery).toMatchObject({
+        issuer: "https://identity.xero.com",
+        authorization_endpoint: endpoints.authorizationUrl,
+        token_endpoint: endpoints.tokenUrl,
+        revocation_endpoint: endpoints.revocationUrl,
+        jwks_uri: endpoints.jwksUrl,
+        code_challenge_methods_supported: ["S256"],
+      });
+      const tokens = live.identity.issueTokens({ tenantIds: [] });
+      // aws-jwt-verify fetches over https only; this fetcher reads the fake's JWKS over plain http.
+      const jwksCache = new SimpleJwksCache({
+        fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() },
+      });
+      const verifier = JwtRsaVerifier.create(
+        { issuer: "https://identity.xero.com", audience: webApp.clientId, jwksUri: endpoints.jwksUrl },
+        { jwksCache },
+      );
+      await expect(verifier.verify(tokens.id_token as string)).resolves.toMatchObject({ email: "alice@example.com" });
+    } finally {
+      await live.close();
     }
   });
 

@@ -1413,37 +1413,42 @@ export function createFakeXeroAccounting(options: FakeXeroAccountingOptions): Fa
     const key = `${access.clientId} ${tenantId}`;
     inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
     try {
-      if (delayMs > 0) await sleep(delayMs);
-      const failure = failures.shift();
-      if (failure !== undefined) {
-        const answer =
-          failure === 503
+      const run = async (): Promise<XeroResponse> => {
+        if (delayMs > 0) await sleep(delayMs);
+        const failure = failures.shift();
+        if (failure !== undefined) {
+          return failure === 503
             ? apiException(503, 18, "OrganisationOfflineException", "The organisation is temporarily offline.")
             : {
                 status: failure,
                 text: "An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.",
               };
-        return { ...answer, headers: { ...answer.headers, ...headers() } };
-      }
-      if (!resource || more.length > 0) return { ...notFound(), headers: headers() };
-      const id = rawId === undefined || rawId === "" ? undefined : decodeURIComponent(rawId);
-      const answer = write
-        ? idempotent(request, access, tenantId, record, () => handle(request, access, organisation, resource, id))
-        : handle(request, access, organisation, resource, id);
+        }
+        if (!resource || more.length > 0) return notFound();
+        const id = rawId === undefined || rawId === "" ? undefined : decodeURIComponent(rawId);
+        return handle(request, access, organisation, resource, id);
+      };
+      const answer = write ? await idempotent(request, access, tenantId, record, run) : await run();
       return { ...answer, headers: { ...answer.headers, ...headers() } };
     } finally {
       inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
     }
   };
 
-  /** The same Idempotency-Key (per app, tenant and endpoint) answers the first successful result again. */
-  const idempotent = (
+  /** Requests whose Idempotency-Key is being worked on, by key scope. */
+  const keysInProgress = new Map<string, Promise<unknown>>();
+
+  /**
+   * The same Idempotency-Key (per app, tenant and endpoint) answers the first successful result again; a request
+   * arriving while the first is still being worked on waits for it, so even a retry sent early creates nothing twice.
+   */
+  const idempotent = async (
     request: XeroRequest,
     access: XeroAccess,
     tenantId: string,
     record: XeroApiRequestRecord,
-    work: () => XeroResponse,
-  ): XeroResponse => {
+    work: () => Promise<XeroResponse>,
+  ): Promise<XeroResponse> => {
     const key = header(request, "idempotency-key");
     if (key === undefined) return work();
     record.idempotencyKey = key;
@@ -1460,6 +1465,7 @@ export function createFakeXeroAccounting(options: FakeXeroAccountingOptions): Fa
       .update(`${request.method} ${request.url.pathname}?${request.url.searchParams} ${canonicalJson(parsed)}`)
       .digest("hex");
     const scope = `${access.clientId} ${tenantId} ${request.method} ${request.url.pathname.toLowerCase()} ${key}`;
+    while (keysInProgress.has(scope)) await keysInProgress.get(scope);
     for (const [stored, entry] of idempotency) if (entry.expiresAt <= now()) idempotency.delete(stored);
     const stored = idempotency.get(scope);
     if (stored) {
@@ -1474,11 +1480,20 @@ export function createFakeXeroAccounting(options: FakeXeroAccountingOptions): Fa
       record.replayed = true;
       return stored.answer;
     }
-    const answer = work();
-    if (answer.status >= 200 && answer.status < 300) {
-      idempotency.set(scope, { fingerprint, answer, expiresAt: now() + idempotencyTtlMs });
+    const running = work();
+    keysInProgress.set(
+      scope,
+      running.catch(() => undefined),
+    );
+    try {
+      const answer = await running;
+      if (answer.status >= 200 && answer.status < 300) {
+        idempotency.set(scope, { fingerprint, answer, expiresAt: now() + idempotencyTtlMs });
+      }
+      return answer;
+    } finally {
+      keysInProgress.delete(scope);
     }
-    return answer;
   };
 
   // --- controls --------------------------------------------------------------------------------------------------
