@@ -1,23 +1,26 @@
 export type {
   ApiOperation,
   ApiRequestRecord,
+  FakeBooksControls,
+  QboFault,
+  ThrottleOptions,
+} from "./accounting";
+export type {
+  BooksControls,
   BooksEntity,
   ChangeOperation,
   CustomerInput,
   EntityChange,
-  FakeBooksControls,
   InvoiceInput,
   InvoiceLineInput,
   QboCustomer,
   QboDeletedStub,
-  QboFault,
   QboInvoice,
   QboItem,
   QboPayment,
   QboRef,
   RealmSummary,
-  ThrottleOptions,
-} from "./accounting";
+} from "./books";
 export {
   type BooksCustomerSeed,
   type BooksInvoiceSeed,

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ChangeOperation, EntityChange } from "./accounting";
+import type { ChangeOperation, EntityChange } from "./books";
 
 /** Intuit's current payload (a JSON array of CloudEvents) or the legacy `eventNotifications` envelope. */
 export type WebhookFormat = "cloudevents" | "legacy";
