@@ -395,6 +395,26 @@ describe("the fake Xero's rotating refresh tokens", () => {
   });
 });
 
+describe("the fake Xero's connected apps page", () => {
+  it("lets a person disconnect the app from an organisation, after which /connections no longer lists it", async () => {
+    const [us] = xero.tenants();
+    const tokens = await connect([us?.tenantId as string]);
+    const [own] = (await (await connections(tokens.access_token)).json()) as Json[];
+    const connectionId = own?.id as string;
+    const page = await (await fetch(`${xero.url}/settings/connected-apps`)).text();
+    expect(page).toContain(`name="connection" value="${connectionId}"`);
+    const submitted = await fetch(`${xero.url}/settings/connected-apps`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ connection: connectionId }).toString(),
+      redirect: "manual",
+    });
+    expect(submitted.status).toBe(303);
+    const listed = (await (await connections(tokens.access_token)).json()) as Json[];
+    expect(listed.map((connection) => connection.id)).not.toContain(connectionId);
+  });
+});
+
 describe("the fake Xero's family revocation on reuse", () => {
   let strict: FakeXero;
   let strictClock = Date.UTC(2026, 10, 20, 9, 0, 0);

@@ -30,7 +30,10 @@ export type XeroContactJson = {
   ContactID: string;
   ContactStatus: "ACTIVE" | "ARCHIVED";
   Name: string;
+  FirstName?: string;
+  LastName?: string;
   EmailAddress?: string;
+  /** Read-only in Xero's API: shown, never taken from a request. */
   Website?: string;
   Addresses: { AddressType: "STREET" | "POBOX"; City?: string; Country?: string }[];
   Phones: { PhoneType: "DEFAULT" | "MOBILE" | "FAX" | "DDI" }[];
