@@ -428,9 +428,35 @@ describe("the fake QuickBooks Online writes", () => {
     const after = books.invoices(realmId).find((candidate) => candidate.Id === invoice.Id);
     expect(after).toMatchObject({ Balance: 312.49, LinkedTxn: [{ TxnId: payment.Id, TxnType: "Payment" }] });
     expect(() => books.payInvoice(realmId, invoice.Id, 400_00)).toThrow(/at most the balance/);
+    expect(() => books.updateCustomer(realmId, customerId(), { active: false })).toThrow(/open balance/);
     expect(() => books.voidInvoice(realmId, invoice.Id)).toThrow(/payments/);
     books.payInvoice(realmId, invoice.Id);
     expect(books.invoices(realmId).find((candidate) => candidate.Id === invoice.Id)?.Balance).toBe(0);
+  });
+});
+
+describe("the fake QuickBooks web app page", () => {
+  const context = useFake();
+
+  it("lists the companies and invoices, and records a payment or disconnects the app as a bookkeeper would", async () => {
+    const { fake } = context;
+    const page = await fetch(`${fake.url}/app/books`);
+    const html = await page.text();
+    expect(html).toContain("Northwind Traders Europe B.V.");
+    expect(html).toContain("Connected to an app.");
+    const open = fake.books.invoices(realmId).find((invoice) => invoice.Balance > 0) as { Id: string };
+    const post = (form: Record<string, string>) =>
+      fetch(`${fake.url}/app/books`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ realmId, ...form }).toString(),
+        redirect: "manual",
+      });
+    expect((await post({ action: "pay", invoiceId: open.Id })).status).toBe(303);
+    expect(fake.books.invoices(realmId).find((invoice) => invoice.Id === open.Id)?.Balance).toBe(0);
+    expect(fake.books.changes().at(-1)).toMatchObject({ entity: "Invoice", id: open.Id, operation: "Update" });
+    await post({ action: "disconnect" });
+    expect(fake.authority.isConnected(realmId)).toBe(false);
   });
 });
 

@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { demoRealmIds, type FakeIntuit, type FakeIntuitOptions, startFakeIntuit } from "@crm/local/intuit";
+import {
+  demoRealmIds,
+  type FakeIntuit,
+  type FakeIntuitOptions,
+  intuitProductionEndpoints,
+  startFakeIntuit,
+} from "@crm/local/intuit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const client = {
@@ -88,6 +94,15 @@ function useFake(options: Partial<FakeIntuitOptions> = {}) {
 
 describe("the fake Intuit's connect page and authorization code exchange", () => {
   const context = useFake();
+
+  it("serves Intuit's own paths on one origin, so the base URLs are the only difference", () => {
+    const { fake } = context;
+    const pathOf = (url: string) => new URL(url).pathname.replace(/\/$/, "");
+    for (const [name, url] of Object.entries(fake.endpoints)) {
+      expect(url.startsWith(fake.url), name).toBe(true);
+      expect(pathOf(url), name).toBe(pathOf(intuitProductionEndpoints[name as keyof typeof fake.endpoints]));
+    }
+  });
 
   it("shows a connect page with the seeded companies, then redirects with code, state and realmId", async () => {
     const { fake } = context;

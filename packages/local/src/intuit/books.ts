@@ -412,12 +412,13 @@ export function createBooks(options: BooksOptions) {
     LastUpdatedTime: qboTime(record.updatedAt, realm.timeZone),
   });
 
+  const openBalanceOf = (realm: Realm, customerId: string) =>
+    [...realm.invoices.values()]
+      .filter((invoice) => invoice.customerId === customerId)
+      .reduce((sum, invoice) => sum + balanceOf(realm, invoice), 0);
+
   const renderCustomer = (realm: Realm, customer: CustomerRecord): QboCustomer => {
-    const balance = fromCents(
-      [...realm.invoices.values()]
-        .filter((invoice) => invoice.customerId === customer.id)
-        .reduce((sum, invoice) => sum + balanceOf(realm, invoice), 0),
-    );
+    const balance = fromCents(openBalanceOf(realm, customer.id));
     return {
       domain: "QBO",
       sparse: false,
@@ -597,6 +598,9 @@ export function createBooks(options: BooksOptions) {
         "Duplicate Name Exists Error",
         `The name supplied already exists. : Another customer, vendor or employee is already using this name. Please use a different name. Id=${clash.id}`,
       );
+    }
+    if (existing?.active && input.active === false && openBalanceOf(realm, existing.id) > 0) {
+      throw businessValidation("You can't make a customer with an open balance inactive.");
     }
     const currency = existing?.currency ?? input.currency ?? realm.homeCurrency;
     if (!currencyNames[currency]) throw invalidReference(`Currency ${currency}`);

@@ -4,6 +4,7 @@ import { createFakeAccounting, type FakeBooksControls, type ThrottleOptions } fr
 import { booksPage } from "./books-page";
 import { demoBooks, demoRealmIds, type RealmSeed } from "./demo-books";
 import type { FakeIntuitAuthority, FakeRequest, FakeResponse, FakeRoute } from "./fake-intuit-types";
+import { type IntuitEndpoints, intuitEndpointsFor } from "./intuit-endpoints";
 import {
   createFakeIntuitOAuth,
   driveIntuitConsent,
@@ -53,6 +54,8 @@ export type FakeIntuitOptions = {
 export type FakeIntuit = {
   /** The origin every endpoint is served on, e.g. http://127.0.0.1:43123 (the only difference from Intuit). */
   url: string;
+  /** Intuit's endpoints on `url`, for the CRM's settings. */
+  endpoints: IntuitEndpoints;
   authority: FakeIntuitAuthority;
   oauth: FakeIntuitOAuthControls;
   books: FakeBooksControls;
@@ -184,6 +187,7 @@ export async function startFakeIntuit(options: FakeIntuitOptions): Promise<FakeI
 
   return {
     url,
+    endpoints: intuitEndpointsFor(url),
     authority: oauth.authority,
     oauth: oauth.controls,
     books: accounting.controls,

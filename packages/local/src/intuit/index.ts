@@ -37,6 +37,7 @@ export {
   type IntuitGrant,
   paymentScope,
 } from "./fake-intuit-types";
+export { type IntuitEndpoints, intuitEndpointsFor, intuitProductionEndpoints } from "./intuit-endpoints";
 export {
   type AuthorizationRecord,
   type FakeIntuitClient,
