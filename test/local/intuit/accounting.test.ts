@@ -472,7 +472,7 @@ describe("the fake QuickBooks Online's injected faults", () => {
         message: "A business validation error has occurred",
         detail: "Business Validation Error",
       },
-      { on: "create" },
+      { on: "write" },
     );
     const read = await qbo(fake, token, `companyinfo/${realmId}`);
     expect(read.status).toBe(200);

@@ -36,11 +36,13 @@ export type QboFault = {
   status?: number;
 };
 
-/** The kinds of Accounting API call, for fault targeting and the request log. */
+/**
+ * The kinds of Accounting API call, for fault targeting and the request log. "write" is a POST of an entity: a create,
+ * or an update when the body has an Id (QBO uses POST for both).
+ */
 export type ApiOperation =
   | "read"
-  | "create"
-  | "update"
+  | "write"
   | "void"
   | "delete"
   | "send"
@@ -100,8 +102,6 @@ export type FakeAccountingOptions = {
 };
 
 export type FakeAccounting = { route: FakeRoute; controls: FakeBooksControls };
-
-// ---------------------------------------------------------------------------------------------------------------
 
 /** A handler's answer before it is written as JSON or XML. `jsonBody` overrides the JSON (Intuit's 401/403 shape). */
 type Answer = {
@@ -276,16 +276,15 @@ export function createFakeAccounting(options: FakeAccountingOptions): FakeAccoun
 
   const timeOf = (realm: Realm | undefined) => qboTime(now(), realm?.timeZone ?? "America/Los_Angeles", true);
 
-  const faultAnswer = (realm: Realm | undefined, error: FaultError | QboFault, status?: number): Answer => {
+  const faultAnswer = (realm: Realm | undefined, error: FaultError | QboFault): Answer => {
     const details: QboFault = error instanceof FaultError ? error.fault : error;
     const type = details.type ?? "ValidationFault";
     const statusCode =
-      status ??
-      (error instanceof FaultError
+      error instanceof FaultError
         ? options.faultsInHttp200 && type === "ValidationFault"
           ? 200
           : 400
-        : (details.status ?? 400));
+        : (details.status ?? 400);
     return {
       status: statusCode,
       body: {
@@ -390,8 +389,7 @@ export function createFakeAccounting(options: FakeAccountingOptions): FakeAccoun
       const operation = query.get("operation");
       if (operation === "void") return "void";
       if (operation === "delete") return "delete";
-      if (operation === "update") return "update";
-      return "create";
+      return "write";
     }
     if (method === "POST" && id && action === "send" && entity === "invoice") return "send";
     return "unsupported";
@@ -447,26 +445,26 @@ export function createFakeAccounting(options: FakeAccountingOptions): FakeAccoun
     const body = parseBody(request);
     if (entity === "customer") {
       checkProperties(body, customerProperties, "Customer");
-      if (operation === "create" && body.Id === undefined) {
+      if (operation !== "write") {
+        throw fault("500", "Unsupported Operation", `Operation ${operation} is not supported for Customer.`);
+      }
+      if (body.Id === undefined) {
         return ok({ Customer: renderCustomer(realm, saveCustomer(realm, customerInputFromJson(body))) });
       }
-      if (operation === "create" || operation === "update") {
-        const existing = forUpdate(realm.customers, body);
-        const input = mergeSparse(customerInputOf(existing), customerInputFromJson(body), body, {
-          DisplayName: ["displayName"],
-          CompanyName: ["companyName"],
-          GivenName: ["givenName"],
-          FamilyName: ["familyName"],
-          PrimaryEmailAddr: ["email"],
-          WebAddr: ["website"],
-          PrimaryPhone: ["phone"],
-          BillAddr: ["city", "country"],
-          Active: ["active"],
-          Notes: ["notes"],
-        });
-        return ok({ Customer: renderCustomer(realm, saveCustomer(realm, input, existing)) });
-      }
-      throw fault("500", "Unsupported Operation", `Operation ${operation} is not supported for Customer.`);
+      const existing = forUpdate(realm.customers, body);
+      const input = mergeSparse(customerInputOf(existing), customerInputFromJson(body), body, {
+        DisplayName: ["displayName"],
+        CompanyName: ["companyName"],
+        GivenName: ["givenName"],
+        FamilyName: ["familyName"],
+        PrimaryEmailAddr: ["email"],
+        WebAddr: ["website"],
+        PrimaryPhone: ["phone"],
+        BillAddr: ["city", "country"],
+        Active: ["active"],
+        Notes: ["notes"],
+      });
+      return ok({ Customer: renderCustomer(realm, saveCustomer(realm, input, existing)) });
     }
     if (entity === "invoice") {
       checkProperties(body, invoiceProperties, "Invoice");
@@ -476,7 +474,7 @@ export function createFakeAccounting(options: FakeAccountingOptions): FakeAccoun
         deleteInvoice(realm, existing);
         return ok({ Invoice: { domain: "QBO", status: "Deleted", Id: existing.id } });
       }
-      if (operation === "create" && body.Id === undefined) {
+      if (body.Id === undefined) {
         return ok({ Invoice: renderInvoice(realm, saveInvoice(realm, invoiceInputFromJson(body))) });
       }
       const existing = forUpdate(realm.invoices, body);
