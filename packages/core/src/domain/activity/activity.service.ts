@@ -28,6 +28,7 @@ import type {
   UpdateActivityInput,
 } from "./activity.schema";
 import { maxActivityLinks } from "./activity.schema";
+import { linkTargets } from "./link-targets";
 
 type ActivityItem = EntityItem<typeof ActivityEntity>;
 type LinkedRecord = { type: "contact" | "company" | "deal"; id: string };
@@ -505,25 +506,6 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
         version: current.version + 1,
         updatedAt: now(),
       };
-      const exists = () => {
-        switch (record.type) {
-          case "contact":
-            return inTransaction(ContactEntity)
-              .check({ orgId, contactId: record.id })
-              .where(({ contactId }, { exists }) => exists(contactId))
-              .commit();
-          case "company":
-            return inTransaction(CompanyEntity)
-              .check({ orgId, companyId: record.id })
-              .where(({ companyId }, { exists }) => exists(companyId))
-              .commit();
-          default:
-            return inTransaction(DealEntity)
-              .check({ orgId, dealId: record.id })
-              .where(({ dealId }, { exists }) => exists(dealId))
-              .commit();
-        }
-      };
       await changeSet()
         .add(
           "activity",
@@ -533,7 +515,7 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
             .where((attributes, { eq }) => eq(attributes.version, current.version))
             .commit(),
         )
-        .add("exists", exists())
+        .add(`${record.type} exists`, linkTargets[record.type].existenceCheck(orgId, record.id))
         .add("timeline entry put", timelineEntryPut(context, next, record))
         .add(
           "audit entry",
