@@ -1,71 +1,78 @@
-import type { EntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { changeSet } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { queryFingerprint } from "../../platform/cursor";
-import { ConcurrentModificationError, DuplicateError, NotFoundError } from "../../platform/errors";
-import { memberIdFor } from "../../platform/ids";
-import { readPage } from "../../platform/paging";
-import type { Actor, Identity, TenantContext } from "../../platform/request-context";
-import type { Page } from "../../platform/schema";
+import { ConcurrentModificationError, DuplicateError } from "../../platform/errors";
+import { memberIdFor, newId } from "../../platform/ids";
+import type { Identity, TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import { type CancellationReason, conflicted, failedCondition, writeTransaction } from "../../platform/transactions";
 import { OrganisationEntity } from "../organisation/organisation.entity";
+import { loadOrganisation, type OrganisationItem, toOrganisation } from "../organisation/organisation.queries";
+import type { CreateOrganisationInput, Organisation } from "../organisation/organisation.schema";
+import { newOrganisationSteps } from "../organisation/organisation.service";
 import { MemberEntity } from "./member.entity";
 import { LastAdminError } from "./member.errors";
+import { loadMember, type MemberItem, toMember } from "./member.queries";
 import type { AddMemberInput, Member, UpdateMemberInput } from "./member.schema";
-
-type MemberItem = EntityItem<typeof MemberEntity>;
 
 /** The fields of a membership that the audit history tracks. */
 const auditedFields = ["email", "name", "role"] as const;
 
-function toMember(item: MemberItem): Member {
-  return {
-    id: item.memberId,
-    email: item.email,
-    name: item.name ?? null,
-    role: item.role,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
-
 /**
- * The actor for a signed-in person in an organisation, or null when they are not a member (or the organisation does
- * not exist: callers answer both with the same 404). One strongly consistent GetItem on a key derived from the token.
+ * Founds an organisation, in one transaction: the organisation with a default sales pipeline, and the caller as its
+ * first admin. Here rather than in the organisation module because the founder is a membership, and memberships
+ * refer to their organisation, not the other way round.
  */
-export async function findActor(orgId: string, identity: Identity): Promise<Actor | null> {
-  const { data } = await MemberEntity.get({ orgId, memberId: memberIdFor(orgId, identity.email) }).go({
-    consistent: true,
-  });
-  return data ? { ...identity, memberId: data.memberId, role: data.role } : null;
-}
-
-/** Whether `memberId` is a member of the organisation (owners must be). */
-export async function isMember(orgId: string, memberId: string): Promise<boolean> {
-  const { data } = await MemberEntity.get({ orgId, memberId }).go({ consistent: true });
-  return data !== null;
-}
-
-export async function listMembers(
-  context: TenantContext,
-  options: { limit: number; cursor?: string },
-): Promise<Page<Member>> {
-  return readPage(
-    ({ limit, cursor }) => MemberEntity.query.membersOfOrganisation({ orgId: context.orgId }).go({ limit, cursor }),
-    {
-      limit: options.limit,
-      cursor: options.cursor,
-      fingerprint: queryFingerprint({ list: "members", orgId: context.orgId }),
-      filtered: false,
-      map: toMember,
-    },
-  );
+export async function createOrganisation(
+  identity: Identity,
+  input: CreateOrganisationInput,
+  requestId: string,
+): Promise<Organisation> {
+  const orgId = newId("organisation");
+  const at = now();
+  const founder: MemberItem = {
+    orgId,
+    memberId: memberIdFor(orgId, identity.email),
+    email: identity.email,
+    name: identity.name,
+    role: "admin",
+    orgName: input.name,
+    addedBy: identity.email,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const context: TenantContext = {
+    orgId,
+    actor: { ...identity, memberId: founder.memberId, role: "admin" },
+    requestId,
+  };
+  const organisation: OrganisationItem = {
+    orgId,
+    name: input.name,
+    adminCount: 1,
+    createdBy: identity.email,
+    createdAt: at,
+    updatedAt: at,
+  };
+  // A fresh random id cannot collide; a cancellation here is a conflict worth retrying.
+  await changeSet()
+    .addAll(newOrganisationSteps(organisation, founder.memberId))
+    .add("founder", inTransaction(MemberEntity).create(founder).commit())
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "member",
+        recordId: founder.memberId,
+        action: "created",
+        changes: fieldChanges(null, founder, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("organisation", orgId));
+  return toOrganisation(organisation);
 }
 
 export async function addMember(context: TenantContext, input: AddMemberInput): Promise<Member> {
-  const { data: organisation } = await OrganisationEntity.get({ orgId: context.orgId }).go();
-  if (!organisation) throw new NotFoundError("organisation", context.orgId);
+  const organisation = await loadOrganisation(context.orgId);
   const at = now();
   const member: MemberItem = {
     orgId: context.orgId,
@@ -103,12 +110,6 @@ export async function addMember(context: TenantContext, input: AddMemberInput): 
     throw new ConcurrentModificationError("organisation", context.orgId);
   }
   return toMember(member);
-}
-
-async function loadMember(context: TenantContext, memberId: string): Promise<MemberItem> {
-  const { data } = await MemberEntity.get({ orgId: context.orgId, memberId }).go({ consistent: true });
-  if (!data) throw new NotFoundError("member", memberId);
-  return data;
 }
 
 /** How a role change moves the organisation's admin count. */

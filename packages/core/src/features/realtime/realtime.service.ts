@@ -1,6 +1,6 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
-import { findActor } from "../../domain/member/member.service";
+import { findActor } from "../../domain/member/member.queries";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Identity } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";

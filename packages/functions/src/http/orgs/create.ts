@@ -1,4 +1,4 @@
-import { createOrganisation } from "@crm/core/organisation";
+import { createOrganisation } from "@crm/core/member";
 import { httpEndpoint } from "../../platform";
 
 export const handler = httpEndpoint("orgs.create", async ({ identity, body, requestId }) =>

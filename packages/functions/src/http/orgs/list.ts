@@ -1,4 +1,4 @@
-import { listMyOrganisations } from "@crm/core/organisation";
+import { listMyOrganisations } from "@crm/core/member";
 import { httpEndpoint } from "../../platform";
 
 export const handler = httpEndpoint("orgs.list", async ({ identity, query }) => listMyOrganisations(identity, query));
