@@ -32,7 +32,7 @@ import {
   type PipelineItem,
   type StageItem,
   stageOf,
-} from "../pipeline/pipeline.lookup";
+} from "../pipeline/pipeline.queries";
 import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
 import { type Reference, referenceSteps } from "../references";
 import { DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";

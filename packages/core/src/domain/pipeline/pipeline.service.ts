@@ -8,11 +8,18 @@ import { inTransaction } from "../../platform/table";
 import { retryingConflicts, writeTransaction } from "../../platform/transactions";
 import { PipelineEntity } from "./pipeline.entity";
 import { PipelineInUseError } from "./pipeline.errors";
-import { loadPipeline, loadPipelines, type PipelineItem, type StageItem, toPipeline } from "./pipeline.lookup";
-import type { CreatePipelineInput, Pipeline, PipelineBoard, UpdatePipelineInput } from "./pipeline.schema";
+import {
+  dealCountOf,
+  loadPipeline,
+  loadPipelines,
+  type PipelineItem,
+  type StageItem,
+  toPipeline,
+} from "./pipeline.queries";
+import type { CreatePipelineInput, Pipeline, UpdatePipelineInput } from "./pipeline.schema";
 import { relocateStage } from "./stage-removal";
 import { StageTotalEntity } from "./stage-total.entity";
-import { allCurrencies, loadStageTotals, type StageTotalItem } from "./stage-totals";
+import { allCurrencies, loadStageTotals } from "./stage-totals";
 
 const auditedFields = ["name", "isDefault", "stages"] as const;
 
@@ -58,15 +65,6 @@ export async function createPipeline(context: TenantContext, input: CreatePipeli
   return toPipeline(pipeline);
 }
 
-export async function listPipelines(context: TenantContext): Promise<{ data: Pipeline[]; nextCursor: null }> {
-  const pipelines = await loadPipelines(context.orgId);
-  return { data: pipelines.map(toPipeline), nextCursor: null };
-}
-
-export async function getPipeline(context: TenantContext, pipelineId: string): Promise<Pipeline> {
-  return toPipeline(await loadPipeline(context.orgId, pipelineId));
-}
-
 /** The new stage list: kept stages by id (with their new name, weight, order), added ones with fresh ids. */
 function resolveStages(current: PipelineItem, stages: NonNullable<UpdatePipelineInput["stages"]>): StageItem[] {
   const seen = new Set<string>();
@@ -81,9 +79,6 @@ function resolveStages(current: PipelineItem, stages: NonNullable<UpdatePipeline
     return { stageId: stage.id, ...toStageItem(stage) };
   });
 }
-
-const dealCountOf = (totals: StageTotalItem[], stageId: string) =>
-  totals.find((total) => total.stageId === stageId && total.currency === allCurrencies)?.dealCount ?? 0;
 
 /**
  * Renames, reorders, re-weights, adds and removes stages in one request. Deals in removed stages are first moved
@@ -240,56 +235,4 @@ export async function deletePipeline(
     }),
   ]);
   if (reasons) throw new ConcurrentModificationError("pipeline", pipelineId);
-}
-
-/**
- * Per stage the number and value of its deals, and the probability-weighted forecast: two reads (the pipeline and
- * its totals), whatever the number of deals.
- */
-export async function getPipelineBoard(context: TenantContext, pipelineId: string): Promise<PipelineBoard> {
-  const [pipeline, totals] = await Promise.all([
-    loadPipeline(context.orgId, pipelineId),
-    loadStageTotals(context.orgId, pipelineId),
-  ]);
-  const forecast = new Map<string, PipelineBoard["forecast"][number]>();
-  const stages = toPipeline(pipeline).stages.map((stage) => {
-    const rows = totals.filter(
-      (total) =>
-        total.stageId === stage.id &&
-        total.currency !== allCurrencies &&
-        (total.dealCount !== 0 || total.valueSum !== 0),
-    );
-    for (const row of rows) {
-      const entry = forecast.get(row.currency) ?? {
-        currency: row.currency,
-        openCount: 0,
-        openValue: 0,
-        weightedValue: 0,
-        wonCount: 0,
-        wonValue: 0,
-        lostCount: 0,
-        lostValue: 0,
-      };
-      entry[`${stage.kind}Count`] += row.dealCount;
-      entry[`${stage.kind}Value`] += row.valueSum;
-      if (stage.kind === "open") entry.weightedValue += Math.round((row.valueSum * stage.probability) / 100);
-      forecast.set(row.currency, entry);
-    }
-    return {
-      ...stage,
-      dealCount: dealCountOf(totals, stage.id),
-      totals: rows
-        .map((row) => ({
-          currency: row.currency,
-          value: row.valueSum,
-          weightedValue: Math.round((row.valueSum * stage.probability) / 100),
-        }))
-        .sort((a, b) => a.currency.localeCompare(b.currency)),
-    };
-  });
-  return {
-    pipelineId,
-    stages,
-    forecast: [...forecast.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
-  };
 }
