@@ -1,6 +1,7 @@
 import type { FieldChange } from "../../capabilities/audit/audit.schema";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
-import { createActivity, getActivity } from "../../domain/activity/activity.service";
+import { getActivity } from "../../domain/activity/activity.queries";
+import { createActivity } from "../../domain/activity/activity.service";
 import { getCompany } from "../../domain/company/company.queries";
 import { updateCompany } from "../../domain/company/company.service";
 import { getContact } from "../../domain/contact/contact.queries";
