@@ -112,3 +112,12 @@ describe("packages/core's layers", () => {
     expect(folderCycles()).toEqual([]);
   });
 });
+
+describe("packages/core's transactions", () => {
+  it("are change sets: no module but the change set runs one or reads its cancellation reasons", () => {
+    const elsewhere = sourceFiles(coreSource)
+      .filter((file) => file !== "platform/change-set.ts" && file !== "platform/transactions.ts")
+      .filter((file) => /\bwriteTransaction\b|CancellationReason/.test(readFileSync(join(coreSource, file), "utf8")));
+    expect(elsewhere).toEqual([]);
+  });
+});

@@ -1,11 +1,10 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
-import { changeSet } from "../../platform/change-set";
+import { type ChangeStep, changeSet, step } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError, DuplicateError } from "../../platform/errors";
 import { memberIdFor, newId } from "../../platform/ids";
 import type { Identity, TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { type CancellationReason, conflicted, failedCondition, writeTransaction } from "../../platform/transactions";
 import { OrganisationEntity } from "../organisation/organisation.entity";
 import { loadOrganisation, type OrganisationItem, toOrganisation } from "../organisation/organisation.queries";
 import type { CreateOrganisationInput, Organisation } from "../organisation/organisation.schema";
@@ -85,35 +84,28 @@ export async function addMember(context: TenantContext, input: AddMemberInput): 
     createdAt: at,
     updatedAt: at,
   };
-  const reasons = await writeTransaction([
-    inTransaction(MemberEntity).create(member).commit(),
-    ...(input.role === "admin"
-      ? [
-          inTransaction(OrganisationEntity)
-            .patch({ orgId: context.orgId })
-            .add({ adminCount: 1 })
-            .set({ updatedAt: at })
-            .commit(),
-        ]
-      : []),
-    auditAction(context, {
-      recordType: "member",
-      recordId: member.memberId,
-      action: "created",
-      changes: fieldChanges(null, member, auditedFields),
-    }),
-  ]);
-  if (reasons) {
-    if (failedCondition(reasons, 0)) {
-      throw new DuplicateError("email", input.email, { type: "member", id: member.memberId });
-    }
-    throw new ConcurrentModificationError("organisation", context.orgId);
-  }
+  await changeSet()
+    .add(
+      "member",
+      inTransaction(MemberEntity).create(member).commit(),
+      () => new DuplicateError("email", input.email, { type: "member", id: member.memberId }),
+    )
+    .addAll(adminCountSteps(context.orgId, adminDelta(null, input.role), at))
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "member",
+        recordId: member.memberId,
+        action: "created",
+        changes: fieldChanges(null, member, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("organisation", context.orgId));
   return toMember(member);
 }
 
 /** How a role change moves the organisation's admin count. */
-function adminDelta(from: MemberItem["role"], to: MemberItem["role"] | null): number {
+function adminDelta(from: MemberItem["role"] | null, to: MemberItem["role"] | null): number {
   const wasAdmin = from === "admin";
   const isAdmin = to === "admin";
   return wasAdmin === isAdmin ? 0 : isAdmin ? 1 : -1;
@@ -129,22 +121,28 @@ export async function updateMember(
   const role = input.role ?? current.role;
   const delta = adminDelta(current.role, role);
   const updated = { ...current, role, name: input.name === null ? undefined : (input.name ?? current.name) };
-  const reasons = await writeTransaction([
-    inTransaction(MemberEntity)
-      .patch({ orgId: context.orgId, memberId })
-      .set({ role, updatedAt: at, ...(input.name ? { name: input.name } : {}) })
-      .remove(input.name === null ? ["name"] : [])
-      .where((attributes, { eq }) => eq(attributes.role, current.role))
-      .commit(),
-    ...adminCountChange(context.orgId, delta, at),
-    auditAction(context, {
-      recordType: "member",
-      recordId: memberId,
-      action: "updated",
-      changes: fieldChanges(current, updated, auditedFields),
-    }),
-  ]);
-  handleMemberCancellation(reasons, memberId, delta);
+  await changeSet()
+    .add(
+      "member",
+      inTransaction(MemberEntity)
+        .patch({ orgId: context.orgId, memberId })
+        .set({ role, updatedAt: at, ...(input.name ? { name: input.name } : {}) })
+        .remove(input.name === null ? ["name"] : [])
+        .where((attributes, { eq }) => eq(attributes.role, current.role))
+        .commit(),
+    )
+    .addAll(adminCountSteps(context.orgId, delta, at))
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "member",
+        recordId: memberId,
+        action: "updated",
+        changes: fieldChanges(current, updated, auditedFields),
+      }),
+    )
+    // The member changed or vanished since we read it.
+    .commit(() => new ConcurrentModificationError("member", memberId));
   return toMember({ ...updated, updatedAt: at });
 }
 
@@ -152,32 +150,36 @@ export async function removeMember(context: TenantContext, memberId: string): Pr
   const current = await loadMember(context, memberId);
   const delta = adminDelta(current.role, null);
   const at = now();
-  const reasons = await writeTransaction([
-    inTransaction(MemberEntity)
-      .delete({ orgId: context.orgId, memberId })
-      .where((attributes, { eq }) => eq(attributes.role, current.role))
-      .commit(),
-    ...adminCountChange(context.orgId, delta, at),
-    auditAction(context, {
-      recordType: "member",
-      recordId: memberId,
-      action: "deleted",
-      changes: fieldChanges(current, null, auditedFields),
-    }),
-  ]);
-  handleMemberCancellation(reasons, memberId, delta);
+  await changeSet()
+    .add(
+      "member",
+      inTransaction(MemberEntity)
+        .delete({ orgId: context.orgId, memberId })
+        .where((attributes, { eq }) => eq(attributes.role, current.role))
+        .commit(),
+    )
+    .addAll(adminCountSteps(context.orgId, delta, at))
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "member",
+        recordId: memberId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
+    )
+    // The member changed or vanished since we read it.
+    .commit(() => new ConcurrentModificationError("member", memberId));
 }
 
-/** Losing an admin is conditional on another admin remaining, so concurrent demotions cannot empty the org. */
-function adminCountChange(orgId: string, delta: number, at: string) {
+/**
+ * The change to the organisation's admin count. Losing an admin is conditional on another admin remaining, so
+ * concurrent demotions cannot empty the organisation: its refusal is the last-admin error.
+ */
+function adminCountSteps(orgId: string, delta: number, at: string): ChangeStep[] {
   if (delta === 0) return [];
   const patch = inTransaction(OrganisationEntity).patch({ orgId }).add({ adminCount: delta }).set({ updatedAt: at });
-  return [delta < 0 ? patch.where((attributes, { gt }) => gt(attributes.adminCount, 1)).commit() : patch.commit()];
-}
-
-function handleMemberCancellation(reasons: CancellationReason[] | null, memberId: string, delta: number): void {
-  if (!reasons) return;
-  if (delta < 0 && failedCondition(reasons, 1) && !conflicted(reasons)) throw new LastAdminError();
-  // The member changed or vanished since we read it.
-  throw new ConcurrentModificationError("member", memberId);
+  if (delta > 0) return [step("admin count", patch.commit())];
+  const keepingAnAdmin = patch.where((attributes, { gt }) => gt(attributes.adminCount, 1)).commit();
+  return [step("admin count", keepingAnAdmin, () => new LastAdminError())];
 }

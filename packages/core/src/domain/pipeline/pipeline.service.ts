@@ -1,11 +1,12 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { retryingConflicts } from "../../platform/transactions";
 import { PipelineEntity } from "./pipeline.entity";
 import { PipelineInUseError } from "./pipeline.errors";
 import {
@@ -52,16 +53,18 @@ export async function createPipeline(context: TenantContext, input: CreatePipeli
     createdAt: at,
     updatedAt: at,
   };
-  const reasons = await writeTransaction([
-    inTransaction(PipelineEntity).create(pipeline).commit(),
-    auditAction(context, {
-      recordType: "pipeline",
-      recordId: pipeline.pipelineId,
-      action: "created",
-      changes: fieldChanges(null, pipeline, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("pipeline", pipeline.pipelineId);
+  await changeSet()
+    .add("pipeline", inTransaction(PipelineEntity).create(pipeline).commit())
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "pipeline",
+        recordId: pipeline.pipelineId,
+        action: "created",
+        changes: fieldChanges(null, pipeline, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("pipeline", pipeline.pipelineId));
   return toPipeline(pipeline);
 }
 
@@ -155,46 +158,57 @@ export async function updatePipeline(
       updatedAt: now(),
     };
     const mustBeEmpty = [...removed, ...rekinded].map((stage) => stage.stageId);
-    const reasons = await writeTransaction([
-      inTransaction(PipelineEntity)
-        .patch({ orgId, pipelineId })
-        .set({
-          name: next.name,
-          isDefault: next.isDefault,
-          stages: next.stages,
-          version: next.version,
-          updatedAt: next.updatedAt,
-        })
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      // The all-currency row of each emptied stage must count zero deals at commit time; removed stages lose it.
-      ...[...new Set(mustBeEmpty)].map((stageId) => {
-        const key = { orgId, pipelineId, stageId, currency: allCurrencies };
-        return kept.has(stageId)
-          ? inTransaction(StageTotalEntity)
-              .check(key)
-              .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
-              .commit()
-          : inTransaction(StageTotalEntity)
-              .delete(key)
-              .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
-              .commit();
-      }),
-      ...otherDefaults.map((pipeline) =>
+    // The all-currency row of each emptied stage must count zero deals at commit time; removed stages lose it.
+    const stageEmpty = (stageId: string) => {
+      const key = { orgId, pipelineId, stageId, currency: allCurrencies };
+      return kept.has(stageId)
+        ? inTransaction(StageTotalEntity)
+            .check(key)
+            .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
+            .commit()
+        : inTransaction(StageTotalEntity)
+            .delete(key)
+            .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
+            .commit();
+    };
+    await changeSet()
+      .add(
+        "pipeline",
         inTransaction(PipelineEntity)
-          .patch({ orgId, pipelineId: pipeline.pipelineId })
-          .set({ isDefault: false, version: pipeline.version + 1, updatedAt: next.updatedAt })
-          .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+          .patch({ orgId, pipelineId })
+          .set({
+            name: next.name,
+            isDefault: next.isDefault,
+            stages: next.stages,
+            version: next.version,
+            updatedAt: next.updatedAt,
+          })
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
           .commit(),
-      ),
-      auditAction(context, {
-        recordType: "pipeline",
-        recordId: pipelineId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ]);
-    if (reasons) throw new ConcurrentModificationError("pipeline", pipelineId);
+      )
+      .addAll(steps("stage empty", [...new Set(mustBeEmpty)].map(stageEmpty)))
+      .addAll(
+        steps(
+          "former default",
+          otherDefaults.map((pipeline) =>
+            inTransaction(PipelineEntity)
+              .patch({ orgId, pipelineId: pipeline.pipelineId })
+              .set({ isDefault: false, version: pipeline.version + 1, updatedAt: next.updatedAt })
+              .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+              .commit(),
+          ),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "pipeline",
+          recordId: pipelineId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("pipeline", pipelineId));
     return toPipeline(next);
   });
 }
@@ -216,23 +230,33 @@ export async function deletePipeline(
     .filter((total) => total.currency === allCurrencies)
     .reduce((sum, total) => sum + total.dealCount, 0);
   if (deals > 0) throw new PipelineInUseError(`The pipeline still has ${deals} deal(s); move or delete them first.`);
-  const reasons = await writeTransaction([
-    inTransaction(PipelineEntity)
-      .delete({ orgId, pipelineId })
-      .where((attributes, { eq }) => eq(attributes.version, current.version))
-      .commit(),
-    ...totals.map(({ stageId, currency }) =>
-      inTransaction(StageTotalEntity)
-        .delete({ orgId, pipelineId, stageId, currency })
-        .where((attributes, { eq }) => eq(attributes.dealCount, 0))
+  await changeSet()
+    .add(
+      "pipeline",
+      inTransaction(PipelineEntity)
+        .delete({ orgId, pipelineId })
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
-    ),
-    auditAction(context, {
-      recordType: "pipeline",
-      recordId: pipelineId,
-      action: "deleted",
-      changes: fieldChanges(current, null, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("pipeline", pipelineId);
+    )
+    .addAll(
+      steps(
+        "stage total",
+        totals.map(({ stageId, currency }) =>
+          inTransaction(StageTotalEntity)
+            .delete({ orgId, pipelineId, stageId, currency })
+            .where((attributes, { eq }) => eq(attributes.dealCount, 0))
+            .commit(),
+        ),
+      ),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "pipeline",
+        recordId: pipelineId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("pipeline", pipelineId));
 }

@@ -1,7 +1,7 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import { type Reference, referenceSteps } from "../../domain/references";
-import { type ChangeStep, changeSet } from "../../platform/change-set";
+import { type ChangeStep, changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
@@ -11,7 +11,7 @@ import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { isConditionalCheckFailure, writeTransaction } from "../../platform/transactions";
+import { isConditionalCheckFailure } from "../../platform/transactions";
 import { notifyAction } from "../notification/notification.service";
 import { pushToMember } from "../realtime/realtime.service";
 import { webhookReferenceStep } from "../webhook/webhook.references";
@@ -421,19 +421,23 @@ async function runAction(
         ...new Set(action.recipients.map((recipient) => (recipient === "owner" ? owner() : recipient))),
       ];
       const message = fillTemplate(action.message, event, record);
-      const reasons = await writeTransaction(
-        memberIds.map((memberId) =>
-          notifyAction({
-            orgId: rule.orgId,
-            memberId,
-            kind: "automation.notify",
-            title: rule.name,
-            message,
-            subject: event.record,
-          }),
-        ),
-      );
-      if (reasons) throw new Error("The notifications could not be stored.");
+      await changeSet()
+        .addAll(
+          steps(
+            "notification",
+            memberIds.map((memberId) =>
+              notifyAction({
+                orgId: rule.orgId,
+                memberId,
+                kind: "automation.notify",
+                title: rule.name,
+                message,
+                subject: event.record,
+              }),
+            ),
+          ),
+        )
+        .commit(() => new Error("The notifications could not be stored."));
       // Stored first, pushed second: a member who is offline finds it in their notifications.
       await Promise.all(
         memberIds.map((memberId) =>
