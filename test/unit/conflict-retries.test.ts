@@ -1,6 +1,11 @@
-import { ConcurrentModificationError, conflictRetriesConfig, PreconditionFailedError } from "@crm/core/platform";
+import {
+  backoffDelay,
+  ConcurrentModificationError,
+  conflictRetriesConfig,
+  PreconditionFailedError,
+  retryingConflicts,
+} from "@crm/core/platform";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { backoffDelay, retryingConflicts } from "../../packages/core/src/platform/transactions";
 
 const lostRace = () => new ConcurrentModificationError("contact", "con_1");
 

@@ -1,8 +1,7 @@
 import { contracts } from "@crm/core/api";
+import { endpointResponse, httpEndpoint } from "@crm/functions/platform";
 import { lambdaContext } from "@crm/local/gateway";
 import { describe, expect, it } from "vitest";
-import { endpointResponse } from "../../packages/functions/src/platform/endpoint-response";
-import { httpEndpoint } from "../../packages/functions/src/platform/http-endpoint";
 import { anApiEvent } from "../support/api-events";
 
 describe("the headers and status a route answers with", () => {

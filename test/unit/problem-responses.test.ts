@@ -11,10 +11,9 @@ import {
   ValidationError,
 } from "@crm/core/platform";
 import { RestoreConflictError } from "@crm/core/trash";
+import { httpEndpoint, problemOf } from "@crm/functions/platform";
 import { lambdaContext } from "@crm/local/gateway";
 import { describe, expect, it } from "vitest";
-import { httpEndpoint } from "../../packages/functions/src/platform/http-endpoint";
-import { problemOf } from "../../packages/functions/src/platform/problem-responses";
 import { anApiEvent } from "../support/api-events";
 
 /** An error the problem mapping has never heard of, with a field and a header of its own. */

@@ -31,4 +31,5 @@ export type { Identity, TenantContext } from "./request-context";
 export { sortKeyOf } from "./schema";
 export { itemOfStreamImage } from "./stream-image";
 export { databaseClient, onDatabaseClient } from "./table";
+export { backoffDelay, retryingConflicts } from "./transactions";
 export { fieldIssuesOf, invalidInput } from "./validation";
