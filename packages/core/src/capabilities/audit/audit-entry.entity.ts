@@ -1,12 +1,8 @@
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
+import { auditActions, auditedRecordTypes } from "./audit.constants";
 
 const byOrganisation = globalIndex("gsi1");
-
-export const auditedRecordTypes = ["contact", "company", "member", "deal", "pipeline", "activity"] as const;
-export const changeActions = ["created", "updated", "deleted", "restored", "stage_changed"] as const;
-/** `activity` entries put an activity on a linked record's timeline; every other action is a change. */
-export const auditActions = [...changeActions, "activity"] as const;
 
 /**
  * One entry in a record's history, newest first in the record's own partition, so a record's timeline (its changes

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
-import { activityTypes, taskPriorities } from "./activity.entity";
+import { activityTypes, taskPriorities } from "./activity.constants";
 
 export const activityIdParam = recordId("activity").meta({ description: "Activity id." });
 

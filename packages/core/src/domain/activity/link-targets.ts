@@ -1,4 +1,4 @@
-import type { AssociableType } from "../association/association.entity";
+import type { AssociableType } from "../association/association.constants";
 import type { LinkTarget } from "../association/link-target";
 import { companyLinks } from "../company/company.links";
 import { contactLinks } from "../contact/contact.links";

@@ -6,7 +6,7 @@ import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import type { AssociableType } from "./association.entity";
+import type { AssociableType } from "./association.constants";
 import { AssociationEntity } from "./association.entity";
 import type { Association, ListAssociationsQuery } from "./association.schema";
 import type { LinkTarget } from "./link-target";

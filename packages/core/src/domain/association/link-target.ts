@@ -1,5 +1,5 @@
 import type { TransactionAction } from "../../platform/transactions";
-import type { AssociableType } from "./association.entity";
+import type { AssociableType } from "./association.constants";
 
 /**
  * What links need of the kind of record they point at, given by that kind's own module (`contactLinks`,

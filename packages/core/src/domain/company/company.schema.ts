@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
-import { companySizes } from "./company.entity";
+import { companySizes } from "./company.constants";
 
 export const companyIdParam = recordId("company").meta({ description: "Company id." });
 

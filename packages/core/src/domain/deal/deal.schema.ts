@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
 import { pipelineIdParam, stageIdParam } from "../pipeline/pipeline.schema";
-import { dealStatuses } from "./deal.entity";
+import { dealStatuses } from "./deal.constants";
 
 export const dealIdParam = recordId("deal").meta({ description: "Deal id." });
 

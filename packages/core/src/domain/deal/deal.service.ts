@@ -20,7 +20,8 @@ import {
   unlinkActions,
 } from "../association/association.service";
 import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
-import { CompanyEntity, noCompany } from "../company/company.entity";
+import { noCompany } from "../company/company.constants";
+import { CompanyEntity } from "../company/company.entity";
 import { companyLinks } from "../company/company.links";
 import { ContactEntity } from "../contact/contact.entity";
 import { contactLinks } from "../contact/contact.links";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { recordId, text, timestamp } from "../../platform/schema";
-import { stageKinds } from "./pipeline.entity";
+import { stageKinds } from "./pipeline.constants";
 
 export const pipelineIdParam = recordId("pipeline").meta({ description: "Pipeline id." });
 export const stageIdParam = recordId("stage").meta({ description: "Stage id." });

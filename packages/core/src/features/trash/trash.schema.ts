@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { trashableTypes } from "../../capabilities/trash/trashed-record.entity";
+import { trashableTypes } from "../../capabilities/trash/trash.constants";
 import { pageCursor, pageLimit, timestamp } from "../../platform/schema";
 
 export const trashedRecordIdParam = z

@@ -8,7 +8,7 @@ export {
   UnsafeDestinationError,
   useHostResolver,
 } from "./ssrf.guard";
-export { webhookDisabledReasons } from "./webhook.entity";
+export { deliveryRetentionDays, deliveryStatuses, webhookDisabledReasons } from "./webhook.constants";
 export { maxWebhooksPerOrganisation } from "./webhook.schema";
 export {
   createWebhook,
@@ -20,7 +20,6 @@ export {
   updateWebhook,
 } from "./webhook.service";
 export { newWebhookSecret, signatureHeaders } from "./webhook.signer";
-export { deliveryRetentionDays, deliveryStatuses } from "./webhook-delivery.entity";
 export {
   dispatchWebhooks,
   listDeliveries,

@@ -13,12 +13,13 @@ import { isConditionalCheckFailure } from "../../platform/transactions";
 import { adminsOf, notifyAction } from "../notification/notification.service";
 import { type AttemptResult, attemptTimeoutMs, postWebhook } from "./delivery.client";
 import { nextAttemptAt } from "./delivery-schedule";
-import type { webhookDisabledReasons } from "./webhook.entity";
+import type { webhookDisabledReasons } from "./webhook.constants";
+import { type DeliveryStatus, deliveryRetentionDays } from "./webhook.constants";
 import { WebhookSubscriptionEntity } from "./webhook.entity";
 import { allEvents, type Delivery } from "./webhook.schema";
 import { destinationPolicy, loadSubscription, type SubscriptionItem, signingSecrets } from "./webhook.service";
 import { signatureHeaders, webhookPayload } from "./webhook.signer";
-import { type DeliveryStatus, deliveryRetentionDays, WebhookDeliveryEntity } from "./webhook-delivery.entity";
+import { WebhookDeliveryEntity } from "./webhook-delivery.entity";
 
 type DeliveryItem = EntityItem<typeof WebhookDeliveryEntity>;
 type DeliveryKey = Pick<DeliveryItem, "orgId" | "webhookId" | "deliveryId">;

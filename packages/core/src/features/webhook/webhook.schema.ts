@@ -2,8 +2,7 @@ import { z } from "zod";
 import { domainEventTypes } from "../../capabilities/events/domain-event.schema";
 import { text, timestamp } from "../../platform/schema";
 import { maxWebhookUrlLength } from "./ssrf.guard";
-import { webhookDisabledReasons } from "./webhook.entity";
-import { deliveryStatuses } from "./webhook-delivery.entity";
+import { deliveryStatuses, webhookDisabledReasons } from "./webhook.constants";
 
 export const webhookIdParam = z
   .string()

@@ -1,0 +1,7 @@
+// Shared by the entity and the API schemas; dependency-free, so a schema does not bring the entity into a bundle.
+export const auditedRecordTypes = ["contact", "company", "member", "deal", "pipeline", "activity"] as const;
+
+export const changeActions = ["created", "updated", "deleted", "restored", "stage_changed"] as const;
+
+/** `activity` entries put an activity on a linked record's timeline; every other action is a change. */
+export const auditActions = [...changeActions, "activity"] as const;
