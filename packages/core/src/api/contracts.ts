@@ -14,13 +14,8 @@ import { batchContracts } from "../features/batch/batch.contract";
 import { notificationContracts } from "../features/notification/notification.contract";
 import { trashContracts } from "../features/trash/trash.contract";
 import { webhookContracts } from "../features/webhook/webhook.contract";
-import type { RouteContract } from "../platform/route-contract";
-import {
-  type PathParameterName,
-  type PathParameterNames,
-  type PathParametersSchema,
-  pathParametersOf,
-} from "./path-parameters";
+import type { PathParameterName, PathParameterNames, PathParametersSchema } from "../platform/path-parameters";
+import { type RouteContract, withPathParameters } from "../platform/route-contract";
 import { systemContracts } from "./system.contract";
 
 export type { ResponseContract, RouteContract } from "../platform/route-contract";
@@ -64,10 +59,13 @@ type WithPathParameters<R extends RouteId> = [PathParameterNames<Path<R>>] exten
  * document is generated from them.
  */
 export const contracts = Object.fromEntries(
-  (Object.keys(declaredContracts) as RouteId[]).map((routeId) => {
-    const params = pathParametersOf(routes[routeId].path);
-    return [routeId, params ? { ...declaredContracts[routeId], params } : declaredContracts[routeId]];
-  }),
+  (Object.keys(declaredContracts) as RouteId[]).map((routeId) => [
+    routeId,
+    withPathParameters(routes[routeId].path, declaredContracts[routeId]),
+  ]),
 ) as { [R in RouteId]: WithPathParameters<R> };
 
 export type Contracts = typeof contracts;
+
+/** The contracts as declared beside each domain (without path parameters): what a handler hands its factory. */
+export type DeclaredContracts = typeof declaredContracts;

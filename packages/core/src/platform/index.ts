@@ -28,6 +28,7 @@ export type { Preconditions } from "./etag";
 export { etagOf } from "./etag";
 export { memberIdFor, newId, normaliseEmail } from "./ids";
 export type { Identity, TenantContext } from "./request-context";
+export { withPathParameters } from "./route-contract";
 export { sortKeyOf } from "./schema";
 export { itemOfStreamImage } from "./stream-image";
 export { databaseClient, onDatabaseClient } from "./table";

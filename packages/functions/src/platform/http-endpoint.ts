@@ -1,4 +1,4 @@
-import { contracts, type RouteContract } from "@crm/core/api";
+import type { Contracts, DeclaredContracts, RouteContract } from "@crm/core/api";
 import type { BatchOutcome } from "@crm/core/batch";
 import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
 import { findActor } from "@crm/core/member";
@@ -11,6 +11,7 @@ import {
   type Preconditions,
   type TenantContext,
   ValidationError,
+  withPathParameters,
 } from "@crm/core/platform";
 import { consumeRateLimit } from "@crm/core/ratelimit";
 import type middy from "@middy/core";
@@ -30,7 +31,7 @@ import { authenticate } from "./token-verifier";
 /** Request bodies above this size are refused with 413, well below API Gateway's and Lambda's own limits. */
 export const maxBodyBytes = 100 * 1024;
 
-type Contract<R extends RouteId> = (typeof contracts)[R];
+type Contract<R extends RouteId> = Contracts[R];
 type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 type Access<R extends RouteId> = (typeof routes)[R]["access"];
 
@@ -194,11 +195,16 @@ function jsonBody(
 /**
  * Builds the Lambda handler of one route: authentication, tenancy and role checks, validation of path, query and
  * body against the route's contract, then the handler, whose result is answered as the contract's response declares.
- * Every failure on the way becomes a problem+json response in one place.
+ * Every failure on the way becomes a problem+json response in one place. The handler names the contracts its route's
+ * contract is declared in (its domain's), so its bundle holds that domain's schemas, not every route's.
  */
-export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
+export function httpEndpoint<R extends RouteId>(
+  routeId: R,
+  declared: { readonly [Id in R]: DeclaredContracts[Id] },
+  handle: Handle<R>,
+) {
   const route = routes[routeId];
-  const contract: RouteContract = contracts[routeId];
+  const contract: RouteContract = withPathParameters(route.path, declared[routeId]);
   return loggedInvocation<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EndpointContext>()
     .use(standardHeaders())
     .use(problemResponses())

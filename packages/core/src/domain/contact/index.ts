@@ -1,4 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { contactContracts } from "./contact.contract";
 export { contactLinks } from "./contact.links";
 export { getContact, listContacts } from "./contact.queries";
 export { createContactInput } from "./contact.schema";

@@ -1,4 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { automationContracts } from "./automation.contract";
 export {
   createRule,
   deleteRule,

@@ -1,4 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
+
 export { maxAttempts, nextAttemptAt, retryDelaysSeconds } from "./delivery-schedule";
 export type { AddressRange, HostResolver } from "./ssrf.guard";
 export {
@@ -9,6 +10,7 @@ export {
   useHostResolver,
 } from "./ssrf.guard";
 export { deliveryRetentionDays, deliveryStatuses, webhookDisabledReasons } from "./webhook.constants";
+export { webhookContracts } from "./webhook.contract";
 export { maxWebhooksPerOrganisation } from "./webhook.schema";
 export {
   createWebhook,

@@ -1,6 +1,6 @@
-import { dryRunRule } from "@crm/core/automation";
+import { automationContracts, dryRunRule } from "@crm/core/automation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("automationRules.dryRun", async ({ tenant, params, body }) =>
+export const handler = httpEndpoint("automationRules.dryRun", automationContracts, async ({ tenant, params, body }) =>
   dryRunRule(tenant, params.ruleId, body),
 );

@@ -1,4 +1,5 @@
 import { openApiDocument } from "@crm/core/api";
+import { systemContracts } from "@crm/core/system";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("openapi.get", async () => openApiDocument());
+export const handler = httpEndpoint("openapi.get", systemContracts, async () => openApiDocument());

@@ -1,14 +1,35 @@
 import { z } from "zod";
-import { activityIdParam } from "../domain/activity/activity.schema";
-import { companyIdParam } from "../domain/company/company.schema";
-import { contactIdParam } from "../domain/contact/contact.schema";
-import { dealIdParam } from "../domain/deal/deal.schema";
-import { memberIdParam } from "../domain/member/member.schema";
-import { organisationIdParam } from "../domain/organisation/organisation.schema";
-import { pipelineIdParam } from "../domain/pipeline/pipeline.schema";
-import { ruleIdParam } from "../features/automation/automation.schema";
-import { trashedRecordIdParam } from "../features/trash/trash.schema";
-import { deliveryIdParam, webhookIdParam } from "../features/webhook/webhook.schema";
+import { recordId } from "./schema";
+
+// Below the domains because every HTTP function validates its path with them (derived from its path template), and
+// the domains' schemas use the same ids in their bodies and responses.
+export const organisationIdParam = recordId("organisation").meta({ description: "Organisation id." });
+export const memberIdParam = recordId("member").meta({ description: "Member id." });
+export const contactIdParam = recordId("contact").meta({ description: "Contact id." });
+export const companyIdParam = recordId("company").meta({ description: "Company id." });
+export const pipelineIdParam = recordId("pipeline").meta({ description: "Pipeline id." });
+export const dealIdParam = recordId("deal").meta({ description: "Deal id." });
+export const activityIdParam = recordId("activity").meta({ description: "Activity id." });
+
+export const trashedRecordIdParam = z
+  .string()
+  .regex(/^(con|com|dea)_[0-9a-z]{1,64}$/, "Must be a contact, company or deal id.")
+  .meta({ description: "The deleted record's id." });
+
+export const ruleIdParam = z
+  .string()
+  .regex(/^rul_[0-9a-z]{26}$/, "Must be an automation rule id (rul_...).")
+  .meta({ description: "Automation rule id." });
+
+export const webhookIdParam = z
+  .string()
+  .regex(/^whk_[0-9a-z]{26}$/, "Must be a webhook id (whk_...).")
+  .meta({ description: "Webhook subscription id.", example: "whk_01jd8x4k2q7v3m9t5r1w6y8z0a" });
+
+export const deliveryIdParam = z
+  .string()
+  .regex(/^dlv_[0-9a-z]{26}$/, "Must be a delivery id (dlv_...).")
+  .meta({ description: "Delivery id.", example: "dlv_01jd8x4k2q0f3c9a17b2d4e6f8" });
 
 /** The schema of every `{name}` a route path may hold: a name means the same thing in every route. */
 export const pathParameters = {
