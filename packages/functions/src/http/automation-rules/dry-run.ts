@@ -1,4 +1,5 @@
-import { automationContracts, dryRunRule } from "@crm/core/automation";
+import { automationContracts } from "@crm/core/automation";
+import { dryRunRule } from "@crm/core/automation-dry-run";
 import { httpEndpoint } from "../../platform";
 
 export const handler = httpEndpoint("automationRules.dryRun", automationContracts, async ({ tenant, params, body }) =>
