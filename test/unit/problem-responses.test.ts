@@ -12,7 +12,7 @@ import {
 } from "@crm/core/platform";
 import { systemContracts } from "@crm/core/system";
 import { RestoreConflictError } from "@crm/core/trash";
-import { httpEndpoint, problemOf } from "@crm/functions/platform";
+import { problemOf, publicEndpoint } from "@crm/functions/platform";
 import { lambdaContext } from "@crm/local/gateway";
 import { describe, expect, it } from "vitest";
 import { anApiEvent } from "../support/api-events";
@@ -43,7 +43,7 @@ class UncataloguedError extends DomainError {
 
 describe("a domain error's problem", () => {
   it("carries the fields and headers its class declares, though the problem mapping does not know the class", async () => {
-    const handler = httpEndpoint("health.get", systemContracts, async () => {
+    const handler = publicEndpoint("health.get", systemContracts, async () => {
       throw new StageLockedError("2030-01-01T00:00:05Z");
     });
 
@@ -62,7 +62,7 @@ describe("a domain error's problem", () => {
   });
 
   it("is an opaque 500 when its code is not in the problem catalogue", async () => {
-    const handler = httpEndpoint("health.get", systemContracts, async () => {
+    const handler = publicEndpoint("health.get", systemContracts, async () => {
       throw new UncataloguedError("Internal detail that must not leak.");
     });
 
