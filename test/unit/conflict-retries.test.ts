@@ -1,10 +1,5 @@
-import {
-  backoffDelay,
-  ConcurrentModificationError,
-  conflictRetriesConfig,
-  PreconditionFailedError,
-  retryingConflicts,
-} from "@crm/core/platform";
+import { ConcurrentModificationError, conflictRetriesConfig, PreconditionFailedError } from "@crm/core/platform";
+import { backoffDelay, retryingConflicts } from "@crm/core/transactions";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const lostRace = () => new ConcurrentModificationError("contact", "con_1");
