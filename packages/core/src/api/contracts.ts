@@ -55,8 +55,8 @@ type WithPathParameters<R extends RouteId> = [PathParameterNames<Path<R>>] exten
 
 /**
  * What each route accepts and answers, keyed by route id: the declarations beside each domain, with the path
- * parameters' schemas derived from the route's path. The handler factory validates with them and the OpenAPI
- * document is generated from them.
+ * parameters' schemas derived from the route's path. The OpenAPI document is generated from them; a handler's factory
+ * builds its own route's contract the same way from its domain's declarations, so it need not import this table.
  */
 export const contracts = Object.fromEntries(
   (Object.keys(declaredContracts) as RouteId[]).map((routeId) => [
