@@ -160,11 +160,11 @@ function jsonBody(
 }
 
 /**
- * Builds the Lambda handler of one route that needs a signed-in caller (public routes have publicEndpoint):
- * authentication, tenancy and role checks, validation of path, query and
- * body against the route's contract, then the handler, whose result is answered as the contract's response declares.
- * Every failure on the way becomes a problem+json response in one place. The handler names the contracts its route's
- * contract is declared in (its domain's), so its bundle holds that domain's schemas, not every route's.
+ * Builds the Lambda handler of a route that needs a signed-in caller (public routes have publicEndpoint):
+ * authentication, tenancy and role checks, validation of path, query and body against the route's contract, then the
+ * handler, whose result is answered as the contract's response declares. Every failure on the way becomes a
+ * problem+json response in one place. The handler names its domain's contracts, which hold its route's, so that its
+ * bundle holds that domain's schemas, not every route's.
  */
 export function httpEndpoint<R extends Exclude<RouteId, PublicRouteId>>(
   routeId: R,
