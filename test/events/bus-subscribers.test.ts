@@ -1,9 +1,9 @@
 import { busSubscriptions, integrationEventSource, syncRequestedEventType } from "@crm/core/declarations";
 import { domainEventSchema } from "@crm/core/events";
+import { busSubscriber } from "@crm/functions/platform";
+import { importHandler, lambdaContext } from "@crm/local/gateway";
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { describe, expect, it, vi } from "vitest";
-import { busSubscriber } from "../../packages/functions/src/platform/bus-subscriber";
-import { importHandler, lambdaContext } from "../../packages/local/src/gateway";
 import { aDomainEvent, anEventBridgeEvent } from "../support/events";
 import { logsOf } from "../support/logs";
 

@@ -1,6 +1,6 @@
 import { ConcurrentModificationError, conflictRetriesConfig, PreconditionFailedError } from "@crm/core/platform";
+import { backoffDelay, retryingConflicts } from "@crm/core/transactions";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { backoffDelay, retryingConflicts } from "../../packages/core/src/platform/transactions";
 
 const lostRace = () => new ConcurrentModificationError("contact", "con_1");
 

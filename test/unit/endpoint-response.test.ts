@@ -1,14 +1,14 @@
 import { contracts } from "@crm/core/api";
+import { systemContracts } from "@crm/core/system";
+import { endpointResponse, publicEndpoint } from "@crm/functions/platform";
 import { lambdaContext } from "@crm/local/gateway";
 import { describe, expect, it } from "vitest";
-import { endpointResponse } from "../../packages/functions/src/platform/endpoint-response";
-import { httpEndpoint } from "../../packages/functions/src/platform/http-endpoint";
 import { anApiEvent } from "../support/api-events";
 
 describe("the headers and status a route answers with", () => {
   it("come from its contract: a route whose contract names no ETag or Location sends none, though its result has a version and an id", async () => {
     const result = { status: "ok" as const, id: "con_01", version: 3 };
-    const handler = httpEndpoint("health.get", async () => result);
+    const handler = publicEndpoint("health.get", systemContracts, async () => result);
 
     const response = await handler(anApiEvent("health.get"), lambdaContext("health.get"));
 

@@ -10,11 +10,11 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from "@crm/core/platform";
+import { systemContracts } from "@crm/core/system";
 import { RestoreConflictError } from "@crm/core/trash";
+import { problemOf, publicEndpoint } from "@crm/functions/platform";
 import { lambdaContext } from "@crm/local/gateway";
 import { describe, expect, it } from "vitest";
-import { httpEndpoint } from "../../packages/functions/src/platform/http-endpoint";
-import { problemOf } from "../../packages/functions/src/platform/problem-responses";
 import { anApiEvent } from "../support/api-events";
 
 /** An error the problem mapping has never heard of, with a field and a header of its own. */
@@ -43,7 +43,7 @@ class UncataloguedError extends DomainError {
 
 describe("a domain error's problem", () => {
   it("carries the fields and headers its class declares, though the problem mapping does not know the class", async () => {
-    const handler = httpEndpoint("health.get", async () => {
+    const handler = publicEndpoint("health.get", systemContracts, async () => {
       throw new StageLockedError("2030-01-01T00:00:05Z");
     });
 
@@ -62,7 +62,7 @@ describe("a domain error's problem", () => {
   });
 
   it("is an opaque 500 when its code is not in the problem catalogue", async () => {
-    const handler = httpEndpoint("health.get", async () => {
+    const handler = publicEndpoint("health.get", systemContracts, async () => {
       throw new UncataloguedError("Internal detail that must not leak.");
     });
 

@@ -1,6 +1,6 @@
+import { scheduledJob } from "@crm/functions/platform";
+import { lambdaContext } from "@crm/local/gateway";
 import { describe, expect, it, vi } from "vitest";
-import { scheduledJob } from "../../packages/functions/src/platform/scheduled-job";
-import { lambdaContext } from "../../packages/local/src/gateway";
 import { logsOf } from "../support/logs";
 
 // Before the factory's logger loads: it reads the level once, at cold start.

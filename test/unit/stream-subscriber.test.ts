@@ -1,11 +1,7 @@
+import { type StreamRecordDecoding, streamSubscriber, type UndecodableRecord } from "@crm/functions/platform";
+import { lambdaContext } from "@crm/local/gateway";
 import type { DynamoDBRecord } from "aws-lambda";
 import { describe, expect, it, vi } from "vitest";
-import {
-  type StreamRecordDecoding,
-  streamSubscriber,
-  type UndecodableRecord,
-} from "../../packages/functions/src/platform/stream-subscriber";
-import { lambdaContext } from "../../packages/local/src/gateway";
 import { logsOf } from "../support/logs";
 
 // Before the factory's logger loads: it reads the level once, at cold start.

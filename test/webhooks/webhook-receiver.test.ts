@@ -1,10 +1,9 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { hmacSha256Matches, webhookReceiver } from "@crm/functions/platform";
 import { lambdaContext } from "@crm/local/gateway";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { hmacSha256Matches } from "../../packages/functions/src/platform/hmac-signature";
-import { webhookReceiver } from "../../packages/functions/src/platform/webhook-receiver";
 import { anApiEvent } from "../support/api-events";
 import { logsOf } from "../support/logs";
 

@@ -14,7 +14,6 @@ import {
   PutItemCommand,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { afterEach, describe, expect, it } from "vitest";
 import {
   type DynamoDbLocal,
   DynamoDbLocalStartError,
@@ -23,7 +22,8 @@ import {
   localAwsClientConfig,
   provisionTable,
   startDynamoDbLocal,
-} from "../../../packages/local/src/dynamodb";
+} from "@crm/local/dynamodb";
+import { afterEach, describe, expect, it } from "vitest";
 
 const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const parentFixture = fileURLToPath(new URL("./fixtures/dynamodb-local-parent.ts", import.meta.url));

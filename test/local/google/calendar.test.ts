@@ -1,20 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { FakeGoogleAuthority, FakeResponse, GoogleAccount, TokenGrant } from "@crm/local/google";
 import {
   type CalendarEventSeed,
   createFakeCalendar,
   demoCalendars,
   type FakeCalendar,
   type FakeCalendarOptions,
-} from "../../../packages/local/src/google/calendar";
-import type {
-  FakeGoogleAuthority,
-  FakeResponse,
-  GoogleAccount,
-  TokenGrant,
-} from "../../../packages/local/src/google/fake-google-types";
-import { demoContacts, demoPeople } from "../../../packages/local/src/seed/demo-data";
+} from "@crm/local/google";
+import { demoContacts, demoPeople } from "@crm/local/seed";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 const scope = (name: string) => `https://www.googleapis.com/auth/${name}`;
 const alice: GoogleAccount = { email: "alice@example.com", name: "Alice Admin", sub: "100000000000000000001" };

@@ -15,13 +15,8 @@ import { integrationContracts } from "../features/integration/integration.contra
 import { notificationContracts } from "../features/notification/notification.contract";
 import { trashContracts } from "../features/trash/trash.contract";
 import { webhookContracts } from "../features/webhook/webhook.contract";
-import type { RouteContract } from "../platform/route-contract";
-import {
-  type PathParameterName,
-  type PathParameterNames,
-  type PathParametersSchema,
-  pathParametersOf,
-} from "./path-parameters";
+import type { PathParameterName, PathParameterNames, PathParametersSchema } from "../platform/path-parameters";
+import { type RouteContract, withPathParameters } from "../platform/route-contract";
 import { systemContracts } from "./system.contract";
 
 export type { ResponseContract, RouteContract } from "../platform/route-contract";
@@ -62,14 +57,17 @@ type WithPathParameters<R extends RouteId> = [PathParameterNames<Path<R>>] exten
 
 /**
  * What each route accepts and answers, keyed by route id: the declarations beside each domain, with the path
- * parameters' schemas derived from the route's path. The handler factory validates with them and the OpenAPI
- * document is generated from them.
+ * parameters' schemas derived from the route's path. The OpenAPI document is generated from them; a handler's factory
+ * builds its own route's contract the same way from its domain's declarations, so it need not import this table.
  */
 export const contracts = Object.fromEntries(
-  (Object.keys(declaredContracts) as RouteId[]).map((routeId) => {
-    const params = pathParametersOf(routes[routeId].path);
-    return [routeId, params ? { ...declaredContracts[routeId], params } : declaredContracts[routeId]];
-  }),
+  (Object.keys(declaredContracts) as RouteId[]).map((routeId) => [
+    routeId,
+    withPathParameters(routes[routeId].path, declaredContracts[routeId]),
+  ]),
 ) as { [R in RouteId]: WithPathParameters<R> };
 
 export type Contracts = typeof contracts;
+
+/** The contracts as declared beside each domain (without path parameters): what a handler hands its factory. */
+export type DeclaredContracts = typeof declaredContracts;

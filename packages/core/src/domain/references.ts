@@ -2,21 +2,17 @@ import { UniqueValueEntity } from "../capabilities/unique/unique-value.entity";
 import { type ChangeStep, step } from "../platform/change-set";
 import { DuplicateError, ValidationError } from "../platform/errors";
 import { inTransaction } from "../platform/table";
-import { CompanyEntity } from "./company/company.entity";
-import { ContactEntity } from "./contact/contact.entity";
 import { MemberEntity } from "./member/member.entity";
 
 /**
  * A rule a write must satisfy besides its own condition, checked inside the same transaction so that it holds under
- * concurrency: a unique value is reserved, the owner (or another named member) is a member, the linked company or
- * contact exists. `path` names the field a failure is reported on.
+ * concurrency: a unique value is reserved, the owner (or another named member) is a member. `path` names the field a
+ * failure is reported on. That a linked record exists is checked by its link count (see linkPlanSteps), not here.
  */
 export type Reference =
   | { kind: "unique"; uniqueKind: "contact-email" | "company-domain"; field: string; value: string }
   | { kind: "owner"; memberId: string }
-  | { kind: "member"; memberId: string; path: string }
-  | { kind: "company"; companyId: string }
-  | { kind: "contact"; contactId: string; path: string };
+  | { kind: "member"; memberId: string; path: string };
 
 type Owner = { type: "contact" | "company" | "deal" | "activity" | "rule"; id: string };
 
@@ -54,24 +50,6 @@ export function referenceSteps(orgId: string, owner: Owner, references: Referenc
         return memberStep(orgId, reference.memberId, "body.ownerId");
       case "member":
         return memberStep(orgId, reference.memberId, reference.path);
-      case "company":
-        return step(
-          "company exists",
-          inTransaction(CompanyEntity)
-            .check({ orgId, companyId: reference.companyId })
-            .where((attributes, { exists }) => exists(attributes.companyId))
-            .commit(),
-          invalid("body.companyId", "No company with this id exists in this organisation."),
-        );
-      case "contact":
-        return step(
-          "contact exists",
-          inTransaction(ContactEntity)
-            .check({ orgId, contactId: reference.contactId })
-            .where((attributes, { exists }) => exists(attributes.contactId))
-            .commit(),
-          invalid(reference.path, "No contact with this id exists in this organisation."),
-        );
       default:
         return reference satisfies never;
     }

@@ -1,4 +1,8 @@
-/** The public surface of this module: what handlers, the local cloud and the tests use. */
+/**
+ * The public surface of this module: what handlers, the local cloud and the tests use. The conflict retries are
+ * @crm/core/transactions: transactions.ts reads its retry budget at module scope, which every function importing
+ * this index would otherwise do at its cold start.
+ */
 
 export type { AuthConfig } from "./config/auth.config";
 export { authConfig, readAuthConfig } from "./config/auth.config";
@@ -36,6 +40,7 @@ export type { Preconditions } from "./etag";
 export { etagOf } from "./etag";
 export { memberIdFor, newId, normaliseEmail } from "./ids";
 export type { Identity, TenantContext } from "./request-context";
+export { withPathParameters } from "./route-contract";
 export { sortKeyOf } from "./schema";
 export { itemOfStreamImage } from "./stream-image";
 export { databaseClient, onDatabaseClient } from "./table";

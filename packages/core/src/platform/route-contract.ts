@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pathParametersOf } from "./path-parameters";
 import { pageCursor, pageLimit } from "./schema";
 
 /** What a route answers, and so what the handler factory emits besides the body. */
@@ -38,7 +39,7 @@ export type RouteContract = {
     | "Webhooks"
     | "Notifications"
     | "Integrations";
-  /** Derived from the route's path template (api/path-parameters.ts), never declared beside the route. */
+  /** Derived from the route's path template (platform/path-parameters.ts), never declared beside the route. */
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -54,3 +55,12 @@ export type ContractsOf<Routes> = { readonly [RouteId in keyof Routes]: Omit<Rou
 
 /** The query of a plain cursor-paginated list. */
 export const pageQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor.optional() });
+
+/**
+ * A route's contract as declared beside its domain, with the schema of its path parameters derived from its path
+ * template: what the contracts assembly holds for every route and the HTTP factory builds for its own.
+ */
+export function withPathParameters<C extends Omit<RouteContract, "params">>(path: string, declared: C): RouteContract {
+  const params = pathParametersOf(path);
+  return params ? { ...declared, params } : declared;
+}

@@ -43,10 +43,6 @@ async function transactWrite(actions: TransactionAction[]): Promise<Cancellation
   }
 }
 
-export function failedCondition(reasons: CancellationReason[], index: number): boolean {
-  return reasons[index]?.code === "ConditionalCheckFailed";
-}
-
 /**
  * True when a single conditional write failed its condition (ElectroDB wraps the SDK's error and keeps it as
  * `cause`); callers turn that into "someone else got there first" instead of an error.
@@ -56,7 +52,7 @@ export function isConditionalCheckFailure(error: unknown): boolean {
 }
 
 /** True when DynamoDB canceled because another transaction touched the same items (safe to retry). */
-export function conflicted(reasons: CancellationReason[]): boolean {
+function conflicted(reasons: CancellationReason[]): boolean {
   return reasons.some((reason) => reason.code === "TransactionConflict");
 }
 
@@ -64,7 +60,8 @@ export function conflicted(reasons: CancellationReason[]): boolean {
 const conflictAttempts = 5;
 
 /**
- * Runs a write transaction and returns its cancellation reasons (null when it committed). When DynamoDB cancels it
+ * Runs a write transaction and returns its cancellation reasons (null when it committed): for change sets
+ * (change-set.ts), which map them to their steps; services build change sets instead of calling this. When DynamoDB cancels it
  * only because another transaction touched the same items at the same moment (hot counters such as stage totals),
  * it runs it again after a backoff pause, since nothing in it applied.
  */

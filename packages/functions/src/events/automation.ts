@@ -1,4 +1,4 @@
-import { handleDomainEvent } from "@crm/core/automation";
+import { handleDomainEvent } from "@crm/core/automation-runner";
 import { domainEventSchema } from "@crm/core/events";
 import { busSubscriber } from "../platform/bus-subscriber";
 

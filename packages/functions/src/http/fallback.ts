@@ -1,6 +1,7 @@
 import { matchRoute } from "@crm/core/declarations";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { HttpProblemError } from "../platform";
+// From their own modules, not the platform index: the fallback needs none of the route factories.
+import { HttpProblemError } from "../platform/http-problem";
 import { problemOf, problemResponse, withStandardHeaders } from "../platform/problem-responses";
 
 /**

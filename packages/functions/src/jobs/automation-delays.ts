@@ -1,4 +1,4 @@
-import { runDueDelayedActions } from "@crm/core/automation";
+import { runDueDelayedActions } from "@crm/core/automation-runner";
 import { scheduledJob } from "../platform/scheduled-job";
 
 /** Scheduled every minute: continues automation runs whose delay step is over. */

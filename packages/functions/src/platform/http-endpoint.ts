@@ -1,23 +1,28 @@
-import { contracts, type RouteContract } from "@crm/core/api";
-import type { BatchOutcome } from "@crm/core/batch";
+import type { RouteContract } from "@crm/core/api";
 import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
 import { findActor } from "@crm/core/member";
 import {
   ForbiddenError,
-  fieldIssuesOf,
   type Identity,
-  invalidInput,
   NotFoundError,
-  type Preconditions,
   type TenantContext,
   ValidationError,
+  withPathParameters,
 } from "@crm/core/platform";
 import { consumeRateLimit } from "@crm/core/ratelimit";
 import type middy from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { z } from "zod";
 import type { EndpointContext } from "./endpoint-context";
+import {
+  type DeclaredContractsOf,
+  type EndpointRequest,
+  type Handle,
+  type PublicRouteId,
+  parse,
+  type Request,
+  routeLogging,
+} from "./endpoint-request";
 import { endpointResponse } from "./endpoint-response";
 import { HttpProblemError } from "./http-problem";
 import { idempotency } from "./idempotency";
@@ -30,54 +35,15 @@ import { authenticate } from "./token-verifier";
 /** Request bodies above this size are refused with 413, well below API Gateway's and Lambda's own limits. */
 export const maxBodyBytes = 100 * 1024;
 
-type Contract<R extends RouteId> = (typeof contracts)[R];
-type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
-type Access<R extends RouteId> = (typeof routes)[R]["access"];
-
-/** What a handler receives: validated input and, depending on the route's access rule, the identity or tenant. */
-export type EndpointRequest<R extends RouteId> = {
-  params: Contract<R> extends { params: infer P } ? Output<P> : Record<string, never>;
-  query: Contract<R> extends { query: infer Q } ? Output<Q> : Record<string, never>;
-  body: Contract<R> extends { body: infer B } ? Output<B> : undefined;
-  requestId: string;
-  /** Conditional-request headers (If-Match), for the services that honour them. */
-  preconditions: Preconditions;
-  event: APIGatewayProxyEventV2;
-} & (Access<R> extends "public"
-  ? object
-  : Access<R> extends "signed-in"
-    ? { identity: Identity }
-    : { identity: Identity; tenant: TenantContext });
-
-/** A batch route's handler returns its entries' outcomes, each with the record its results' `data` documents. */
-type BatchRecord<S extends z.ZodType> = NonNullable<
-  z.input<S> extends { results: (infer Entry)[] } ? (Entry extends { data?: infer D } ? D : never) : never
->;
-
-type Result<Response> = Response extends { batchEntryStatus: number; schema: infer S extends z.ZodType }
-  ? BatchOutcome<BatchRecord<S>>[]
-  : Response extends { schema: infer S extends z.ZodType }
-    ? z.input<S>
-    : unknown;
-
-type Handle<R extends RouteId> = (request: EndpointRequest<R>) => Promise<Result<Contract<R>["response"]>>;
-
-type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>;
-
-function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, location: "path" | "query" | "body") {
-  if (!schema) return {};
-  const result = schema.safeParse(value);
-  if (!result.success) throw invalidInput(fieldIssuesOf(location, result.error.issues));
-  return result.data;
-}
-
-/** Verifies the bearer token of every non-public route. */
-function authentication(
-  access: RouteAccess,
-): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
+/** Verifies the bearer token. */
+function authentication(): middy.MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  EndpointContext
+> {
   return {
     before: async (request: Request) => {
-      if (access === "public") return;
       const identity = await authenticate(request.event.headers.authorization);
       request.context.endpoint = { ...request.context.endpoint, identity };
     },
@@ -117,16 +83,18 @@ function tenancy(
  * Per-caller and per-organisation rate limits, after the caller is known and before any work: a full window is a
  * 429 with Retry-After; every answer carries the RateLimit headers so clients can pace themselves.
  */
-function rateLimiting(
-  access: RouteAccess,
-): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
+function rateLimiting(): middy.MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  EndpointContext
+> {
   const addHeaders = async (request: Request) => {
     const headers = request.context.endpoint?.rateLimitHeaders;
     if (headers && request.response) request.response.headers = { ...request.response.headers, ...headers };
   };
   return {
     before: async (request: Request) => {
-      if (access === "public") return;
       const { identity, tenant } = request.context.endpoint ?? {};
       const state = await consumeRateLimit({ callerId: (identity as Identity).userId, orgId: tenant?.orgId });
       const headers = {
@@ -192,28 +160,26 @@ function jsonBody(
 }
 
 /**
- * Builds the Lambda handler of one route: authentication, tenancy and role checks, validation of path, query and
- * body against the route's contract, then the handler, whose result is answered as the contract's response declares.
- * Every failure on the way becomes a problem+json response in one place.
+ * Builds the Lambda handler of a route that needs a signed-in caller (public routes have publicEndpoint):
+ * authentication, tenancy and role checks, validation of path, query and body against the route's contract, then the
+ * handler, whose result is answered as the contract's response declares. Every failure on the way becomes a
+ * problem+json response in one place. The handler names its domain's contracts, which hold its route's, so that its
+ * bundle holds that domain's schemas, not every route's.
  */
-export function httpEndpoint<R extends RouteId>(routeId: R, handle: Handle<R>) {
-  const route = routes[routeId];
-  const contract: RouteContract = contracts[routeId];
+export function httpEndpoint<R extends Exclude<RouteId, PublicRouteId>>(
+  routeId: R,
+  declared: DeclaredContractsOf<R>,
+  handle: Handle<R>,
+) {
+  const route = routes[routeId as RouteId];
+  const contract: RouteContract = withPathParameters(route.path, declared[routeId]);
   return loggedInvocation<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EndpointContext>()
     .use(standardHeaders())
     .use(problemResponses())
-    .use({
-      before: async (request: Request) => {
-        logger.appendKeys({
-          route: routeId,
-          requestId: requestIdOf(request.event),
-          gatewayRequestId: request.event.requestContext.requestId,
-        });
-      },
-    })
-    .use(authentication(route.access))
+    .use(routeLogging(routeId))
+    .use(authentication())
     .use(tenancy(routeId, contract))
-    .use(rateLimiting(route.access))
+    .use(rateLimiting())
     .use(bodyLimits(contract))
     .use(jsonBody(contract))
     .use(idempotency(routeId))

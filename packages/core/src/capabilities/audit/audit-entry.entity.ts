@@ -1,31 +1,8 @@
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
+import { auditActions, auditedRecordTypes } from "./audit.constants";
 
 const byOrganisation = globalIndex("gsi1");
-
-export const auditedRecordTypes = [
-  "contact",
-  "company",
-  "member",
-  "deal",
-  "pipeline",
-  "activity",
-  "integration",
-] as const;
-/** `connected` … `sync_failed` are what happens to an integration connection; the others are changes of records. */
-export const changeActions = [
-  "created",
-  "updated",
-  "deleted",
-  "restored",
-  "stage_changed",
-  "connected",
-  "disconnected",
-  "needs_reauth",
-  "sync_failed",
-] as const;
-/** `activity` entries put an activity on a linked record's timeline; every other action is a change. */
-export const auditActions = [...changeActions, "activity"] as const;
 
 /**
  * One entry in a record's history, newest first in the record's own partition, so a record's timeline (its changes

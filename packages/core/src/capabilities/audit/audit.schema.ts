@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pageCursor, pageLimit, timestamp } from "../../platform/schema";
-import { auditedRecordTypes, changeActions } from "./audit-entry.entity";
+import { auditedRecordTypes, changeActions } from "./audit.constants";
 
 export const fieldChangeSchema = z
   .object({ field: z.string(), before: z.unknown(), after: z.unknown() })

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { timestamp } from "../../platform/schema";
+import { auditedRecordTypes } from "../audit/audit.constants";
 import { fieldChangeSchema } from "../audit/audit.schema";
-import { auditedRecordTypes } from "../audit/audit-entry.entity";
 
 /**
  * Every domain event type: `<record>.<past tense>`. One committed change produces exactly one of them; a completed

@@ -1,4 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { searchContracts } from "./search.contract";
 
 export type { SearchDocument } from "./search.service";
 export {

@@ -1,9 +1,6 @@
 import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
-
-/** The record types search covers; a new one needs an entry here and search-term actions in its service's writes. */
-export const searchableRecordTypes = ["contact", "company", "deal"] as const;
-export type SearchableRecordType = (typeof searchableRecordTypes)[number];
+import { searchableRecordTypes } from "./search.constants";
 
 /**
  * One folded search term of one record (a name, an email, a domain, phone digits), with the record's display fields

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { searchableRecordTypes } from "./search-term.entity";
+import { searchableRecordTypes } from "./search.constants";
 
 export const searchMatches = ["exact", "prefix"] as const;
 

@@ -1,8 +1,9 @@
 import type { CreateEntityItem, EntityItem } from "electrodb";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
+import { type SearchableRecordType, searchableRecordTypes } from "./search.constants";
 import type { SearchQuery, SearchResult, SearchResults } from "./search.schema";
-import { type SearchableRecordType, SearchTermEntity, searchableRecordTypes } from "./search-term.entity";
+import { SearchTermEntity } from "./search-term.entity";
 
 type SearchTermItem = EntityItem<typeof SearchTermEntity>;
 type NewSearchTerm = CreateEntityItem<typeof SearchTermEntity>;

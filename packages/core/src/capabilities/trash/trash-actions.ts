@@ -1,6 +1,7 @@
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { type TrashableType, TrashedRecordEntity, trashRetentionDays } from "./trashed-record.entity";
+import { type TrashableType, trashRetentionDays } from "./trash.constants";
+import { TrashedRecordEntity } from "./trashed-record.entity";
 
 /** The transaction action that keeps a record being deleted in the trash for 30 days. */
 export function moveToTrashAction(

@@ -1,14 +1,9 @@
 import { tableDefinition } from "../../declarations/table";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
+import { trashableTypes } from "./trash.constants";
 
 const byOrganisation = globalIndex("gsi1");
-
-export const trashableTypes = ["contact", "company", "deal"] as const;
-export type TrashableType = (typeof trashableTypes)[number];
-
-/** How long a deleted record can be restored; DynamoDB's TTL then removes it for good. */
-export const trashRetentionDays = 30;
 
 /**
  * A deleted contact, company or deal, restorable for 30 days: the record as it was, with the links it had. The

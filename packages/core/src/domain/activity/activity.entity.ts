@@ -1,11 +1,9 @@
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
+import { activityTypes, taskPriorities } from "./activity.constants";
 
 const byAssignee = globalIndex("gsi3");
 const byDueDate = globalIndex("gsi5");
-
-export const activityTypes = ["note", "task", "call", "meeting", "email"] as const;
-export const taskPriorities = ["low", "normal", "high"] as const;
 
 /** Key sentinels: activities that are not open tasks carry them, and the task indexes skip them. */
 export const taskStates = ["open", "done", "none"] as const;

@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { activityIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
-import { activityTypes, taskPriorities } from "./activity.entity";
-
-export const activityIdParam = recordId("activity").meta({ description: "Activity id." });
+import { activityTypes, taskPriorities } from "./activity.constants";
 
 /** Records an activity may be linked to; at most this many in total. */
 export const maxActivityLinks = 20;

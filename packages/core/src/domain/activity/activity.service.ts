@@ -1,17 +1,13 @@
-import type { EntityItem } from "electrodb";
 import type { TimelineActivity } from "../../capabilities/audit/audit.schema";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { AuditEntryEntity } from "../../capabilities/audit/audit-entry.entity";
 import { assertCanDelete, assertCanWrite } from "../../capabilities/authorization/policy";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { queryFingerprint } from "../../platform/cursor";
-import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
+import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
-import { isIdOf, newId } from "../../platform/ids";
-import { readPage } from "../../platform/paging";
+import { newId } from "../../platform/ids";
 import type { Actor, TenantContext } from "../../platform/request-context";
-import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
 import type { LinkCascade } from "../association/link-cascades";
@@ -20,41 +16,13 @@ import { ContactEntity } from "../contact/contact.entity";
 import { DealEntity } from "../deal/deal.entity";
 import { type Reference, referenceSteps } from "../references";
 import { ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
-import type {
-  Activity,
-  CreateActivityInput,
-  ListOverdueTasksQuery,
-  ListTasksQuery,
-  UpdateActivityInput,
-} from "./activity.schema";
+import { type ActivityItem, loadActivity, toActivity } from "./activity.queries";
+import type { Activity, CreateActivityInput, UpdateActivityInput } from "./activity.schema";
 import { maxActivityLinks } from "./activity.schema";
+import { linkTargets } from "./link-targets";
 
-type ActivityItem = EntityItem<typeof ActivityEntity>;
 type LinkedRecord = { type: "contact" | "company" | "deal"; id: string };
 type Links = Pick<ActivityItem, "contactIds" | "companyIds" | "dealIds">;
-
-function toActivity(item: ActivityItem): Activity {
-  return {
-    id: item.activityId,
-    type: item.type,
-    subject: item.subject,
-    body: item.body ?? null,
-    occurredAt: item.occurredAt ?? null,
-    durationMinutes: item.durationMinutes ?? null,
-    dueAt: item.dueAt ?? null,
-    assigneeId: item.assigneeId ?? null,
-    priority: item.priority ?? null,
-    done: item.done ?? null,
-    doneAt: item.doneAt ?? null,
-    contactIds: item.contactIds,
-    companyIds: item.companyIds,
-    dealIds: item.dealIds,
-    createdBy: item.createdBy,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
 
 const auditedFields = [
   "subject",
@@ -286,17 +254,6 @@ export async function createActivity(
   });
 }
 
-async function loadActivity(context: TenantContext, activityId: string): Promise<ActivityItem> {
-  if (!isIdOf("activity", activityId)) throw new NotFoundError("activity", activityId);
-  const { data } = await ActivityEntity.get({ orgId: context.orgId, activityId }).go({ consistent: true });
-  if (!data) throw new NotFoundError("activity", activityId);
-  return data;
-}
-
-export async function getActivity(context: TenantContext, activityId: string): Promise<Activity> {
-  return toActivity(await loadActivity(context, activityId));
-}
-
 const sameRecord = (a: LinkedRecord) => (b: LinkedRecord) => a.type === b.type && a.id === b.id;
 
 export async function updateActivity(
@@ -514,25 +471,6 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
         version: current.version + 1,
         updatedAt: now(),
       };
-      const exists = () => {
-        switch (record.type) {
-          case "contact":
-            return inTransaction(ContactEntity)
-              .check({ orgId, contactId: record.id })
-              .where(({ contactId }, { exists }) => exists(contactId))
-              .commit();
-          case "company":
-            return inTransaction(CompanyEntity)
-              .check({ orgId, companyId: record.id })
-              .where(({ companyId }, { exists }) => exists(companyId))
-              .commit();
-          default:
-            return inTransaction(DealEntity)
-              .check({ orgId, dealId: record.id })
-              .where(({ dealId }, { exists }) => exists(dealId))
-              .commit();
-        }
-      };
       await changeSet()
         .add(
           "activity",
@@ -542,7 +480,7 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
             .where((attributes, { eq }) => eq(attributes.version, current.version))
             .commit(),
         )
-        .add("exists", exists())
+        .add(`${record.type} exists`, linkTargets[record.type].existenceCheck(orgId, record.id))
         .add("timeline entry put", timelineEntryPut(context, next, record))
         .add(
           "audit entry",
@@ -556,45 +494,6 @@ export async function relinkActivities(context: TenantContext, record: LinkedRec
         .commit(() => new ConcurrentModificationError("activity", activityId));
     });
   }
-}
-
-/** Open tasks of one assignee (default: the caller), soonest due first, undated last; one query per page. */
-export async function listOpenTasks(context: TenantContext, query: ListTasksQuery): Promise<Page<Activity>> {
-  const { orgId } = context;
-  const assigneeKey = query.assigneeId ?? context.actor.memberId;
-  return readPage(
-    ({ limit, cursor }) =>
-      ActivityEntity.query
-        .openTasksOfAssignee({ orgId, assigneeKey, taskState: "open" })
-        .go({ limit, cursor, order: "asc" }),
-    {
-      limit: query.limit,
-      cursor: query.cursor,
-      fingerprint: queryFingerprint({ list: "open-tasks", orgId, assigneeKey }),
-      filtered: false,
-      map: toActivity,
-    },
-  );
-}
-
-/** The organisation's open tasks that are past due, most overdue first; one query per page. */
-export async function listOverdueTasks(context: TenantContext, query: ListOverdueTasksQuery): Promise<Page<Activity>> {
-  const { orgId } = context;
-  const until = now();
-  return readPage(
-    ({ limit, cursor }) =>
-      ActivityEntity.query
-        .openTasksByDueTime({ orgId, taskState: "open" })
-        .between({ dueKey: "0" }, { dueKey: until })
-        .go({ limit, cursor, order: "asc" }),
-    {
-      limit: query.limit,
-      cursor: query.cursor,
-      fingerprint: queryFingerprint({ list: "overdue-tasks", orgId }),
-      filtered: false,
-      map: toActivity,
-    },
-  );
 }
 
 /** How activities let go of a deleted record and take it back on restore (registered by the composition module). */

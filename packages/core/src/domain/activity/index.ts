@@ -1,10 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
-export {
-  createActivity,
-  deleteActivity,
-  getActivity,
-  listOpenTasks,
-  listOverdueTasks,
-  updateActivity,
-} from "./activity.service";
-export { recordTimeline } from "./timeline.service";
+export { activityContracts } from "./activity.contract";
+export { getActivity, listOpenTasks, listOverdueTasks } from "./activity.queries";
+export { createActivity, deleteActivity, updateActivity } from "./activity.service";
+export { recordTimeline } from "./timeline.queries";

@@ -1,8 +1,6 @@
 import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
-
-export const associableTypes = ["contact", "company", "deal"] as const;
-export type AssociableType = (typeof associableTypes)[number];
+import { associableTypes } from "./association.constants";
 
 /**
  * One direction of a link between two records, stored in the partition of the record it starts from. Every link

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pageCursor, pageLimit } from "../../platform/schema";
-import { associableTypes } from "./association.entity";
+import { associableTypes } from "./association.constants";
 
 export const listAssociationsQuery = z.strictObject({
   limit: pageLimit,

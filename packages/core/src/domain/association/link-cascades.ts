@@ -1,5 +1,5 @@
 import type { TenantContext } from "../../platform/request-context";
-import type { AssociableType } from "./association.entity";
+import type { AssociableType } from "./association.constants";
 
 type LinkedRecord = { type: AssociableType; id: string };
 

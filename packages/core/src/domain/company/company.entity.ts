@@ -1,19 +1,12 @@
 import { ownedRecordAttributes } from "../../platform/record-attributes";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
+import { companySizes } from "./company.constants";
 
 const byCreation = globalIndex("gsi1");
 const byName = globalIndex("gsi2");
 const byOwner = globalIndex("gsi3");
 const byUpdate = globalIndex("gsi5");
-
-export const companySizes = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+"] as const;
-
-/**
- * The company key of a contact or deal that has no company: its by-company index then leaves it out (a sparse
- * index, see ELECTRODB P9).
- */
-export const noCompany = "none";
 
 export const CompanyEntity = tableEntity({
   model: { service: "crm", entity: "company", version: "1" },

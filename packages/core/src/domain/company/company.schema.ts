@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { companyIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
-import { companySizes } from "./company.entity";
-
-export const companyIdParam = recordId("company").meta({ description: "Company id." });
+import { companySizes } from "./company.constants";
 
 /** Accepts `acme.com`, `www.Acme.com` or `https://acme.com/about` and keeps the bare lower-case host name. */
 export const companyDomain = z

@@ -1,7 +1,7 @@
 import { ownedRecordAttributes } from "../../platform/record-attributes";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
-import { noCompany } from "../company/company.entity";
+import { noCompany } from "../company/company.constants";
 
 const byCreation = globalIndex("gsi1");
 const byName = globalIndex("gsi2");

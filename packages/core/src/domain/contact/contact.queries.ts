@@ -5,7 +5,7 @@ import { isIdOf } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
-import { noCompany } from "../company/company.entity";
+import { noCompany } from "../company/company.constants";
 import { ContactEntity } from "./contact.entity";
 import type { Contact, ListContactsQuery } from "./contact.schema";
 

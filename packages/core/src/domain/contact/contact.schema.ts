@@ -1,7 +1,6 @@
 import { z } from "zod";
+import { contactIdParam } from "../../platform/path-parameters";
 import { emailAddress, pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
-
-export const contactIdParam = recordId("contact").meta({ description: "Contact id." });
 
 const phoneNumber = z
   .string()

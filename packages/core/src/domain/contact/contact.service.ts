@@ -15,7 +15,9 @@ import { retryingConflicts } from "../../platform/transactions";
 import { AssociationEntity } from "../association/association.entity";
 import { type LinkPlan, linkedRecords, linkPlanSteps, planLinks } from "../association/association.service";
 import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
-import { CompanyEntity, noCompany } from "../company/company.entity";
+import { noCompany } from "../company/company.constants";
+import { CompanyEntity } from "../company/company.entity";
+import { companyLinks } from "../company/company.links";
 import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
 import { ContactEntity } from "./contact.entity";
 import { type ContactItem, companiesOf, getContact, loadContact, toContact } from "./contact.queries";
@@ -55,7 +57,7 @@ function nextCompanies(current: string[], input: { companyId?: string | null; co
 }
 
 const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
-  planLinks({ type: "contact", id: contactId }, "company", before, after, true);
+  planLinks({ type: "contact", id: contactId }, companyLinks, before, after, true);
 
 /** A linked company that does not exist, reported on the field that named it (`companyId` or `companyIds`). */
 const missingCompany =
@@ -381,10 +383,7 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
           }),
         ),
       )
-      .add(
-        "company",
-        inTransaction(CompanyEntity).patch({ orgId, companyId }).add({ linkCount: -contacts.length }).commit(),
-      )
+      .add("company", companyLinks.countLinks(orgId, companyId, -contacts.length))
       .commit(() => new ConcurrentModificationError("company", companyId));
   }
 }

@@ -1,15 +1,14 @@
 import { ownedRecordAttributes } from "../../platform/record-attributes";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
-import { noCompany } from "../company/company.entity";
+import { noCompany } from "../company/company.constants";
+import { dealStatuses } from "./deal.constants";
 
 const byCreation = globalIndex("gsi1");
 const byStage = globalIndex("gsi2");
 const byOwner = globalIndex("gsi3");
 const byCompany = globalIndex("gsi4");
 const byStatus = globalIndex("gsi5");
-
-export const dealStatuses = ["open", "won", "lost"] as const;
 
 /** The close-date key of deals without an expected close date: after every real date, so they list last. */
 export const noCloseDate = "9999-12-31";

@@ -5,8 +5,8 @@ import { isIdOf } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
-import { noCompany } from "../company/company.entity";
-import { loadPipeline } from "../pipeline/pipeline.lookup";
+import { noCompany } from "../company/company.constants";
+import { loadPipeline } from "../pipeline/pipeline.queries";
 import { DealEntity, noCloseDate } from "./deal.entity";
 import type { Deal, ListDealsQuery, ListRottingDealsQuery, RottingDeal, StageHistory } from "./deal.schema";
 

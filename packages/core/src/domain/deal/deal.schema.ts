@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { dealIdParam, pipelineIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
-import { pipelineIdParam, stageIdParam } from "../pipeline/pipeline.schema";
-import { dealStatuses } from "./deal.entity";
-
-export const dealIdParam = recordId("deal").meta({ description: "Deal id." });
+import { stageIdParam } from "../pipeline/pipeline.schema";
+import { dealStatuses } from "./deal.constants";
 
 const isoCurrencies = new Set(Intl.supportedValuesOf("currency"));
 

@@ -20,8 +20,11 @@ import {
   unlinkActions,
 } from "../association/association.service";
 import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
-import { CompanyEntity, noCompany } from "../company/company.entity";
+import { noCompany } from "../company/company.constants";
+import { CompanyEntity } from "../company/company.entity";
+import { companyLinks } from "../company/company.links";
 import { ContactEntity } from "../contact/contact.entity";
+import { contactLinks } from "../contact/contact.links";
 import { PipelineEntity } from "../pipeline/pipeline.entity";
 import {
   firstOpenStage,
@@ -30,7 +33,7 @@ import {
   type PipelineItem,
   type StageItem,
   stageOf,
-} from "../pipeline/pipeline.lookup";
+} from "../pipeline/pipeline.queries";
 import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
 import { type Reference, referenceSteps } from "../references";
 import { DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
@@ -72,8 +75,8 @@ function dealLinkPlans(dealId: string, before: DealItem | null, after: DealItem 
   const owner = { type: "deal" as const, id: dealId };
   const companies = (deal: DealItem | null) => (deal?.companyId ? [deal.companyId] : []);
   return [
-    planLinks(owner, "contact", before?.contactIds ?? [], after?.contactIds ?? []),
-    planLinks(owner, "company", companies(before), companies(after)),
+    planLinks(owner, contactLinks, before?.contactIds ?? [], after?.contactIds ?? []),
+    planLinks(owner, companyLinks, companies(before), companies(after)),
   ];
 }
 
@@ -82,8 +85,8 @@ function missingDealLink(plan: LinkPlan) {
   return (missing: string) =>
     new ValidationError([
       {
-        path: plan.type === "contact" ? "body.contactIds" : "body.companyId",
-        message: `No ${plan.type} with id ${missing} exists in this organisation.`,
+        path: plan.target.type === "contact" ? "body.contactIds" : "body.companyId",
+        message: `No ${plan.target.type} with id ${missing} exists in this organisation.`,
       },
     ]);
 }
@@ -449,13 +452,15 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
 }
 
 /** A record that deals link to. */
-type DealLinkTarget = { type: "contact" | "company"; id: string };
+type DealLinkedRecord = { type: "contact" | "company"; id: string };
+
+const dealLinkTargets = { contact: contactLinks, company: companyLinks } as const;
 
 /**
  * Removes a contact or company that is being deleted from every deal linked to it: one transaction per deal (the
  * deal's change, both link directions, the count and the audit entry), so a retry continues where it stopped.
  */
-export async function detachFromDeals(context: TenantContext, record: DealLinkTarget) {
+export async function detachFromDeals(context: TenantContext, record: DealLinkedRecord) {
   const { orgId } = context;
   for (const { id: dealId } of await linkedRecords(orgId, record, "deal")) {
     await retryingConflicts(async () => {
@@ -470,7 +475,9 @@ export async function detachFromDeals(context: TenantContext, record: DealLinkTa
       };
       await changeSet()
         .add("deal", dealPatch(current, next))
-        .addAll(steps("unlink", unlinkActions(orgId, { type: "deal", id: dealId }, record)))
+        .addAll(
+          steps("unlink", unlinkActions(orgId, { type: "deal", id: dealId }, dealLinkTargets[record.type], record.id)),
+        )
         .add(
           "audit entry",
           auditAction(context, {
@@ -548,7 +555,7 @@ export async function restoreDeal(
  * Links a restored contact or company to the deals it had, where those deals still exist and have room, each as an
  * ordinary (audited) deal update. A deal that cannot take it back is left as it is.
  */
-export async function relinkDeals(context: TenantContext, record: DealLinkTarget, dealIds: string[]): Promise<void> {
+export async function relinkDeals(context: TenantContext, record: DealLinkedRecord, dealIds: string[]): Promise<void> {
   for (const dealId of dealIds) {
     try {
       const deal = await loadDeal(context, dealId);
@@ -567,8 +574,8 @@ export const dealLinkCascade: LinkCascade = {
   holds: ["contact", "company"],
   detach: async (context, record) => {
     const dealIds = (await linkedRecords(context.orgId, record, "deal")).map((deal) => deal.id);
-    await detachFromDeals(context, record as DealLinkTarget);
+    await detachFromDeals(context, record as DealLinkedRecord);
     return dealIds;
   },
-  relink: (context, record, dealIds) => relinkDeals(context, record as DealLinkTarget, dealIds),
+  relink: (context, record, dealIds) => relinkDeals(context, record as DealLinkedRecord, dealIds),
 };

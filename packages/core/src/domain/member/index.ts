@@ -1,3 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
+export { memberContracts } from "./member.contract";
 export { LastAdminError } from "./member.errors";
-export { addMember, findActor, listMembers, removeMember, updateMember } from "./member.service";
+export { findActor, listMembers, listMyOrganisations } from "./member.queries";
+export { addMember, createOrganisation, removeMember, updateMember } from "./member.service";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { roles } from "../../declarations/routes";
-import { emailAddress, recordId, text, timestamp } from "../../platform/schema";
+import { memberIdParam } from "../../platform/path-parameters";
+import { emailAddress, text, timestamp } from "../../platform/schema";
 
-export const memberIdParam = recordId("member").meta({ description: "Member id." });
 export const roleSchema = z.enum(roles).meta({
   id: "Role",
   description:

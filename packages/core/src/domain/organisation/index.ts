@@ -1,2 +1,3 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
-export { createOrganisation, getOrganisation, listMyOrganisations } from "./organisation.service";
+export { organisationContracts } from "./organisation.contract";
+export { getOrganisation } from "./organisation.queries";

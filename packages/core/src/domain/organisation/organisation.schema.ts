@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { roles } from "../../declarations/routes";
-import { recordId, text, timestamp } from "../../platform/schema";
-
-export const organisationIdParam = recordId("organisation").meta({ description: "Organisation id." });
+import { organisationIdParam } from "../../platform/path-parameters";
+import { text, timestamp } from "../../platform/schema";
 
 export const createOrganisationInput = z.strictObject({ name: text(200).meta({ example: "Acme Ltd" }) }).meta({
   id: "CreateOrganisationInput",

@@ -1,5 +1,5 @@
 import { newId } from "../../platform/ids";
-import type { PipelineItem } from "./pipeline.lookup";
+import type { PipelineItem } from "./pipeline.queries";
 
 /** The pipeline every new organisation starts with: a common B2B sales process, editable like any other. */
 export function defaultPipeline(orgId: string, createdBy: string, at: string): PipelineItem {

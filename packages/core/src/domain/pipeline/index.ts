@@ -1,11 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
-
+export { pipelineContracts } from "./pipeline.contract";
 export { PipelineInUseError } from "./pipeline.errors";
-export {
-  createPipeline,
-  deletePipeline,
-  getPipeline,
-  getPipelineBoard,
-  listPipelines,
-  updatePipeline,
-} from "./pipeline.service";
+export { getPipeline, getPipelineBoard, listPipelines } from "./pipeline.queries";
+export { createPipeline, deletePipeline, updatePipeline } from "./pipeline.service";

@@ -1,8 +1,6 @@
 import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
-
-export const stageKinds = ["open", "won", "lost"] as const;
-export type StageKind = (typeof stageKinds)[number];
+import { stageKinds } from "./pipeline.constants";
 
 /**
  * A sales pipeline with its ordered stages. Stages live inside the pipeline item: a pipeline has a few dozen at

@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { pipelineIdParam } from "../../platform/path-parameters";
 import { recordId, text, timestamp } from "../../platform/schema";
-import { stageKinds } from "./pipeline.entity";
+import { stageKinds } from "./pipeline.constants";
 
-export const pipelineIdParam = recordId("pipeline").meta({ description: "Pipeline id." });
 export const stageIdParam = recordId("stage").meta({ description: "Stage id." });
 
 export const maxStagesPerPipeline = 30;

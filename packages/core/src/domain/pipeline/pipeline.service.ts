@@ -1,18 +1,26 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { retryingConflicts, writeTransaction } from "../../platform/transactions";
+import { retryingConflicts } from "../../platform/transactions";
 import { PipelineEntity } from "./pipeline.entity";
 import { PipelineInUseError } from "./pipeline.errors";
-import { loadPipeline, loadPipelines, type PipelineItem, type StageItem, toPipeline } from "./pipeline.lookup";
-import type { CreatePipelineInput, Pipeline, PipelineBoard, UpdatePipelineInput } from "./pipeline.schema";
+import {
+  dealCountOf,
+  loadPipeline,
+  loadPipelines,
+  type PipelineItem,
+  type StageItem,
+  toPipeline,
+} from "./pipeline.queries";
+import type { CreatePipelineInput, Pipeline, UpdatePipelineInput } from "./pipeline.schema";
 import { relocateStage } from "./stage-removal";
 import { StageTotalEntity } from "./stage-total.entity";
-import { allCurrencies, loadStageTotals, type StageTotalItem } from "./stage-totals";
+import { allCurrencies, loadStageTotals } from "./stage-totals";
 
 const auditedFields = ["name", "isDefault", "stages"] as const;
 
@@ -45,26 +53,19 @@ export async function createPipeline(context: TenantContext, input: CreatePipeli
     createdAt: at,
     updatedAt: at,
   };
-  const reasons = await writeTransaction([
-    inTransaction(PipelineEntity).create(pipeline).commit(),
-    auditAction(context, {
-      recordType: "pipeline",
-      recordId: pipeline.pipelineId,
-      action: "created",
-      changes: fieldChanges(null, pipeline, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("pipeline", pipeline.pipelineId);
+  await changeSet()
+    .add("pipeline", inTransaction(PipelineEntity).create(pipeline).commit())
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "pipeline",
+        recordId: pipeline.pipelineId,
+        action: "created",
+        changes: fieldChanges(null, pipeline, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("pipeline", pipeline.pipelineId));
   return toPipeline(pipeline);
-}
-
-export async function listPipelines(context: TenantContext): Promise<{ data: Pipeline[]; nextCursor: null }> {
-  const pipelines = await loadPipelines(context.orgId);
-  return { data: pipelines.map(toPipeline), nextCursor: null };
-}
-
-export async function getPipeline(context: TenantContext, pipelineId: string): Promise<Pipeline> {
-  return toPipeline(await loadPipeline(context.orgId, pipelineId));
 }
 
 /** The new stage list: kept stages by id (with their new name, weight, order), added ones with fresh ids. */
@@ -81,9 +82,6 @@ function resolveStages(current: PipelineItem, stages: NonNullable<UpdatePipeline
     return { stageId: stage.id, ...toStageItem(stage) };
   });
 }
-
-const dealCountOf = (totals: StageTotalItem[], stageId: string) =>
-  totals.find((total) => total.stageId === stageId && total.currency === allCurrencies)?.dealCount ?? 0;
 
 /**
  * Renames, reorders, re-weights, adds and removes stages in one request. Deals in removed stages are first moved
@@ -160,46 +158,57 @@ export async function updatePipeline(
       updatedAt: now(),
     };
     const mustBeEmpty = [...removed, ...rekinded].map((stage) => stage.stageId);
-    const reasons = await writeTransaction([
-      inTransaction(PipelineEntity)
-        .patch({ orgId, pipelineId })
-        .set({
-          name: next.name,
-          isDefault: next.isDefault,
-          stages: next.stages,
-          version: next.version,
-          updatedAt: next.updatedAt,
-        })
-        .where((attributes, { eq }) => eq(attributes.version, current.version))
-        .commit(),
-      // The all-currency row of each emptied stage must count zero deals at commit time; removed stages lose it.
-      ...[...new Set(mustBeEmpty)].map((stageId) => {
-        const key = { orgId, pipelineId, stageId, currency: allCurrencies };
-        return kept.has(stageId)
-          ? inTransaction(StageTotalEntity)
-              .check(key)
-              .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
-              .commit()
-          : inTransaction(StageTotalEntity)
-              .delete(key)
-              .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
-              .commit();
-      }),
-      ...otherDefaults.map((pipeline) =>
+    // The all-currency row of each emptied stage must count zero deals at commit time; removed stages lose it.
+    const stageEmpty = (stageId: string) => {
+      const key = { orgId, pipelineId, stageId, currency: allCurrencies };
+      return kept.has(stageId)
+        ? inTransaction(StageTotalEntity)
+            .check(key)
+            .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
+            .commit()
+        : inTransaction(StageTotalEntity)
+            .delete(key)
+            .where(({ dealCount }, { eq, notExists }) => `(${notExists(dealCount)} OR ${eq(dealCount, 0)})`)
+            .commit();
+    };
+    await changeSet()
+      .add(
+        "pipeline",
         inTransaction(PipelineEntity)
-          .patch({ orgId, pipelineId: pipeline.pipelineId })
-          .set({ isDefault: false, version: pipeline.version + 1, updatedAt: next.updatedAt })
-          .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+          .patch({ orgId, pipelineId })
+          .set({
+            name: next.name,
+            isDefault: next.isDefault,
+            stages: next.stages,
+            version: next.version,
+            updatedAt: next.updatedAt,
+          })
+          .where((attributes, { eq }) => eq(attributes.version, current.version))
           .commit(),
-      ),
-      auditAction(context, {
-        recordType: "pipeline",
-        recordId: pipelineId,
-        action: "updated",
-        changes: fieldChanges(current, next, auditedFields),
-      }),
-    ]);
-    if (reasons) throw new ConcurrentModificationError("pipeline", pipelineId);
+      )
+      .addAll(steps("stage empty", [...new Set(mustBeEmpty)].map(stageEmpty)))
+      .addAll(
+        steps(
+          "former default",
+          otherDefaults.map((pipeline) =>
+            inTransaction(PipelineEntity)
+              .patch({ orgId, pipelineId: pipeline.pipelineId })
+              .set({ isDefault: false, version: pipeline.version + 1, updatedAt: next.updatedAt })
+              .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+              .commit(),
+          ),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "pipeline",
+          recordId: pipelineId,
+          action: "updated",
+          changes: fieldChanges(current, next, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("pipeline", pipelineId));
     return toPipeline(next);
   });
 }
@@ -221,75 +230,33 @@ export async function deletePipeline(
     .filter((total) => total.currency === allCurrencies)
     .reduce((sum, total) => sum + total.dealCount, 0);
   if (deals > 0) throw new PipelineInUseError(`The pipeline still has ${deals} deal(s); move or delete them first.`);
-  const reasons = await writeTransaction([
-    inTransaction(PipelineEntity)
-      .delete({ orgId, pipelineId })
-      .where((attributes, { eq }) => eq(attributes.version, current.version))
-      .commit(),
-    ...totals.map(({ stageId, currency }) =>
-      inTransaction(StageTotalEntity)
-        .delete({ orgId, pipelineId, stageId, currency })
-        .where((attributes, { eq }) => eq(attributes.dealCount, 0))
+  await changeSet()
+    .add(
+      "pipeline",
+      inTransaction(PipelineEntity)
+        .delete({ orgId, pipelineId })
+        .where((attributes, { eq }) => eq(attributes.version, current.version))
         .commit(),
-    ),
-    auditAction(context, {
-      recordType: "pipeline",
-      recordId: pipelineId,
-      action: "deleted",
-      changes: fieldChanges(current, null, auditedFields),
-    }),
-  ]);
-  if (reasons) throw new ConcurrentModificationError("pipeline", pipelineId);
-}
-
-/**
- * Per stage the number and value of its deals, and the probability-weighted forecast: two reads (the pipeline and
- * its totals), whatever the number of deals.
- */
-export async function getPipelineBoard(context: TenantContext, pipelineId: string): Promise<PipelineBoard> {
-  const [pipeline, totals] = await Promise.all([
-    loadPipeline(context.orgId, pipelineId),
-    loadStageTotals(context.orgId, pipelineId),
-  ]);
-  const forecast = new Map<string, PipelineBoard["forecast"][number]>();
-  const stages = toPipeline(pipeline).stages.map((stage) => {
-    const rows = totals.filter(
-      (total) =>
-        total.stageId === stage.id &&
-        total.currency !== allCurrencies &&
-        (total.dealCount !== 0 || total.valueSum !== 0),
-    );
-    for (const row of rows) {
-      const entry = forecast.get(row.currency) ?? {
-        currency: row.currency,
-        openCount: 0,
-        openValue: 0,
-        weightedValue: 0,
-        wonCount: 0,
-        wonValue: 0,
-        lostCount: 0,
-        lostValue: 0,
-      };
-      entry[`${stage.kind}Count`] += row.dealCount;
-      entry[`${stage.kind}Value`] += row.valueSum;
-      if (stage.kind === "open") entry.weightedValue += Math.round((row.valueSum * stage.probability) / 100);
-      forecast.set(row.currency, entry);
-    }
-    return {
-      ...stage,
-      dealCount: dealCountOf(totals, stage.id),
-      totals: rows
-        .map((row) => ({
-          currency: row.currency,
-          value: row.valueSum,
-          weightedValue: Math.round((row.valueSum * stage.probability) / 100),
-        }))
-        .sort((a, b) => a.currency.localeCompare(b.currency)),
-    };
-  });
-  return {
-    pipelineId,
-    stages,
-    forecast: [...forecast.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
-  };
+    )
+    .addAll(
+      steps(
+        "stage total",
+        totals.map(({ stageId, currency }) =>
+          inTransaction(StageTotalEntity)
+            .delete({ orgId, pipelineId, stageId, currency })
+            .where((attributes, { eq }) => eq(attributes.dealCount, 0))
+            .commit(),
+        ),
+      ),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "pipeline",
+        recordId: pipelineId,
+        action: "deleted",
+        changes: fieldChanges(current, null, auditedFields),
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("pipeline", pipelineId));
 }

@@ -1,15 +1,7 @@
 import type { FieldChange } from "../../capabilities/audit/audit.schema";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
-import { createActivity, getActivity } from "../../domain/activity/activity.service";
-import { getCompany } from "../../domain/company/company.queries";
-import { updateCompany } from "../../domain/company/company.service";
-import { getContact } from "../../domain/contact/contact.queries";
-import { updateContact } from "../../domain/contact/contact.service";
-import { getDeal } from "../../domain/deal/deal.queries";
-import { updateDeal } from "../../domain/deal/deal.service";
-import { DomainError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
-import type { Action, Condition } from "./automation.schema";
+import type { Action, Condition, Trigger } from "./automation.schema";
 
 /** The state of the record an event is about, flattened for conditions, templates and actions. */
 export type RecordState = {
@@ -21,46 +13,23 @@ export type RecordState = {
   links: { contactIds: string[]; companyIds: string[]; dealIds: string[] };
 };
 
-/** Reads the record as it is now (after the change); a deleted one is described by the event's `before` values. */
-export async function loadRecordState(context: TenantContext, event: Pick<DomainEvent, "record" | "changes">) {
-  const { type, id } = event.record;
-  const none = { contactIds: [], companyIds: [], dealIds: [] };
-  try {
-    switch (type) {
-      case "deal": {
-        const deal = await getDeal(context, id);
-        const values = { ...deal, amount: deal.value.amount, currency: deal.value.currency, name: deal.title };
-        return { type, id, exists: true, values, links: { ...none, dealIds: [id] } } satisfies RecordState;
-      }
-      case "contact": {
-        const contact = await getContact(context, id);
-        const name = [contact.firstName, contact.lastName].filter(Boolean).join(" ");
-        return { type, id, exists: true, values: { ...contact, name }, links: { ...none, contactIds: [id] } };
-      }
-      case "company": {
-        const company = await getCompany(context, id);
-        return { type, id, exists: true, values: { ...company }, links: { ...none, companyIds: [id] } };
-      }
-      case "activity": {
-        const activity = await getActivity(context, id);
-        const { contactIds, companyIds, dealIds } = activity;
-        return {
-          type,
-          id,
-          exists: true,
-          values: { ...activity, title: activity.subject, name: activity.subject },
-          links: { contactIds, companyIds, dealIds },
-        };
-      }
-      default:
-        break;
-    }
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-  }
-  const values = Object.fromEntries(event.changes.map((change) => [change.field, change.before]));
-  return { type, id, exists: false, values, links: none } satisfies RecordState;
-}
+/**
+ * What rules need of the records they react to and act on, through the records' own services. Composed above the
+ * domains (composition/automation.ts), so that the rules module, and every route that only manages rules, imports
+ * no contact, company, deal or activity service.
+ */
+export type RuleRecords = {
+  /** The record as it is now (after the change); a deleted one is described by the event's `before` values. */
+  load(context: TenantContext, event: Pick<DomainEvent, "record" | "changes">): Promise<RecordState>;
+  /** Applies field changes to the record, as the rule's system actor. */
+  update(context: TenantContext, record: RecordState, changes: Record<string, unknown>): Promise<unknown>;
+  /** Creates a task linked to the record (or, for an activity, to what the activity is linked to). */
+  createTask(
+    context: TenantContext,
+    record: RecordState,
+    task: { subject: string; assigneeId: string; dueAt: string; priority: "low" | "normal" | "high" },
+  ): Promise<unknown>;
+};
 
 const describeValue = (value: unknown) => JSON.stringify(value ?? null);
 
@@ -130,25 +99,14 @@ export function describeAction(action: Action, event: Pick<DomainEvent, "type">,
   }
 }
 
-/** Applies a field change to the event's record through its service, as the rule's system actor. */
-export async function updateRecord(context: TenantContext, record: RecordState, changes: Record<string, unknown>) {
-  switch (record.type) {
-    case "deal":
-      return updateDeal(context, record.id, changes);
-    case "contact":
-      return updateContact(context, record.id, changes);
-    case "company":
-      return updateCompany(context, record.id, changes);
-    default:
-      throw new Error(`A rule cannot change a ${record.type}.`);
+/** Evaluates a trigger against an event and the record as it is now. */
+export function evaluate(trigger: Trigger, event: Pick<DomainEvent, "type" | "changes">, record: RecordState) {
+  if (trigger.eventType !== event.type) {
+    return { matches: false, reasons: [`the event is ${event.type}, the rule waits for ${trigger.eventType}`] };
   }
-}
-
-/** Creates a task linked to the record (or, for an activity, to what the activity is linked to). */
-export async function createTaskFor(
-  context: TenantContext,
-  record: RecordState,
-  task: { subject: string; assigneeId: string; dueAt: string; priority: "low" | "normal" | "high" },
-) {
-  return createActivity(context, { type: "task", ...task, ...record.links });
+  const results = trigger.conditions.map((condition) => evaluateCondition(condition, event.changes, record));
+  return {
+    matches: results.every((result) => result.holds),
+    reasons: [`the event is ${event.type}`, ...results.map((result) => `${result.holds ? "✓" : "✗"} ${result.reason}`)],
+  };
 }

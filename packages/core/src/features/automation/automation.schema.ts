@@ -1,11 +1,7 @@
 import { z } from "zod";
 import { domainEventSchema, domainEventTypes } from "../../capabilities/events/domain-event.schema";
+import { ruleIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, tag, text, timestamp } from "../../platform/schema";
-
-export const ruleIdParam = z
-  .string()
-  .regex(/^rul_[0-9a-z]{26}$/, "Must be an automation rule id (rul_...).")
-  .meta({ description: "Automation rule id." });
 
 /** The record fields conditions and field updates may name. */
 export const ruleFields = [

@@ -1,12 +1,4 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
-export {
-  createRule,
-  deleteRule,
-  dryRunRule,
-  getRule,
-  handleDomainEvent,
-  listRules,
-  listRuns,
-  runDueDelayedActions,
-  updateRule,
-} from "./automation.service";
+export { automationContracts } from "./automation.contract";
+export { getRule, listRules, listRuns } from "./automation.queries";
+export { createRule, deleteRule, updateRule } from "./automation.service";

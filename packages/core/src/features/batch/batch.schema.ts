@@ -1,17 +1,8 @@
 import { z } from "zod";
-import {
-  companyIdParam,
-  companySchema,
-  createCompanyInput,
-  updateCompanyInput,
-} from "../../domain/company/company.schema";
-import {
-  contactIdParam,
-  contactSchema,
-  createContactInput,
-  updateContactInput,
-} from "../../domain/contact/contact.schema";
-import { createDealInput, dealIdParam, dealSchema, updateDealInput } from "../../domain/deal/deal.schema";
+import { companySchema, createCompanyInput, updateCompanyInput } from "../../domain/company/company.schema";
+import { contactSchema, createContactInput, updateContactInput } from "../../domain/contact/contact.schema";
+import { createDealInput, dealSchema, updateDealInput } from "../../domain/deal/deal.schema";
+import { companyIdParam, contactIdParam, dealIdParam } from "../../platform/path-parameters";
 import { problemSchema } from "../../platform/problem.schema";
 
 /** The most entries one batch may carry (the 100 KB body limit applies as well). */

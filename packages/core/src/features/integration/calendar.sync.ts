@@ -1,5 +1,6 @@
+import { getActivity } from "../../domain/activity/activity.queries";
 import { maxActivityLinks, type UpdateActivityInput } from "../../domain/activity/activity.schema";
-import { deleteActivity, getActivity, updateActivity } from "../../domain/activity/activity.service";
+import { deleteActivity, updateActivity } from "../../domain/activity/activity.service";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
 import {

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { providerIds } from "../../declarations/integrations";
-import { recordId, timestamp } from "../../platform/schema";
+import { connectionIdParam } from "../../platform/path-parameters";
+import { timestamp } from "../../platform/schema";
 import { connectionStatuses } from "./connection.entity";
 
-export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
-export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
+export { connectionIdParam, providerParam } from "../../platform/path-parameters";
 
 export const syncStateSchema = z
   .object({

@@ -8,6 +8,7 @@ export type { Connection } from "./connection.schema";
 export { connectionNeedsReauth, disconnect } from "./connection.service";
 export { handleGmailPush, pubsubPushSchema } from "./gmail.push";
 export { renewGmailWatch, syncGmail } from "./gmail.sync";
+export { integrationContracts } from "./integration.contract";
 export { keepConnectionsAlive, syncAllConnections } from "./integration.jobs";
 export { runRequestedSync } from "./sync-dispatch";
 export { syncRequestSchema } from "./sync-requests";

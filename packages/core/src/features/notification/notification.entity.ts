@@ -1,16 +1,7 @@
 import { tableDefinition } from "../../declarations/table";
 import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
-
-export const notificationKinds = [
-  "webhook.disabled",
-  "automation.notify",
-  "integration.needs_reauth",
-  "integration.sync_failed",
-] as const;
-
-/** How long a notification is kept; DynamoDB's TTL then removes it. */
-export const notificationRetentionDays = 90;
+import { notificationKinds } from "./notification.constants";
 
 /** A message to one member, such as "your webhook was disabled"; in the member's own partition, by time. */
 export const NotificationEntity = tableEntity({

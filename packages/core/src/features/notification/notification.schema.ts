@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { timestamp } from "../../platform/schema";
-import { notificationKinds } from "./notification.entity";
+import { notificationKinds } from "./notification.constants";
 
 export const notificationSchema = z
   .object({

@@ -7,7 +7,8 @@ import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { NotificationEntity, notificationRetentionDays } from "./notification.entity";
+import { notificationRetentionDays } from "./notification.constants";
+import { NotificationEntity } from "./notification.entity";
 import type { Notification } from "./notification.schema";
 
 type NotificationItem = EntityItem<typeof NotificationEntity>;

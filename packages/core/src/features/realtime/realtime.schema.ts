@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditedRecordTypes } from "../../capabilities/audit/audit-entry.entity";
+import { auditedRecordTypes } from "../../capabilities/audit/audit.constants";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import { idPrefixes } from "../../platform/ids";
 import { recordId } from "../../platform/schema";

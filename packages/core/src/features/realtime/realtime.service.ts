@@ -1,10 +1,10 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
-import { findActor } from "../../domain/member/member.service";
+import { findActor } from "../../domain/member/member.queries";
+import { changeSet } from "../../platform/change-set";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Identity } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { failedCondition, writeTransaction } from "../../platform/transactions";
 import { postToConnection } from "./management-api";
 import type { RealtimeMessage, RealtimeTopic } from "./realtime.schema";
 import { RealtimeConnectionEntity } from "./realtime-connection.entity";
@@ -94,28 +94,34 @@ export async function subscribe(connectionId: string, topic: RealtimeTopic): Pro
     ...(connection.name ? { name: connection.name } : {}),
   });
   if (!actor) throw new NotFoundError("organisation", topic.orgId);
-  const reasons = await writeTransaction([
-    inTransaction(RealtimeConnectionEntity)
-      .patch({ connectionId })
-      .add({ subscriptionCount: 1 })
-      .where(
-        ({ subscriptionCount, expiresAt }, { lt, gt }) =>
-          `${lt(subscriptionCount, maxSubscriptionsPerConnection)} AND ${gt(expiresAt, nowSeconds())}`,
-      )
-      .commit(),
-    inTransaction(RealtimeSubscriptionEntity)
-      .create({
-        orgId: topic.orgId,
-        topic: topicKeyOf(topic),
-        connectionId,
-        memberId: actor.memberId,
-        createdAt: new Date().toISOString(),
-        expiresAt: connection.expiresAt,
-      })
-      .commit(),
-  ]);
-  if (!reasons || failedCondition(reasons, 1)) return topic; // new, or already there
-  if (!failedCondition(reasons, 0)) throw new ConcurrentModificationError("connection", connectionId);
+  const outcome = await changeSet()
+    .add(
+      "subscription count",
+      inTransaction(RealtimeConnectionEntity)
+        .patch({ connectionId })
+        .add({ subscriptionCount: 1 })
+        .where(
+          ({ subscriptionCount, expiresAt }, { lt, gt }) =>
+            `${lt(subscriptionCount, maxSubscriptionsPerConnection)} AND ${gt(expiresAt, nowSeconds())}`,
+        )
+        .commit(),
+    )
+    .add(
+      "subscription",
+      inTransaction(RealtimeSubscriptionEntity)
+        .create({
+          orgId: topic.orgId,
+          topic: topicKeyOf(topic),
+          connectionId,
+          memberId: actor.memberId,
+          createdAt: new Date().toISOString(),
+          expiresAt: connection.expiresAt,
+        })
+        .commit(),
+    )
+    .attempt();
+  if (outcome.committed || outcome.refused.has("subscription")) return topic; // new, or already there
+  if (!outcome.refused.has("subscription count")) throw new ConcurrentModificationError("connection", connectionId);
   if (connection.subscriptionCount >= maxSubscriptionsPerConnection) {
     throw new ValidationError(
       [{ path: "action", message: `A connection holds at most ${maxSubscriptionsPerConnection} subscriptions.` }],
@@ -128,13 +134,16 @@ export async function subscribe(connectionId: string, topic: RealtimeTopic): Pro
 /** Ends a subscription; returns false when there was none. */
 export async function unsubscribe(connectionId: string, topic: RealtimeTopic): Promise<boolean> {
   const key = { orgId: topic.orgId, topic: topicKeyOf(topic), connectionId };
-  const reasons = await writeTransaction([
-    inTransaction(RealtimeSubscriptionEntity).remove(key).commit(),
-    inTransaction(RealtimeConnectionEntity).patch({ connectionId }).add({ subscriptionCount: -1 }).commit(),
-  ]);
-  if (!reasons) return true;
-  if (failedCondition(reasons, 0)) return false;
-  if (failedCondition(reasons, 1)) {
+  const outcome = await changeSet()
+    .add("subscription", inTransaction(RealtimeSubscriptionEntity).remove(key).commit())
+    .add(
+      "subscription count",
+      inTransaction(RealtimeConnectionEntity).patch({ connectionId }).add({ subscriptionCount: -1 }).commit(),
+    )
+    .attempt();
+  if (outcome.committed) return true;
+  if (outcome.refused.has("subscription")) return false;
+  if (outcome.refused.has("subscription count")) {
     // The connection is already gone: there is no count left to keep.
     await RealtimeSubscriptionEntity.delete(key).go({ response: "none" });
     return true;

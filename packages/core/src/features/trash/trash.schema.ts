@@ -1,11 +1,6 @@
 import { z } from "zod";
-import { trashableTypes } from "../../capabilities/trash/trashed-record.entity";
+import { trashableTypes } from "../../capabilities/trash/trash.constants";
 import { pageCursor, pageLimit, timestamp } from "../../platform/schema";
-
-export const trashedRecordIdParam = z
-  .string()
-  .regex(/^(con|com|dea)_[0-9a-z]{1,64}$/, "Must be a contact, company or deal id.")
-  .meta({ description: "The deleted record's id." });
 
 export const listTrashQuery = z.strictObject({
   limit: pageLimit,

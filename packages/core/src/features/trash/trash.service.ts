@@ -1,6 +1,7 @@
 import type { EntityItem } from "electrodb";
 import { assertCanDelete } from "../../capabilities/authorization/policy";
-import { type TrashableType, TrashedRecordEntity } from "../../capabilities/trash/trashed-record.entity";
+import type { TrashableType } from "../../capabilities/trash/trash.constants";
+import { TrashedRecordEntity } from "../../capabilities/trash/trashed-record.entity";
 import { restoreCompany } from "../../domain/company/company.service";
 import { restoreContact } from "../../domain/contact/contact.service";
 import { restoreDeal } from "../../domain/deal/deal.service";

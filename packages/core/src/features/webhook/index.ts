@@ -1,4 +1,5 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
+
 export { maxAttempts, nextAttemptAt, retryDelaysSeconds } from "./delivery-schedule";
 export type { AddressRange, HostResolver } from "./ssrf.guard";
 export {
@@ -8,7 +9,9 @@ export {
   UnsafeDestinationError,
   useHostResolver,
 } from "./ssrf.guard";
-export { WebhookSubscriptionEntity, webhookDisabledReasons } from "./webhook.entity";
+export { deliveryRetentionDays, deliveryStatuses, webhookDisabledReasons } from "./webhook.constants";
+export { webhookContracts } from "./webhook.contract";
+export { WebhookSubscriptionEntity } from "./webhook.entity";
 export { maxWebhooksPerOrganisation } from "./webhook.schema";
 export {
   createWebhook,
@@ -20,7 +23,6 @@ export {
   updateWebhook,
 } from "./webhook.service";
 export { newWebhookSecret, signatureHeaders } from "./webhook.signer";
-export { deliveryRetentionDays, deliveryStatuses } from "./webhook-delivery.entity";
 export {
   dispatchWebhooks,
   listDeliveries,

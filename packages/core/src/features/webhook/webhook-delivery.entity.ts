@@ -1,14 +1,9 @@
 import { tableDefinition } from "../../declarations/table";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
+import { deliveryStatuses } from "./webhook.constants";
 
 const byDueTime = globalIndex("gsi2");
-
-export const deliveryStatuses = ["pending", "succeeded", "failed", "cancelled"] as const;
-export type DeliveryStatus = (typeof deliveryStatuses)[number];
-
-/** How long the delivery log keeps a delivery; DynamoDB's TTL then removes it. */
-export const deliveryRetentionDays = 30;
 
 /**
  * One event's delivery to one subscription, with the outcome of its latest attempt. Its id is derived from the

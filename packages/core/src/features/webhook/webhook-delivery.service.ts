@@ -3,22 +3,24 @@ import type { EntityItem } from "electrodb";
 import { encodeTime } from "ulid";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import { SealedSecretError } from "../../capabilities/vault/token-vault";
+import { changeSet, steps } from "../../platform/change-set";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
 import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { isConditionalCheckFailure, writeTransaction } from "../../platform/transactions";
+import { isConditionalCheckFailure } from "../../platform/transactions";
 import { adminsOf, notifyAction } from "../notification/notification.service";
 import { type AttemptResult, attemptTimeoutMs, postWebhook } from "./delivery.client";
 import { nextAttemptAt } from "./delivery-schedule";
-import type { webhookDisabledReasons } from "./webhook.entity";
+import type { webhookDisabledReasons } from "./webhook.constants";
+import { type DeliveryStatus, deliveryRetentionDays } from "./webhook.constants";
 import { WebhookSubscriptionEntity } from "./webhook.entity";
 import { allEvents, type Delivery } from "./webhook.schema";
 import { destinationPolicy, loadSubscription, type SubscriptionItem } from "./webhook.service";
 import { signatureHeaders, signingSecrets, webhookPayload } from "./webhook.signer";
-import { type DeliveryStatus, deliveryRetentionDays, WebhookDeliveryEntity } from "./webhook-delivery.entity";
+import { WebhookDeliveryEntity } from "./webhook-delivery.entity";
 
 type DeliveryItem = EntityItem<typeof WebhookDeliveryEntity>;
 type DeliveryKey = Pick<DeliveryItem, "orgId" | "webhookId" | "deliveryId">;
@@ -306,23 +308,31 @@ async function disableSubscription(
   const at = new Date().toISOString();
   // If an admin changed the subscription meanwhile (a new URL, say), the transaction is canceled and their change
   // stands; the rule applies again when a later delivery fails for good.
-  await writeTransaction([
-    inTransaction(WebhookSubscriptionEntity)
-      .patch({ orgId, webhookId })
-      .set({ enabled: false, disabledReason: reason, disabledAt: at, version: current.version + 1, updatedAt: at })
-      .where((attributes, { eq }) => `${eq(attributes.version, current.version)} AND ${eq(attributes.enabled, true)}`)
-      .commit(),
-    ...admins.map((memberId) =>
-      notifyAction({
-        orgId,
-        memberId,
-        kind: "webhook.disabled",
-        title: "A webhook was disabled",
-        message: disabledMessages[reason](current.url),
-        subject: { type: "webhook", id: webhookId },
-      }),
-    ),
-  ]);
+  await changeSet()
+    .add(
+      "subscription",
+      inTransaction(WebhookSubscriptionEntity)
+        .patch({ orgId, webhookId })
+        .set({ enabled: false, disabledReason: reason, disabledAt: at, version: current.version + 1, updatedAt: at })
+        .where((attributes, { eq }) => `${eq(attributes.version, current.version)} AND ${eq(attributes.enabled, true)}`)
+        .commit(),
+    )
+    .addAll(
+      steps(
+        "admin notification",
+        admins.map((memberId) =>
+          notifyAction({
+            orgId,
+            memberId,
+            kind: "webhook.disabled",
+            title: "A webhook was disabled",
+            message: disabledMessages[reason](current.url),
+            subject: { type: "webhook", id: webhookId },
+          }),
+        ),
+      ),
+    )
+    .attempt();
 }
 
 /**

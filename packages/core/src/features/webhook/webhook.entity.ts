@@ -1,8 +1,6 @@
 import { tableEntity } from "../../platform/table";
 import { primaryKeyFields } from "../../platform/table-keys";
-
-/** Why the API turned a subscription off: every attempt failing for about a day, or the receiver answering 410. */
-export const webhookDisabledReasons = ["failing", "gone"] as const;
+import { webhookDisabledReasons } from "./webhook.constants";
 
 /**
  * An organisation's webhook subscription: where to send which events, and the secrets that sign them. In the

@@ -1,19 +1,9 @@
 import { z } from "zod";
 import { domainEventTypes } from "../../capabilities/events/domain-event.schema";
+import { deliveryIdParam, webhookIdParam } from "../../platform/path-parameters";
 import { text, timestamp } from "../../platform/schema";
 import { maxWebhookUrlLength } from "./ssrf.guard";
-import { webhookDisabledReasons } from "./webhook.entity";
-import { deliveryStatuses } from "./webhook-delivery.entity";
-
-export const webhookIdParam = z
-  .string()
-  .regex(/^whk_[0-9a-z]{26}$/, "Must be a webhook id (whk_...).")
-  .meta({ description: "Webhook subscription id.", example: "whk_01jd8x4k2q7v3m9t5r1w6y8z0a" });
-
-export const deliveryIdParam = z
-  .string()
-  .regex(/^dlv_[0-9a-z]{26}$/, "Must be a delivery id (dlv_...).")
-  .meta({ description: "Delivery id.", example: "dlv_01jd8x4k2q0f3c9a17b2d4e6f8" });
+import { deliveryStatuses, webhookDisabledReasons } from "./webhook.constants";
 
 /** An organisation's subscriptions are few; the dispatcher reads them all for every event. */
 export const maxWebhooksPerOrganisation = 20;

@@ -1,4 +1,6 @@
-import { createActivity } from "@crm/core/activity";
+import { activityContracts, createActivity } from "@crm/core/activity";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("activities.create", async ({ tenant, body }) => createActivity(tenant, body));
+export const handler = httpEndpoint("activities.create", activityContracts, async ({ tenant, body }) =>
+  createActivity(tenant, body),
+);

@@ -1,6 +1,6 @@
-import { deleteActivity } from "@crm/core/activity";
+import { activityContracts, deleteActivity } from "@crm/core/activity";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("activities.delete", async ({ tenant, params, preconditions }) =>
+export const handler = httpEndpoint("activities.delete", activityContracts, async ({ tenant, params, preconditions }) =>
   deleteActivity(tenant, params.activityId, preconditions),
 );

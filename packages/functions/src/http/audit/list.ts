@@ -1,4 +1,6 @@
-import { listAuditEntries } from "@crm/core/audit";
+import { auditContracts, listAuditEntries } from "@crm/core/audit";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("audit.list", async ({ tenant, query }) => listAuditEntries(tenant, query));
+export const handler = httpEndpoint("audit.list", auditContracts, async ({ tenant, query }) =>
+  listAuditEntries(tenant, query),
+);

@@ -1,4 +1,6 @@
-import { createRule } from "@crm/core/automation";
+import { automationContracts, createRule } from "@crm/core/automation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("automationRules.create", async ({ tenant, body }) => createRule(tenant, body));
+export const handler = httpEndpoint("automationRules.create", automationContracts, async ({ tenant, body }) =>
+  createRule(tenant, body),
+);

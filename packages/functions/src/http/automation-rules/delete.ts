@@ -1,6 +1,8 @@
-import { deleteRule } from "@crm/core/automation";
+import { automationContracts, deleteRule } from "@crm/core/automation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("automationRules.delete", async ({ tenant, params, preconditions }) =>
-  deleteRule(tenant, params.ruleId, preconditions),
+export const handler = httpEndpoint(
+  "automationRules.delete",
+  automationContracts,
+  async ({ tenant, params, preconditions }) => deleteRule(tenant, params.ruleId, preconditions),
 );

@@ -1,4 +1,6 @@
-import { listRules } from "@crm/core/automation";
+import { automationContracts, listRules } from "@crm/core/automation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("automationRules.list", async ({ tenant }) => listRules(tenant));
+export const handler = httpEndpoint("automationRules.list", automationContracts, async ({ tenant }) =>
+  listRules(tenant),
+);

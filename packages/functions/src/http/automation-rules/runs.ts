@@ -1,6 +1,6 @@
-import { listRuns } from "@crm/core/automation";
+import { automationContracts, listRuns } from "@crm/core/automation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("automationRules.runs", async ({ tenant, params, query }) =>
+export const handler = httpEndpoint("automationRules.runs", automationContracts, async ({ tenant, params, query }) =>
   listRuns(tenant, params.ruleId, query),
 );

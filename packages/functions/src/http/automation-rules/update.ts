@@ -1,6 +1,8 @@
-import { updateRule } from "@crm/core/automation";
+import { automationContracts, updateRule } from "@crm/core/automation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("automationRules.update", async ({ tenant, params, body, preconditions }) =>
-  updateRule(tenant, params.ruleId, body, preconditions),
+export const handler = httpEndpoint(
+  "automationRules.update",
+  automationContracts,
+  async ({ tenant, params, body, preconditions }) => updateRule(tenant, params.ruleId, body, preconditions),
 );

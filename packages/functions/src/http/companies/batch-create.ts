@@ -1,6 +1,6 @@
-import { batchCreateCompanies } from "@crm/core/batch";
+import { batchContracts, batchCreateCompanies } from "@crm/core/batch";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("companies.batchCreate", async ({ tenant, body }) =>
+export const handler = httpEndpoint("companies.batchCreate", batchContracts, async ({ tenant, body }) =>
   batchCreateCompanies(tenant, body.items),
 );

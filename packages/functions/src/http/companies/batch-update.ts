@@ -1,6 +1,6 @@
-import { batchUpdateCompanies } from "@crm/core/batch";
+import { batchContracts, batchUpdateCompanies } from "@crm/core/batch";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("companies.batchUpdate", async ({ tenant, body }) =>
+export const handler = httpEndpoint("companies.batchUpdate", batchContracts, async ({ tenant, body }) =>
   batchUpdateCompanies(tenant, body.items),
 );

@@ -1,4 +1,6 @@
-import { createCompany } from "@crm/core/company";
+import { companyContracts, createCompany } from "@crm/core/company";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("companies.create", async ({ tenant, body }) => createCompany(tenant, body));
+export const handler = httpEndpoint("companies.create", companyContracts, async ({ tenant, body }) =>
+  createCompany(tenant, body),
+);

@@ -1,6 +1,6 @@
-import { getCompany } from "@crm/core/company";
+import { companyContracts, getCompany } from "@crm/core/company";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("companies.get", async ({ tenant, params }) =>
+export const handler = httpEndpoint("companies.get", companyContracts, async ({ tenant, params }) =>
   getCompany(tenant, params.companyId),
 );

@@ -1,4 +1,6 @@
-import { listCompanies } from "@crm/core/company";
+import { companyContracts, listCompanies } from "@crm/core/company";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("companies.list", async ({ tenant, query }) => listCompanies(tenant, query));
+export const handler = httpEndpoint("companies.list", companyContracts, async ({ tenant, query }) =>
+  listCompanies(tenant, query),
+);

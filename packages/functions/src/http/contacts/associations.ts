@@ -1,6 +1,7 @@
-import { listAssociations } from "@crm/core/association";
+import { associationContracts, listAssociations } from "@crm/core/association";
+import { contactLinks } from "@crm/core/contact";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("contacts.associations", async ({ tenant, params, query }) =>
-  listAssociations(tenant, { type: "contact", id: params.contactId }, query),
+export const handler = httpEndpoint("contacts.associations", associationContracts, async ({ tenant, params, query }) =>
+  listAssociations(tenant, contactLinks, params.contactId, query),
 );

@@ -1,4 +1,6 @@
-import { createContact } from "@crm/core/contact";
+import { contactContracts, createContact } from "@crm/core/contact";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("contacts.create", async ({ tenant, body }) => createContact(tenant, body));
+export const handler = httpEndpoint("contacts.create", contactContracts, async ({ tenant, body }) =>
+  createContact(tenant, body),
+);

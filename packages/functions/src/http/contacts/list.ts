@@ -1,4 +1,6 @@
-import { listContacts } from "@crm/core/contact";
+import { contactContracts, listContacts } from "@crm/core/contact";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("contacts.list", async ({ tenant, query }) => listContacts(tenant, query));
+export const handler = httpEndpoint("contacts.list", contactContracts, async ({ tenant, query }) =>
+  listContacts(tenant, query),
+);

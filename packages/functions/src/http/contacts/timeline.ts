@@ -1,6 +1,6 @@
-import { recordTimeline } from "@crm/core/activity";
+import { activityContracts, recordTimeline } from "@crm/core/activity";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("contacts.timeline", async ({ tenant, params, query }) =>
+export const handler = httpEndpoint("contacts.timeline", activityContracts, async ({ tenant, params, query }) =>
   recordTimeline(tenant, { type: "contact", id: params.contactId }, query),
 );

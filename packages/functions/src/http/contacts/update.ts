@@ -1,6 +1,8 @@
-import { updateContact } from "@crm/core/contact";
+import { contactContracts, updateContact } from "@crm/core/contact";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("contacts.update", async ({ tenant, params, body, preconditions }) =>
-  updateContact(tenant, params.contactId, body, preconditions),
+export const handler = httpEndpoint(
+  "contacts.update",
+  contactContracts,
+  async ({ tenant, params, body, preconditions }) => updateContact(tenant, params.contactId, body, preconditions),
 );

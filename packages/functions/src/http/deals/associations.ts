@@ -1,6 +1,7 @@
-import { listAssociations } from "@crm/core/association";
+import { associationContracts, listAssociations } from "@crm/core/association";
+import { dealLinks } from "@crm/core/deal";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.associations", async ({ tenant, params, query }) =>
-  listAssociations(tenant, { type: "deal", id: params.dealId }, query),
+export const handler = httpEndpoint("deals.associations", associationContracts, async ({ tenant, params, query }) =>
+  listAssociations(tenant, dealLinks, params.dealId, query),
 );

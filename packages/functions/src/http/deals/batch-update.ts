@@ -1,6 +1,6 @@
-import { batchUpdateDeals } from "@crm/core/batch";
+import { batchContracts, batchUpdateDeals } from "@crm/core/batch";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.batchUpdate", async ({ tenant, body }) =>
+export const handler = httpEndpoint("deals.batchUpdate", batchContracts, async ({ tenant, body }) =>
   batchUpdateDeals(tenant, body.items),
 );

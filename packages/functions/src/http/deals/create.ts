@@ -1,4 +1,6 @@
-import { createDeal } from "@crm/core/deal";
+import { createDeal, dealContracts } from "@crm/core/deal";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.create", async ({ tenant, body }) => createDeal(tenant, body));
+export const handler = httpEndpoint("deals.create", dealContracts, async ({ tenant, body }) =>
+  createDeal(tenant, body),
+);

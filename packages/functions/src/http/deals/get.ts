@@ -1,4 +1,6 @@
-import { getDeal } from "@crm/core/deal";
+import { dealContracts, getDeal } from "@crm/core/deal";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.get", async ({ tenant, params }) => getDeal(tenant, params.dealId));
+export const handler = httpEndpoint("deals.get", dealContracts, async ({ tenant, params }) =>
+  getDeal(tenant, params.dealId),
+);

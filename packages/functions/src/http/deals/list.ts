@@ -1,4 +1,4 @@
-import { listDeals } from "@crm/core/deal";
+import { dealContracts, listDeals } from "@crm/core/deal";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.list", async ({ tenant, query }) => listDeals(tenant, query));
+export const handler = httpEndpoint("deals.list", dealContracts, async ({ tenant, query }) => listDeals(tenant, query));

@@ -1,6 +1,6 @@
-import { moveDealToStage } from "@crm/core/deal";
+import { dealContracts, moveDealToStage } from "@crm/core/deal";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.moveStage", async ({ tenant, params, body, preconditions }) =>
+export const handler = httpEndpoint("deals.moveStage", dealContracts, async ({ tenant, params, body, preconditions }) =>
   moveDealToStage(tenant, params.dealId, body, preconditions),
 );

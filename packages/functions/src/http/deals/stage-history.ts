@@ -1,6 +1,6 @@
-import { getDealStageHistory } from "@crm/core/deal";
+import { dealContracts, getDealStageHistory } from "@crm/core/deal";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("deals.stageHistory", async ({ tenant, params }) =>
+export const handler = httpEndpoint("deals.stageHistory", dealContracts, async ({ tenant, params }) =>
   getDealStageHistory(tenant, params.dealId),
 );

@@ -1,4 +1,6 @@
 import { domainEventJsonSchema } from "@crm/core/events";
-import { httpEndpoint } from "../../platform";
+import { systemContracts } from "@crm/core/system";
+// From its own module, not the platform index: a public route's bundle need not hold the signed-in routes' factory.
+import { publicEndpoint } from "../../platform/public-endpoint";
 
-export const handler = httpEndpoint("eventSchema.get", async () => domainEventJsonSchema());
+export const handler = publicEndpoint("eventSchema.get", systemContracts, async () => domainEventJsonSchema());

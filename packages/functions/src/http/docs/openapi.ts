@@ -1,4 +1,6 @@
 import { openApiDocument } from "@crm/core/api";
-import { httpEndpoint } from "../../platform";
+import { systemContracts } from "@crm/core/system";
+// From its own module, not the platform index: a public route's bundle need not hold the signed-in routes' factory.
+import { publicEndpoint } from "../../platform/public-endpoint";
 
-export const handler = httpEndpoint("openapi.get", async () => openApiDocument());
+export const handler = publicEndpoint("openapi.get", systemContracts, async () => openApiDocument());

@@ -1,3 +1,5 @@
-import { httpEndpoint } from "../../platform";
+import { systemContracts } from "@crm/core/system";
+// From its own module, not the platform index: a public route's bundle need not hold the signed-in routes' factory.
+import { publicEndpoint } from "../../platform/public-endpoint";
 
-export const handler = httpEndpoint("health.get", async () => ({ status: "ok" as const }));
+export const handler = publicEndpoint("health.get", systemContracts, async () => ({ status: "ok" as const }));

@@ -1,6 +1,6 @@
-import { connectionLog } from "@crm/core/integration";
+import { connectionLog, integrationContracts } from "@crm/core/integration";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("integrations.logs", async ({ tenant, params, query }) =>
+export const handler = httpEndpoint("integrations.logs", integrationContracts, async ({ tenant, params, query }) =>
   connectionLog(tenant, params.connectionId, query),
 );

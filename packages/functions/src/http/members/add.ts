@@ -1,4 +1,6 @@
-import { addMember } from "@crm/core/member";
+import { addMember, memberContracts } from "@crm/core/member";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("members.add", async ({ tenant, body }) => addMember(tenant, body));
+export const handler = httpEndpoint("members.add", memberContracts, async ({ tenant, body }) =>
+  addMember(tenant, body),
+);

@@ -1,4 +1,6 @@
-import { listMembers } from "@crm/core/member";
+import { listMembers, memberContracts } from "@crm/core/member";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("members.list", async ({ tenant, query }) => listMembers(tenant, query));
+export const handler = httpEndpoint("members.list", memberContracts, async ({ tenant, query }) =>
+  listMembers(tenant, query),
+);

@@ -1,6 +1,6 @@
-import { removeMember } from "@crm/core/member";
+import { memberContracts, removeMember } from "@crm/core/member";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("members.remove", async ({ tenant, params }) =>
+export const handler = httpEndpoint("members.remove", memberContracts, async ({ tenant, params }) =>
   removeMember(tenant, params.memberId),
 );

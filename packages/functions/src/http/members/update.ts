@@ -1,6 +1,6 @@
-import { updateMember } from "@crm/core/member";
+import { memberContracts, updateMember } from "@crm/core/member";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("members.update", async ({ tenant, params, body }) =>
+export const handler = httpEndpoint("members.update", memberContracts, async ({ tenant, params, body }) =>
   updateMember(tenant, params.memberId, body),
 );

@@ -1,6 +1,6 @@
-import { listMyNotifications } from "@crm/core/notification";
+import { listMyNotifications, notificationContracts } from "@crm/core/notification";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("notifications.list", async ({ tenant, query }) =>
+export const handler = httpEndpoint("notifications.list", notificationContracts, async ({ tenant, query }) =>
   listMyNotifications(tenant, query),
 );

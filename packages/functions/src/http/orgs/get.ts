@@ -1,4 +1,4 @@
-import { getOrganisation } from "@crm/core/organisation";
+import { getOrganisation, organisationContracts } from "@crm/core/organisation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("orgs.get", async ({ tenant }) => getOrganisation(tenant));
+export const handler = httpEndpoint("orgs.get", organisationContracts, async ({ tenant }) => getOrganisation(tenant));

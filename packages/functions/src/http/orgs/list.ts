@@ -1,4 +1,7 @@
-import { listMyOrganisations } from "@crm/core/organisation";
+import { listMyOrganisations } from "@crm/core/member";
+import { organisationContracts } from "@crm/core/organisation";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("orgs.list", async ({ identity, query }) => listMyOrganisations(identity, query));
+export const handler = httpEndpoint("orgs.list", organisationContracts, async ({ identity, query }) =>
+  listMyOrganisations(identity, query),
+);

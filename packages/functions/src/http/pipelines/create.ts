@@ -1,4 +1,6 @@
-import { createPipeline } from "@crm/core/pipeline";
+import { createPipeline, pipelineContracts } from "@crm/core/pipeline";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("pipelines.create", async ({ tenant, body }) => createPipeline(tenant, body));
+export const handler = httpEndpoint("pipelines.create", pipelineContracts, async ({ tenant, body }) =>
+  createPipeline(tenant, body),
+);

@@ -1,6 +1,6 @@
-import { getPipeline } from "@crm/core/pipeline";
+import { getPipeline, pipelineContracts } from "@crm/core/pipeline";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("pipelines.get", async ({ tenant, params }) =>
+export const handler = httpEndpoint("pipelines.get", pipelineContracts, async ({ tenant, params }) =>
   getPipeline(tenant, params.pipelineId),
 );

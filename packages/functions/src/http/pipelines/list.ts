@@ -1,4 +1,4 @@
-import { listPipelines } from "@crm/core/pipeline";
+import { listPipelines, pipelineContracts } from "@crm/core/pipeline";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("pipelines.list", async ({ tenant }) => listPipelines(tenant));
+export const handler = httpEndpoint("pipelines.list", pipelineContracts, async ({ tenant }) => listPipelines(tenant));

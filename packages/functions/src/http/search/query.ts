@@ -1,4 +1,6 @@
-import { search } from "@crm/core/search";
+import { search, searchContracts } from "@crm/core/search";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("search.query", async ({ tenant, query }) => search(tenant, query));
+export const handler = httpEndpoint("search.query", searchContracts, async ({ tenant, query }) =>
+  search(tenant, query),
+);

@@ -1,4 +1,6 @@
-import { listOpenTasks } from "@crm/core/activity";
+import { activityContracts, listOpenTasks } from "@crm/core/activity";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("tasks.listOpen", async ({ tenant, query }) => listOpenTasks(tenant, query));
+export const handler = httpEndpoint("tasks.listOpen", activityContracts, async ({ tenant, query }) =>
+  listOpenTasks(tenant, query),
+);

@@ -1,4 +1,6 @@
-import { listOverdueTasks } from "@crm/core/activity";
+import { activityContracts, listOverdueTasks } from "@crm/core/activity";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("tasks.listOverdue", async ({ tenant, query }) => listOverdueTasks(tenant, query));
+export const handler = httpEndpoint("tasks.listOverdue", activityContracts, async ({ tenant, query }) =>
+  listOverdueTasks(tenant, query),
+);

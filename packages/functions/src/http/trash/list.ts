@@ -1,4 +1,6 @@
-import { listTrash } from "@crm/core/trash";
+import { listTrash, trashContracts } from "@crm/core/trash";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("trash.list", async ({ tenant, query }) => listTrash(tenant, query));
+export const handler = httpEndpoint("trash.list", trashContracts, async ({ tenant, query }) =>
+  listTrash(tenant, query),
+);

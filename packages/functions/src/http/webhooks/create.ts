@@ -1,4 +1,6 @@
-import { createWebhook } from "@crm/core/webhook";
+import { createWebhook, webhookContracts } from "@crm/core/webhook";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("webhooks.create", async ({ tenant, body }) => createWebhook(tenant, body));
+export const handler = httpEndpoint("webhooks.create", webhookContracts, async ({ tenant, body }) =>
+  createWebhook(tenant, body),
+);

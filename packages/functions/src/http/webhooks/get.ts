@@ -1,4 +1,6 @@
-import { getWebhook } from "@crm/core/webhook";
+import { getWebhook, webhookContracts } from "@crm/core/webhook";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("webhooks.get", async ({ tenant, params }) => getWebhook(tenant, params.webhookId));
+export const handler = httpEndpoint("webhooks.get", webhookContracts, async ({ tenant, params }) =>
+  getWebhook(tenant, params.webhookId),
+);

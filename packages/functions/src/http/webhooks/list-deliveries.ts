@@ -1,6 +1,6 @@
-import { listDeliveries } from "@crm/core/webhook";
+import { listDeliveries, webhookContracts } from "@crm/core/webhook";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("webhooks.listDeliveries", async ({ tenant, params, query }) =>
+export const handler = httpEndpoint("webhooks.listDeliveries", webhookContracts, async ({ tenant, params, query }) =>
   listDeliveries(tenant, params.webhookId, query),
 );

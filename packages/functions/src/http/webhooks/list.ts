@@ -1,4 +1,4 @@
-import { listWebhooks } from "@crm/core/webhook";
+import { listWebhooks, webhookContracts } from "@crm/core/webhook";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("webhooks.list", async ({ tenant }) => listWebhooks(tenant));
+export const handler = httpEndpoint("webhooks.list", webhookContracts, async ({ tenant }) => listWebhooks(tenant));

@@ -1,6 +1,6 @@
-import { replayDelivery } from "@crm/core/webhook";
+import { replayDelivery, webhookContracts } from "@crm/core/webhook";
 import { httpEndpoint } from "../../platform";
 
-export const handler = httpEndpoint("webhooks.replayDelivery", async ({ tenant, params }) =>
+export const handler = httpEndpoint("webhooks.replayDelivery", webhookContracts, async ({ tenant, params }) =>
   replayDelivery(tenant, params.webhookId, params.deliveryId),
 );

@@ -1,8 +1,10 @@
 import type { EntityItem } from "electrodb";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
+import type { TenantContext } from "../../platform/request-context";
 import { PipelineEntity } from "./pipeline.entity";
-import type { Pipeline } from "./pipeline.schema";
+import type { Pipeline, PipelineBoard } from "./pipeline.schema";
+import { allCurrencies, loadStageTotals, type StageTotalItem } from "./stage-totals";
 
 export type PipelineItem = EntityItem<typeof PipelineEntity>;
 export type StageItem = PipelineItem["stages"][number];
@@ -64,4 +66,69 @@ export function firstOpenStage(pipeline: PipelineItem): StageItem {
   const stage = pipeline.stages.find((candidate) => candidate.kind === "open") ?? pipeline.stages[0];
   if (!stage) throw new ValidationError([{ path: "body.stageId", message: "The pipeline has no stages." }]);
   return stage;
+}
+
+export async function listPipelines(context: TenantContext): Promise<{ data: Pipeline[]; nextCursor: null }> {
+  const pipelines = await loadPipelines(context.orgId);
+  return { data: pipelines.map(toPipeline), nextCursor: null };
+}
+
+export async function getPipeline(context: TenantContext, pipelineId: string): Promise<Pipeline> {
+  return toPipeline(await loadPipeline(context.orgId, pipelineId));
+}
+
+/** How many deals a stage holds, in every currency. */
+export const dealCountOf = (totals: StageTotalItem[], stageId: string) =>
+  totals.find((total) => total.stageId === stageId && total.currency === allCurrencies)?.dealCount ?? 0;
+
+/**
+ * Per stage the number and value of its deals, and the probability-weighted forecast: two reads (the pipeline and
+ * its totals), whatever the number of deals.
+ */
+export async function getPipelineBoard(context: TenantContext, pipelineId: string): Promise<PipelineBoard> {
+  const [pipeline, totals] = await Promise.all([
+    loadPipeline(context.orgId, pipelineId),
+    loadStageTotals(context.orgId, pipelineId),
+  ]);
+  const forecast = new Map<string, PipelineBoard["forecast"][number]>();
+  const stages = toPipeline(pipeline).stages.map((stage) => {
+    const rows = totals.filter(
+      (total) =>
+        total.stageId === stage.id &&
+        total.currency !== allCurrencies &&
+        (total.dealCount !== 0 || total.valueSum !== 0),
+    );
+    for (const row of rows) {
+      const entry = forecast.get(row.currency) ?? {
+        currency: row.currency,
+        openCount: 0,
+        openValue: 0,
+        weightedValue: 0,
+        wonCount: 0,
+        wonValue: 0,
+        lostCount: 0,
+        lostValue: 0,
+      };
+      entry[`${stage.kind}Count`] += row.dealCount;
+      entry[`${stage.kind}Value`] += row.valueSum;
+      if (stage.kind === "open") entry.weightedValue += Math.round((row.valueSum * stage.probability) / 100);
+      forecast.set(row.currency, entry);
+    }
+    return {
+      ...stage,
+      dealCount: dealCountOf(totals, stage.id),
+      totals: rows
+        .map((row) => ({
+          currency: row.currency,
+          value: row.valueSum,
+          weightedValue: Math.round((row.valueSum * stage.probability) / 100),
+        }))
+        .sort((a, b) => a.currency.localeCompare(b.currency)),
+    };
+  });
+  return {
+    pipelineId,
+    stages,
+    forecast: [...forecast.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
+  };
 }

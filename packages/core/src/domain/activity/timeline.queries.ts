@@ -3,7 +3,8 @@ import { listTimeline } from "../../capabilities/audit/audit.service";
 import { NotFoundError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
-import { type RecordRef, recordExists } from "../association/association.service";
+import type { RecordRef } from "../association/association.service";
+import { linkTargets } from "./link-targets";
 
 /**
  * A contact's, company's or deal's timeline: its activities and its changes (creation, field changes, stage
@@ -14,6 +15,7 @@ export async function recordTimeline(
   record: RecordRef,
   query: TimelineQuery,
 ): Promise<Page<TimelineItem>> {
-  if (!(await recordExists(context.orgId, record))) throw new NotFoundError(record.type, record.id);
+  if (!(await linkTargets[record.type].exists(context.orgId, record.id)))
+    throw new NotFoundError(record.type, record.id);
   return listTimeline(context, record.id, query);
 }

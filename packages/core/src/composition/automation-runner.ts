@@ -1,0 +1,44 @@
+import type { DomainEvent } from "../capabilities/events/domain-event.schema";
+import { createActivity } from "../domain/activity/activity.service";
+import { updateCompany } from "../domain/company/company.service";
+import { updateContact } from "../domain/contact/contact.service";
+import { updateDeal } from "../domain/deal/deal.service";
+import type { RecordState, RuleRecords } from "../features/automation/automation.engine";
+import * as runner from "../features/automation/automation.runner";
+import type { TenantContext } from "../platform/request-context";
+import { loadRecordState } from "./automation-dry-run";
+
+/** Applies a field change to the event's record through its service, as the rule's system actor. */
+async function updateRecord(context: TenantContext, record: RecordState, changes: Record<string, unknown>) {
+  switch (record.type) {
+    case "deal":
+      return updateDeal(context, record.id, changes);
+    case "contact":
+      return updateContact(context, record.id, changes);
+    case "company":
+      return updateCompany(context, record.id, changes);
+    default:
+      throw new Error(`A rule cannot change a ${record.type}.`);
+  }
+}
+
+/** Creates a task linked to the record (or, for an activity, to what the activity is linked to). */
+async function createTaskFor(
+  context: TenantContext,
+  record: RecordState,
+  task: { subject: string; assigneeId: string; dueAt: string; priority: "low" | "normal" | "high" },
+) {
+  return createActivity(context, { type: "task", ...task, ...record.links });
+}
+
+/**
+ * Rules reach the records they react to and act on through the records' services, composed here, above the
+ * domains, for the functions that run rules (the bus subscriber and the delayed-actions job).
+ */
+const ruleRecords: RuleRecords = { load: loadRecordState, update: updateRecord, createTask: createTaskFor };
+
+/** Runs every enabled rule of the event's organisation that matches it (see automation.runner.ts). */
+export const handleDomainEvent = (event: DomainEvent) => runner.handleDomainEvent(event, ruleRecords);
+
+/** Continues the runs whose delay is over. */
+export const runDueDelayedActions = (limit?: number) => runner.runDueDelayedActions(ruleRecords, limit);
