@@ -1,8 +1,10 @@
 import {
   googleSettingsName,
   integrationSettingsName,
+  intuitSettingsName,
   oauthStateSigningKeyName,
   tokenVaultName,
+  xeroSettingsName,
 } from "../packages/core/src/declarations";
 import { api } from "./http-api";
 
@@ -47,8 +49,35 @@ export const google = new sst.Linkable(googleSettingsName, {
   },
 });
 
+/** Intuit's production endpoints; the app's keys and webhook verifier token are secrets. */
+export const intuit = new sst.Linkable(intuitSettingsName, {
+  properties: {
+    clientId: new sst.Secret("IntuitClientId").value,
+    clientSecret: new sst.Secret("IntuitClientSecret").value,
+    authorizationUrl: "https://appcenter.intuit.com/connect/oauth2",
+    tokenUrl: "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+    revocationUrl: "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
+    accountingBaseUrl: "https://quickbooks.api.intuit.com",
+    webhookVerifierToken: new sst.Secret("IntuitWebhookVerifierToken").value,
+  },
+});
+
+/** Xero's production endpoints; the app's keys and webhook key are secrets. */
+export const xero = new sst.Linkable(xeroSettingsName, {
+  properties: {
+    clientId: new sst.Secret("XeroClientId").value,
+    clientSecret: new sst.Secret("XeroClientSecret").value,
+    authorizationUrl: "https://login.xero.com/identity/connect/authorize",
+    tokenUrl: "https://identity.xero.com/connect/token",
+    revocationUrl: "https://identity.xero.com/connect/revocation",
+    connectionsUrl: "https://api.xero.com/connections",
+    apiBaseUrl: "https://api.xero.com/api.xro/2.0",
+    webhookKey: new sst.Secret("XeroWebhookKey").value,
+  },
+});
+
 /** Where OAuth callbacks and provider notifications come back to: this API's own URL. */
 export const integrationSettings = new sst.Linkable(integrationSettingsName, { properties: { publicApiUrl: api.url } });
 
 /** Everything an integration function is linked to, besides the table. */
-export const integrationLinks = [tokenVault, oauthStateSigningKey, integrationSettings, google];
+export const integrationLinks = [tokenVault, oauthStateSigningKey, integrationSettings, google, intuit, xero];

@@ -6,6 +6,7 @@ import {
   fallbackRoute,
   googleSettingsName,
   integrationSettingsName,
+  intuitSettingsName,
   oauthStateSigningKeyName,
   type RouteDeclaration,
   routes,
@@ -17,6 +18,7 @@ import {
   websocketApiName,
   websocketAuthorizer,
   websocketRoutes,
+  xeroSettingsName,
 } from "@crm/core/declarations";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installSstStandIns, type Recorded, recording } from "./sst-stand-ins";
@@ -90,7 +92,14 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
 
   it("links the table, the token settings and the cursor key to every non-public route, and to each route what it declares it uses", () => {
     const table = component("sst.aws.Dynamo")[0];
-    const integrationLinks = [tokenVaultName, oauthStateSigningKeyName, integrationSettingsName, googleSettingsName];
+    const integrationLinks = [
+      tokenVaultName,
+      oauthStateSigningKeyName,
+      integrationSettingsName,
+      googleSettingsName,
+      intuitSettingsName,
+      xeroSettingsName,
+    ];
     for (const [routeId, route] of Object.entries(routes) as [string, RouteDeclaration][]) {
       const registered = recording.routes.find((r) => r.rawRoute === `${route.method} ${route.path}`);
       const links = ((registered?.handler as { link?: unknown[] } | undefined)?.link ?? []) as { name?: string }[];
@@ -269,7 +278,14 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
   });
 
   it("links the integrations' vault, keys and Google settings to exactly the jobs and subscribers that use them, and the vault alone to those that use only it", () => {
-    const integrationLinks = [tokenVaultName, oauthStateSigningKeyName, integrationSettingsName, googleSettingsName];
+    const integrationLinks = [
+      tokenVaultName,
+      oauthStateSigningKeyName,
+      integrationSettingsName,
+      googleSettingsName,
+      intuitSettingsName,
+      xeroSettingsName,
+    ];
     const linkedNames = (links: unknown) => ((links ?? []) as { name?: string }[]).map((link) => link.name);
     const expectLinks = (links: (string | undefined)[], uses: readonly string[], name: string) => {
       const linkedOfIntegrations = links.filter((link) => integrationLinks.includes(link as string)).sort();

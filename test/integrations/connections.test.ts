@@ -66,7 +66,7 @@ describe("connecting a Google account", () => {
     expect(callback.body).toMatchObject({
       provider: "google-gmail",
       owner: { type: "member", memberId: org.admin.memberId },
-      account: { email: "alice@example.com" },
+      account: { name: "alice@example.com" },
       status: "active",
       missingScopes: [],
     });

@@ -4,7 +4,7 @@ import { onDatabaseClient } from "@crm/core/platform";
 import { handlerEnvironment } from "@crm/local/cloud";
 import { inject } from "vitest";
 import { testAudience, testIssuer, testJwks } from "../support/identity";
-import { googleSettingsFor } from "../support/integrations";
+import { googleSettingsFor, intuitSettingsFor, xeroSettingsFor } from "../support/integrations";
 
 Object.assign(
   process.env,
@@ -19,6 +19,8 @@ Object.assign(
     integrations: { publicApiUrl: "http://127.0.0.1:9/", stateSigningKey: randomBytes(32).toString("base64url") },
     // Port 9 (discard) refuses at once: files that talk to Google start the fake and link it instead.
     google: googleSettingsFor("http://127.0.0.1:9"),
+    intuit: intuitSettingsFor("http://127.0.0.1:9"),
+    xero: xeroSettingsFor("http://127.0.0.1:9"),
   }),
   // Tests fire requests far faster than any client may; the rate-limit tests set their own small limits.
   {

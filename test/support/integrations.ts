@@ -1,8 +1,10 @@
 import { googleSettingsName, integrationSettingsName, type ProviderId } from "@crm/core/declarations";
 import { ConnectionEntity, connectionIdFor } from "@crm/core/integration";
 import { seal } from "@crm/core/vault";
-import type { GoogleSettings } from "@crm/local/cloud";
+import type { GoogleSettings, IntuitSettings, XeroSettings } from "@crm/local/cloud";
 import { type FakeGoogle, googleSettingsFor as localGoogleSettings } from "@crm/local/google";
+import { intuitEndpointsFor } from "@crm/local/intuit";
+import { xeroEndpointsFor } from "@crm/local/xero";
 import { expect } from "vitest";
 import { invoke } from "./api-events";
 import type { Person, TestOrganisation } from "./organisations";
@@ -17,6 +19,27 @@ export function googleSettingsFor(origin: string): GoogleSettings {
     topic: "projects/crm-test/topics/gmail",
     serviceAccount: testPushServiceAccount,
   });
+}
+
+/** The OAuth clients the tests register with the fake Intuit and the fake Xero. */
+export const testIntuitClient = { clientId: "crm-test-intuit", clientSecret: "fake-intuit-secret" };
+export const testXeroClient = { clientId: "crm-test-xero", clientSecret: "fake-xero-secret" };
+export const testIntuitVerifierToken = "fake-intuit-verifier-token";
+export const testXeroWebhookKey = "fake-xero-webhook-key";
+
+/** Intuit settings pointing at a fake Intuit's origin. */
+export function intuitSettingsFor(origin: string): IntuitSettings {
+  return { ...testIntuitClient, ...intuitEndpointsFor(origin), webhookVerifierToken: testIntuitVerifierToken };
+}
+
+/** Xero settings pointing at a fake Xero's origin. */
+export function xeroSettingsFor(origin: string): XeroSettings {
+  return { ...testXeroClient, ...xeroEndpointsFor(origin), webhookKey: testXeroWebhookKey };
+}
+
+/** Links this test file's handlers to a provider's settings, before anything reads them (once per process). */
+export function linkProviderSettings(name: "Intuit" | "Xero", settings: IntuitSettings | XeroSettings): void {
+  process.env[`SST_RESOURCE_${name}`] = JSON.stringify({ ...settings, type: "sst.sst.Linkable" });
 }
 
 /**
@@ -57,7 +80,8 @@ export async function aStoredConnection(
     provider,
     ownerMemberId: owner.memberId,
     accountId,
-    accountEmail: owner.email,
+    accountKey: owner.email,
+    accountName: owner.email,
     grantedScopes: ["openid", "email"],
     status: "active",
     sealedAccessToken: await seal("placeholder-access-token", { ...keys, token: "access" }),

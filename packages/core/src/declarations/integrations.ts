@@ -17,6 +17,12 @@ export const oauthStateSigningKeyName = "OAuthStateSigningKey";
  */
 export const googleSettingsName = "Google";
 
+/** Logical name of the QuickBooks Online (Intuit) settings: client, endpoints, webhook verifier token. */
+export const intuitSettingsName = "Intuit";
+
+/** Logical name of the Xero settings: client, endpoints, webhook key. */
+export const xeroSettingsName = "Xero";
+
 /**
  * Logical name of the settings every integration function shares: the public base URL of the HTTP API, which
  * OAuth callbacks and provider notifications are sent to. An `sst.Linkable`.
@@ -35,6 +41,8 @@ export type ProviderDeclaration = {
 export const providers = {
   "google-gmail": { owner: "member", displayName: "Gmail" },
   "google-calendar": { owner: "member", displayName: "Google Calendar" },
+  quickbooks: { owner: "organisation", displayName: "QuickBooks Online" },
+  xero: { owner: "organisation", displayName: "Xero" },
 } as const satisfies Record<string, ProviderDeclaration>;
 
 export type ProviderId = keyof typeof providers;

@@ -15,6 +15,7 @@ Starts the local cloud on 127.0.0.1: DynamoDB Local, the local identity provider
 Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), BUS_PORT (local EventBridge, default
 any free port), LOG_LEVEL (default WARN),
 WEBSOCKET_PORT (the real-time WebSocket API, default 3001), GOOGLE_PORT (the fake Google, default 3002),
+INTUIT_PORT (the fake QuickBooks Online, default 3003), XERO_PORT (the fake Xero, default 3004),
 WEBHOOKS_ALLOW_LOOPBACK (default true: webhooks may go
 to plain http on 127.0.0.1; false runs the SSRF guard as in AWS).`;
 
@@ -43,6 +44,8 @@ const cloud = await startLocalCloud({
   websocketPort: Number(process.env.WEBSOCKET_PORT ?? 3001),
   allowLoopbackWebhooks: loopbackWebhooksSwitch(process.env.WEBHOOKS_ALLOW_LOOPBACK),
   googlePort: Number(process.env.GOOGLE_PORT ?? 3002),
+  intuitPort: Number(process.env.INTUIT_PORT ?? 3003),
+  xeroPort: Number(process.env.XERO_PORT ?? 3004),
 });
 
 let stopping = false;
@@ -70,6 +73,8 @@ console.log(`
   Real time     ${cloud.websocketUrl}?token=<token>  (WebSocket; @connections API on the same port)
   EventBridge   ${cloud.busEndpoint}  (dead letters: ${cloud.busEndpoint}/dead-letters; the table stream feeds it)
   Fake Google   ${cloud.google.url}  (OAuth consent page, Gmail, Calendar, Pub/Sub push to this API)
+  Fake Intuit   ${cloud.intuit.url}  (QuickBooks Online: connect page, accounting API; books at /app/books)
+  Fake Xero     ${cloud.xero.url}  (identity, connections, accounting API)
   KMS           ${cloud.kms.endpoint}  (the token vault's data keys)
   Jobs          npm run job -- <name>  (e.g. integrationSync; npm run job -- --help lists them)
 `);

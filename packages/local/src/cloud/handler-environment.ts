@@ -5,10 +5,12 @@ import {
   domainEventFailuresQueueName,
   googleSettingsName,
   integrationSettingsName,
+  intuitSettingsName,
   oauthStateSigningKeyName,
   tableName as tableResourceName,
   tokenVaultName,
   websocketApiName,
+  xeroSettingsName,
 } from "@crm/core/declarations";
 
 export type HandlerEnvironmentInput = {
@@ -34,6 +36,33 @@ export type HandlerEnvironmentInput = {
   integrations?: { publicApiUrl: string; stateSigningKey: string };
   /** The Google settings; locally every URL points at the fake Google. */
   google?: GoogleSettings;
+  /** The QuickBooks Online settings; locally every URL points at the fake Intuit. */
+  intuit?: IntuitSettings;
+  /** The Xero settings; locally every URL points at the fake Xero. */
+  xero?: XeroSettings;
+};
+
+/** What `Resource.Intuit` holds. */
+export type IntuitSettings = {
+  clientId: string;
+  clientSecret: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  revocationUrl: string;
+  accountingBaseUrl: string;
+  webhookVerifierToken: string;
+};
+
+/** What `Resource.Xero` holds. */
+export type XeroSettings = {
+  clientId: string;
+  clientSecret: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  revocationUrl: string;
+  connectionsUrl: string;
+  apiBaseUrl: string;
+  webhookKey: string;
 };
 
 /** What `Resource.Google` holds: the OAuth client, the endpoints and the push subscription's identity. */
@@ -115,6 +144,12 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
       : {}),
     ...(input.google
       ? { [`SST_RESOURCE_${googleSettingsName}`]: JSON.stringify({ ...input.google, type: "sst.sst.Linkable" }) }
+      : {}),
+    ...(input.intuit
+      ? { [`SST_RESOURCE_${intuitSettingsName}`]: JSON.stringify({ ...input.intuit, type: "sst.sst.Linkable" }) }
+      : {}),
+    ...(input.xero
+      ? { [`SST_RESOURCE_${xeroSettingsName}`]: JSON.stringify({ ...input.xero, type: "sst.sst.Linkable" }) }
       : {}),
     ...(input.realtime
       ? {

@@ -14,8 +14,10 @@ import { startLocalBus, startLocalQueue, startLocalScheduler, startStreamReader 
 import { startHttpGateway } from "../gateway";
 import { type FakeGoogle, googleSettingsFor, startFakeGoogle } from "../google";
 import { loadOrCreateIdentityProvider } from "../identity";
+import { type FakeIntuit, intuitEndpointsFor, startFakeIntuit } from "../intuit";
 import { type LocalKms, startLocalKms } from "../kms";
 import { startWebSocketGateway } from "../websocket";
+import { type FakeXero, startFakeXero, xeroEndpointsFor } from "../xero";
 import { handlerEnvironment } from "./handler-environment";
 
 export type LocalCloudOptions = {
@@ -37,6 +39,9 @@ export type LocalCloudOptions = {
   allowLoopbackWebhooks?: boolean;
   /** The fake Google's port (0 picks a free one); its consent page is opened in a browser, so `npm start` fixes it. */
   googlePort?: number;
+  /** The fake Intuit's and the fake Xero's ports, likewise. */
+  intuitPort?: number;
+  xeroPort?: number;
 };
 
 /** The OAuth client the local cloud registers with its fake Google, and the push subscription's identity. */
@@ -70,6 +75,9 @@ export type LocalCloud = {
   identityProvider: Awaited<ReturnType<typeof loadOrCreateIdentityProvider>>;
   /** The fake Google (OAuth consent page, Gmail, Calendar, Pub/Sub push), seeded with the demo people's data. */
   google: FakeGoogle;
+  /** The fake Intuit (QuickBooks Online) and the fake Xero, seeded with the demo companies' books. */
+  intuit: FakeIntuit;
+  xero: FakeXero;
   /** The KMS stand-in behind the token vault. */
   kms: LocalKms;
   /** Runs a declared job now, as `npm run job -- <name>` does through `POST /local/jobs/<name>`. */
@@ -189,6 +197,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       pushEndpoints: [{ url: `${gateway.url}/v1/integrations/google-gmail/push`, topic: localPush.topic }],
     });
     stoppers.push(() => google.close());
+    const accountingClient = async (name: string, provider: string) => ({
+      clientId: `crm-local-${name}`,
+      clientSecret: await loadOrCreateSecret(options.dataDirectory, `${name}-client-secret`),
+      redirectUris: [`${gateway.url}/v1/integrations/${provider}/callback`],
+    });
+    const intuitClient = await accountingClient("intuit", "quickbooks");
+    const intuit = await startFakeIntuit({
+      host: options.host ?? "127.0.0.1",
+      port: options.intuitPort ?? 0,
+      clients: [intuitClient],
+      rotation: { afterMs: 24 * 3_600_000 },
+    });
+    stoppers.push(() => intuit.close());
+    const xeroClient = await accountingClient("xero", "xero");
+    const xero = await startFakeXero({
+      host: options.host ?? "127.0.0.1",
+      port: options.xeroPort ?? 0,
+      clients: [xeroClient],
+    });
+    stoppers.push(() => xero.close());
     Object.assign(
       process.env,
       handlerEnvironment({
@@ -207,6 +235,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           stateSigningKey: await loadOrCreateSecret(options.dataDirectory, "oauth-state-signing-key"),
         },
         google: googleSettingsFor(google.url, googleClient, localPush),
+        intuit: {
+          clientId: intuitClient.clientId,
+          clientSecret: intuitClient.clientSecret,
+          ...intuitEndpointsFor(intuit.url),
+          webhookVerifierToken: await loadOrCreateSecret(options.dataDirectory, "intuit-webhook-verifier-token"),
+        },
+        xero: {
+          clientId: xeroClient.clientId,
+          clientSecret: xeroClient.clientSecret,
+          ...xeroEndpointsFor(xero.url),
+          webhookKey: await loadOrCreateSecret(options.dataDirectory, "xero-webhook-key"),
+        },
       }),
     );
     // Like Lambda's event source mapping on the table stream; the position survives restarts with the data.
@@ -231,6 +271,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       tableName,
       identityProvider,
       google,
+      intuit,
+      xero,
       kms,
       runJob: (name) => jobs.runNow(name),
       stop: async () => {

@@ -142,27 +142,6 @@ const scopeAliases: Record<string, string> = {
 };
 const canonicalScope = (scope: string) => scopeAliases[scope] ?? scope;
 
-type AccountIdentity = { accountId: string; email: string };
-
-/**
- * The account an ID token names. The token came straight from the token endpoint over TLS, so its signature need
- * not be checked (OpenID Connect Core 3.1.3.7); its audience and subject still must be right.
- */
-function identityOf(idToken: string | undefined, clientId: string): AccountIdentity {
-  const payload = idToken?.split(".")[1];
-  if (!payload) throw new ProviderUnavailableError("google", "The provider sent no ID token.");
-  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
-    sub?: string;
-    email?: string;
-    aud?: string | string[];
-  };
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!claims.sub || !claims.email || !audiences.includes(clientId)) {
-    throw new ProviderUnavailableError("google", "The provider's ID token does not name this client's account.");
-  }
-  return { accountId: claims.sub, email: claims.email.toLowerCase() };
-}
-
 /**
  * Completes an authorization from the provider's redirect: verifies the state, uses it up, exchanges the code
  * exactly once, seals the tokens and creates (or, for an account connected before, renews) the connection.
@@ -198,9 +177,15 @@ export async function completeAuthorization(
     }
     throw error;
   }
-  const identity = identityOf(tokens.idToken, settings.clientId);
+  const identity = await profile.identify(tokens, callback, settings);
   const ownerMemberId = providers[provider].owner === "member" ? claims.memberId : "organisation";
-  const connectionId = connectionIdFor(claims.orgId, provider, ownerMemberId, identity.accountId);
+  // One connection per member and account, but one per organisation and provider for the organisation's books.
+  const connectionId = connectionIdFor(
+    claims.orgId,
+    provider,
+    ownerMemberId,
+    ownerMemberId === "organisation" ? "" : identity.accountId,
+  );
   await recordCall(
     { orgId: claims.orgId, connectionId },
     { operation: "oauth.exchange", status: 200, latencyMs: Date.now() - started, attempt: 1 },
@@ -213,18 +198,20 @@ export async function completeAuthorization(
   const refreshToken = tokens.refreshToken
     ? await seal(tokens.refreshToken, { ...keys, token: "refresh" })
     : existing?.sealedRefreshToken;
-  const status = missingScopes.length > 0 || !refreshToken ? "needs_reauth" : "active";
+  const status =
+    missingScopes.length > 0 || !refreshToken ? "needs_reauth" : identity.pendingChoice ? "pending" : "active";
   const statusReason =
     missingScopes.length > 0
       ? `The account did not grant ${missingScopes.join(", ")}; connect again and allow them.`
       : !refreshToken
         ? "The provider sent no refresh token; connect again."
-        : undefined;
+        : identity.pendingChoice;
   const at = now();
   const tokenFields = {
     grantedScopes,
     missingScopes,
-    accountEmail: identity.email,
+    accountKey: identity.accountKey,
+    accountName: identity.accountName,
     status,
     sealedAccessToken: await seal(tokens.accessToken, { ...keys, token: "access" }),
     ...(refreshToken ? { sealedRefreshToken: refreshToken } : {}),
@@ -264,7 +251,7 @@ export async function completeAuthorization(
         recordId: connectionId,
         action: "connected",
         changes: [
-          { field: "account", before: existing?.accountEmail ?? null, after: identity.email },
+          { field: "account", before: existing?.accountName ?? null, after: identity.accountName },
           { field: "status", before: existing?.status ?? null, after: status },
         ],
       }),

@@ -4,7 +4,7 @@ import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 
 const byProvider = globalIndex("gsi4");
 
-export const connectionStatuses = ["active", "needs_reauth", "disabled"] as const;
+export const connectionStatuses = ["active", "pending", "needs_reauth", "disabled"] as const;
 export type ConnectionStatus = (typeof connectionStatuses)[number];
 
 /**
@@ -21,9 +21,15 @@ export const ConnectionEntity = tableEntity({
     provider: { type: providerIds, required: true, readOnly: true },
     /** The member whose mailbox or calendar it is; `organisation` for the organisation's own connections. */
     ownerMemberId: { type: "string", required: true, readOnly: true },
-    /** The provider's stable id of the account (Google's `sub`). */
+    /** The provider's stable id of the account (Google's `sub`, QuickBooks' realm id, Xero's user id). */
     accountId: { type: "string", required: true, readOnly: true },
-    accountEmail: { type: "string", required: true },
+    /**
+     * What the provider's notifications name the account by, the key of the provider index: the mailbox address
+     * (Gmail, Calendar), the realm id (QuickBooks), the chosen tenant id (Xero; empty until one is chosen).
+     */
+    accountKey: { type: "string", required: true },
+    /** How people recognise the account: the email address, or the company's name. */
+    accountName: { type: "string", required: true },
     grantedScopes: { type: "list", items: { type: "string" }, required: true },
     /** The scopes the integration needs that the user did not grant: a partial grant is a state, not a crash. */
     missingScopes: { type: "list", items: { type: "string" }, required: true, default: () => [] },
@@ -53,7 +59,7 @@ export const ConnectionEntity = tableEntity({
     connectionsOfProvider: {
       index: byProvider.index,
       pk: { field: byProvider.pk, composite: ["provider"] },
-      sk: { field: byProvider.sk, composite: ["accountEmail", "orgId", "connectionId"], casing: "none" },
+      sk: { field: byProvider.sk, composite: ["accountKey", "orgId", "connectionId"], casing: "none" },
     },
   },
 });

@@ -35,7 +35,7 @@ export function toConnection(item: ConnectionItem, sync: SyncState[]): Connectio
       item.ownerMemberId === "organisation"
         ? { type: "organisation" }
         : { type: "member", memberId: item.ownerMemberId },
-    account: { id: item.accountId, email: item.accountEmail },
+    account: { id: item.accountId, name: item.accountName },
     grantedScopes: item.grantedScopes,
     missingScopes: item.missingScopes,
     status: item.status,

@@ -38,14 +38,19 @@ export const connectionSchema = z
       z.object({ type: z.literal("member"), memberId: z.string() }),
       z.object({ type: z.literal("organisation") }),
     ]),
-    account: z.object({ id: z.string(), email: z.string() }),
+    account: z.object({
+      id: z
+        .string()
+        .meta({ description: "The provider's id of the account (Google's user id, the QuickBooks realm)." }),
+      name: z.string().meta({ description: "The mailbox address, or the accounting company's name." }),
+    }),
     grantedScopes: z.array(z.string()),
     missingScopes: z
       .array(z.string())
       .meta({ description: "Scopes the integration needs that the account did not grant; reconnect to grant them." }),
     status: z.enum(connectionStatuses).meta({
       description:
-        "`active`: syncing. `needs_reauth`: the grant was revoked, expired or is missing scopes; reconnect. `disabled`: stopped.",
+        "`active`: syncing. `pending`: connected, but an admin must choose which of the account's organisations to sync (Xero). `needs_reauth`: the grant was revoked, expired or is missing scopes; reconnect. `disabled`: stopped.",
     }),
     statusReason: z.string().optional(),
     circuit: z.enum(["closed", "open", "half_open"]).meta({
@@ -72,6 +77,11 @@ export const callbackQuery = z.object({
   code: z.string().max(4096).optional(),
   scope: z.string().max(4096).optional(),
   error: z.string().max(256).optional(),
+  realmId: z
+    .string()
+    .regex(/^\d{1,32}$/)
+    .optional()
+    .meta({ description: "QuickBooks: the company connected." }),
   error_description: z.string().max(1024).optional(),
 });
 export type CallbackQuery = z.infer<typeof callbackQuery>;

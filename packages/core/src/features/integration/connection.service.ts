@@ -83,7 +83,7 @@ export async function announceConnectionTrouble(
 export async function connectionNeedsReauth(connection: ConnectionItem, reason: string): Promise<void> {
   await announceConnectionTrouble(connection, {
     kind: "needs_reauth",
-    title: `Reconnect ${connection.accountEmail}`,
+    title: `Reconnect ${connection.accountName}`,
     message: reason,
     requestId: `integration:needs_reauth:${connection.connectionId}:${connection.tokenVersion}`,
   });

@@ -44,7 +44,7 @@ export async function handleGmailPush(push: PubsubPush): Promise<{ connections: 
   const notification = gmailNotificationOf(push);
   if (!notification) return { connections: 0 };
   const { data } = await ConnectionEntity.query
-    .connectionsOfProvider({ provider: "google-gmail", accountEmail: normaliseEmail(notification.emailAddress) })
+    .connectionsOfProvider({ provider: "google-gmail", accountKey: normaliseEmail(notification.emailAddress) })
     .go({ pages: "all" });
   const active = data.filter((connection) => connection.status === "active");
   await Promise.all(

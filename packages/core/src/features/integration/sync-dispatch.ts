@@ -20,5 +20,8 @@ export async function runRequestedSync(request: SyncRequest): Promise<SyncRunOut
       if (outcome === "synced") await renewCalendarChannel(data).catch(() => false);
       return outcome;
     }
+    case "quickbooks":
+    case "xero":
+      return "skipped"; // the accounting syncs join here
   }
 }

@@ -82,7 +82,7 @@ export async function runSync(connection: ConnectionItem, resource: string, sync
     if (!rateLimited && failures === failuresBeforeAlarm) {
       await announceConnectionTrouble(connection, {
         kind: "sync_failed",
-        title: `Syncing ${connection.accountEmail} keeps failing`,
+        title: `Syncing ${connection.accountName} keeps failing`,
         message: `${resource}: ${message}`,
         requestId: `integration:sync_failed:${connection.connectionId}:${resource}:${attemptAt}`,
       });

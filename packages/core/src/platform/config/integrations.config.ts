@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { googleSettingsName, integrationSettingsName, oauthStateSigningKeyName } from "../../declarations/integrations";
+import {
+  googleSettingsName,
+  integrationSettingsName,
+  intuitSettingsName,
+  oauthStateSigningKeyName,
+  xeroSettingsName,
+} from "../../declarations/integrations";
 import { type ConfigSource, linkedFrom, once, parseConfig, runtimeConfigSource } from "./configuration";
 
 const integrationsConfigSchema = z.object({
@@ -79,3 +85,68 @@ export function readProviderCallsConfig(source: ConfigSource): ProviderCallsConf
 }
 
 export const providerCallsConfig = once(() => readProviderCallsConfig(runtimeConfigSource));
+
+/** The fields of a linked resource, or an empty record (the schema then names what is missing). */
+const fieldsOf = (source: ConfigSource, name: string) => source.linked(name) ?? {};
+
+const intuitConfigSchema = z.object({
+  clientId: z.string(linkedFrom(intuitSettingsName)).min(1),
+  clientSecret: z.string(linkedFrom(intuitSettingsName)).min(1),
+  /** Intuit's endpoints in AWS (appcenter.intuit.com, oauth.platform.intuit.com, …), the local fake's here. */
+  authorizationUrl: z.url(linkedFrom(intuitSettingsName)),
+  tokenUrl: z.url(linkedFrom(intuitSettingsName)),
+  revocationUrl: z.url(linkedFrom(intuitSettingsName)),
+  /** `https://quickbooks.api.intuit.com` (or the sandbox); paths `/v3/company/{realmId}/…` follow. */
+  accountingBaseUrl: z.url(linkedFrom(intuitSettingsName)),
+  /** The verifier token that signs Intuit's webhooks (`intuit-signature`). */
+  webhookVerifierToken: z.string(linkedFrom(intuitSettingsName)).min(1),
+});
+export type IntuitConfig = z.infer<typeof intuitConfigSchema>;
+
+/** QuickBooks Online's configuration as `source` gives it; throws a ConfigurationError naming what is wrong. */
+export function readIntuitConfig(source: ConfigSource): IntuitConfig {
+  const linked = fieldsOf(source, intuitSettingsName);
+  return parseConfig("intuit", intuitConfigSchema, {
+    clientId: linked.clientId,
+    clientSecret: linked.clientSecret,
+    authorizationUrl: linked.authorizationUrl,
+    tokenUrl: linked.tokenUrl,
+    revocationUrl: linked.revocationUrl,
+    accountingBaseUrl: linked.accountingBaseUrl,
+    webhookVerifierToken: linked.webhookVerifierToken,
+  });
+}
+
+export const intuitConfig = once(() => readIntuitConfig(runtimeConfigSource));
+
+const xeroConfigSchema = z.object({
+  clientId: z.string(linkedFrom(xeroSettingsName)).min(1),
+  clientSecret: z.string(linkedFrom(xeroSettingsName)).min(1),
+  /** Xero's endpoints in AWS (login.xero.com, identity.xero.com, api.xero.com), the local fake's here. */
+  authorizationUrl: z.url(linkedFrom(xeroSettingsName)),
+  tokenUrl: z.url(linkedFrom(xeroSettingsName)),
+  revocationUrl: z.url(linkedFrom(xeroSettingsName)),
+  connectionsUrl: z.url(linkedFrom(xeroSettingsName)),
+  /** `https://api.xero.com/api.xro/2.0`. */
+  apiBaseUrl: z.url(linkedFrom(xeroSettingsName)),
+  /** The key that signs Xero's webhooks (`x-xero-signature`). */
+  webhookKey: z.string(linkedFrom(xeroSettingsName)).min(1),
+});
+export type XeroConfig = z.infer<typeof xeroConfigSchema>;
+
+/** Xero's configuration as `source` gives it; throws a ConfigurationError naming what is wrong. */
+export function readXeroConfig(source: ConfigSource): XeroConfig {
+  const linked = fieldsOf(source, xeroSettingsName);
+  return parseConfig("xero", xeroConfigSchema, {
+    clientId: linked.clientId,
+    clientSecret: linked.clientSecret,
+    authorizationUrl: linked.authorizationUrl,
+    tokenUrl: linked.tokenUrl,
+    revocationUrl: linked.revocationUrl,
+    connectionsUrl: linked.connectionsUrl,
+    apiBaseUrl: linked.apiBaseUrl,
+    webhookKey: linked.webhookKey,
+  });
+}
+
+export const xeroConfig = once(() => readXeroConfig(runtimeConfigSource));
