@@ -45,8 +45,9 @@ async function readConnection(keys: ConnectionKeys): Promise<ConnectionItem> {
 const fresh = (item: ConnectionItem) =>
   item.sealedAccessToken !== undefined && item.accessTokenExpiresAt - refreshSkewMilliseconds > Date.now();
 
+/** Active, or pending an admin's choice of organisation (whose listing needs a token too). */
 function usable(item: ConnectionItem, keys: ConnectionKeys): ConnectionItem {
-  if (item.status !== "active") {
+  if (item.status !== "active" && item.status !== "pending") {
     throw new ConnectionNeedsReauthError(keys, item.statusReason ?? `The connection is ${item.status}.`);
   }
   return item;
@@ -60,7 +61,7 @@ async function takeLease(keys: ConnectionKeys, owner: string): Promise<Connectio
       .set({ leaseOwner: owner, leaseExpiresAt: at + leaseMilliseconds })
       .where(
         ({ leaseExpiresAt, status }, { notExists, lt, eq }) =>
-          `(${notExists(leaseExpiresAt)} OR ${lt(leaseExpiresAt, at)}) AND ${eq(status, "active")}`,
+          `(${notExists(leaseExpiresAt)} OR ${lt(leaseExpiresAt, at)}) AND (${eq(status, "active")} OR ${eq(status, "pending")})`,
       )
       .go({ response: "all_new" });
     return data as ConnectionItem;
