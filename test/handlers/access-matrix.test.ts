@@ -1,10 +1,11 @@
 import { type Role, type RouteDeclaration, type RouteId, roles, routes } from "@crm/core/declarations";
 import { useHostResolver } from "@crm/core/webhook";
+import { type FakeXero, startFakeXero } from "@crm/local/xero";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
 import { aCompany, aContact, aDeal, anActivity, aPipeline } from "../support/builders";
 import { aDomainEvent } from "../support/events";
-import { aStoredConnection } from "../support/integrations";
+import { aStoredConnection, linkProviderSettings, testXeroClient, xeroSettingsFor } from "../support/integrations";
 import { anEmail, anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
 import { dispatch } from "../webhooks/support/webhooks";
 
@@ -26,6 +27,8 @@ type World = {
   deliveryId: string;
   ruleId: string;
   connectionId: string;
+  xeroConnectionId: string;
+  xeroTenantId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -142,6 +145,13 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "integrations.logs": ({ org, connectionId }) => ({ params: { orgId: org.orgId, connectionId } }),
   "integrations.gmailPush": () => ({ body: { message: { data: "e30=" } } }),
   "integrations.calendarNotification": () => ({}),
+  "integrations.tenants": ({ org, xeroConnectionId }) => ({
+    params: { orgId: org.orgId, connectionId: xeroConnectionId },
+  }),
+  "integrations.chooseTenant": ({ org, xeroConnectionId, xeroTenantId }) => ({
+    params: { orgId: org.orgId, connectionId: xeroConnectionId },
+    body: { tenantId: xeroTenantId },
+  }),
 };
 
 /** One invalid variant per route that takes input: a wrong field type in the body, or a bad query value. */
@@ -241,6 +251,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     params: { orgId: org.orgId, connectionId },
     query: { limit: "0" },
   }),
+  "integrations.chooseTenant": ({ org, xeroConnectionId }) => ({
+    params: { orgId: org.orgId, connectionId: xeroConnectionId },
+    body: { tenantId: "not-a-tenant" },
+  }),
 };
 
 function aRuleBody() {
@@ -263,6 +277,14 @@ function aPipelineBody() {
 }
 
 // The worlds' webhook points at a host that does not exist: its deliveries fail at once, without the network.
+// A fake Xero for the routes that list and choose a Xero connection's organisations.
+let xero: FakeXero;
+beforeAll(async () => {
+  xero = await startFakeXero({ clients: [{ ...testXeroClient, redirectUris: ["http://127.0.0.1:9/cb"] }] });
+  linkProviderSettings("Xero", xeroSettingsFor(xero.url));
+});
+afterAll(() => xero?.close());
+
 beforeAll(() =>
   useHostResolver(async (host) => {
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
@@ -302,9 +324,20 @@ async function aWorld(): Promise<World> {
     params: { orgId: org.orgId, webhookId: webhook.body.id },
   });
   const connection = await aStoredConnection(org, org.admin);
+  const [tenant] = xero.tenants();
+  if (!tenant) throw new Error("the fake Xero has no organisation");
+  const tokens = xero.identity.issueTokens({ tenantIds: [tenant.tenantId] });
+  const xeroConnection = await aStoredConnection(org, org.admin, "xero", {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    accountKey: tenant.tenantId,
+    accountName: tenant.tenantName,
+  });
   return {
     org,
     connectionId: connection.connectionId,
+    xeroConnectionId: xeroConnection.connectionId,
+    xeroTenantId: tenant.tenantId,
     webhookId: webhook.body.id,
     deliveryId: deliveries.body.data[0].id,
     ruleId: rule.body.id,

@@ -70,22 +70,25 @@ export async function aStoredConnection(
   org: TestOrganisation,
   owner: Person,
   provider: ProviderId = "google-gmail",
+  account: { accessToken?: string; refreshToken?: string; accountKey?: string; accountName?: string } = {},
 ): Promise<{ connectionId: string }> {
   const accountId = `sub-${owner.memberId}`;
-  const connectionId = connectionIdFor(org.orgId, provider, owner.memberId, accountId);
+  const organisationOwned = provider === "quickbooks" || provider === "xero";
+  const ownerMemberId = organisationOwned ? "organisation" : owner.memberId;
+  const connectionId = connectionIdFor(org.orgId, provider, ownerMemberId, organisationOwned ? "" : accountId);
   const keys = { orgId: org.orgId, connectionId };
   const at = new Date().toISOString();
   await ConnectionEntity.create({
     ...keys,
     provider,
-    ownerMemberId: owner.memberId,
+    ownerMemberId,
     accountId,
-    accountKey: owner.email,
-    accountName: owner.email,
+    accountKey: account.accountKey ?? owner.email,
+    accountName: account.accountName ?? owner.email,
     grantedScopes: ["openid", "email"],
     status: "active",
-    sealedAccessToken: await seal("placeholder-access-token", { ...keys, token: "access" }),
-    sealedRefreshToken: await seal("placeholder-refresh-token", { ...keys, token: "refresh" }),
+    sealedAccessToken: await seal(account.accessToken ?? "placeholder-access-token", { ...keys, token: "access" }),
+    sealedRefreshToken: await seal(account.refreshToken ?? "placeholder-refresh-token", { ...keys, token: "refresh" }),
     accessTokenExpiresAt: Date.now() + 3_600_000,
     createdBy: owner.memberId,
     createdAt: at,

@@ -1,19 +1,21 @@
 import { auditAction } from "../../capabilities/audit/audit.service";
 import { open, type SealedSecret } from "../../capabilities/vault/token-vault";
 import { changeSet } from "../../platform/change-set";
-import { ForbiddenError } from "../../platform/errors";
+import { ConcurrentModificationError, ForbiddenError, ValidationError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import { adminsOf, notifyAction } from "../notification/notification.service";
 import { pushToMember } from "../realtime/realtime.service";
 import { stopCalendarChannels } from "./calendar.channels";
 import { ConnectionEntity } from "./connection.entity";
-import { type ConnectionItem, findVisibleConnection } from "./connection.queries";
+import { type ConnectionItem, findVisibleConnection, getConnection } from "./connection.queries";
+import type { Connection } from "./connection.schema";
 import { stopGmailWatch } from "./gmail.client";
 import { recordCall } from "./integration-log";
 import { revokeToken } from "./oauth.client";
-import { providerProfiles } from "./providers";
+import { providerProfiles, xeroTenants } from "./providers";
 import { SyncStateEntity } from "./sync-state.entity";
+import { accessTokenFor } from "./token-refresh";
 
 /** The context integration work runs in when no request started it: a named system actor of the organisation. */
 export function integrationContext(connection: { orgId: string; provider: string }, requestId: string): TenantContext {
@@ -146,4 +148,77 @@ export async function disconnect(context: TenantContext, connectionId: string): 
       }),
     )
     .commit(() => new Error("The connection changed while it was being disconnected; try again."));
+}
+
+/** The organisations a Xero connection's grant reaches, for an admin to choose from. */
+export async function listConnectionTenants(
+  context: TenantContext,
+  connectionId: string,
+): Promise<{ data: { id: string; name: string; chosen: boolean }[] }> {
+  const connection = await xeroConnectionFor(context, connectionId);
+  const tenants = await xeroTenants(await accessTokenFor(keysOf(connection), connectionNeedsReauth));
+  return {
+    data: tenants.map((tenant) => ({
+      id: tenant.tenantId,
+      name: tenant.tenantName,
+      chosen: tenant.tenantId === connection.accountKey,
+    })),
+  };
+}
+
+/** Chooses the Xero organisation a connection syncs; a pending connection becomes active. Admins only. */
+export async function chooseConnectionTenant(
+  context: TenantContext,
+  connectionId: string,
+  tenantId: string,
+): Promise<Connection> {
+  const connection = await xeroConnectionFor(context, connectionId);
+  const keys = keysOf(connection);
+  const tenant = (await xeroTenants(await accessTokenFor(keys, connectionNeedsReauth))).find(
+    (each) => each.tenantId === tenantId,
+  );
+  if (!tenant) {
+    throw new ValidationError([
+      { path: "body.tenantId", message: "The connection's grant does not reach this Xero organisation." },
+    ]);
+  }
+  const at = new Date().toISOString();
+  await changeSet()
+    .add(
+      "connection",
+      inTransaction(ConnectionEntity)
+        .patch(keys)
+        .set({
+          accountKey: tenant.tenantId,
+          accountName: tenant.tenantName,
+          ...(connection.status === "pending" ? { status: "active" as const } : {}),
+          updatedAt: at,
+          version: connection.version + 1,
+        })
+        .remove(connection.status === "pending" ? ["statusReason"] : [])
+        .where(({ version }, { eq }) => eq(version, connection.version))
+        .commit(),
+    )
+    .add(
+      "audit entry",
+      auditAction(context, {
+        recordType: "integration",
+        recordId: connectionId,
+        action: "connected",
+        changes: [{ field: "account", before: connection.accountName, after: tenant.tenantName }],
+      }),
+    )
+    .commit(() => new ConcurrentModificationError("connection", connectionId));
+  return getConnection(context, connectionId);
+}
+
+const keysOf = (connection: ConnectionItem) => ({ orgId: connection.orgId, connectionId: connection.connectionId });
+
+async function xeroConnectionFor(context: TenantContext, connectionId: string): Promise<ConnectionItem> {
+  const connection = await findVisibleConnection(context, connectionId);
+  if (context.actor.role !== "admin") throw new ForbiddenError("Only admins choose the organisation's books.");
+  if (connection.provider !== "xero") {
+    throw new ValidationError([{ path: "path.connectionId", message: "Only Xero connections have organisations." }]);
+  }
+  return connection;
 }

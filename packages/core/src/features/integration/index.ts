@@ -5,7 +5,12 @@ export { syncCalendar } from "./calendar.sync";
 export { ConnectionEntity } from "./connection.entity";
 export { connectionLog, getConnection, listConnections } from "./connection.queries";
 export type { Connection } from "./connection.schema";
-export { connectionNeedsReauth, disconnect } from "./connection.service";
+export {
+  chooseConnectionTenant,
+  connectionNeedsReauth,
+  disconnect,
+  listConnectionTenants,
+} from "./connection.service";
 export { handleGmailPush, pubsubPushSchema } from "./gmail.push";
 export { renewGmailWatch, syncGmail } from "./gmail.sync";
 export { integrationContracts } from "./integration.contract";

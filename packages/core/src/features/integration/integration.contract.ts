@@ -5,6 +5,14 @@ import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEnt
 import { pubsubPushSchema } from "./gmail.push";
 import type { integrationRoutes } from "./integration.routes";
 
+const tenantSchema = z
+  .object({
+    id: z.string().meta({ description: "Xero's tenant id." }),
+    name: z.string(),
+    chosen: z.boolean().meta({ description: "Whether the connection syncs this organisation." }),
+  })
+  .meta({ id: "IntegrationTenant" });
+
 /** What the routes of integration.routes.ts accept and answer. */
 export const integrationContracts = {
   "integrations.list": {
@@ -50,6 +58,21 @@ export const integrationContracts = {
     tag: "Integrations",
     query: pageQuery,
     response: { status: 200, description: "A page of log entries.", schema: page(integrationLogEntrySchema) },
+  },
+  "integrations.tenants": {
+    summary: "List a Xero connection's organisations",
+    description:
+      "The Xero organisations the connection's grant reaches (`GET /connections` at Xero), and which one it syncs. A grant that reaches several leaves the connection `pending` until an admin chooses.",
+    tag: "Integrations",
+    response: { status: 200, description: "The organisations.", schema: page(tenantSchema) },
+  },
+  "integrations.chooseTenant": {
+    summary: "Choose the Xero organisation to sync",
+    description: "A pending connection becomes active; an active one switches organisation.",
+    tag: "Integrations",
+    body: z.strictObject({ tenantId: z.uuid().meta({ description: "A `tenantId` from the list." }) }),
+    response: { status: 200, description: "The connection.", schema: connectionSchema },
+    errors: [409, 502],
   },
   "integrations.gmailPush": {
     summary: "Gmail push notification (Pub/Sub)",

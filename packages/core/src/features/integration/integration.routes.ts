@@ -1,4 +1,10 @@
-import { editors, everyRole, httpHandler, type RouteDeclaration } from "../../declarations/route-declaration";
+import {
+  adminsOnly,
+  editors,
+  everyRole,
+  httpHandler,
+  type RouteDeclaration,
+} from "../../declarations/route-declaration";
 
 /**
  * Connections to providers (Gmail, Google Calendar), the OAuth callback, and the providers' push notifications.
@@ -43,6 +49,20 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/integrations/{connectionId}/logs",
     handler: httpHandler("integrations/logs"),
     access: everyRole,
+  },
+  "integrations.tenants": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/integrations/{connectionId}/tenants",
+    handler: httpHandler("integrations/tenants"),
+    access: adminsOnly,
+    uses: ["integrations"],
+  },
+  "integrations.chooseTenant": {
+    method: "PUT",
+    path: "/v1/orgs/{orgId}/integrations/{connectionId}/tenant",
+    handler: httpHandler("integrations/choose-tenant"),
+    access: adminsOnly,
+    uses: ["integrations"],
   },
   "integrations.gmailPush": {
     method: "POST",
