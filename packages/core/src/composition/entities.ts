@@ -18,6 +18,12 @@ import {
   AutomationRunEntity,
   DelayedActionsEntity,
 } from "../features/automation/automation.entity";
+import { ConnectionEntity } from "../features/integration/connection.entity";
+import { IntegrationLogEntity } from "../features/integration/integration-log.entity";
+import { CustomerLinkEntity, InvoiceEntity } from "../features/integration/invoice.entity";
+import { OAuthStateEntity } from "../features/integration/oauth-state.entity";
+import { SyncStateEntity } from "../features/integration/sync-state.entity";
+import { WatchChannelEntity } from "../features/integration/watch-channel.entity";
 import { NotificationEntity } from "../features/notification/notification.entity";
 import { RealtimeConnectionEntity } from "../features/realtime/realtime-connection.entity";
 import { RealtimeSubscriptionEntity } from "../features/realtime/realtime-subscription.entity";
@@ -54,6 +60,13 @@ export const tableEntities = {
   notification: NotificationEntity,
   realtimeConnection: RealtimeConnectionEntity,
   realtimeSubscription: RealtimeSubscriptionEntity,
+  integrationConnection: ConnectionEntity,
+  oauthState: OAuthStateEntity,
+  integrationLog: IntegrationLogEntity,
+  integrationSyncState: SyncStateEntity,
+  integrationWatchChannel: WatchChannelEntity,
+  accountingInvoice: InvoiceEntity,
+  accountingCustomerLink: CustomerLinkEntity,
 };
 
 export const allEntities = Object.values(tableEntities);
