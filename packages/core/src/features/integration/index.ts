@@ -1,4 +1,6 @@
 /** The public surface of this module: what handlers, jobs, the local cloud and the tests use. */
+
+export { syncQuickBooks } from "./accounting.sync";
 export { beginAuthorization, callbackUrl, completeAuthorization, connectionIdFor } from "./authorization.service";
 export { type CalendarNotification, channelOf, handleCalendarNotification } from "./calendar.channels";
 export { syncCalendar } from "./calendar.sync";
@@ -15,6 +17,7 @@ export { handleGmailPush, pubsubPushSchema } from "./gmail.push";
 export { renewGmailWatch, syncGmail } from "./gmail.sync";
 export { integrationContracts } from "./integration.contract";
 export { keepConnectionsAlive, syncAllConnections } from "./integration.jobs";
+export { companyInvoices } from "./invoice.queries";
 export { runRequestedSync } from "./sync-dispatch";
 export { syncRequestSchema } from "./sync-requests";
 export { SyncStateEntity } from "./sync-state.entity";

@@ -4,6 +4,7 @@ import { page } from "../../platform/schema";
 import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEntrySchema } from "./connection.schema";
 import { pubsubPushSchema } from "./gmail.push";
 import type { integrationRoutes } from "./integration.routes";
+import { companyInvoicesSchema } from "./invoice.schema";
 
 const tenantSchema = z
   .object({
@@ -73,6 +74,14 @@ export const integrationContracts = {
     body: z.strictObject({ tenantId: z.uuid().meta({ description: "A `tenantId` from the list." }) }),
     response: { status: 200, description: "The connection.", schema: connectionSchema },
     errors: [409, 502],
+  },
+  "companies.invoices": {
+    summary: "List a company's invoices",
+    description:
+      "The company's invoices in the connected accounting system (QuickBooks Online), newest first, read-only: the books are the source of truth. With the open balance (sent and overdue invoices) and lifetime revenue (what was paid), per currency, in integer minor units.",
+    tag: "Companies",
+    query: z.strictObject({}),
+    response: { status: 200, description: "The invoices and the company's totals.", schema: companyInvoicesSchema },
   },
   "integrations.gmailPush": {
     summary: "Gmail push notification (Pub/Sub)",

@@ -64,6 +64,12 @@ export const integrationRoutes = {
     access: adminsOnly,
     uses: ["integrations"],
   },
+  "companies.invoices": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/companies/{companyId}/invoices",
+    handler: httpHandler("companies/invoices"),
+    access: everyRole,
+  },
   "integrations.gmailPush": {
     method: "POST",
     path: "/v1/integrations/google-gmail/push",

@@ -1,3 +1,4 @@
+import { syncQuickBooks } from "./accounting.sync";
 import { renewCalendarChannel } from "./calendar.channels";
 import { syncCalendar } from "./calendar.sync";
 import { ConnectionEntity } from "./connection.entity";
@@ -21,7 +22,8 @@ export async function runRequestedSync(request: SyncRequest): Promise<SyncRunOut
       return outcome;
     }
     case "quickbooks":
+      return syncQuickBooks(data);
     case "xero":
-      return "skipped"; // the accounting syncs join here
+      return "skipped"; // the Xero sync joins here
   }
 }

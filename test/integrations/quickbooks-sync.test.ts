@@ -1,0 +1,107 @@
+import { syncQuickBooks } from "@crm/core/integration";
+import { type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
+import { demoCompanies } from "@crm/local/seed";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { invoke } from "../support/api-events";
+import { aCompany } from "../support/builders";
+import { intuitSettingsFor, linkProviderSettings, storedConnection, testIntuitClient } from "../support/integrations";
+import { anOrganisation, type TestOrganisation } from "../support/organisations";
+
+let intuit: FakeIntuit;
+beforeAll(async () => {
+  intuit = await startFakeIntuit({
+    clients: [{ ...testIntuitClient, redirectUris: ["http://127.0.0.1:9/v1/integrations/quickbooks/callback"] }],
+  });
+  linkProviderSettings("Intuit", intuitSettingsFor(intuit.url));
+});
+afterAll(() => intuit?.close());
+
+/** An organisation with the demo companies (the fake's first company bills most of them) and its books connected. */
+async function anOrganisationWithBooks() {
+  const org = await anOrganisation();
+  const companies = new Map<string, string>();
+  for (const company of demoCompanies) {
+    const created = await aCompany(org, { name: company.name, domain: company.domain });
+    companies.set(company.name, created.id);
+  }
+  const realm = intuit.books.realms()[0];
+  if (!realm) throw new Error("the fake has no company");
+  const started = await invoke("integrations.connect", {
+    token: org.admin.token,
+    params: { orgId: org.orgId, provider: "quickbooks" },
+  });
+  const location = await intuit.consent(started.body.authorizationUrl, { realmId: realm.realmId });
+  const callback = await invoke("integrations.callback", {
+    params: { provider: "quickbooks" },
+    query: Object.fromEntries(new URL(location).searchParams),
+  });
+  expect(callback.status).toBe(200);
+  return { org, realmId: realm.realmId, companies, connectionId: callback.body.id as string };
+}
+
+const sync = async (org: TestOrganisation, connectionId: string) =>
+  syncQuickBooks(await storedConnection(org, connectionId));
+
+async function invoicesOf(org: TestOrganisation, companyId: string) {
+  const response = await invoke("companies.invoices", {
+    token: org.admin.token,
+    params: { orgId: org.orgId, companyId },
+  });
+  expect(response.status).toBe(200);
+  return response.body as {
+    data: { externalId: string; status: string; total: { amount: number }; balance: { amount: number } }[];
+    summary: { openBalance: { amount: number; currency: string }[]; lifetimeRevenue: { amount: number }[] };
+  };
+}
+
+describe("syncing QuickBooks Online", () => {
+  it("puts each matched customer's invoices on its company, with the open balance and lifetime revenue", async () => {
+    const { org, realmId, companies, connectionId } = await anOrganisationWithBooks();
+    expect(await sync(org, connectionId)).toBe("synced");
+    const globexId = companies.get("Globex Corporation") as string;
+    const { data, summary } = await invoicesOf(org, globexId);
+    const customer = intuit.books.customers(realmId).find((each) => each.DisplayName.startsWith("Globex"));
+    const expected = intuit.books.invoices(realmId).filter((invoice) => invoice.CustomerRef.value === customer?.Id);
+    expect(data.map((invoice) => invoice.externalId).sort()).toEqual(expected.map((invoice) => invoice.Id).sort());
+    for (const invoice of data) expect(["draft", "sent", "paid", "overdue", "void"]).toContain(invoice.status);
+    const open = data
+      .filter((invoice) => invoice.status === "sent" || invoice.status === "overdue" || invoice.status === "paid")
+      .reduce((sum, invoice) => sum + invoice.balance.amount, 0);
+    expect(summary.openBalance.reduce((sum, each) => sum + each.amount, 0)).toBe(open);
+  });
+
+  it("matches a customer by domain when its name differs, and stores nothing for a customer no company matches", async () => {
+    const { org, realmId, companies, connectionId } = await anOrganisationWithBooks();
+    await sync(org, connectionId);
+    const hooli = await invoicesOf(org, companies.get("Hooli") as string);
+    expect(hooli.data.length).toBeGreaterThan(0);
+    const cyberdyne = await invoicesOf(org, companies.get("Cyberdyne Systems") as string);
+    expect(cyberdyne.data).toEqual([]);
+    expect(intuit.books.customers(realmId).some((each) => each.DisplayName.includes("Prestige"))).toBe(true);
+  });
+
+  it("a second run changes nothing; a later payment and a new invoice arrive with the next run", async () => {
+    const { org, realmId, companies, connectionId } = await anOrganisationWithBooks();
+    await sync(org, connectionId);
+    const globexId = companies.get("Globex Corporation") as string;
+    const before = await invoicesOf(org, globexId);
+    await sync(org, connectionId);
+    expect(await invoicesOf(org, globexId)).toEqual(before);
+    const customer = intuit.books.customers(realmId).find((each) => each.DisplayName.startsWith("Globex"));
+    const created = intuit.books.createInvoice(realmId, {
+      customerId: customer?.Id as string,
+      lines: [{ description: "Extra licences", quantity: 2, unitPriceCents: 12_500 }],
+      status: "sent",
+    });
+    const open = before.data.find((invoice) => invoice.status === "sent" || invoice.status === "overdue");
+    if (open) intuit.books.payInvoice(realmId, open.externalId);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // QuickBooks' change times have whole seconds
+    expect(await sync(org, connectionId)).toBe("synced");
+    const after = await invoicesOf(org, globexId);
+    expect(after.data.find((invoice) => invoice.externalId === created.Id)).toMatchObject({
+      status: "sent",
+      total: { amount: 25_000 },
+    });
+    if (open) expect(after.data.find((invoice) => invoice.externalId === open.externalId)?.status).toBe("paid");
+  });
+});
