@@ -145,6 +145,8 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "integrations.logs": ({ org, connectionId }) => ({ params: { orgId: org.orgId, connectionId } }),
   "integrations.gmailPush": () => ({ body: { message: { data: "e30=" } } }),
   "integrations.calendarNotification": () => ({}),
+  "integrations.quickbooksWebhook": () => ({ body: [] }),
+  "integrations.xeroWebhook": () => ({ body: { events: [] } }),
   "companies.invoices": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },

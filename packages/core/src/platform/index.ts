@@ -15,9 +15,11 @@ export { domainEventFailuresConfig, readDomainEventFailuresConfig } from "./conf
 export {
   googleConfig,
   integrationsConfig,
+  intuitConfig,
   readGoogleConfig,
   readIntegrationsConfig,
   readProviderCallsConfig,
+  xeroConfig,
 } from "./config/integrations.config";
 export { loggingConfig, readLoggingConfig } from "./config/logging.config";
 export { readRateLimitsConfig } from "./config/rate-limits.config";

@@ -1,6 +1,12 @@
 /** The public surface of this module: what handlers, jobs, the local cloud and the tests use. */
 
 export { syncQuickBooks } from "./accounting.sync";
+export {
+  handleQuickBooksWebhook,
+  handleXeroWebhook,
+  quickBooksWebhookSchema,
+  xeroWebhookSchema,
+} from "./accounting.webhooks";
 export { beginAuthorization, callbackUrl, completeAuthorization, connectionIdFor } from "./authorization.service";
 export { type CalendarNotification, channelOf, handleCalendarNotification } from "./calendar.channels";
 export { syncCalendar } from "./calendar.sync";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type ContractsOf, pageQuery } from "../../platform/route-contract";
 import { page } from "../../platform/schema";
+import { quickBooksWebhookSchema, xeroWebhookSchema } from "./accounting.webhooks";
 import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEntrySchema } from "./connection.schema";
 import { pubsubPushSchema } from "./gmail.push";
 import type { integrationRoutes } from "./integration.routes";
@@ -90,6 +91,24 @@ export const integrationContracts = {
     tag: "Integrations",
     body: pubsubPushSchema,
     response: { status: 200, description: "Acknowledged." },
+    errors: [401],
+  },
+  "integrations.quickbooksWebhook": {
+    summary: "QuickBooks Online webhook",
+    description:
+      "Called by Intuit, not by clients: `intuit-signature` must be the base64 HMAC-SHA256 of the raw body under the app's verifier token, checked before the body is read (else 401). CloudEvents arrays and the legacy `eventNotifications` envelope are accepted; the named companies are synced from QuickBooks. Unknown realms are acknowledged and ignored.",
+    tag: "Integrations",
+    body: quickBooksWebhookSchema,
+    response: { status: 200, description: "Acknowledged." },
+    errors: [401],
+  },
+  "integrations.xeroWebhook": {
+    summary: "Xero webhook",
+    description:
+      "Called by Xero, not by clients: `x-xero-signature` must be the base64 HMAC-SHA256 of the raw body under the app's webhook key, checked before the body is read (else 401, as Xero's intent-to-receive check expects; a correctly signed empty batch gets 200 with an empty body). The named tenants are synced from Xero; unknown tenants are acknowledged and ignored.",
+    tag: "Integrations",
+    body: xeroWebhookSchema,
+    response: { status: 200, description: "Acknowledged (empty body)." },
     errors: [401],
   },
   "integrations.calendarNotification": {

@@ -78,6 +78,22 @@ export const integrationRoutes = {
     uses: ["table", "integrations", "bus"],
     signedBy: "Google Pub/Sub (an OIDC token of the push subscription's service account)",
   },
+  "integrations.quickbooksWebhook": {
+    method: "POST",
+    path: "/v1/integrations/quickbooks/webhooks",
+    handler: httpHandler("integrations/quickbooks-webhook"),
+    access: "public",
+    uses: ["table", "integrations", "bus"],
+    signedBy: "Intuit (intuit-signature: HMAC-SHA256 of the body with the app's verifier token)",
+  },
+  "integrations.xeroWebhook": {
+    method: "POST",
+    path: "/v1/integrations/xero/webhooks",
+    handler: httpHandler("integrations/xero-webhook"),
+    access: "public",
+    uses: ["table", "integrations", "bus"],
+    signedBy: "Xero (x-xero-signature: HMAC-SHA256 of the body with the app's webhook key)",
+  },
   "integrations.calendarNotification": {
     method: "POST",
     path: "/v1/integrations/google-calendar/notifications",
