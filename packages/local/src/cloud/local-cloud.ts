@@ -203,18 +203,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       redirectUris: [`${gateway.url}/v1/integrations/${provider}/callback`],
     });
     const intuitClient = await accountingClient("intuit", "quickbooks");
+    const intuitVerifierToken = await loadOrCreateSecret(options.dataDirectory, "intuit-webhook-verifier-token");
     const intuit = await startFakeIntuit({
       host: options.host ?? "127.0.0.1",
       port: options.intuitPort ?? 0,
       clients: [intuitClient],
       rotation: { afterMs: 24 * 3_600_000 },
+      webhooks: {
+        endpoints: [`${gateway.url}/v1/integrations/quickbooks/webhooks`],
+        verifierToken: intuitVerifierToken,
+      },
     });
     stoppers.push(() => intuit.close());
     const xeroClient = await accountingClient("xero", "xero");
+    const xeroWebhookKey = await loadOrCreateSecret(options.dataDirectory, "xero-webhook-key");
     const xero = await startFakeXero({
       host: options.host ?? "127.0.0.1",
       port: options.xeroPort ?? 0,
       clients: [xeroClient],
+      // Registered after the handlers are linked (below): Xero checks the receiver before it sends any event.
+      webhooks: { endpoints: [], webhookKey: xeroWebhookKey },
     });
     stoppers.push(() => xero.close());
     Object.assign(
@@ -239,13 +247,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           clientId: intuitClient.clientId,
           clientSecret: intuitClient.clientSecret,
           ...intuitEndpointsFor(intuit.url),
-          webhookVerifierToken: await loadOrCreateSecret(options.dataDirectory, "intuit-webhook-verifier-token"),
+          webhookVerifierToken: intuitVerifierToken,
         },
         xero: {
           clientId: xeroClient.clientId,
           clientSecret: xeroClient.clientSecret,
           ...xeroEndpointsFor(xero.url),
-          webhookKey: await loadOrCreateSecret(options.dataDirectory, "xero-webhook-key"),
+          webhookKey: xeroWebhookKey,
         },
       }),
     );
@@ -259,6 +267,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log: (message) => console.warn(message),
     });
     stoppers.push(() => streamReader.stop());
+    // Not awaited: the check calls the gateway, whose handlers are linked now; its outcome is the fake's to keep.
+    void xero.webhooks.register(`${gateway.url}/v1/integrations/xero/webhooks`).catch(() => undefined);
     const jobs = startLocalScheduler({ schedules, log: (message) => console.warn(message) });
     scheduler = jobs;
     stoppers.push(() => jobs.stop());
