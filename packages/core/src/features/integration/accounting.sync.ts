@@ -23,9 +23,21 @@ export function normalisedName(name: string): string {
     .trim();
 }
 
+/**
+ * A customer of the books as matching needs it, whatever the provider: its id, the name to match (the company's
+ * name where the provider keeps one apart), the name it is shown by, and where its domain can come from.
+ */
+export type AccountingCustomer = {
+  externalId: string;
+  matchName: string;
+  displayName: string;
+  website?: string | undefined;
+  email?: string | undefined;
+};
+
 /** The customer's web domain: its website's host, else its email's domain. */
-export function domainOf(customer: Pick<QboCustomer, "WebAddr" | "PrimaryEmailAddr">): string | undefined {
-  const website = customer.WebAddr?.URI;
+export function domainOf(customer: Pick<AccountingCustomer, "website" | "email">): string | undefined {
+  const website = customer.website;
   if (website) {
     try {
       return new URL(/^https?:\/\//i.test(website) ? website : `https://${website}`).hostname.replace(/^www\./, "");
@@ -33,7 +45,7 @@ export function domainOf(customer: Pick<QboCustomer, "WebAddr" | "PrimaryEmailAd
       // fall through to the email's domain
     }
   }
-  return customer.PrimaryEmailAddr?.Address.split("@")[1]?.toLowerCase();
+  return customer.email?.split("@")[1]?.toLowerCase();
 }
 
 /** Minor units of an amount in a currency (2 decimals unless the currency has others, like JPY's 0). */
@@ -58,9 +70,11 @@ export function invoiceStatusOf(invoice: QboInvoice, today: string): InvoiceStat
 const invoiceIdOf = (connectionId: string, externalId: string) =>
   `inv_${createHash("sha256").update(`${connectionId}\n${externalId}`).digest("hex").slice(0, 26)}`;
 
-type CompanyIndex = { byName: Map<string, string> };
+/** The organisation's companies by normalised name, read once per run. */
+export type CompanyIndex = { byName: Map<string, string> };
 
-async function companyIndex(orgId: string): Promise<CompanyIndex> {
+/** The organisation's companies by normalised name, for matching customers by name. */
+export async function companyIndex(orgId: string): Promise<CompanyIndex> {
   const { data } = await CompanyEntity.query
     .companiesByName({ orgId })
     .go({ pages: "all", attributes: ["companyId", "name"] });
@@ -71,12 +85,12 @@ async function companyIndex(orgId: string): Promise<CompanyIndex> {
  * The company a customer is: the link recorded before, else a company with its domain, else one with its
  * normalised name; the match is recorded once. Customers matching no company are left alone.
  */
-async function companyOfCustomer(
+export async function companyOfCustomer(
   connection: ConnectionItem,
-  customer: QboCustomer,
+  customer: AccountingCustomer,
   companies: CompanyIndex,
 ): Promise<string | undefined> {
-  const keys = { orgId: connection.orgId, connectionId: connection.connectionId, externalId: customer.Id };
+  const keys = { orgId: connection.orgId, connectionId: connection.connectionId, externalId: customer.externalId };
   const { data: link } = await CustomerLinkEntity.get(keys).go({ consistent: true });
   if (link) return link.companyId;
   const domain = domainOf(customer);
@@ -84,15 +98,13 @@ async function companyOfCustomer(
     ? (await UniqueValueEntity.get({ orgId: connection.orgId, kind: "company-domain", value: domain }).go()).data
         ?.ownerId
     : undefined;
-  const byName = byDomain
-    ? undefined
-    : companies.byName.get(normalisedName(customer.CompanyName ?? customer.DisplayName));
+  const byName = byDomain ? undefined : companies.byName.get(normalisedName(customer.matchName));
   const companyId = byDomain ?? byName;
   if (!companyId) return undefined;
   await CustomerLinkEntity.create({
     ...keys,
     companyId,
-    externalName: customer.DisplayName,
+    externalName: customer.displayName,
     matchedBy: byDomain ? "domain" : "name",
     createdAt: new Date().toISOString(),
   })
@@ -101,24 +113,39 @@ async function companyOfCustomer(
   return companyId;
 }
 
+/**
+ * An invoice as the books have it, whatever the provider: amounts in the currency's major units (as providers give
+ * them), dates as days, and the provider's last change as an ISO instant.
+ */
+export type AccountingInvoice = {
+  externalId: string;
+  number?: string | undefined;
+  status: InvoiceStatus;
+  currency: string;
+  total: number;
+  balance: number;
+  issuedOn: string;
+  dueOn?: string | undefined;
+  externalUpdatedAt: string;
+};
+
 /** Writes an invoice's copy unless a newer one is there already (a late webhook after a poll, or the reverse). */
-async function storeInvoice(connection: ConnectionItem, companyId: string, invoice: QboInvoice, today: string) {
-  const currency = invoice.CurrencyRef?.value ?? "USD";
+export async function storeInvoice(connection: ConnectionItem, companyId: string, invoice: AccountingInvoice) {
   const item = {
     orgId: connection.orgId,
-    invoiceId: invoiceIdOf(connection.connectionId, invoice.Id),
+    invoiceId: invoiceIdOf(connection.connectionId, invoice.externalId),
     companyId,
     provider: connection.provider,
     connectionId: connection.connectionId,
-    externalId: invoice.Id,
-    ...(invoice.DocNumber ? { number: invoice.DocNumber } : {}),
-    status: invoiceStatusOf(invoice, today),
-    currency,
-    totalMinor: minorUnits(invoice.TotalAmt, currency),
-    balanceMinor: minorUnits(invoice.Balance, currency),
-    issuedOn: invoice.TxnDate,
-    ...(invoice.DueDate ? { dueOn: invoice.DueDate } : {}),
-    externalUpdatedAt: new Date(invoice.MetaData.LastUpdatedTime).toISOString(),
+    externalId: invoice.externalId,
+    ...(invoice.number ? { number: invoice.number } : {}),
+    status: invoice.status,
+    currency: invoice.currency,
+    totalMinor: minorUnits(invoice.total, invoice.currency),
+    balanceMinor: minorUnits(invoice.balance, invoice.currency),
+    issuedOn: invoice.issuedOn,
+    ...(invoice.dueOn ? { dueOn: invoice.dueOn } : {}),
+    externalUpdatedAt: invoice.externalUpdatedAt,
     updatedAt: new Date().toISOString(),
   };
   const { data: current } = await InvoiceEntity.get({ orgId: item.orgId, invoiceId: item.invoiceId }).go({
@@ -128,6 +155,26 @@ async function storeInvoice(connection: ConnectionItem, companyId: string, invoi
   await InvoiceEntity.put(item).go();
   return true;
 }
+
+const quickBooksCustomer = (customer: QboCustomer): AccountingCustomer => ({
+  externalId: customer.Id,
+  matchName: customer.CompanyName ?? customer.DisplayName,
+  displayName: customer.DisplayName,
+  website: customer.WebAddr?.URI,
+  email: customer.PrimaryEmailAddr?.Address,
+});
+
+const quickBooksInvoice = (invoice: QboInvoice, today: string): AccountingInvoice => ({
+  externalId: invoice.Id,
+  number: invoice.DocNumber,
+  status: invoiceStatusOf(invoice, today),
+  currency: invoice.CurrencyRef?.value ?? "USD",
+  total: invoice.TotalAmt,
+  balance: invoice.Balance,
+  issuedOn: invoice.TxnDate,
+  dueOn: invoice.DueDate,
+  externalUpdatedAt: new Date(invoice.MetaData.LastUpdatedTime).toISOString(),
+});
 
 /**
  * Syncs a QuickBooks company's customers and invoices: customers matched to companies (recorded once), invoices
@@ -152,7 +199,7 @@ export function syncQuickBooks(connection: ConnectionItem): Promise<SyncRunOutco
     for await (const page of queryQuickBooks(target, "Customer", since)) {
       for (const customer of page) {
         seen(customer.MetaData.LastUpdatedTime);
-        await companyOfCustomer(connection, customer, companies);
+        await companyOfCustomer(connection, quickBooksCustomer(customer), companies);
       }
     }
     let written = 0;
@@ -164,7 +211,7 @@ export function syncQuickBooks(connection: ConnectionItem): Promise<SyncRunOutco
           connectionId: connection.connectionId,
           externalId: invoice.CustomerRef.value,
         }).go();
-        if (link && (await storeInvoice(connection, link.companyId, invoice, today))) written++;
+        if (link && (await storeInvoice(connection, link.companyId, quickBooksInvoice(invoice, today)))) written++;
       }
     }
     return { cursor: newest || new Date(Date.now() - 300_000).toISOString(), itemsSynced: written };

@@ -5,6 +5,7 @@ import { ConnectionEntity } from "./connection.entity";
 import { syncGmail } from "./gmail.sync";
 import type { SyncRequest } from "./sync-requests";
 import type { SyncRunOutcome } from "./sync-runner";
+import { syncXero } from "./xero.sync";
 
 /** Runs the sync a request names; a connection deleted meanwhile has nothing to sync. */
 export async function runRequestedSync(request: SyncRequest): Promise<SyncRunOutcome> {
@@ -24,6 +25,6 @@ export async function runRequestedSync(request: SyncRequest): Promise<SyncRunOut
     case "quickbooks":
       return syncQuickBooks(data);
     case "xero":
-      return "skipped"; // the Xero sync joins here
+      return syncXero(data);
   }
 }
