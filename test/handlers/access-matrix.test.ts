@@ -1,11 +1,19 @@
 import { type Role, type RouteDeclaration, type RouteId, roles, routes } from "@crm/core/declarations";
 import { useHostResolver } from "@crm/core/webhook";
+import { type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
 import { type FakeXero, startFakeXero } from "@crm/local/xero";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
 import { aCompany, aContact, aDeal, anActivity, aPipeline } from "../support/builders";
 import { aDomainEvent } from "../support/events";
-import { aStoredConnection, linkProviderSettings, testXeroClient, xeroSettingsFor } from "../support/integrations";
+import {
+  aStoredConnection,
+  intuitSettingsFor,
+  linkProviderSettings,
+  testIntuitClient,
+  testXeroClient,
+  xeroSettingsFor,
+} from "../support/integrations";
 import { anEmail, anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
 import { dispatch } from "../webhooks/support/webhooks";
 
@@ -29,6 +37,7 @@ type World = {
   connectionId: string;
   xeroConnectionId: string;
   xeroTenantId: string;
+  wonDealId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -148,6 +157,7 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "integrations.quickbooksWebhook": () => ({ body: [] }),
   "integrations.xeroWebhook": () => ({ body: { events: [] } }),
   "companies.invoices": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "deals.invoice": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
   }),
@@ -282,11 +292,18 @@ function aPipelineBody() {
 // The worlds' webhook points at a host that does not exist: its deliveries fail at once, without the network.
 // A fake Xero for the routes that list and choose a Xero connection's organisations.
 let xero: FakeXero;
+// And a fake QuickBooks, where the drafted invoice of the world's won deal is created.
+let intuit: FakeIntuit;
 beforeAll(async () => {
   xero = await startFakeXero({ clients: [{ ...testXeroClient, redirectUris: ["http://127.0.0.1:9/cb"] }] });
   linkProviderSettings("Xero", xeroSettingsFor(xero.url));
+  intuit = await startFakeIntuit({ clients: [{ ...testIntuitClient, redirectUris: ["http://127.0.0.1:9/cb"] }] });
+  linkProviderSettings("Intuit", intuitSettingsFor(intuit.url));
 });
-afterAll(() => xero?.close());
+afterAll(async () => {
+  await xero?.close();
+  await intuit?.close();
+});
 
 beforeAll(() =>
   useHostResolver(async (host) => {
@@ -336,8 +353,26 @@ async function aWorld(): Promise<World> {
     accountKey: tenant.tenantId,
     accountName: tenant.tenantName,
   });
+  const realm = intuit.books.realms()[0];
+  if (!realm) throw new Error("the fake Intuit has no company");
+  const books = intuit.oauth.issueTokens({ realmId: realm.realmId });
+  await aStoredConnection(org, org.admin, "quickbooks", {
+    accessToken: books.access_token,
+    refreshToken: books.refresh_token,
+    accountKey: realm.realmId,
+    accountName: realm.companyName,
+  });
+  const wonStage = pipeline.stages.find((stage: { kind: string }) => stage.kind === "won");
+  const wonDeal = await aDeal(org, {
+    title: "Renewal",
+    value: { amount: 1200_00, currency: "USD" },
+    pipelineId: pipeline.id,
+    stageId: wonStage.id,
+    companyId: company.id,
+  });
   return {
     org,
+    wonDealId: wonDeal.id,
     connectionId: connection.connectionId,
     xeroConnectionId: xeroConnection.connectionId,
     xeroTenantId: tenant.tenantId,

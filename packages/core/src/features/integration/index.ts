@@ -28,3 +28,4 @@ export { runRequestedSync } from "./sync-dispatch";
 export { syncRequestSchema } from "./sync-requests";
 export { SyncStateEntity } from "./sync-state.entity";
 export { accessTokenFor, ConnectionNeedsReauthError } from "./token-refresh";
+export { draftInvoiceForDeal } from "./draft-invoices";

@@ -5,7 +5,7 @@ import { quickBooksWebhookSchema, xeroWebhookSchema } from "./accounting.webhook
 import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEntrySchema } from "./connection.schema";
 import { pubsubPushSchema } from "./gmail.push";
 import type { integrationRoutes } from "./integration.routes";
-import { companyInvoicesSchema } from "./invoice.schema";
+import { companyInvoicesSchema, invoiceSchema } from "./invoice.schema";
 
 const tenantSchema = z
   .object({
@@ -83,6 +83,14 @@ export const integrationContracts = {
     tag: "Companies",
     query: z.strictObject({}),
     response: { status: 200, description: "The invoices and the company's totals.", schema: companyInvoicesSchema },
+  },
+  "deals.invoice": {
+    summary: "Create a draft invoice from a won deal",
+    description:
+      "Creates a draft invoice for the deal's value in the connected QuickBooks Online company, for the deal's company (pushed as a new customer when the books have none for it), linked back to the deal. Idempotent: the deal's invoice is created once (QuickBooks' `requestid` guards retried writes, and an invoice the deal already has is answered again).",
+    tag: "Deals",
+    response: { status: 201, description: "The deal's invoice.", schema: invoiceSchema },
+    errors: [502],
   },
   "integrations.gmailPush": {
     summary: "Gmail push notification (Pub/Sub)",

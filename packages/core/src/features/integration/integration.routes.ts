@@ -3,6 +3,7 @@ import {
   editors,
   everyRole,
   httpHandler,
+  managers,
   type RouteDeclaration,
 } from "../../declarations/route-declaration";
 
@@ -69,6 +70,13 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/companies/{companyId}/invoices",
     handler: httpHandler("companies/invoices"),
     access: everyRole,
+  },
+  "deals.invoice": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/deals/{dealId}/invoice",
+    handler: httpHandler("deals/invoice"),
+    access: managers,
+    uses: ["integrations"],
   },
   "integrations.gmailPush": {
     method: "POST",

@@ -58,7 +58,8 @@ export const CustomerLinkEntity = tableEntity({
     externalId: { type: "string", required: true, readOnly: true },
     companyId: { type: "string", required: true },
     externalName: { type: "string", required: true },
-    matchedBy: { type: ["domain", "name"] as const, required: true },
+    /** How the match was made: by domain, by name, or by creating the customer for the company. */
+    matchedBy: { type: ["domain", "name", "created"] as const, required: true },
     createdAt: { type: "string", required: true, readOnly: true },
   },
   indexes: {

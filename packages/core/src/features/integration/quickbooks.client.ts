@@ -89,3 +89,90 @@ export async function* queryQuickBooks<E extends EntityName>(
     if (parsed.data.length < pageSize) return;
   }
 }
+
+/** One write (create) to QuickBooks, idempotent on `requestId` (Intuit's `requestid`: a retry gets the first answer). */
+async function writeQuickBooks<S extends z.ZodType>(
+  connection: { keys: ConnectionKeys; realmId: string },
+  entity: "customer" | "invoice",
+  body: Record<string, unknown>,
+  requestId: string,
+  schema: S,
+): Promise<z.output<S>> {
+  const url = new URL(
+    `v3/company/${encodeURIComponent(connection.realmId)}/${entity}`,
+    `${intuitConfig().accountingBaseUrl.replace(/\/?$/, "/")}`,
+  );
+  url.searchParams.set("requestid", requestId);
+  url.searchParams.set("minorversion", "75");
+  const response = await callProvider({
+    provider: "quickbooks",
+    keys: connection.keys,
+    operation: `quickbooks.create.${entity}`,
+    send: (token, signal) =>
+      fetch(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, accept: "application/json", "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal,
+      }),
+  });
+  const answer = (await response.json().catch(() => undefined)) as
+    | ({ Fault?: { Error?: { Message?: string; code?: string }[] } } & Record<string, unknown>)
+    | undefined;
+  if (!response.ok || !answer || answer.Fault) {
+    const fault = answer?.Fault?.Error?.[0];
+    throw new QuickBooksResponseError(
+      `quickbooks.create.${entity}: ${response.status}${fault ? ` fault ${fault.code}: ${fault.Message}` : ""}.`,
+    );
+  }
+  const key = entity === "customer" ? "Customer" : "Invoice";
+  const parsed = schema.safeParse(answer[key]);
+  if (!parsed.success) throw new QuickBooksResponseError(`quickbooks.create.${entity}: an unexpected shape.`);
+  return parsed.data;
+}
+
+/** Creates a customer for a CRM company. */
+export function createQuickBooksCustomer(
+  connection: { keys: ConnectionKeys; realmId: string },
+  company: { name: string; domain?: string },
+  requestId: string,
+) {
+  return writeQuickBooks(
+    connection,
+    "customer",
+    {
+      DisplayName: company.name,
+      CompanyName: company.name,
+      ...(company.domain ? { WebAddr: { URI: `https://${company.domain}` } } : {}),
+    },
+    requestId,
+    qboCustomerSchema,
+  );
+}
+
+/** Creates a draft invoice (not yet sent) with one line. */
+export function createQuickBooksDraftInvoice(
+  connection: { keys: ConnectionKeys; realmId: string },
+  invoice: { customerId: string; description: string; amount: number; currency: string },
+  requestId: string,
+) {
+  return writeQuickBooks(
+    connection,
+    "invoice",
+    {
+      CustomerRef: { value: invoice.customerId },
+      CurrencyRef: { value: invoice.currency },
+      EmailStatus: "NeedToSend",
+      Line: [
+        {
+          DetailType: "SalesItemLineDetail",
+          Amount: invoice.amount,
+          Description: invoice.description,
+          SalesItemLineDetail: { Qty: 1, UnitPrice: invoice.amount },
+        },
+      ],
+    },
+    requestId,
+    qboInvoiceSchema,
+  );
+}
