@@ -19,6 +19,7 @@ export {
   disconnect,
   listConnectionTenants,
 } from "./connection.service";
+export { draftInvoiceForDeal } from "./draft-invoices";
 export { handleGmailPush, pubsubPushSchema } from "./gmail.push";
 export { renewGmailWatch, syncGmail } from "./gmail.sync";
 export { integrationContracts } from "./integration.contract";
@@ -28,4 +29,4 @@ export { runRequestedSync } from "./sync-dispatch";
 export { syncRequestSchema } from "./sync-requests";
 export { SyncStateEntity } from "./sync-state.entity";
 export { accessTokenFor, ConnectionNeedsReauthError } from "./token-refresh";
-export { draftInvoiceForDeal } from "./draft-invoices";
+export { syncXero } from "./xero.sync";
