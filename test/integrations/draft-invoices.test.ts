@@ -1,3 +1,4 @@
+import { syncQuickBooks } from "@crm/core/integration";
 import { type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
@@ -64,6 +65,15 @@ describe("a draft invoice from a won deal", () => {
       params: { orgId: org.orgId, companyId: company.id },
     });
     expect(invoices.body.data).toEqual([expect.objectContaining({ id: first.body.id, dealId: deal.id })]);
+    // The next sync copies the invoice from the books again, which do not know the deal: the link stays.
+    const connections = await invoke("integrations.list", { token: org.admin.token, params: { orgId: org.orgId } });
+    const books = connections.body.data.find((each: { provider: string }) => each.provider === "quickbooks");
+    expect(await syncQuickBooks(await storedConnection(org, books.id))).toBe("synced");
+    const afterSync = await invoke("companies.invoices", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, companyId: company.id },
+    });
+    expect(afterSync.body.data).toEqual([expect.objectContaining({ id: first.body.id, dealId: deal.id })]);
   });
 
   it("refuses a deal that is not won, or has no company, and creates nothing", async () => {

@@ -67,7 +67,8 @@ export function invoiceStatusOf(invoice: QboInvoice, today: string): InvoiceStat
   return invoice.EmailStatus === "EmailSent" ? "sent" : "draft";
 }
 
-const invoiceIdOf = (connectionId: string, externalId: string) =>
+/** An invoice's id from its connection and provider id: the sync and a drafted invoice land on the same item. */
+export const invoiceIdOf = (connectionId: string, externalId: string) =>
   `inv_${createHash("sha256").update(`${connectionId}\n${externalId}`).digest("hex").slice(0, 26)}`;
 
 /** The organisation's companies by normalised name, read once per run. */
@@ -152,7 +153,8 @@ export async function storeInvoice(connection: ConnectionItem, companyId: string
     consistent: true,
   });
   if (current && current.externalUpdatedAt >= item.externalUpdatedAt && current.status === item.status) return false;
-  await InvoiceEntity.put(item).go();
+  // The books do not know the deal a drafted invoice came from: keep the link.
+  await InvoiceEntity.put({ ...item, ...(current?.dealId ? { dealId: current.dealId } : {}) }).go();
   return true;
 }
 

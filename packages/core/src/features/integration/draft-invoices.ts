@@ -3,7 +3,7 @@ import { CompanyEntity } from "../../domain/company/company.entity";
 import { DealEntity } from "../../domain/deal/deal.entity";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
-import { invoiceStatusOf, minorUnits } from "./accounting.sync";
+import { invoiceIdOf, invoiceStatusOf, minorUnits } from "./accounting.sync";
 import { ConnectionEntity } from "./connection.entity";
 import { CustomerLinkEntity, InvoiceEntity } from "./invoice.entity";
 import { companyInvoices } from "./invoice.queries";
@@ -11,10 +11,6 @@ import type { CompanyInvoices } from "./invoice.schema";
 import { createQuickBooksCustomer, createQuickBooksDraftInvoice } from "./quickbooks.client";
 
 type Invoice = CompanyInvoices["data"][number];
-
-/** The invoice's id, derived as the sync derives it, so the sync's later copies land on the same item. */
-const invoiceIdOf = (connectionId: string, externalId: string) =>
-  `inv_${createHash("sha256").update(`${connectionId}\n${externalId}`).digest("hex").slice(0, 26)}`;
 
 /** A provider idempotency key from what the write is for: the same deal never makes a second invoice. */
 const requestIdFor = (purpose: string) => createHash("sha256").update(purpose).digest("hex").slice(0, 36);
