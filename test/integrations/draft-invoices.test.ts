@@ -3,7 +3,13 @@ import { type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
 import { aCompany, aDeal, aPipeline } from "../support/builders";
-import { aStoredConnection, intuitSettingsFor, linkProviderSettings, testIntuitClient } from "../support/integrations";
+import {
+  aStoredConnection,
+  intuitSettingsFor,
+  linkProviderSettings,
+  storedConnection,
+  testIntuitClient,
+} from "../support/integrations";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 
 let intuit: FakeIntuit;
