@@ -103,5 +103,12 @@ describe("syncing QuickBooks Online", () => {
       total: { amount: 25_000 },
     });
     if (open) expect(after.data.find((invoice) => invoice.externalId === open.externalId)?.status).toBe("paid");
+    // Each is a domain event (through its audit entry): webhooks, live updates and rules can react to them.
+    const audit = await invoke("audit.list", { token: org.admin.token, params: { orgId: org.orgId } });
+    const events = (audit.body.data as { recordType: string; action: string }[]).map(
+      (entry) => `${entry.recordType}.${entry.action}`,
+    );
+    expect(events).toContain("invoice.created");
+    if (open) expect(events).toEqual(expect.arrayContaining(["invoice.paid", "payment.received"]));
   });
 });

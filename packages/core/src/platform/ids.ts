@@ -16,6 +16,8 @@ export const idPrefixes = {
   activity: "act",
   rule: "rul",
   integration: "int",
+  invoice: "inv",
+  payment: "pay",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

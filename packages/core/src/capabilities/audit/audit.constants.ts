@@ -7,9 +7,14 @@ export const auditedRecordTypes = [
   "pipeline",
   "activity",
   "integration",
+  "invoice",
+  "payment",
 ] as const;
 
-/** `connected` … `sync_failed` are what happens to an integration connection; the others are changes of records. */
+/**
+ * `connected` … `sync_failed` are what happens to an integration connection, `paid` to an invoice and `received` to
+ * a payment (both seen in the connected books); the others are changes of records.
+ */
 export const changeActions = [
   "created",
   "updated",
@@ -20,6 +25,8 @@ export const changeActions = [
   "disconnected",
   "needs_reauth",
   "sync_failed",
+  "paid",
+  "received",
 ] as const;
 
 /** `activity` entries put an activity on a linked record's timeline; every other action is a change. */

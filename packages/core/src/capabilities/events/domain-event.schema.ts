@@ -35,6 +35,9 @@ export const domainEventTypes = [
   "integration.disconnected",
   "integration.needs_reauth",
   "integration.sync_failed",
+  "invoice.created",
+  "invoice.paid",
+  "payment.received",
 ] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 

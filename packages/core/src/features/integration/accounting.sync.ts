@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
+import type { FieldChange } from "../../capabilities/audit/audit.schema";
+import { auditAction } from "../../capabilities/audit/audit.service";
 import { UniqueValueEntity } from "../../capabilities/unique/unique-value.entity";
 import { CompanyEntity } from "../../domain/company/company.entity";
+import { changeSet } from "../../platform/change-set";
+import { inTransaction } from "../../platform/table";
 import type { ConnectionItem } from "./connection.queries";
+import { integrationContext } from "./connection.service";
 import { CustomerLinkEntity, InvoiceEntity, type InvoiceStatus } from "./invoice.entity";
 import { type QboCustomer, type QboInvoice, queryQuickBooks } from "./quickbooks.client";
 import { runSync, type SyncRunOutcome } from "./sync-runner";
@@ -154,7 +159,49 @@ export async function storeInvoice(connection: ConnectionItem, companyId: string
   });
   if (current && current.externalUpdatedAt >= item.externalUpdatedAt && current.status === item.status) return false;
   // The books do not know the deal a drafted invoice came from: keep the link.
-  await InvoiceEntity.put({ ...item, ...(current?.dealId ? { dealId: current.dealId } : {}) }).go();
+  const next = { ...item, ...(current?.dealId ? { dealId: current.dealId } : {}) };
+  const context = integrationContext(connection, `integration:books:${item.invoiceId}:${item.externalUpdatedAt}`);
+  const event = (
+    recordType: "invoice" | "payment",
+    recordId: string,
+    action: "created" | "paid" | "received",
+    changes: FieldChange[],
+  ) => auditAction(context, { recordType, recordId, action, changes });
+  const money = (amount: number) => ({ amount, currency: item.currency });
+  const changes = changeSet().add("invoice", inTransaction(InvoiceEntity).put(next).commit());
+  // The audit entries are the outbox: each becomes invoice.created, invoice.paid or payment.received on the bus.
+  if (!current) {
+    changes.add(
+      "audit entry",
+      event("invoice", item.invoiceId, "created", [
+        { field: "status", before: null, after: item.status },
+        { field: "total", before: null, after: money(item.totalMinor) },
+        { field: "companyId", before: null, after: companyId },
+      ]),
+    );
+  }
+  const paidNow = (current?.balanceMinor ?? item.totalMinor) - item.balanceMinor;
+  if (current && paidNow > 0) {
+    changes.add(
+      "payment entry",
+      event("payment", `pay_${item.invoiceId.slice(4)}${String(item.balanceMinor)}`, "received", [
+        { field: "amount", before: null, after: money(paidNow) },
+        { field: "invoiceId", before: null, after: item.invoiceId },
+        { field: "companyId", before: null, after: companyId },
+      ]),
+    );
+  }
+  // Only a change the CRM saw happen: the first sync's already-paid history raises no invoice.paid.
+  if (current && item.status === "paid" && current.status !== "paid") {
+    changes.add(
+      "paid entry",
+      event("invoice", item.invoiceId, "paid", [
+        { field: "status", before: current?.status ?? null, after: "paid" },
+        ...(next.dealId ? [{ field: "dealId", before: null, after: next.dealId }] : []),
+      ]),
+    );
+  }
+  await changes.commit(() => new Error("The invoice changed while it was being stored; the next sync retries."));
   return true;
 }
 
