@@ -268,6 +268,7 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
     body: { tenantId: "not-a-tenant" },
   }),
+  "deals.invoice": ({ org }) => ({ params: { orgId: org.orgId, dealId: "not-a-deal" } }),
 };
 
 function aRuleBody() {
@@ -362,11 +363,14 @@ async function aWorld(): Promise<World> {
     accountKey: realm.realmId,
     accountName: realm.companyName,
   });
-  const wonStage = pipeline.stages.find((stage: { kind: string }) => stage.kind === "won");
+  // In the default pipeline: the world's own pipeline must stay empty, as deleting it is one of the checks.
+  const pipelines = await invoke("pipelines.list", { token: org.admin.token, params: { orgId: org.orgId } });
+  const defaultPipeline = pipelines.body.data.find((each: { isDefault: boolean }) => each.isDefault);
+  const wonStage = defaultPipeline.stages.find((stage: { kind: string }) => stage.kind === "won");
   const wonDeal = await aDeal(org, {
     title: "Renewal",
     value: { amount: 1200_00, currency: "USD" },
-    pipelineId: pipeline.id,
+    pipelineId: defaultPipeline.id,
     stageId: wonStage.id,
     companyId: company.id,
   });
