@@ -97,7 +97,7 @@ describe("QuickBooks webhooks", () => {
     expect(log.body.data).toContainEqual(
       expect.objectContaining({ direction: "incoming", operation: "quickbooks.webhook" }),
     );
-  });
+  }, 60_000); // the whole chain: organisation, connection, first sync, webhook, bus, second sync
 
   it("refuses a body that is not signed with the verifier token, before reading it", async () => {
     const body = JSON.stringify([

@@ -79,7 +79,7 @@ describe("Calendar watch channels", () => {
       attendees: [{ email: clientEmail }],
     });
     await eventually(async () => expect(await meetingSubjects(org, client.id)).toEqual(["Signing call"]));
-  });
+  }, 60_000); // a chain over HTTP and the bus: generous under a shared machine's load
 
   it("refuses a notification with a wrong channel token, an unknown channel or another resource", async () => {
     await aWatchedCalendar();

@@ -93,7 +93,7 @@ describe("Gmail push notifications", () => {
       params: { orgId: org.orgId, connectionId },
     });
     expect(log.body.data).toContainEqual(expect.objectContaining({ direction: "incoming", operation: "gmail.push" }));
-  });
+  }, 60_000); // a chain over HTTP and the bus: generous under a shared machine's load
 
   it("a duplicated push makes one activity", async () => {
     const { org, client, clientEmail } = await aWatchedMailbox();
@@ -103,7 +103,7 @@ describe("Gmail push notifications", () => {
     await google.pubsub.idle();
     await pipeline.settle();
     expect(await emailSubjects(org, client.id)).toEqual(["Said twice"]);
-  });
+  }, 60_000); // a chain over HTTP and the bus: generous under a shared machine's load
 
   it("accepts the history id as a number and as a string", async () => {
     for (const historyId of [4242, "4242"]) {
