@@ -4,7 +4,9 @@ import { auditAction } from "../../capabilities/audit/audit.service";
 import { UniqueValueEntity } from "../../capabilities/unique/unique-value.entity";
 import { CompanyEntity } from "../../domain/company/company.entity";
 import { changeSet } from "../../platform/change-set";
+import { ConcurrentModificationError } from "../../platform/errors";
 import { inTransaction } from "../../platform/table";
+import { retryingConflicts } from "../../platform/transactions";
 import type { ConnectionItem } from "./connection.queries";
 import { integrationContext } from "./connection.service";
 import { CustomerLinkEntity, InvoiceEntity, type InvoiceStatus } from "./invoice.entity";
@@ -154,55 +156,69 @@ export async function storeInvoice(connection: ConnectionItem, companyId: string
     externalUpdatedAt: invoice.externalUpdatedAt,
     updatedAt: new Date().toISOString(),
   };
-  const { data: current } = await InvoiceEntity.get({ orgId: item.orgId, invoiceId: item.invoiceId }).go({
-    consistent: true,
+  // Two syncs of one connection (a webhook's and the poll's) may write the same invoice at once: the loser reads
+  // the winner's copy and decides again.
+  return retryingConflicts(async () => {
+    const { data: current } = await InvoiceEntity.get({ orgId: item.orgId, invoiceId: item.invoiceId }).go({
+      consistent: true,
+    });
+    if (current && current.externalUpdatedAt >= item.externalUpdatedAt && current.status === item.status) return false;
+    // The books do not know the deal a drafted invoice came from: keep the link.
+    const next = { ...item, ...(current?.dealId ? { dealId: current.dealId } : {}) };
+    const context = integrationContext(connection, `integration:books:${item.invoiceId}:${item.externalUpdatedAt}`);
+    const event = (
+      recordType: "invoice" | "payment",
+      recordId: string,
+      action: "created" | "paid" | "received",
+      changes: FieldChange[],
+    ) => auditAction(context, { recordType, recordId, action, changes });
+    const money = (amount: number) => ({ amount, currency: item.currency });
+    // Conditional on the copy read above, so a concurrent writer's copy is never overwritten blind (nor its event
+    // written twice): the condition fails, and the retry decides again on what is there.
+    const write = current
+      ? inTransaction(InvoiceEntity)
+          .put(next)
+          .where(({ externalUpdatedAt, status }, { eq }) =>
+            [eq(externalUpdatedAt, current.externalUpdatedAt), eq(status, current.status)].join(" AND "),
+          )
+          .commit()
+      : inTransaction(InvoiceEntity).create(next).commit();
+    const changes = changeSet().add("invoice", write);
+    // The audit entries are the outbox: each becomes invoice.created, invoice.paid or payment.received on the bus.
+    if (!current) {
+      changes.add(
+        "audit entry",
+        event("invoice", item.invoiceId, "created", [
+          { field: "status", before: null, after: item.status },
+          { field: "total", before: null, after: money(item.totalMinor) },
+          { field: "companyId", before: null, after: companyId },
+        ]),
+      );
+    }
+    const paidNow = (current?.balanceMinor ?? item.totalMinor) - item.balanceMinor;
+    if (current && paidNow > 0) {
+      changes.add(
+        "payment entry",
+        event("payment", `pay_${item.invoiceId.slice(4)}${String(item.balanceMinor)}`, "received", [
+          { field: "amount", before: null, after: money(paidNow) },
+          { field: "invoiceId", before: null, after: item.invoiceId },
+          { field: "companyId", before: null, after: companyId },
+        ]),
+      );
+    }
+    // Only a change the CRM saw happen: the first sync's already-paid history raises no invoice.paid.
+    if (current && item.status === "paid" && current.status !== "paid") {
+      changes.add(
+        "paid entry",
+        event("invoice", item.invoiceId, "paid", [
+          { field: "status", before: current?.status ?? null, after: "paid" },
+          ...(next.dealId ? [{ field: "dealId", before: null, after: next.dealId }] : []),
+        ]),
+      );
+    }
+    await changes.commit(() => new ConcurrentModificationError("invoice", item.invoiceId));
+    return true;
   });
-  if (current && current.externalUpdatedAt >= item.externalUpdatedAt && current.status === item.status) return false;
-  // The books do not know the deal a drafted invoice came from: keep the link.
-  const next = { ...item, ...(current?.dealId ? { dealId: current.dealId } : {}) };
-  const context = integrationContext(connection, `integration:books:${item.invoiceId}:${item.externalUpdatedAt}`);
-  const event = (
-    recordType: "invoice" | "payment",
-    recordId: string,
-    action: "created" | "paid" | "received",
-    changes: FieldChange[],
-  ) => auditAction(context, { recordType, recordId, action, changes });
-  const money = (amount: number) => ({ amount, currency: item.currency });
-  const changes = changeSet().add("invoice", inTransaction(InvoiceEntity).put(next).commit());
-  // The audit entries are the outbox: each becomes invoice.created, invoice.paid or payment.received on the bus.
-  if (!current) {
-    changes.add(
-      "audit entry",
-      event("invoice", item.invoiceId, "created", [
-        { field: "status", before: null, after: item.status },
-        { field: "total", before: null, after: money(item.totalMinor) },
-        { field: "companyId", before: null, after: companyId },
-      ]),
-    );
-  }
-  const paidNow = (current?.balanceMinor ?? item.totalMinor) - item.balanceMinor;
-  if (current && paidNow > 0) {
-    changes.add(
-      "payment entry",
-      event("payment", `pay_${item.invoiceId.slice(4)}${String(item.balanceMinor)}`, "received", [
-        { field: "amount", before: null, after: money(paidNow) },
-        { field: "invoiceId", before: null, after: item.invoiceId },
-        { field: "companyId", before: null, after: companyId },
-      ]),
-    );
-  }
-  // Only a change the CRM saw happen: the first sync's already-paid history raises no invoice.paid.
-  if (current && item.status === "paid" && current.status !== "paid") {
-    changes.add(
-      "paid entry",
-      event("invoice", item.invoiceId, "paid", [
-        { field: "status", before: current?.status ?? null, after: "paid" },
-        ...(next.dealId ? [{ field: "dealId", before: null, after: next.dealId }] : []),
-      ]),
-    );
-  }
-  await changes.commit(() => new Error("The invoice changed while it was being stored; the next sync retries."));
-  return true;
 }
 
 const quickBooksCustomer = (customer: QboCustomer): AccountingCustomer => ({
