@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { googleConfig } from "../../platform/config/integrations.config";
 import type { ConnectionKeys } from "./integration-log";
-import { callProvider } from "./provider-calls";
+import { bearerJsonRequest, callProvider } from "./provider-calls";
 
 /**
  * The few Calendar endpoints the sync needs, over fetch through the resilient call path. Not `@googleapis/calendar`:
@@ -82,17 +82,7 @@ async function calendar<S extends z.ZodType>(
     provider: "google-calendar",
     keys: connection.keys,
     operation,
-    send: (token, signal) =>
-      fetch(url, {
-        method: init.method ?? "GET",
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: "application/json",
-          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        signal,
-      }),
+    send: (token, signal) => bearerJsonRequest(url, token, signal, init),
   });
   if (response.status === 404 || response.status === 410) {
     await response.body?.cancel();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { googleConfig } from "../../platform/config/integrations.config";
 import type { ConnectionKeys } from "./integration-log";
-import { callProvider } from "./provider-calls";
+import { bearerJsonRequest, callProvider } from "./provider-calls";
 
 /**
  * The few Gmail endpoints the sync needs, over fetch through the resilient call path. Not `@googleapis/gmail`: its
@@ -75,17 +75,7 @@ async function gmail<S extends z.ZodType>(
     provider: "google-gmail",
     keys: connection.keys,
     operation,
-    send: (token, signal) =>
-      fetch(url, {
-        method: init.method ?? "GET",
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: "application/json",
-          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        signal,
-      }),
+    send: (token, signal) => bearerJsonRequest(url, token, signal, init),
   });
   if (response.status === 404) {
     await response.body?.cancel();

@@ -255,3 +255,22 @@ export async function callProvider(call: ProviderCall): Promise<Response> {
     throw error;
   }
 }
+
+/** A JSON request with a bearer token, the shape every Google API call takes (a body makes it JSON too). */
+export function bearerJsonRequest(
+  url: string,
+  token: string,
+  signal: AbortSignal,
+  init: { method?: string; body?: unknown } = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: init.method ?? "GET",
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: "application/json",
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    signal,
+  });
+}
