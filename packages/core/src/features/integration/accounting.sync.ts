@@ -137,8 +137,16 @@ export type AccountingInvoice = {
   externalUpdatedAt: string;
 };
 
-/** Writes an invoice's copy unless a newer one is there already (a late webhook after a poll, or the reverse). */
-export async function storeInvoice(connection: ConnectionItem, companyId: string, invoice: AccountingInvoice) {
+/**
+ * Writes an invoice's copy unless a newer one is there already (a late webhook after a poll, or the reverse).
+ * `dealId` links it to the deal it was drafted from; a copy linked before keeps its deal.
+ */
+export async function storeInvoice(
+  connection: ConnectionItem,
+  companyId: string,
+  invoice: AccountingInvoice,
+  dealId?: string,
+) {
   const item = {
     orgId: connection.orgId,
     invoiceId: invoiceIdOf(connection.connectionId, invoice.externalId),
@@ -162,9 +170,18 @@ export async function storeInvoice(connection: ConnectionItem, companyId: string
     const { data: current } = await InvoiceEntity.get({ orgId: item.orgId, invoiceId: item.invoiceId }).go({
       consistent: true,
     });
-    if (current && current.externalUpdatedAt >= item.externalUpdatedAt && current.status === item.status) return false;
+    const linksDeal = dealId !== undefined && current?.dealId === undefined;
+    if (
+      current &&
+      current.externalUpdatedAt >= item.externalUpdatedAt &&
+      current.status === item.status &&
+      !linksDeal
+    ) {
+      return false;
+    }
     // The books do not know the deal a drafted invoice came from: keep the link.
-    const next = { ...item, ...(current?.dealId ? { dealId: current.dealId } : {}) };
+    const linkedDeal = current?.dealId ?? dealId;
+    const next = { ...item, ...(linkedDeal ? { dealId: linkedDeal } : {}) };
     const context = integrationContext(connection, `integration:books:${item.invoiceId}:${item.externalUpdatedAt}`);
     const event = (
       recordType: "invoice" | "payment",
@@ -192,6 +209,7 @@ export async function storeInvoice(connection: ConnectionItem, companyId: string
           { field: "status", before: null, after: item.status },
           { field: "total", before: null, after: money(item.totalMinor) },
           { field: "companyId", before: null, after: companyId },
+          ...(linkedDeal ? [{ field: "dealId", before: null, after: linkedDeal }] : []),
         ]),
       );
     }

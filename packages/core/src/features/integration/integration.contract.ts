@@ -87,8 +87,14 @@ export const integrationContracts = {
   "deals.invoice": {
     summary: "Create a draft invoice from a won deal",
     description:
-      "Creates a draft invoice for the deal's value in the connected QuickBooks Online company, for the deal's company (pushed as a new customer when the books have none for it), linked back to the deal. Idempotent: the deal's invoice is created once (QuickBooks' `requestid` guards retried writes, and an invoice the deal already has is answered again).",
+      "Creates a draft invoice for the deal's value in the organisation's connected books (QuickBooks Online or Xero), for the deal's company (pushed as a new customer or contact when the books have none for it), linked back to the deal. Idempotent: the deal's invoice is created once (QuickBooks' `requestid` and Xero's `Idempotency-Key` guard retried writes, and an invoice the deal already has is answered again).",
     tag: "Deals",
+    query: z.strictObject({
+      provider: z
+        .enum(["quickbooks", "xero"])
+        .optional()
+        .meta({ description: "Which books, when both QuickBooks Online and Xero are connected." }),
+    }),
     response: { status: 201, description: "The deal's invoice.", schema: invoiceSchema },
     errors: [502],
   },
