@@ -76,6 +76,8 @@ export const xeroInvoiceSchema = z.object({
   Total: money,
   AmountDue: money,
   CurrencyCode: z.string(),
+  /** The payments applied to it (a deleted payment is no longer listed). */
+  Payments: z.array(z.object({ PaymentID: z.string(), Date: xeroInstant, Amount: money })).default([]),
   UpdatedDateUTC: xeroInstant,
 });
 export type XeroInvoice = z.infer<typeof xeroInvoiceSchema>;
