@@ -4,8 +4,8 @@ import type { ConnectionKeys } from "./integration-log";
 import { callProvider } from "./provider-calls";
 
 /**
- * The Xero Accounting API endpoints the sync needs, over fetch through the resilient call path: not `xero-node`,
- * which hard-codes its identity endpoints and brings its own token handling (INTEGRATIONS.md §0, §8).
+ * The Xero Accounting API endpoints the sync and draft invoices need, over fetch through the resilient call path:
+ * not `xero-node`, which hard-codes its identity endpoints and brings its own token handling (INTEGRATIONS.md §0, §8).
  */
 
 /** Xero answered an error or an unexpected shape (not a rate limit or an outage, which callProvider raises). */
@@ -121,17 +121,31 @@ async function getXero(
         signal,
       }),
   });
-  const body = (await response.json().catch(() => undefined)) as
-    | { Detail?: string; Message?: string; Type?: string | null }
-    | undefined;
+  return answerOf(operation, target, response);
+}
+
+/** The body of a definite answer, or the error it is. */
+async function answerOf(operation: string, target: XeroTarget, response: Response): Promise<Record<string, unknown>> {
+  const body = (await response.json().catch(() => undefined)) as (XeroErrorBody & Record<string, unknown>) | undefined;
   if (response.status === 403 && body?.Detail === "AuthenticationUnsuccessful") {
     throw new XeroTenantUnavailableError(target.tenantId);
   }
-  if (!response.ok || !body) {
-    const detail = body?.Message ?? body?.Detail;
-    throw new XeroResponseError(`${operation}: ${response.status}${detail ? ` ${detail}` : ""}.`);
-  }
+  if (!response.ok || !body) throw new XeroResponseError(xeroProblem(operation, response.status, body));
   return body;
+}
+
+/** Xero's error bodies: the gateway's problem (`Detail`) or the API's exception (`Message`, `Elements`). */
+type XeroErrorBody = {
+  Detail?: string;
+  Message?: string;
+  Type?: string | null;
+  Elements?: { ValidationErrors?: { Message?: string }[] }[];
+};
+
+/** What went wrong, as Xero put it: a validation message of the first refused element, else its message. */
+function xeroProblem(operation: string, status: number, body: XeroErrorBody | undefined): string {
+  const detail = body?.Elements?.[0]?.ValidationErrors?.[0]?.Message ?? body?.Message ?? body?.Detail;
+  return `${operation}: ${status}${detail ? ` ${detail}` : ""}.`;
 }
 
 async function* pagesOf<R extends ResourceName>(
@@ -176,4 +190,92 @@ export async function* listXeroSalesInvoices(target: XeroTarget, since?: string)
   for await (const page of pagesOf(target, "Invoices", query, since)) {
     yield page.filter((invoice) => invoice.Type === "ACCREC");
   }
+}
+
+/**
+ * Active contacts named `name` as Xero compares names (trimmed, any case): a contact's name is unique among the
+ * active ones, so a company without a link may still have its contact, which creating another would be refused.
+ */
+export async function xeroContactsNamed(target: XeroTarget, name: string): Promise<XeroContact[]> {
+  const wanted = name.trim().toLowerCase();
+  const found: XeroContact[] = [];
+  // searchTerm matches parts of names and emails too; only the same name counts.
+  for await (const page of pagesOf(target, "Contacts", { searchTerm: name.trim() }, undefined)) {
+    found.push(...page.filter((contact) => contact.Name.trim().toLowerCase() === wanted));
+  }
+  return found;
+}
+
+/**
+ * One create in Xero, idempotent on `idempotencyKey` (Xero's `Idempotency-Key`: a retry within its window answers
+ * the first result and creates nothing). Answers the one element created.
+ */
+async function createInXero<R extends ResourceName>(
+  target: XeroTarget,
+  resource: R,
+  element: Record<string, unknown>,
+  idempotencyKey: string,
+): Promise<z.output<(typeof resources)[R]>> {
+  const url = new URL(resource, `${xeroConfig().apiBaseUrl.replace(/\/?$/, "/")}`);
+  const operation = `xero.${resource.toLowerCase()}.create`;
+  const response = await callProvider({
+    provider: "xero",
+    keys: target.keys,
+    operation,
+    send: (token, signal) =>
+      fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "xero-tenant-id": target.tenantId,
+          "idempotency-key": idempotencyKey,
+          accept: "application/json",
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ [resource]: [element] }),
+        signal,
+      }),
+  });
+  const body = await answerOf(operation, target, response);
+  const parsed = z.array(resources[resource]).length(1).safeParse(body[resource]);
+  if (!parsed.success) throw new XeroResponseError(`${operation}: an unexpected shape.`);
+  return parsed.data[0] as z.output<(typeof resources)[R]>;
+}
+
+/** Creates a contact for a CRM company (Xero shows the website but, as its API documents, keeps it read-only). */
+export function createXeroContact(
+  target: XeroTarget,
+  company: { name: string; domain?: string },
+  idempotencyKey: string,
+): Promise<XeroContact> {
+  return createInXero(
+    target,
+    "Contacts",
+    { Name: company.name, ...(company.domain ? { Website: `https://${company.domain}` } : {}) },
+    idempotencyKey,
+  );
+}
+
+/**
+ * Creates a draft sales invoice (ACCREC, not yet approved) with one line. The amount is what the customer owes,
+ * tax included: the draft totals the deal's value, and Xero carves the organisation's default sales tax out of it.
+ */
+export function createXeroDraftInvoice(
+  target: XeroTarget,
+  invoice: { contactId: string; description: string; amount: number; currency: string },
+  idempotencyKey: string,
+): Promise<XeroInvoice> {
+  return createInXero(
+    target,
+    "Invoices",
+    {
+      Type: "ACCREC",
+      Status: "DRAFT",
+      Contact: { ContactID: invoice.contactId },
+      CurrencyCode: invoice.currency,
+      LineAmountTypes: "Inclusive",
+      LineItems: [{ Description: invoice.description, Quantity: 1, UnitAmount: invoice.amount }],
+    },
+    idempotencyKey,
+  );
 }

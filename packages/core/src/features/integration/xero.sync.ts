@@ -44,7 +44,8 @@ const xeroCustomer = (contact: XeroContact): AccountingCustomer => ({
   email: contact.EmailAddress,
 });
 
-const xeroInvoice = (invoice: XeroInvoice, today: string): AccountingInvoice => ({
+/** A Xero sales invoice as the books' copy is stored, whoever read it (the sync, or drafting one from a deal). */
+export const xeroInvoice = (invoice: XeroInvoice, today: string): AccountingInvoice => ({
   externalId: invoice.InvoiceID,
   number: invoice.InvoiceNumber,
   status: xeroInvoiceStatusOf(invoice, today),
