@@ -158,6 +158,7 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "integrations.xeroWebhook": () => ({ body: { events: [] } }),
   "companies.invoices": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "deals.invoice": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
+  "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
   }),
@@ -269,6 +270,7 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     body: { tenantId: "not-a-tenant" },
   }),
   "deals.invoice": ({ org }) => ({ params: { orgId: org.orgId, dealId: "not-a-deal" } }),
+  "deals.invoices": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "paid" } }),
 };
 
 function aRuleBody() {

@@ -54,6 +54,7 @@ type CompanyInvoicesBody = {
     balance: { amount: number; currency: string };
     issuedOn: string;
     dueOn?: string;
+    payments: { id: string; externalId: string; amount: { amount: number; currency: string }; receivedOn: string }[];
     updatedAt: string;
   }[];
   summary: {
@@ -180,10 +181,16 @@ describe("syncing Xero", () => {
       total: { amount: 25_000, currency: "USD" },
       balance: { amount: 25_000 },
     });
-    expect(after.data.find((invoice) => invoice.externalId === open.InvoiceID)).toMatchObject({
-      status: "paid",
-      balance: { amount: 0 },
-    });
+    const paid = after.data.find((invoice) => invoice.externalId === open.InvoiceID);
+    expect(paid).toMatchObject({ status: "paid", balance: { amount: 0 } });
+    const paymentsBefore = before.data.find((invoice) => invoice.externalId === open.InvoiceID)?.payments ?? [];
+    expect(paid?.payments).toHaveLength(paymentsBefore.length + 1);
+    expect(paid?.payments.at(-1)?.amount).toEqual({ amount: Math.round(open.AmountDue * 100), currency: "USD" });
+    const audit = await invoke("audit.list", { token: org.admin.token, params: { orgId: org.orgId } });
+    const received = (audit.body.data as { recordType: string; action: string; recordId: string }[]).filter(
+      (entry) => entry.recordType === "payment" && entry.action === "received",
+    );
+    expect(received.map((entry) => entry.recordId)).toEqual([paid?.payments.at(-1)?.id]);
     xero.accounting.voidInvoice(tenantId, created.InvoiceID);
     await sync(org, connectionId);
     expect(

@@ -10,7 +10,7 @@ import { retryingConflicts } from "../../platform/transactions";
 import type { ConnectionItem } from "./connection.queries";
 import { integrationContext } from "./connection.service";
 import { CustomerLinkEntity, InvoiceEntity, type InvoiceStatus } from "./invoice.entity";
-import { type QboCustomer, type QboInvoice, queryQuickBooks } from "./quickbooks.client";
+import { type QboCustomer, type QboInvoice, type QboPayment, queryQuickBooks } from "./quickbooks.client";
 import { runSync, type SyncRunOutcome } from "./sync-runner";
 
 export const quickBooksResource = "quickbooks.books";
@@ -135,7 +135,40 @@ export type AccountingInvoice = {
   issuedOn: string;
   dueOn?: string | undefined;
   externalUpdatedAt: string;
+  /** Payments read with it (all of them, or those changed since the last run). */
+  payments?: AccountingPayment[] | undefined;
+  /** The ids of every payment the books link to it now, when known: a payment no longer listed was deleted. */
+  paymentIds?: string[] | undefined;
 };
+
+/** A payment applied to an invoice: the amount it paid of that invoice, in major units, and its date. */
+export type AccountingPayment = { externalId: string; amount: number; receivedOn: string };
+
+/** A payment's id on an invoice: one payment may pay several invoices, and each keeps its share. */
+const paymentIdOf = (connectionId: string, paymentId: string, invoiceId: string) =>
+  `pay_${createHash("sha256").update(`${connectionId}\n${paymentId}\n${invoiceId}`).digest("hex").slice(0, 26)}`;
+
+type StoredPayment = { paymentId: string; externalId: string; amountMinor: number; receivedOn: string };
+
+/**
+ * The invoice's payments: those known before, updated by those read now, less those the books no longer link to
+ * it (a deleted payment), oldest first.
+ */
+function paymentsOf(connection: ConnectionItem, invoice: AccountingInvoice, known: StoredPayment[]): StoredPayment[] {
+  const byId = new Map(known.map((payment) => [payment.externalId, payment]));
+  for (const payment of invoice.payments ?? []) {
+    byId.set(payment.externalId, {
+      paymentId: paymentIdOf(connection.connectionId, payment.externalId, invoice.externalId),
+      externalId: payment.externalId,
+      amountMinor: minorUnits(payment.amount, invoice.currency),
+      receivedOn: payment.receivedOn,
+    });
+  }
+  const linked = invoice.paymentIds ? new Set(invoice.paymentIds) : undefined;
+  return [...byId.values()]
+    .filter((payment) => !linked || linked.has(payment.externalId))
+    .sort((a, b) => a.receivedOn.localeCompare(b.receivedOn) || a.externalId.localeCompare(b.externalId));
+}
 
 /**
  * Writes an invoice's copy unless a newer one is there already (a late webhook after a poll, or the reverse).
@@ -181,7 +214,11 @@ export async function storeInvoice(
     }
     // The books do not know the deal a drafted invoice came from: keep the link.
     const linkedDeal = current?.dealId ?? dealId;
-    const next = { ...item, ...(linkedDeal ? { dealId: linkedDeal } : {}) };
+    const next = {
+      ...item,
+      payments: paymentsOf(connection, invoice, current?.payments ?? []),
+      ...(linkedDeal ? { dealId: linkedDeal } : {}),
+    };
     const context = integrationContext(connection, `integration:books:${item.invoiceId}:${item.externalUpdatedAt}`);
     const event = (
       recordType: "invoice" | "payment",
@@ -213,14 +250,17 @@ export async function storeInvoice(
         ]),
       );
     }
-    const paidNow = (current?.balanceMinor ?? item.totalMinor) - item.balanceMinor;
-    if (current && paidNow > 0) {
+    // Each payment the CRM had not seen on an invoice it knew raises payment.received (history raises none).
+    const seenPayments = new Set((current?.payments ?? []).map((payment) => payment.paymentId));
+    for (const payment of current ? next.payments.filter((each) => !seenPayments.has(each.paymentId)) : []) {
       changes.add(
         "payment entry",
-        event("payment", `pay_${item.invoiceId.slice(4)}${String(item.balanceMinor)}`, "received", [
-          { field: "amount", before: null, after: money(paidNow) },
+        event("payment", payment.paymentId, "received", [
+          { field: "amount", before: null, after: money(payment.amountMinor) },
+          { field: "receivedOn", before: null, after: payment.receivedOn },
           { field: "invoiceId", before: null, after: item.invoiceId },
           { field: "companyId", before: null, after: companyId },
+          ...(next.dealId ? [{ field: "dealId", before: null, after: next.dealId }] : []),
         ]),
       );
     }
@@ -247,7 +287,25 @@ const quickBooksCustomer = (customer: QboCustomer): AccountingCustomer => ({
   email: customer.PrimaryEmailAddr?.Address,
 });
 
-const quickBooksInvoice = (invoice: QboInvoice, today: string): AccountingInvoice => ({
+/** What each invoice was paid by, from the payments read: a payment's lines say which invoices it pays. */
+function paymentsByInvoice(payments: QboPayment[]): Map<string, AccountingPayment[]> {
+  const byInvoice = new Map<string, AccountingPayment[]>();
+  for (const payment of payments) {
+    for (const line of payment.Line) {
+      for (const linked of line.LinkedTxn.filter((each) => each.TxnType === "Invoice")) {
+        const applied = { externalId: payment.Id, amount: line.Amount, receivedOn: payment.TxnDate };
+        byInvoice.set(linked.TxnId, [...(byInvoice.get(linked.TxnId) ?? []), applied]);
+      }
+    }
+  }
+  return byInvoice;
+}
+
+const quickBooksInvoice = (
+  invoice: QboInvoice,
+  today: string,
+  payments: AccountingPayment[] = [],
+): AccountingInvoice => ({
   externalId: invoice.Id,
   number: invoice.DocNumber,
   status: invoiceStatusOf(invoice, today),
@@ -257,6 +315,8 @@ const quickBooksInvoice = (invoice: QboInvoice, today: string): AccountingInvoic
   issuedOn: invoice.TxnDate,
   dueOn: invoice.DueDate,
   externalUpdatedAt: new Date(invoice.MetaData.LastUpdatedTime).toISOString(),
+  payments,
+  paymentIds: invoice.LinkedTxn.filter((linked) => linked.TxnType === "Payment").map((linked) => linked.TxnId),
 });
 
 /**
@@ -285,6 +345,15 @@ export function syncQuickBooks(connection: ConnectionItem): Promise<SyncRunOutco
         await companyOfCustomer(connection, quickBooksCustomer(customer), companies);
       }
     }
+    // Payments first: a payment changes its invoices too, so they come in the same window and take it along.
+    const payments: QboPayment[] = [];
+    for await (const page of queryQuickBooks(target, "Payment", since)) {
+      for (const payment of page) {
+        seen(payment.MetaData.LastUpdatedTime);
+        payments.push(payment);
+      }
+    }
+    const paidBy = paymentsByInvoice(payments);
     let written = 0;
     for await (const page of queryQuickBooks(target, "Invoice", since)) {
       for (const invoice of page) {
@@ -294,7 +363,11 @@ export function syncQuickBooks(connection: ConnectionItem): Promise<SyncRunOutco
           connectionId: connection.connectionId,
           externalId: invoice.CustomerRef.value,
         }).go();
-        if (link && (await storeInvoice(connection, link.companyId, quickBooksInvoice(invoice, today)))) written++;
+        if (
+          link &&
+          (await storeInvoice(connection, link.companyId, quickBooksInvoice(invoice, today, paidBy.get(invoice.Id))))
+        )
+          written++;
       }
     }
     return { cursor: newest || new Date(Date.now() - 300_000).toISOString(), itemsSynced: written };

@@ -24,7 +24,7 @@ export { handleGmailPush, pubsubPushSchema } from "./gmail.push";
 export { renewGmailWatch, syncGmail } from "./gmail.sync";
 export { integrationContracts } from "./integration.contract";
 export { keepConnectionsAlive, syncAllConnections } from "./integration.jobs";
-export { companyInvoices } from "./invoice.queries";
+export { companyInvoices, dealInvoices } from "./invoice.queries";
 export { runRequestedSync } from "./sync-dispatch";
 export { syncRequestSchema } from "./sync-requests";
 export { SyncStateEntity } from "./sync-state.entity";

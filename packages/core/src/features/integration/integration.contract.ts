@@ -79,10 +79,18 @@ export const integrationContracts = {
   "companies.invoices": {
     summary: "List a company's invoices",
     description:
-      "The company's invoices in the connected accounting system (QuickBooks Online), newest first, read-only: the books are the source of truth. With the open balance (sent and overdue invoices) and lifetime revenue (what was paid), per currency, in integer minor units.",
+      "The company's invoices in the connected accounting system (QuickBooks Online or Xero), each with the payments applied to it, newest first, read-only: the books are the source of truth. A sent invoice past its due date with a balance is `overdue` as soon as the date passes. With the open balance (sent and overdue invoices) and lifetime revenue (what was paid), per currency, in integer minor units.",
     tag: "Companies",
     query: z.strictObject({}),
     response: { status: 200, description: "The invoices and the company's totals.", schema: companyInvoicesSchema },
+  },
+  "deals.invoices": {
+    summary: "List a deal's invoices",
+    description:
+      "The invoices drafted from the deal, as the connected books have them now (status, balance, payments), newest first, with their totals per currency in integer minor units. Read-only: the books are the source of truth.",
+    tag: "Deals",
+    query: z.strictObject({}),
+    response: { status: 200, description: "The deal's invoices and their totals.", schema: companyInvoicesSchema },
   },
   "deals.invoice": {
     summary: "Create a draft invoice from a won deal",

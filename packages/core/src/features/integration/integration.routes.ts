@@ -71,6 +71,12 @@ export const integrationRoutes = {
     handler: httpHandler("companies/invoices"),
     access: everyRole,
   },
+  "deals.invoices": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/deals/{dealId}/invoices",
+    handler: httpHandler("deals/invoices"),
+    access: everyRole,
+  },
   "deals.invoice": {
     method: "POST",
     path: "/v1/orgs/{orgId}/deals/{dealId}/invoice",

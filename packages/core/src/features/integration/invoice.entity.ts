@@ -29,6 +29,19 @@ export const InvoiceEntity = tableEntity({
     balanceMinor: { type: "number", required: true },
     issuedOn: { type: "string", required: true },
     dueOn: { type: "string" },
+    /** The payments applied to it, as the books list them: what paid it, when, and how much of it. */
+    payments: {
+      type: "list",
+      items: {
+        type: "map",
+        properties: {
+          paymentId: { type: "string", required: true },
+          externalId: { type: "string", required: true },
+          amountMinor: { type: "number", required: true },
+          receivedOn: { type: "string", required: true },
+        },
+      },
+    },
     /** The provider's last change, so an older copy (a late webhook) never overwrites a newer one. */
     externalUpdatedAt: { type: "string", required: true },
     updatedAt: { type: "string", required: true },

@@ -21,10 +21,24 @@ export const invoiceSchema = z
     balance: money.meta({ description: "What is still owed." }),
     issuedOn: z.string().meta({ description: "Issue date (YYYY-MM-DD)." }),
     dueOn: z.string().optional(),
+    companyId: z.string().meta({ description: "The company whose customer the invoice bills." }),
     dealId: z.string().optional(),
+    payments: z
+      .array(
+        z
+          .object({
+            id: z.string(),
+            externalId: z.string().meta({ description: "The payment's id in the accounting system." }),
+            amount: money.meta({ description: "What this payment paid of the invoice." }),
+            receivedOn: z.string().meta({ description: "Payment date (YYYY-MM-DD)." }),
+          })
+          .meta({ id: "InvoicePayment" }),
+      )
+      .meta({ description: "The payments applied to the invoice, oldest first." }),
     updatedAt: timestamp,
   })
   .meta({ id: "Invoice" });
+export type Invoice = z.infer<typeof invoiceSchema>;
 
 export const companyInvoicesSchema = z
   .object({

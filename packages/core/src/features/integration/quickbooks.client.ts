@@ -39,11 +39,26 @@ export const qboInvoiceSchema = z.object({
   Balance: money,
   EmailStatus: z.string().optional(),
   PrivateNote: z.string().optional(),
+  /** The transactions linked to it: its payments among them (a deleted payment is no longer linked). */
+  LinkedTxn: z.array(z.object({ TxnId: z.string(), TxnType: z.string() })).default([]),
   MetaData: metaData,
 });
 export type QboInvoice = z.infer<typeof qboInvoiceSchema>;
 
-const entities = { Customer: qboCustomerSchema, Invoice: qboInvoiceSchema } as const;
+export const qboPaymentSchema = z.object({
+  Id: z.string(),
+  TxnDate: z.string(),
+  CurrencyRef: z.object({ value: z.string() }).optional(),
+  TotalAmt: money,
+  /** What the payment pays: one line per invoice (or other transaction) with the amount applied to it. */
+  Line: z
+    .array(z.object({ Amount: money, LinkedTxn: z.array(z.object({ TxnId: z.string(), TxnType: z.string() })) }))
+    .default([]),
+  MetaData: metaData,
+});
+export type QboPayment = z.infer<typeof qboPaymentSchema>;
+
+const entities = { Customer: qboCustomerSchema, Invoice: qboInvoiceSchema, Payment: qboPaymentSchema } as const;
 type EntityName = keyof typeof entities;
 
 /** QuickBooks' page size cap for a query. */

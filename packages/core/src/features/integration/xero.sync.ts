@@ -56,6 +56,12 @@ export const xeroInvoice = (invoice: XeroInvoice, today: string): AccountingInvo
   issuedOn: invoice.Date.slice(0, 10),
   dueOn: invoice.DueDate?.slice(0, 10),
   externalUpdatedAt: invoice.UpdatedDateUTC,
+  payments: invoice.Payments.map((payment) => ({
+    externalId: payment.PaymentID,
+    amount: payment.Amount,
+    receivedOn: payment.Date.slice(0, 10),
+  })),
+  paymentIds: invoice.Payments.map((payment) => payment.PaymentID),
 });
 
 /** What one run knows of contacts: those already matched or tried, and those read but not yet tried. */
