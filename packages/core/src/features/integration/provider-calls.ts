@@ -1,5 +1,6 @@
 import {
   BrokenCircuitError,
+  type BulkheadPolicy,
   BulkheadRejectedError,
   bulkhead,
   type CircuitBreakerPolicy,
@@ -31,9 +32,23 @@ const longestWaitInCallMilliseconds = 5_000;
 /** Consecutive failures that open a connection's breaker, and how long it stays open before one trial call. */
 const failuresToOpen = 5;
 const breakerOpenMilliseconds = () => providerCallsConfig().breakerOpenSeconds * 1000;
-/** Concurrent calls per provider in one container, and how many may queue for a slot. */
-const callsPerProvider = 8;
-const queuedPerProvider = 64;
+/** How long work waits when its connection's queue for a call slot is full: backpressure, as a 429 is. */
+const fullQueueRetryAfterSeconds = 5;
+
+type CallLimit = { readonly concurrent: number; readonly queued: number };
+
+/**
+ * Calls one connection may have in flight in a container (its bulkhead), and how many more may wait for a slot.
+ * A connection's limit is its provider's own per account (QuickBooks: 10 concurrent per realm, Xero: 5 per tenant;
+ * INTEGRATIONS.md §4, §5), so a container's calls never draw a concurrency 429, and one busy connection never takes
+ * another's slots. Google's limits are quotas per user and minute rather than a concurrent cap: 8, as before.
+ */
+const callLimits = {
+  "google-gmail": { concurrent: 8, queued: 64 },
+  "google-calendar": { concurrent: 8, queued: 64 },
+  quickbooks: { concurrent: 10, queued: 64 },
+  xero: { concurrent: 5, queued: 64 },
+} as const satisfies Record<ProviderId, CallLimit>;
 
 /**
  * The provider asked us to slow down (429, or Google's 403 rate-limit reasons): backpressure, not failure. It does
@@ -107,8 +122,9 @@ const backoff = new DelegateBackoff<{ result: { error?: unknown } | { value: unk
 );
 const transient = handleWhen((error) => error instanceof TransientProviderError);
 
-const providerBulkheads = new Map<ProviderId, ReturnType<typeof bulkhead>>();
+const connectionBulkheads = new Map<string, BulkheadPolicy>();
 const connectionBreakers = new Map<string, CircuitBreakerPolicy>();
+const connectionKey = (provider: ProviderId, keys: ConnectionKeys) => `${provider}/${keys.orgId}/${keys.connectionId}`;
 
 const circuitNames = {
   [CircuitState.Closed]: "closed",
@@ -122,7 +138,7 @@ const circuitNames = {
  * view of it is enough to stop hammering. Its transitions are written to the connection, so its state is visible.
  */
 function breakerFor(provider: ProviderId, keys: ConnectionKeys): CircuitBreakerPolicy {
-  const key = `${provider}/${keys.orgId}/${keys.connectionId}`;
+  const key = connectionKey(provider, keys);
   let breaker = connectionBreakers.get(key);
   if (!breaker) {
     breaker = circuitBreaker(transient, {
@@ -140,11 +156,14 @@ function breakerFor(provider: ProviderId, keys: ConnectionKeys): CircuitBreakerP
   return breaker;
 }
 
-function bulkheadFor(provider: ProviderId) {
-  let policy = providerBulkheads.get(provider);
+/** A bulkhead per provider and connection, sized by the provider's limit (`callLimits`). */
+function bulkheadFor(provider: ProviderId, keys: ConnectionKeys): BulkheadPolicy {
+  const key = connectionKey(provider, keys);
+  let policy = connectionBulkheads.get(key);
   if (!policy) {
-    policy = bulkhead(callsPerProvider, queuedPerProvider);
-    providerBulkheads.set(provider, policy);
+    const limit: CallLimit = callLimits[provider];
+    policy = bulkhead(limit.concurrent, limit.queued);
+    connectionBulkheads.set(key, policy);
   }
   return policy;
 }
@@ -164,14 +183,15 @@ const requestIdOf = (response: Response) =>
 /**
  * Calls a provider on behalf of a connection, resiliently: a fresh access token (refreshed once when the provider
  * says it expired), a timeout per attempt, retries of transient failures with decorrelated jitter (or the
- * provider's Retry-After), a breaker per connection and a bulkhead per provider; every attempt is logged. Answers
+ * provider's Retry-After), a breaker and a bulkhead per connection; every attempt is logged. Answers
  * the response when the provider gave a definite one (2xx, or a 4xx the caller interprets, e.g. Gmail's 404 for a
  * stale history id); throws ProviderRateLimitedError or ProviderOutageError for work that must wait.
  */
 export async function callProvider(call: ProviderCall): Promise<Response> {
   // Every attempt counts for the breaker; once it is open, the retries stop at once (they retry transient errors only).
   const policy = wrap(
-    bulkheadFor(call.provider),
+    // Outermost, so a full queue never reaches the breaker: it is backpressure, not a failure of the provider.
+    bulkheadFor(call.provider, call.keys),
     retry(transient, { maxAttempts: maxAttempts - 1, backoff }),
     breakerFor(call.provider, call.keys),
     timeout(attemptTimeoutMilliseconds, TimeoutStrategy.Aggressive),
@@ -243,9 +263,17 @@ export async function callProvider(call: ProviderCall): Promise<Response> {
       });
     }
     if (error instanceof BulkheadRejectedError) {
-      throw new ProviderOutageError(5, `${call.operation}: too many calls to ${call.provider} at once.`, {
-        cause: error,
+      await recordCall(call.keys, {
+        operation: call.operation,
+        status: 0,
+        latencyMs: 0,
+        attempt: 1,
+        errorClass: "queue_full",
       });
+      throw new ProviderRateLimitedError(
+        fullQueueRetryAfterSeconds,
+        `${call.operation}: too many calls of this connection to ${call.provider} at once.`,
+      );
     }
     if (error instanceof TransientProviderError || error instanceof TaskCancelledError) {
       throw new ProviderOutageError(breakerOpenMilliseconds() / 1000, `${call.operation}: the provider is failing.`, {
