@@ -210,6 +210,11 @@ export type FakeXeroAccountingControls = {
   delayResponses(ms: number): void;
   /** What the rate-limit headers would say now for a tenant (and app). */
   limits(tenantId: string, clientId?: string): { day: number; minute: number; appMinute: number };
+  /**
+   * The most calls a tenant had in progress at once (of one app, or of the busiest when omitted) since the start
+   * or `resetLimits`: what Xero's concurrent limit measures.
+   */
+  peakConcurrency(tenantId: string, clientId?: string): number;
   resetLimits(): void;
   requests(): XeroApiRequestRecord[];
 };
@@ -912,6 +917,7 @@ export function createFakeXeroAccounting(options: FakeXeroAccountingOptions): Fa
   const tenantCalls = new Map<string, number[]>();
   const appCalls = new Map<string, number[]>();
   const inFlight = new Map<string, number>();
+  const peakInFlight = new Map<string, number>();
   const idempotency = new Map<string, { fingerprint: string; answer: XeroResponse; expiresAt: number }>();
   const records: XeroApiRequestRecord[] = [];
 
@@ -1415,6 +1421,7 @@ export function createFakeXeroAccounting(options: FakeXeroAccountingOptions): Fa
     countCall(access.clientId, tenantId);
     const key = `${access.clientId} ${tenantId}`;
     inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    peakInFlight.set(key, Math.max(peakInFlight.get(key) ?? 0, inFlight.get(key) ?? 0));
     try {
       const run = async (): Promise<XeroResponse> => {
         if (delayMs > 0) await sleep(delayMs);
@@ -1619,9 +1626,17 @@ export function createFakeXeroAccounting(options: FakeXeroAccountingOptions): Fa
       const client = clientId ?? [...appCalls.keys()][0] ?? "";
       return remaining(client, tenantId);
     },
+    peakConcurrency: (tenantId, clientId) =>
+      Math.max(
+        0,
+        ...[...peakInFlight]
+          .filter(([key]) => (clientId ? key === `${clientId} ${tenantId}` : key.endsWith(` ${tenantId}`)))
+          .map(([, peak]) => peak),
+      ),
     resetLimits: () => {
       tenantCalls.clear();
       appCalls.clear();
+      peakInFlight.clear();
       throttles.length = 0;
     },
     requests: () => records.map((entry) => ({ ...entry })),
