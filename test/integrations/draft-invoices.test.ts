@@ -160,14 +160,19 @@ describe("a draft invoice from a won deal in QuickBooks", () => {
     ]);
   });
 
-  it("refuses a deal that is not won, or has no company, and creates nothing", async () => {
+  it("refuses a lost deal, or one with no company, and creates nothing", async () => {
     const { org, pipeline, stage } = await anOrganisationWithBooks("quickbooks");
     const company = await aCompany(org);
-    const open = await aDeal(org, { pipelineId: pipeline.id, stageId: stage("open"), companyId: company.id });
+    const lost = await aDeal(org, {
+      pipelineId: pipeline.id,
+      stageId: stage("lost"),
+      companyId: company.id,
+      lostReason: "Went with a competitor",
+    });
     const before = intuit.books.invoices(realmId()).length;
-    const refused = await draft(org, open.id);
+    const refused = await draft(org, lost.id);
     expect(refused.status).toBe(400);
-    expect(refused.body.errors[0]).toMatchObject({ path: "path.dealId", message: expect.stringMatching(/won/) });
+    expect(refused.body.errors[0]).toMatchObject({ path: "path.dealId", message: expect.stringMatching(/lost/) });
     const companyless = await aDeal(org, { pipelineId: pipeline.id, stageId: stage("won") });
     expect((await draft(org, companyless.id)).status).toBe(400);
     expect(intuit.books.invoices(realmId())).toHaveLength(before);

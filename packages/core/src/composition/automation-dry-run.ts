@@ -6,8 +6,15 @@ import { getDeal } from "../domain/deal/deal.queries";
 import type { RecordState } from "../features/automation/automation.engine";
 import { dryRunRule as dryRunRuleOn } from "../features/automation/automation.queries";
 import type { DryRunInput } from "../features/automation/automation.schema";
+import { getInvoice } from "../features/integration/invoice.queries";
 import { DomainError } from "../platform/errors";
 import type { TenantContext } from "../platform/request-context";
+
+const linksOfInvoice = (invoice: { dealId?: string | undefined; companyId?: string }) => ({
+  contactIds: [],
+  companyIds: invoice.companyId ? [invoice.companyId] : [],
+  dealIds: invoice.dealId ? [invoice.dealId] : [],
+});
 
 /** Reads the record as it is now (after the change); a deleted one is described by the event's `before` values. */
 export async function loadRecordState(
@@ -42,6 +49,35 @@ export async function loadRecordState(
           values: { ...activity, title: activity.subject, name: activity.subject },
           links: { contactIds, companyIds, dealIds },
         };
+      }
+      case "invoice": {
+        const invoice = await getInvoice(context, id);
+        const values = {
+          ...invoice,
+          name: invoice.number ?? invoice.externalId,
+          title: invoice.number ?? invoice.externalId,
+          amount: invoice.total.amount,
+          currency: invoice.total.currency,
+          balance: invoice.balance.amount,
+        };
+        return { type, id, exists: true, values, links: linksOfInvoice(invoice) };
+      }
+      case "payment": {
+        // A payment lives on its invoice: the event says which, and the invoice says the rest.
+        const invoiceId = event.changes.find((change) => change.field === "invoiceId")?.after;
+        const invoice = typeof invoiceId === "string" ? await getInvoice(context, invoiceId) : undefined;
+        const payment = invoice?.payments.find((each) => each.id === id);
+        if (!invoice || !payment) break;
+        const values = {
+          ...payment,
+          invoiceId: invoice.id,
+          dealId: invoice.dealId,
+          name: invoice.number ?? invoice.externalId,
+          title: invoice.number ?? invoice.externalId,
+          amount: payment.amount.amount,
+          currency: payment.amount.currency,
+        };
+        return { type, id, exists: true, values, links: linksOfInvoice(invoice) };
       }
       default:
         break;

@@ -29,6 +29,14 @@ export type RuleRecords = {
     record: RecordState,
     task: { subject: string; assigneeId: string; dueAt: string; priority: "low" | "normal" | "high" },
   ): Promise<unknown>;
+  /** Moves a deal to the first won or lost stage of its pipeline (nothing when it is there already). */
+  closeDeal(
+    context: TenantContext,
+    dealId: string,
+    outcome: { status: "won" | "lost"; lostReason?: string },
+  ): Promise<unknown>;
+  /** Creates the deal's draft invoice in the connected books (once per deal). */
+  draftInvoice(context: TenantContext, dealId: string, provider?: "quickbooks" | "xero"): Promise<unknown>;
 };
 
 const describeValue = (value: unknown) => JSON.stringify(value ?? null);
@@ -64,10 +72,18 @@ export function evaluateCondition(
       const holds = after.includes(condition.tag) && !before.includes(condition.tag);
       return { holds, reason: `tag ${condition.tag} ${holds ? "was added" : "was not added"}` };
     }
+    case "isSet": {
+      const actual = record.values[condition.field];
+      const holds = actual !== undefined && actual !== null && actual !== "";
+      return { holds, reason: `${condition.field} is ${holds ? `set (${describeValue(actual)})` : "not set"}` };
+    }
     default:
       return condition satisfies never;
   }
 }
+
+/** The deals an action on "the event's deal" acts on: the record if it is a deal, else the deals it is linked to. */
+export const dealsOf = (record: RecordState): string[] => (record.type === "deal" ? [record.id] : record.links.dealIds);
 
 /** Fills `{{record.title}}`-style placeholders from the record and the event. */
 export function fillTemplate(template: string, event: Pick<DomainEvent, "type">, record: RecordState): string {
@@ -92,6 +108,18 @@ export function describeAction(action: Action, event: Pick<DomainEvent, "type">,
       return `notify ${action.recipients.join(", ")}: "${fillTemplate(action.message, event, record)}"`;
     case "sendWebhook":
       return `send the event to webhook ${action.webhookId}`;
+    case "setDealStatus":
+      return `mark ${
+        dealsOf(record)
+          .map((id) => `deal ${id}`)
+          .join(", ") || "the linked deal (none)"
+      } ${action.status}`;
+    case "draftInvoice":
+      return `draft an invoice in ${action.provider ?? "the connected books"} for ${
+        dealsOf(record)
+          .map((id) => `deal ${id}`)
+          .join(", ") || "the linked deal (none)"
+      }`;
     case "delay":
       return `wait ${action.days} day(s) and ${action.hours} hour(s)`;
     default:

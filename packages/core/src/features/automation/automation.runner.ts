@@ -7,7 +7,14 @@ import { isConditionalCheckFailure } from "../../platform/transactions";
 import { notifyAction } from "../notification/notification.service";
 import { pushToMember } from "../realtime/realtime.service";
 import { sendEventToWebhook } from "../webhook/webhook-delivery.service";
-import { describeAction, evaluate, fillTemplate, type RecordState, type RuleRecords } from "./automation.engine";
+import {
+  dealsOf,
+  describeAction,
+  evaluate,
+  fillTemplate,
+  type RecordState,
+  type RuleRecords,
+} from "./automation.engine";
 import { AutomationRuleEntity, AutomationRunEntity, DelayedActionsEntity } from "./automation.entity";
 import type { RuleItem, RunItem } from "./automation.queries";
 import type { Action, Trigger } from "./automation.schema";
@@ -216,6 +223,23 @@ async function runAction(
           }),
         ),
       );
+      return;
+    }
+    case "setDealStatus": {
+      const dealIds = dealsOf(record);
+      if (dealIds.length === 0) throw new Error(`The ${record.type} is linked to no deal.`);
+      for (const dealId of dealIds) {
+        await records.closeDeal(context, dealId, {
+          status: action.status,
+          ...(action.lostReason ? { lostReason: action.lostReason } : {}),
+        });
+      }
+      return;
+    }
+    case "draftInvoice": {
+      const dealIds = dealsOf(record);
+      if (dealIds.length === 0) throw new Error(`The ${record.type} is linked to no deal.`);
+      for (const dealId of dealIds) await records.draftInvoice(context, dealId, action.provider);
       return;
     }
     case "sendWebhook":

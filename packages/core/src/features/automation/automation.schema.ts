@@ -14,6 +14,9 @@ export const ruleFields = [
   "title",
   "expectedCloseDate",
   "tags",
+  "dealId",
+  "companyId",
+  "balance",
 ] as const;
 
 export const conditionSchema = z
@@ -26,11 +29,12 @@ export const conditionSchema = z
     z.strictObject({ kind: z.literal("greaterThan"), field: z.literal("amount"), value: z.number() }),
     z.strictObject({ kind: z.literal("changed"), field: z.enum(ruleFields) }),
     z.strictObject({ kind: z.literal("tagAdded"), tag }),
+    z.strictObject({ kind: z.literal("isSet"), field: z.enum(ruleFields) }),
   ])
   .meta({
     id: "RuleCondition",
     description:
-      "`equals`/`greaterThan` test the record as it is after the change (a deal's stage, pipeline, owner, value in minor units…); `changed` tests that the event changed the field; `tagAdded` that the change added the tag.",
+      "`equals`/`greaterThan` test the record as it is after the change (a deal's stage, pipeline, owner, value in minor units; an invoice's status, amount, balance, deal…); `changed` tests that the event changed the field; `tagAdded` that the change added the tag; `isSet` that the record has the field (e.g. an invoice linked to a deal: `dealId`).",
   });
 export type Condition = z.infer<typeof conditionSchema>;
 
@@ -66,6 +70,25 @@ export const actionSchema = z
       type: z.literal("sendWebhook"),
       webhookId: z.string().min(1).meta({ description: "A webhook subscription of the organisation." }),
     }),
+    z
+      .strictObject({
+        type: z.literal("setDealStatus"),
+        status: z.enum(["won", "lost"]),
+        lostReason: text(500).optional().meta({ description: "Why it was lost, for `lost`." }),
+      })
+      .meta({
+        description:
+          "Moves the event's deal (the record itself, or the deals it is linked to: an invoice's or payment's deal, an activity's deals) to the first won or lost stage of its pipeline.",
+      }),
+    z
+      .strictObject({
+        type: z.literal("draftInvoice"),
+        provider: z.enum(["quickbooks", "xero"]).optional().meta({ description: "When both books are connected." }),
+      })
+      .meta({
+        description:
+          "Creates a draft invoice for the event's deal in the connected books, as `POST …/deals/{dealId}/invoice` does (once per deal).",
+      }),
     z.strictObject({
       type: z.literal("delay"),
       days: z.number().int().min(0).max(90).default(0),

@@ -49,8 +49,14 @@ function actionReferenceSteps(orgId: string, ruleId: string, actions: Action[]):
           webhooks.set(action.webhookId, webhookReferenceStep(orgId, action.webhookId, `${path}.webhookId`));
         }
         break;
+      case "setDealStatus":
+        if (action.status === "won" && action.lostReason) {
+          throw new ValidationError([{ path: `${path}.lostReason`, message: "Only a lost deal has a lost reason." }]);
+        }
+        break;
       case "addTag":
       case "delay":
+      case "draftInvoice":
         break;
       default:
         action satisfies never;

@@ -169,7 +169,7 @@ async function draftInXero(connection: ConnectionItem, order: DraftOrder): Promi
 }
 
 /**
- * Creates a draft invoice for a won deal in the organisation's connected books (QuickBooks Online or Xero; with
+ * Creates a draft invoice for a won (or open) deal in the organisation's connected books (QuickBooks Online or Xero; with
  * both, the one `provider` names), for the deal's company (pushed as a new customer or contact if the books have
  * none for it), linked back to the deal. Idempotent: an invoice the deal already has is answered again, and the
  * provider's idempotency key (QuickBooks' `requestid`, Xero's `Idempotency-Key`) makes a retried write return its
@@ -182,9 +182,10 @@ export async function draftInvoiceForDeal(
 ): Promise<{ invoice: Invoice; created: boolean }> {
   const { data: deal } = await DealEntity.get({ orgId: context.orgId, dealId }).go({ consistent: true });
   if (!deal) throw new NotFoundError("deal", dealId);
-  if (deal.status !== "won") {
+  // Won deals are invoiced, and open ones up front (paid, a rule can mark them won); a lost deal bills nobody.
+  if (deal.status === "lost") {
     throw new ValidationError([
-      { path: "path.dealId", message: `The deal is ${deal.status}; only won deals are invoiced.` },
+      { path: "path.dealId", message: "The deal is lost; only open and won deals are invoiced." },
     ]);
   }
   if (!deal.companyId) {

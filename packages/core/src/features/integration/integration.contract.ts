@@ -93,9 +93,9 @@ export const integrationContracts = {
     response: { status: 200, description: "The deal's invoices and their totals.", schema: companyInvoicesSchema },
   },
   "deals.invoice": {
-    summary: "Create a draft invoice from a won deal",
+    summary: "Create a draft invoice from a deal",
     description:
-      "Creates a draft invoice for the deal's value in the organisation's connected books (QuickBooks Online or Xero), for the deal's company (pushed as a new customer or contact when the books have none for it), linked back to the deal. Idempotent: the deal's invoice is created once (QuickBooks' `requestid` and Xero's `Idempotency-Key` guard retried writes, and an invoice the deal already has is answered again).",
+      "Creates a draft invoice for a won deal (or an open one, invoiced up front; a lost deal is refused) for the deal's value in the organisation's connected books (QuickBooks Online or Xero), for the deal's company (pushed as a new customer or contact when the books have none for it), linked back to the deal. Idempotent: the deal's invoice is created once (QuickBooks' `requestid` and Xero's `Idempotency-Key` guard retried writes, and an invoice the deal already has is answered again).",
     tag: "Deals",
     query: z.strictObject({
       provider: z
