@@ -157,10 +157,17 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "integrations.quickbooksWebhook": () => ({ body: [] }),
   "integrations.xeroWebhook": () => ({ body: { events: [] } }),
   "companies.invoices": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
-  "deals.invoice": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
+  "deals.invoice": ({ org, wonDealId }) => ({
+    params: { orgId: org.orgId, dealId: wonDealId },
+    query: { provider: "quickbooks" },
+  }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
+  }),
+  "integrations.update": ({ org, xeroConnectionId }) => ({
+    params: { orgId: org.orgId, connectionId: xeroConnectionId },
+    body: { importUnmatchedCustomers: false },
   }),
   "integrations.chooseTenant": ({ org, xeroConnectionId, xeroTenantId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
@@ -264,6 +271,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "integrations.logs": ({ org, connectionId }) => ({
     params: { orgId: org.orgId, connectionId },
     query: { limit: "0" },
+  }),
+  "integrations.update": ({ org, xeroConnectionId }) => ({
+    params: { orgId: org.orgId, connectionId: xeroConnectionId },
+    body: { importUnmatchedCustomers: "yes" },
   }),
   "integrations.chooseTenant": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },

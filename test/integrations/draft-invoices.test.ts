@@ -160,6 +160,30 @@ describe("a draft invoice from a won deal in QuickBooks", () => {
     ]);
   });
 
+  it("answers 502 when QuickBooks is failing, creates nothing, and the retry creates the one invoice", async () => {
+    const { org, aWonDeal } = await anOrganisationWithBooks("quickbooks");
+    const company = await aCompany(org, { name: `Retried ${org.orgId}` });
+    const deal = await aWonDeal(company.id);
+    const systemFault = {
+      code: "10000",
+      message: "An application error has occurred.",
+      type: "SystemFault",
+      status: 500,
+    };
+    intuit.books.faultNext(systemFault, { count: 3, on: "write" });
+    const failed = await draft(org, deal.id);
+    expect(failed.status).toBe(502);
+    expect(failed.body).toMatchObject({ type: expect.stringContaining("provider-unavailable") });
+    expect(await invoicesOfCompany(org, company.id)).toEqual([]);
+    const retried = await draft(org, deal.id);
+    expect(retried.status, JSON.stringify(retried.body)).toBe(201);
+    const customer = intuit.books.customers(realmId()).filter((each) => each.DisplayName === company.name);
+    expect(customer).toHaveLength(1);
+    expect(intuit.books.invoices(realmId()).filter((each) => each.CustomerRef.value === customer[0]?.Id)).toHaveLength(
+      1,
+    );
+  });
+
   it("refuses a lost deal, or one with no company, and creates nothing", async () => {
     const { org, pipeline, stage } = await anOrganisationWithBooks("quickbooks");
     const company = await aCompany(org);

@@ -105,6 +105,39 @@ describe("syncing QuickBooks Online", () => {
     expect(intuit.books.customers(realmId).some((each) => each.DisplayName.includes("Prestige"))).toBe(true);
   });
 
+  it("with importing turned on, each customer no company matches becomes one company, with its invoices", async () => {
+    const { org, realmId, connectionId } = await anOrganisationWithBooks();
+    const turnedOn = await invoke("integrations.update", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, connectionId },
+      body: { importUnmatchedCustomers: true },
+    });
+    expect(turnedOn.status, JSON.stringify(turnedOn.body)).toBe(200);
+    expect(turnedOn.body.settings).toEqual({ importUnmatchedCustomers: true });
+    // Two syncs at once (a webhook's and the poll's) import each customer once.
+    expect(await Promise.all([sync(org, connectionId), sync(org, connectionId)])).toEqual(["synced", "synced"]);
+    const listed = await invoke("companies.list", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      query: { limit: "100" },
+    });
+    const names = (listed.body.data as { id: string; name: string }[]).map((company) => company.name);
+    const customers = intuit.books.customers(realmId).filter((customer) => customer.Active !== false);
+    const prestige = customers.find((customer) => customer.DisplayName.includes("Prestige"));
+    expect(prestige).toBeDefined();
+    expect(names.filter((name) => name === prestige?.DisplayName)).toHaveLength(1);
+    // Matched customers made no second company.
+    expect(new Set(names).size).toBe(names.length);
+    const imported = (listed.body.data as { id: string; name: string }[]).find(
+      (company) => company.name === prestige?.DisplayName,
+    );
+    const { data } = await invoicesOf(org, imported?.id as string);
+    expect(data.length).toBe(
+      intuit.books.invoices(realmId).filter((invoice) => invoice.CustomerRef.value === prestige?.Id).length,
+    );
+    expect(data.length).toBeGreaterThan(0);
+  });
+
   it("a second run changes nothing; a later payment and a new invoice arrive with the next run", async () => {
     const { org, realmId, companies, connectionId } = await anOrganisationWithBooks();
     await sync(org, connectionId);

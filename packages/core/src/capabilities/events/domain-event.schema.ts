@@ -32,6 +32,7 @@ export const domainEventTypes = [
   "activity.deleted",
   "task.completed",
   "integration.connected",
+  "integration.updated",
   "integration.disconnected",
   "integration.needs_reauth",
   "integration.sync_failed",

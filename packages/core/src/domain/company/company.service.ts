@@ -47,13 +47,21 @@ function newCompanySteps(orgId: string, company: NewCompany, references: Referen
   ];
 }
 
-export async function createCompany(context: TenantContext, input: CreateCompanyInput): Promise<Company> {
+/**
+ * Creates a company. An importer may give the id (derived from what it imports), so that two imports of one record
+ * collide on the key instead of making two companies.
+ */
+export async function createCompany(
+  context: TenantContext,
+  input: CreateCompanyInput,
+  options: { companyId?: string } = {},
+): Promise<Company> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
   const at = now();
   const company = {
     orgId,
-    companyId: newId("company"),
+    companyId: options.companyId ?? newId("company"),
     name: input.name,
     domain: input.domain,
     industry: input.industry,

@@ -3,8 +3,9 @@ import type { FieldChange } from "../../capabilities/audit/audit.schema";
 import { auditAction } from "../../capabilities/audit/audit.service";
 import { UniqueValueEntity } from "../../capabilities/unique/unique-value.entity";
 import { CompanyEntity } from "../../domain/company/company.entity";
+import { createCompany } from "../../domain/company/company.service";
 import { changeSet } from "../../platform/change-set";
-import { ConcurrentModificationError } from "../../platform/errors";
+import { ConcurrentModificationError, DomainError } from "../../platform/errors";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
 import type { ConnectionItem } from "./connection.queries";
@@ -90,6 +91,39 @@ export async function companyIndex(orgId: string): Promise<CompanyIndex> {
 }
 
 /**
+ * Creates the company an unmatched customer becomes, owned by the admin who connected the books. Its id comes from
+ * the connection and the customer, so two syncs importing one customer at once make one company; a company that
+ * took the customer's domain meanwhile is matched by the next run instead.
+ */
+async function importCustomer(connection: ConnectionItem, customer: AccountingCustomer): Promise<string | undefined> {
+  const companyId = `com_${createHash("sha256").update(`${connection.connectionId}\n${customer.externalId}`).digest("hex").slice(0, 26)}`;
+  const domain = domainOf(customer);
+  const context = integrationContext(
+    connection,
+    `integration:import:${connection.connectionId}:${customer.externalId}`,
+  );
+  const { data: existing } = await CompanyEntity.get({ orgId: connection.orgId, companyId }).go({ consistent: true });
+  if (existing) return companyId;
+  try {
+    await createCompany(
+      context,
+      {
+        name: customer.displayName.slice(0, 200),
+        ...(domain ? { domain } : {}),
+        ownerId: connection.createdBy,
+        tags: [],
+      },
+      { companyId },
+    );
+    return companyId;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const { data: raced } = await CompanyEntity.get({ orgId: connection.orgId, companyId }).go({ consistent: true });
+    return raced ? companyId : undefined;
+  }
+}
+
+/**
  * The company a customer is: the link recorded before, else a company with its domain, else one with its
  * normalised name; the match is recorded once. Customers matching no company are left alone.
  */
@@ -107,13 +141,16 @@ export async function companyOfCustomer(
         ?.ownerId
     : undefined;
   const byName = byDomain ? undefined : companies.byName.get(normalisedName(customer.matchName));
-  const companyId = byDomain ?? byName;
+  const matched = byDomain ?? byName;
+  const companyId =
+    matched ?? (connection.importUnmatchedCustomers ? await importCustomer(connection, customer) : undefined);
   if (!companyId) return undefined;
+  if (!matched) companies.byName.set(normalisedName(customer.matchName), companyId);
   await CustomerLinkEntity.create({
     ...keys,
     companyId,
     externalName: customer.displayName,
-    matchedBy: byDomain ? "domain" : "name",
+    matchedBy: byDomain ? "domain" : byName ? "name" : "imported",
     createdAt: new Date().toISOString(),
   })
     .go()

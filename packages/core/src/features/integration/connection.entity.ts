@@ -46,6 +46,8 @@ export const ConnectionEntity = tableEntity({
     lastRefreshError: { type: "string" },
     /** The state of this connection's circuit breaker as last seen by a container (it lives in memory). */
     circuitState: { type: ["closed", "open", "half_open"] as const, required: true, default: "closed" },
+    /** Books only: customers matching no company become companies (off unless an admin turns it on). */
+    importUnmatchedCustomers: { type: "boolean" },
     createdBy: { type: "string", required: true, readOnly: true },
     createdAt: { type: "string", required: true, readOnly: true },
     updatedAt: { type: "string", required: true },

@@ -42,6 +42,9 @@ export function toConnection(item: ConnectionItem, sync: SyncState[]): Connectio
     ...(item.statusReason ? { statusReason: item.statusReason } : {}),
     circuit: item.circuitState,
     sync,
+    ...(item.provider === "quickbooks" || item.provider === "xero"
+      ? { settings: { importUnmatchedCustomers: item.importUnmatchedCustomers ?? false } }
+      : {}),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };

@@ -58,6 +58,15 @@ export const connectionSchema = z
         "The provider calls' circuit breaker: `open` after repeated failures (calls wait a minute), then one trial call (`half_open`).",
     }),
     sync: z.array(syncStateSchema),
+    settings: z
+      .object({
+        importUnmatchedCustomers: z.boolean().meta({
+          description:
+            "Accounting customers that match no company by domain or name are created as companies (else left alone).",
+        }),
+      })
+      .optional()
+      .meta({ description: "What the connection does, for the organisation's books (QuickBooks Online, Xero)." }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -100,3 +109,12 @@ export const integrationLogEntrySchema = z
   })
   .meta({ id: "IntegrationLogEntry" });
 export type IntegrationLogEntry = z.infer<typeof integrationLogEntrySchema>;
+
+export const updateConnectionInput = z
+  .strictObject({
+    importUnmatchedCustomers: z.boolean().meta({
+      description: "Books only: create a company for each accounting customer that matches none (from the next sync).",
+    }),
+  })
+  .meta({ id: "UpdateConnectionInput" });
+export type UpdateConnectionInput = z.infer<typeof updateConnectionInput>;

@@ -9,7 +9,7 @@ import { pushToMember } from "../realtime/realtime.service";
 import { stopCalendarChannels } from "./calendar.channels";
 import { ConnectionEntity } from "./connection.entity";
 import { type ConnectionItem, findVisibleConnection, getConnection } from "./connection.queries";
-import type { Connection } from "./connection.schema";
+import type { Connection, UpdateConnectionInput } from "./connection.schema";
 import { stopGmailWatch } from "./gmail.client";
 import { recordCall } from "./integration-log";
 import { revokeToken } from "./oauth.client";
@@ -209,6 +209,51 @@ export async function chooseConnectionTenant(
       }),
     )
     .commit(() => new ConcurrentModificationError("connection", connectionId));
+  return getConnection(context, connectionId);
+}
+
+/** Changes what an accounting connection does (whether unmatched customers become companies). Admins only. */
+export async function updateConnection(
+  context: TenantContext,
+  connectionId: string,
+  input: UpdateConnectionInput,
+): Promise<Connection> {
+  const connection = await findVisibleConnection(context, connectionId);
+  if (context.actor.role !== "admin") throw new ForbiddenError("Only admins change the organisation's connections.");
+  if (connection.provider !== "quickbooks" && connection.provider !== "xero") {
+    throw new ValidationError([
+      {
+        path: "body.importUnmatchedCustomers",
+        message: "Only accounting connections (QuickBooks, Xero) import customers.",
+      },
+    ]);
+  }
+  const before = connection.importUnmatchedCustomers ?? false;
+  if (before !== input.importUnmatchedCustomers) {
+    await changeSet()
+      .add(
+        "connection",
+        inTransaction(ConnectionEntity)
+          .patch(keysOf(connection))
+          .set({
+            importUnmatchedCustomers: input.importUnmatchedCustomers,
+            updatedAt: new Date().toISOString(),
+            version: connection.version + 1,
+          })
+          .where(({ version }, { eq }) => eq(version, connection.version))
+          .commit(),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "integration",
+          recordId: connectionId,
+          action: "updated",
+          changes: [{ field: "importUnmatchedCustomers", before, after: input.importUnmatchedCustomers }],
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("connection", connectionId));
+  }
   return getConnection(context, connectionId);
 }
 

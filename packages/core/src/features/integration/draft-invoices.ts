@@ -6,11 +6,19 @@ import type { TenantContext } from "../../platform/request-context";
 import { type AccountingInvoice, invoiceIdOf, invoiceStatusOf, storeInvoice } from "./accounting.sync";
 import { ConnectionEntity } from "./connection.entity";
 import type { ConnectionItem } from "./connection.queries";
+import { ProviderUnavailableError } from "./integration.errors";
 import { CustomerLinkEntity } from "./invoice.entity";
 import { companyInvoices } from "./invoice.queries";
 import type { CompanyInvoices } from "./invoice.schema";
-import { createQuickBooksCustomer, createQuickBooksDraftInvoice } from "./quickbooks.client";
-import { createXeroContact, createXeroDraftInvoice, type XeroTarget, xeroContactsNamed } from "./xero.client";
+import { ProviderOutageError, ProviderRateLimitedError } from "./provider-calls";
+import { createQuickBooksCustomer, createQuickBooksDraftInvoice, QuickBooksResponseError } from "./quickbooks.client";
+import {
+  createXeroContact,
+  createXeroDraftInvoice,
+  XeroResponseError,
+  type XeroTarget,
+  xeroContactsNamed,
+} from "./xero.client";
 import { xeroInvoice } from "./xero.sync";
 
 type Invoice = CompanyInvoices["data"][number];
@@ -33,6 +41,26 @@ type DraftOrder = {
   /** The deal's value in the currency's major units, as the books take amounts. */
   amount: number;
 };
+
+/**
+ * The books' failures as what they are for the caller: our dependency failing (502, with the provider's Retry-After
+ * when it asked to slow down), never a 500 nor a client error. A retry is safe: the writes are idempotent.
+ */
+async function answeredByTheBooks<T>(provider: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ProviderRateLimitedError || error instanceof ProviderOutageError) {
+      throw new ProviderUnavailableError(provider, error.message, error.retryAfterSeconds, { cause: error });
+    }
+    if (error instanceof QuickBooksResponseError || error instanceof XeroResponseError) {
+      throw new ProviderUnavailableError(provider, `The books refused the draft: ${error.message}`, undefined, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
 
 /** A provider idempotency key from what the write is for: the same deal never makes a second invoice. */
 const requestIdFor = (purpose: string) => createHash("sha256").update(purpose).digest("hex").slice(0, 36);
@@ -209,8 +237,9 @@ export async function draftInvoiceForDeal(
     currency: deal.currency,
     amount: deal.amount / 10 ** digits,
   };
-  const drafted =
-    connection.provider === "xero" ? await draftInXero(connection, order) : await draftInQuickBooks(connection, order);
+  const drafted = await answeredByTheBooks(connection.provider, () =>
+    connection.provider === "xero" ? draftInXero(connection, order) : draftInQuickBooks(connection, order),
+  );
   await storeInvoice(connection, companyId, drafted, dealId);
   const invoiceId = invoiceIdOf(connection.connectionId, drafted.externalId);
   const created = (await companyInvoices(context, companyId)).data.find((each) => each.id === invoiceId);

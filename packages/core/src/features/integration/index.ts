@@ -18,6 +18,7 @@ export {
   connectionNeedsReauth,
   disconnect,
   listConnectionTenants,
+  updateConnection,
 } from "./connection.service";
 export { draftInvoiceForDeal } from "./draft-invoices";
 export { handleGmailPush, pubsubPushSchema } from "./gmail.push";

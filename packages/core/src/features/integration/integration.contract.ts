@@ -2,7 +2,13 @@ import { z } from "zod";
 import { type ContractsOf, pageQuery } from "../../platform/route-contract";
 import { page } from "../../platform/schema";
 import { quickBooksWebhookSchema, xeroWebhookSchema } from "./accounting.webhooks";
-import { authorizationSchema, callbackQuery, connectionSchema, integrationLogEntrySchema } from "./connection.schema";
+import {
+  authorizationSchema,
+  callbackQuery,
+  connectionSchema,
+  integrationLogEntrySchema,
+  updateConnectionInput,
+} from "./connection.schema";
 import { pubsubPushSchema } from "./gmail.push";
 import type { integrationRoutes } from "./integration.routes";
 import { companyInvoicesSchema, invoiceSchema } from "./invoice.schema";
@@ -45,6 +51,14 @@ export const integrationContracts = {
     summary: "Get a connection",
     tag: "Integrations",
     response: { status: 200, description: "The connection with its sync state.", schema: connectionSchema },
+  },
+  "integrations.update": {
+    summary: "Change a connection's settings",
+    description:
+      "For the organisation's books (QuickBooks Online, Xero): whether accounting customers that match no company by domain or name are imported as companies from the next sync on. Admins only.",
+    tag: "Integrations",
+    body: updateConnectionInput,
+    response: { status: 200, description: "The connection.", schema: connectionSchema },
   },
   "integrations.delete": {
     summary: "Disconnect",

@@ -58,6 +58,12 @@ export const integrationRoutes = {
     access: adminsOnly,
     uses: ["integrations"],
   },
+  "integrations.update": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/integrations/{connectionId}",
+    handler: httpHandler("integrations/update"),
+    access: adminsOnly,
+  },
   "integrations.chooseTenant": {
     method: "PUT",
     path: "/v1/orgs/{orgId}/integrations/{connectionId}/tenant",

@@ -71,8 +71,11 @@ export const CustomerLinkEntity = tableEntity({
     externalId: { type: "string", required: true, readOnly: true },
     companyId: { type: "string", required: true },
     externalName: { type: "string", required: true },
-    /** How the match was made: by domain, by name, or by creating the customer for the company. */
-    matchedBy: { type: ["domain", "name", "created"] as const, required: true },
+    /**
+     * How the match was made: by domain, by name, by creating the customer for the company, or by importing the
+     * customer as a company.
+     */
+    matchedBy: { type: ["domain", "name", "created", "imported"] as const, required: true },
     createdAt: { type: "string", required: true, readOnly: true },
   },
   indexes: {
