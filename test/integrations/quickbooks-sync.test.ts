@@ -105,6 +105,37 @@ describe("syncing QuickBooks Online", () => {
     expect(intuit.books.customers(realmId).some((each) => each.DisplayName.includes("Prestige"))).toBe(true);
   });
 
+  it("later runs read Change Data Capture: a deleted invoice, which no query returns, shows void; a deleted payment leaves its invoice", async () => {
+    const { org, realmId, companies, connectionId } = await anOrganisationWithBooks();
+    await sync(org, connectionId);
+    const globexId = companies.get("Globex Corporation") as string;
+    const before = await invoicesOf(org, globexId);
+    const open = before.data.find((invoice) => invoice.status === "sent" || invoice.status === "overdue");
+    const paid = before.data.find((invoice) => invoice.status === "paid" && invoice.payments.length > 0);
+    if (!open || !paid) throw new Error("Globex needs an open and a paid invoice in the fake");
+    intuit.books.deleteInvoice(realmId, open.externalId);
+    const payment = paid.payments[0] as { externalId: string; amount: { amount: number } };
+    intuit.books.deletePayment(realmId, payment.externalId);
+    const asked = intuit.books.requests().length;
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // QuickBooks' change times have whole seconds
+    expect(await sync(org, connectionId)).toBe("synced");
+    expect(
+      intuit.books
+        .requests()
+        .slice(asked)
+        .map((request) => request.operation),
+    ).toEqual(["cdc"]);
+    const after = await invoicesOf(org, globexId);
+    expect(after.data.find((invoice) => invoice.externalId === open.externalId)).toMatchObject({
+      status: "void",
+      balance: { amount: 0 },
+    });
+    const unpaid = after.data.find((invoice) => invoice.externalId === paid.externalId);
+    expect(unpaid?.payments.map((each) => each.externalId)).not.toContain(payment.externalId);
+    expect(unpaid?.balance.amount).toBe(paid.balance.amount + payment.amount.amount);
+    expect(unpaid?.status).not.toBe("paid");
+  });
+
   it("with importing turned on, each customer no company matches becomes one company, with its invoices", async () => {
     const { org, realmId, connectionId } = await anOrganisationWithBooks();
     const turnedOn = await invoke("integrations.update", {

@@ -7,11 +7,20 @@ import { createCompany } from "../../domain/company/company.service";
 import { changeSet } from "../../platform/change-set";
 import { ConcurrentModificationError, DomainError } from "../../platform/errors";
 import { inTransaction } from "../../platform/table";
-import { retryingConflicts } from "../../platform/transactions";
+import { isConditionalCheckFailure, retryingConflicts } from "../../platform/transactions";
 import type { ConnectionItem } from "./connection.queries";
 import { integrationContext } from "./connection.service";
+import type { ConnectionKeys } from "./integration-log";
 import { CustomerLinkEntity, InvoiceEntity, type InvoiceStatus } from "./invoice.entity";
-import { type QboCustomer, type QboInvoice, type QboPayment, queryQuickBooks } from "./quickbooks.client";
+import {
+  changesWindowMilliseconds,
+  type QboCustomer,
+  type QboInvoice,
+  type QboPayment,
+  type QuickBooksChanges,
+  queryQuickBooks,
+  quickBooksChangesSince,
+} from "./quickbooks.client";
 import { runSync, type SyncRunOutcome } from "./sync-runner";
 
 export const quickBooksResource = "quickbooks.books";
@@ -356,10 +365,41 @@ const quickBooksInvoice = (
   paymentIds: invoice.LinkedTxn.filter((linked) => linked.TxnType === "Payment").map((linked) => linked.TxnId),
 });
 
+/** Everything changed since `since` (or everything), by query: the first run, or one after CDC's 30 days. */
+async function queriedChanges(target: { keys: ConnectionKeys; realmId: string }, since: string | undefined) {
+  const changes: QuickBooksChanges = { customers: [], invoices: [], payments: [], deleted: [] };
+  for await (const page of queryQuickBooks(target, "Customer", since)) changes.customers.push(...page);
+  for await (const page of queryQuickBooks(target, "Payment", since)) changes.payments.push(...page);
+  for await (const page of queryQuickBooks(target, "Invoice", since)) changes.invoices.push(...page);
+  return changes;
+}
+
 /**
- * Syncs a QuickBooks company's customers and invoices: customers matched to companies (recorded once), invoices
- * of matched customers copied onto their company. The cursor is the newest change QuickBooks reported, so the next
- * run asks only for what changed after it; a missed webhook is caught by the next run.
+ * A deleted invoice's copy: shown void, with nothing owed, as the books no longer count it (unless a newer copy is
+ * there already). False when there was nothing to change.
+ */
+async function voidDeletedInvoice(connection: ConnectionItem, externalId: string, at: string): Promise<boolean> {
+  const keys = { orgId: connection.orgId, invoiceId: invoiceIdOf(connection.connectionId, externalId) };
+  const { data: current } = await InvoiceEntity.get(keys).go({ consistent: true });
+  if (!current || current.status === "void" || current.externalUpdatedAt >= at) return false;
+  try {
+    await InvoiceEntity.patch(keys)
+      .set({ status: "void", balanceMinor: 0, externalUpdatedAt: at, updatedAt: new Date().toISOString() })
+      .where(({ externalUpdatedAt }, { eq }) => eq(externalUpdatedAt, current.externalUpdatedAt))
+      .go();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false; // a newer copy won meanwhile
+    throw error;
+  }
+}
+
+/**
+ * Syncs a QuickBooks company's customers, invoices and payments: customers matched to companies (recorded once),
+ * invoices of matched customers copied onto their company with their payments. The first run queries everything;
+ * later runs ask Change Data Capture for what changed since the cursor (the newest change seen), deletions
+ * included, so a missed webhook is caught by the next scheduled run. A cursor older than CDC's 30 days queries
+ * again.
  */
 export function syncQuickBooks(connection: ConnectionItem): Promise<SyncRunOutcome> {
   const target = {
@@ -371,41 +411,36 @@ export function syncQuickBooks(connection: ConnectionItem): Promise<SyncRunOutco
     const companies = await companyIndex(connection.orgId);
     // One second back: QuickBooks times have whole seconds, and re-reading the boundary's changes is harmless.
     const since = cursor ? new Date(Date.parse(cursor) - 1000).toISOString() : undefined;
+    const changes =
+      since && Date.now() - Date.parse(since) < changesWindowMilliseconds
+        ? await quickBooksChangesSince(target, since)
+        : await queriedChanges(target, since);
     let newest = cursor ?? "";
     const seen = (time: string) => {
       const iso = new Date(time).toISOString();
       if (iso > newest) newest = iso;
     };
-    for await (const page of queryQuickBooks(target, "Customer", since)) {
-      for (const customer of page) {
-        seen(customer.MetaData.LastUpdatedTime);
-        await companyOfCustomer(connection, quickBooksCustomer(customer), companies);
-      }
+    for (const customer of changes.customers) {
+      seen(customer.MetaData.LastUpdatedTime);
+      await companyOfCustomer(connection, quickBooksCustomer(customer), companies);
     }
-    // Payments first: a payment changes its invoices too, so they come in the same window and take it along.
-    const payments: QboPayment[] = [];
-    for await (const page of queryQuickBooks(target, "Payment", since)) {
-      for (const payment of page) {
-        seen(payment.MetaData.LastUpdatedTime);
-        payments.push(payment);
-      }
-    }
-    const paidBy = paymentsByInvoice(payments);
+    // A payment changes its invoices too, so they come in the same window and take it along.
+    for (const payment of changes.payments) seen(payment.MetaData.LastUpdatedTime);
+    const paidBy = paymentsByInvoice(changes.payments);
     let written = 0;
-    for await (const page of queryQuickBooks(target, "Invoice", since)) {
-      for (const invoice of page) {
-        seen(invoice.MetaData.LastUpdatedTime);
-        const { data: link } = await CustomerLinkEntity.get({
-          orgId: connection.orgId,
-          connectionId: connection.connectionId,
-          externalId: invoice.CustomerRef.value,
-        }).go();
-        if (
-          link &&
-          (await storeInvoice(connection, link.companyId, quickBooksInvoice(invoice, today, paidBy.get(invoice.Id))))
-        )
-          written++;
-      }
+    for (const invoice of changes.invoices) {
+      seen(invoice.MetaData.LastUpdatedTime);
+      const { data: link } = await CustomerLinkEntity.get({
+        orgId: connection.orgId,
+        connectionId: connection.connectionId,
+        externalId: invoice.CustomerRef.value,
+      }).go();
+      const copy = quickBooksInvoice(invoice, today, paidBy.get(invoice.Id));
+      if (link && (await storeInvoice(connection, link.companyId, copy))) written++;
+    }
+    for (const deleted of changes.deleted) {
+      seen(deleted.at);
+      if (deleted.entity === "Invoice" && (await voidDeletedInvoice(connection, deleted.id, deleted.at))) written++;
     }
     return { cursor: newest || new Date(Date.now() - 300_000).toISOString(), itemsSynced: written };
   });
