@@ -90,6 +90,9 @@ if (seed) {
   Connect the fake Google account of ${seed.people.admin.email} (their demo mailbox and calendar):
     curl -s -X POST "${cloud.url}/v1/orgs/${seed.orgId}/integrations/google-gmail/connect" -H "Authorization: Bearer ${token}"
     then open the authorizationUrl in a browser, pick ${seed.people.admin.email} and Allow.
+  Connect the demo books (invoices and balances on the demo companies; README: "Try the books locally"):
+    curl -s -X POST "${cloud.url}/v1/orgs/${seed.orgId}/integrations/quickbooks/connect" -H "Authorization: Bearer ${token}"
+    curl -s -X POST "${cloud.url}/v1/orgs/${seed.orgId}/integrations/xero/connect" -H "Authorization: Bearer ${token}"
   Watch the organisation's changes live (Node's own WebSocket client):
     npx node -e 'const ws = new WebSocket("${cloud.websocketUrl}?token=${token}"); ws.onopen = () => ws.send(JSON.stringify({ action: "subscribe", orgId: "${seed.orgId}" })); ws.onmessage = (m) => console.log(m.data)'
 `);

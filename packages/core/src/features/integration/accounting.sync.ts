@@ -347,7 +347,8 @@ function paymentsByInvoice(payments: QboPayment[]): Map<string, AccountingPaymen
   return byInvoice;
 }
 
-const quickBooksInvoice = (
+/** A QuickBooks invoice as the CRM copies it, with the payments read for it. */
+export const quickBooksInvoice = (
   invoice: QboInvoice,
   today: string,
   payments: AccountingPayment[] = [],

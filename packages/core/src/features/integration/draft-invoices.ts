@@ -3,7 +3,7 @@ import { CompanyEntity } from "../../domain/company/company.entity";
 import { DealEntity } from "../../domain/deal/deal.entity";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
-import { type AccountingInvoice, invoiceIdOf, invoiceStatusOf, storeInvoice } from "./accounting.sync";
+import { type AccountingInvoice, invoiceIdOf, quickBooksInvoice, storeInvoice } from "./accounting.sync";
 import { ConnectionEntity } from "./connection.entity";
 import type { ConnectionItem } from "./connection.queries";
 import { ProviderUnavailableError } from "./integration.errors";
@@ -148,17 +148,7 @@ async function draftInQuickBooks(connection: ConnectionItem, order: DraftOrder):
     { customerId, description: order.title, amount: order.amount, currency: order.currency },
     requestIdFor(`invoice\n${connection.connectionId}\n${order.dealId}`),
   );
-  return {
-    externalId: invoice.Id,
-    number: invoice.DocNumber,
-    status: invoiceStatusOf(invoice, new Date().toISOString().slice(0, 10)),
-    currency: invoice.CurrencyRef?.value ?? order.currency,
-    total: invoice.TotalAmt,
-    balance: invoice.Balance,
-    issuedOn: invoice.TxnDate,
-    dueOn: invoice.DueDate,
-    externalUpdatedAt: new Date(invoice.MetaData.LastUpdatedTime).toISOString(),
-  };
+  return quickBooksInvoice(invoice, new Date().toISOString().slice(0, 10));
 }
 
 /**
