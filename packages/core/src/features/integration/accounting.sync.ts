@@ -34,6 +34,7 @@ export function normalisedName(name: string): string {
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
+    .replace(/\./g, "") // "S.A." is "SA", "Inc." is "Inc"
     .replace(/[^\p{L}\p{N} ]+/gu, " ")
     .replace(legalSuffixes, " ")
     .replace(/\s+/g, " ")
