@@ -68,8 +68,10 @@ export const busSubscriptions = {
     handler: events("automation"),
     pattern: { source: [domainEventSource] },
     description: "Runs the organisation's enabled automation rules whose trigger matches the event.",
-    // Its sendWebhook action signs the delivery.
-    uses: ["vault"],
+    // Its sendWebhook action signs the delivery; its draftInvoice action calls the connected books, each provider
+    // call with its own 10-second attempt limit.
+    timeoutSeconds: 90,
+    uses: ["integrations"],
   },
   integrationSync: {
     handler: events("integration-sync"),

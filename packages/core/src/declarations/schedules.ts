@@ -34,8 +34,9 @@ export const schedules = {
     handler: jobs("automation-delays"),
     schedule: "rate(1 minute)",
     description: "Continues automation runs whose delay step is over (one range query on the delay queue).",
-    // A sendWebhook action after the delay signs the delivery.
-    uses: ["vault"],
+    // A sendWebhook action after the delay signs the delivery; a draftInvoice action calls the connected books.
+    timeoutSeconds: 300,
+    uses: ["integrations"],
   },
   integrationSync: {
     handler: jobs("integration-sync"),
