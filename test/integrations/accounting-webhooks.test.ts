@@ -144,4 +144,28 @@ describe("Xero webhooks", () => {
     expect(await signed.text()).toBe("");
     expect((await post(xeroUrl, body, { "x-xero-signature": sign("guessed", body) })).status).toBe(401);
   });
+
+  it("acknowledges a signed event for an organisation nobody connected, and refuses the same event forged", async () => {
+    const body = JSON.stringify({
+      events: [
+        {
+          resourceUrl: "https://api.xero.com/api.xro/2.0/Invoices/5f0c7e1c-0000-4000-8000-000000000001",
+          resourceId: "5f0c7e1c-0000-4000-8000-000000000001",
+          eventDateUtc: new Date().toISOString(),
+          eventType: "UPDATE",
+          eventCategory: "INVOICE",
+          tenantId: "00000000-0000-4000-8000-00000000abcd",
+          tenantType: "ORGANISATION",
+        },
+      ],
+      firstEventSequence: 1,
+      lastEventSequence: 1,
+      entropy: "UNKNOWNTENANT",
+    });
+    const acknowledged = await post(xeroUrl, body, { "x-xero-signature": sign(testXeroWebhookKey, body) });
+    expect(acknowledged.status).toBe(200); // not retried by Xero: nobody here syncs that organisation
+    expect(await acknowledged.text()).toBe("");
+    const forged = await post(xeroUrl, body, { "x-xero-signature": sign("not-the-webhook-key", body) });
+    expect(forged.status).toBe(401);
+  });
 });
