@@ -5,7 +5,7 @@ import { startHttpGateway } from "@crm/local/gateway";
 import { demoBooks, type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
 import { demoCompanies } from "@crm/local/seed";
 import { type FakeXero, startFakeXero } from "@crm/local/xero";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
 import { aCompany } from "../support/builders";
 import { startEventPipeline } from "../support/event-pipeline";
@@ -21,7 +21,13 @@ import {
   testXeroWebhookKey,
   xeroSettingsFor,
 } from "../support/integrations";
+import { logsOf } from "../support/logs";
 import { anOrganisation } from "../support/organisations";
+
+// Before the handler modules load: their logger reads the level once, at cold start.
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = "WARN";
+});
 
 let gateway: Awaited<ReturnType<typeof startHttpGateway>>;
 let pipeline: Awaited<ReturnType<typeof startEventPipeline>>;
@@ -162,9 +168,15 @@ describe("Xero webhooks", () => {
       lastEventSequence: 1,
       entropy: "UNKNOWNTENANT",
     });
-    const acknowledged = await post(xeroUrl, body, { "x-xero-signature": sign(testXeroWebhookKey, body) });
-    expect(acknowledged.status).toBe(200); // not retried by Xero: nobody here syncs that organisation
-    expect(await acknowledged.text()).toBe("");
+    let acknowledged: Response | undefined;
+    const logs = await logsOf(async () => {
+      acknowledged = await post(xeroUrl, body, { "x-xero-signature": sign(testXeroWebhookKey, body) });
+    });
+    expect(acknowledged?.status).toBe(200); // not retried by Xero: nobody here syncs that organisation
+    expect(await acknowledged?.text()).toBe("");
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: "WARN", message: "webhook for accounts nobody connected", connections: 0 }),
+    );
     const forged = await post(xeroUrl, body, { "x-xero-signature": sign("not-the-webhook-key", body) });
     expect(forged.status).toBe(401);
   });

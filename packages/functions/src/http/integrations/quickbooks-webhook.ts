@@ -1,6 +1,7 @@
 import { handleQuickBooksWebhook, quickBooksWebhookSchema } from "@crm/core/integration";
 import { intuitConfig } from "@crm/core/platform";
 import { hmacSha256Matches } from "../../platform/hmac-signature";
+import { logger } from "../../platform/logger";
 import { webhookReceiver } from "../../platform/webhook-receiver";
 
 export const handler = webhookReceiver({
@@ -13,6 +14,9 @@ export const handler = webhookReceiver({
     }),
   schema: quickBooksWebhookSchema,
   handle: async ({ body }) => {
-    await handleQuickBooksWebhook(body);
+    const outcome = await handleQuickBooksWebhook(body);
+    // Acknowledged all the same, so the provider does not retry: a disconnected account, or another environment's.
+    if (outcome.accounts > 0 && outcome.connections === 0)
+      logger.warn("webhook for accounts nobody connected", outcome);
   },
 });
