@@ -161,6 +161,10 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
     params: { orgId: org.orgId, dealId: wonDealId },
     query: { provider: "quickbooks" },
   }),
+  "companies.pushToBooks": ({ org, companyId }) => ({
+    params: { orgId: org.orgId, companyId },
+    query: { provider: "quickbooks" },
+  }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
@@ -282,6 +286,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   }),
   "deals.invoice": ({ org }) => ({ params: { orgId: org.orgId, dealId: "not-a-deal" } }),
   "deals.invoices": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "paid" } }),
+  "companies.pushToBooks": ({ org, companyId }) => ({
+    params: { orgId: org.orgId, companyId },
+    query: { provider: "sage" },
+  }),
 };
 
 function aRuleBody() {

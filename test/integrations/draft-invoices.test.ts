@@ -324,3 +324,61 @@ it("refuses books that are not connected, naming the provider, and creates nothi
   expect(refused.body.errors).toEqual([{ path: "query.provider", message: "No Xero organisation is connected." }]);
   expect(booksContents()).toEqual(before);
 });
+
+describe("pushing a company to the books", () => {
+  const push = (org: TestOrganisation, companyId: string, provider?: Books) =>
+    invoke("companies.pushToBooks", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, companyId },
+      ...(provider ? { query: { provider } } : {}),
+    });
+
+  it("makes it one customer in QuickBooks however often it is pushed, and a later draft bills that customer", async () => {
+    const { org, aWonDeal } = await anOrganisationWithBooks("quickbooks");
+    const company = await aCompany(org, {
+      name: `Pushed ${org.orgId}`,
+      domain: `pushed-${org.orgId.slice(4)}.example.com`,
+    });
+    const first = await push(org, company.id);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({
+      provider: "quickbooks",
+      name: company.name,
+      matchedBy: "created",
+      created: true,
+    });
+    const again = await push(org, company.id);
+    expect(again.body).toMatchObject({ externalId: first.body.externalId, created: false });
+    const customers = intuit.books.customers(realmId()).filter((each) => each.DisplayName === company.name);
+    expect(customers.map((each) => each.Id)).toEqual([first.body.externalId]);
+    expect(customers[0]?.WebAddr?.URI).toContain(company.domain);
+    const drafted = await draft(org, (await aWonDeal(company.id)).id);
+    expect(drafted.status).toBe(201);
+    const billed = intuit.books.invoices(realmId()).find((invoice) => invoice.Id === drafted.body.externalId);
+    expect(billed?.CustomerRef.value).toBe(first.body.externalId);
+  });
+
+  it("links the QuickBooks customer that already has the company's name, as QuickBooks allows only one", async () => {
+    const { org } = await anOrganisationWithBooks("quickbooks");
+    const company = await aCompany(org, { name: `O'Brien & Sons ${org.orgId}` });
+    const existing = intuit.books.createCustomer(realmId(), { displayName: company.name });
+    const pushed = await push(org, company.id);
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
+    expect(pushed.body).toMatchObject({ externalId: existing.Id, matchedBy: "name", created: false });
+    expect(intuit.books.customers(realmId()).filter((each) => each.DisplayName === company.name)).toHaveLength(1);
+  });
+
+  it("in Xero, becomes a contact once; a company of another organisation is a 404 and pushes nothing", async () => {
+    const { org } = await anOrganisationWithBooks("xero");
+    const company = await aCompany(org, { name: `Pushed Contact ${org.orgId}` });
+    const first = await push(org, company.id, "xero");
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ provider: "xero", created: true });
+    expect((await push(org, company.id, "xero")).body.externalId).toBe(first.body.externalId);
+    expect(xeroContactsNamed(company.name)).toHaveLength(1);
+    const other = await anOrganisation();
+    const before = booksContents();
+    expect((await push(other, company.id)).status).toBe(404);
+    expect(booksContents()).toEqual(before);
+  });
+});

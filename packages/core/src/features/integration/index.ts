@@ -8,6 +8,7 @@ export {
   xeroWebhookSchema,
 } from "./accounting.webhooks";
 export { beginAuthorization, callbackUrl, completeAuthorization, connectionIdFor } from "./authorization.service";
+export { pushCompanyToBooks } from "./books-customers";
 export { type CalendarNotification, channelOf, handleCalendarNotification } from "./calendar.channels";
 export { syncCalendar } from "./calendar.sync";
 export { ConnectionEntity } from "./connection.entity";

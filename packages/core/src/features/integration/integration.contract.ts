@@ -11,7 +11,7 @@ import {
 } from "./connection.schema";
 import { pubsubPushSchema } from "./gmail.push";
 import type { integrationRoutes } from "./integration.routes";
-import { companyInvoicesSchema, invoiceSchema } from "./invoice.schema";
+import { booksCustomerSchema, companyInvoicesSchema, invoiceSchema } from "./invoice.schema";
 
 const tenantSchema = z
   .object({
@@ -55,7 +55,7 @@ export const integrationContracts = {
   "integrations.update": {
     summary: "Change a connection's settings",
     description:
-      "For the organisation's books (QuickBooks Online, Xero): whether accounting customers that match no company by domain or name are imported as companies from the next sync on. Admins only.",
+      "For the organisation's books (QuickBooks Online, Xero): whether accounting customers that match no company by domain or name are imported as companies from the next sync on.",
     tag: "Integrations",
     body: updateConnectionInput,
     response: { status: 200, description: "The connection.", schema: connectionSchema },
@@ -97,6 +97,20 @@ export const integrationContracts = {
     tag: "Companies",
     query: z.strictObject({}),
     response: { status: 200, description: "The invoices and the company's totals.", schema: companyInvoicesSchema },
+  },
+  "companies.pushToBooks": {
+    summary: "Push a company to the books as a customer",
+    description:
+      "Makes the company a customer in the organisation's connected books (a contact in Xero), or answers the customer it already is (matched by domain or name, imported, or pushed before). Idempotent: the company is pushed once (QuickBooks' `requestid` and Xero's `Idempotency-Key` guard retried writes; in Xero an active contact of the same name is linked, as Xero allows one). The books failing is `502 provider-unavailable`.",
+    tag: "Companies",
+    query: z.strictObject({
+      provider: z
+        .enum(["quickbooks", "xero"])
+        .optional()
+        .meta({ description: "Which books, when both QuickBooks Online and Xero are connected." }),
+    }),
+    response: { status: 200, description: "The company's customer in the books.", schema: booksCustomerSchema },
+    errors: [502],
   },
   "deals.invoices": {
     summary: "List a deal's invoices",

@@ -77,6 +77,13 @@ export const integrationRoutes = {
     handler: httpHandler("companies/invoices"),
     access: everyRole,
   },
+  "companies.pushToBooks": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/companies/{companyId}/books-customer",
+    handler: httpHandler("companies/push-to-books"),
+    access: managers,
+    uses: ["integrations"],
+  },
   "deals.invoices": {
     method: "GET",
     path: "/v1/orgs/{orgId}/deals/{dealId}/invoices",

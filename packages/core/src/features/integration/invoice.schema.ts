@@ -50,3 +50,18 @@ export const companyInvoicesSchema = z
   })
   .meta({ id: "CompanyInvoices" });
 export type CompanyInvoices = z.infer<typeof companyInvoicesSchema>;
+
+export const booksCustomerSchema = z
+  .object({
+    provider: z.enum(["quickbooks", "xero"]),
+    connectionId: z.string(),
+    externalId: z.string().meta({ description: "The customer's id in QuickBooks, the contact's in Xero." }),
+    name: z.string().meta({ description: "Its name in the books." }),
+    matchedBy: z.enum(["domain", "name", "created", "imported"]).meta({
+      description:
+        "How the company and the customer were linked: matched by domain or name, the customer created for the company, or the company imported from the customer.",
+    }),
+    created: z.boolean().meta({ description: "Whether this request created the customer in the books." }),
+  })
+  .meta({ id: "BooksCustomer" });
+export type BooksCustomer = z.infer<typeof booksCustomerSchema>;

@@ -122,6 +122,19 @@ export async function* queryQuickBooks<E extends EntityName>(
   }
 }
 
+/**
+ * The active customers with exactly this display name (QuickBooks keeps display names unique, so at most one):
+ * `select * from Customer where DisplayName = '<name>'`, the quote escaped as QuickBooks' query language wants.
+ */
+export async function quickBooksCustomersNamed(connection: Realm, name: string): Promise<QboCustomer[]> {
+  const url = companyUrl(connection.realmId, "query");
+  url.searchParams.set("query", `select * from Customer where DisplayName = '${name.replace(/'/g, "\\'")}'`);
+  const body = await readQuickBooks(connection, "quickbooks.query.customer", url);
+  const parsed = z.array(qboCustomerSchema).safeParse((body.QueryResponse as Record<string, unknown>)?.Customer ?? []);
+  if (!parsed.success) throw new QuickBooksResponseError("quickbooks.query.customer: an unexpected shape.");
+  return parsed.data.filter((customer) => customer.Active !== false);
+}
+
 /** How far back Change Data Capture reaches (QuickBooks: 30 days), with a day to spare. */
 export const changesWindowMilliseconds = 29 * 86_400_000;
 
