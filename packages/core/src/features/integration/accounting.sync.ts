@@ -251,19 +251,16 @@ export async function storeInvoice(
       consistent: true,
     });
     const linksDeal = dealId !== undefined && current?.dealId === undefined;
-    if (
-      current &&
-      current.externalUpdatedAt >= item.externalUpdatedAt &&
-      current.status === item.status &&
-      !linksDeal
-    ) {
-      return false;
-    }
+    // A copy read earlier than the one stored never replaces it (a late webhook's sync after the poll's); the same
+    // change again changes nothing.
+    const newer = current !== undefined && current !== null && current.externalUpdatedAt > item.externalUpdatedAt;
+    const same = current?.externalUpdatedAt === item.externalUpdatedAt && current?.status === item.status;
+    if ((newer || same) && !linksDeal) return false;
     // The books do not know the deal a drafted invoice came from: keep the link.
     const linkedDeal = current?.dealId ?? dealId;
     const next = {
-      ...item,
-      payments: paymentsOf(connection, invoice, current?.payments ?? []),
+      ...(newer && current ? { ...current, updatedAt: item.updatedAt } : item),
+      payments: newer && current ? (current.payments ?? []) : paymentsOf(connection, invoice, current?.payments ?? []),
       ...(linkedDeal ? { dealId: linkedDeal } : {}),
     };
     const context = integrationContext(connection, `integration:books:${item.invoiceId}:${item.externalUpdatedAt}`);
@@ -312,7 +309,7 @@ export async function storeInvoice(
       );
     }
     // Only a change the CRM saw happen: the first sync's already-paid history raises no invoice.paid.
-    if (current && item.status === "paid" && current.status !== "paid") {
+    if (current && next.status === "paid" && current.status !== "paid") {
       changes.add(
         "paid entry",
         event("invoice", item.invoiceId, "paid", [

@@ -1,6 +1,6 @@
 /** The public surface of this module: what handlers, jobs, the local cloud and the tests use. */
 
-export { domainOf, minorUnits, normalisedName, syncQuickBooks } from "./accounting.sync";
+export { domainOf, minorUnits, normalisedName, storeInvoice, syncQuickBooks } from "./accounting.sync";
 export {
   handleQuickBooksWebhook,
   handleXeroWebhook,
