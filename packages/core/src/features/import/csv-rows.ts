@@ -66,6 +66,9 @@ export class CsvLimitExceededError extends Error {
   }
 }
 
+/** A record as the parser hands it on: its cells and the line it starts on. */
+type ParsedRecord = { line: number; cells: string[] };
+
 const delimiters: readonly CsvDelimiter[] = [",", ";", "\t"];
 
 /** How much text is looked at to find the end of the header line when detecting the delimiter. */
@@ -86,28 +89,32 @@ export async function* csvRows(
   const text = decodedText(source, options.maxBytes ?? defaultCsvLimits.maxBytes, lines)[Symbol.asyncIterator]();
   const { head, delimiter } = await detectDelimiter(text, options.delimiter);
 
+  // Where the last record ended, so the next one's first line can be told: csv-parse counts the line a record ends
+  // on. Tracked as the parser goes (not as rows are consumed), so an error's line is right however far behind we are.
+  let parsed = { lines: 0, emptyLines: 0 };
+  const startLine = (info: Pick<Info, "lines" | "empty_lines">) =>
+    parsed.lines + 1 + (info.empty_lines - parsed.emptyLines);
   const parser = parse({
     delimiter,
-    info: true,
     trim: true,
     relax_quotes: true, // `Acme "Ltd"` unquoted is kept as written, as spreadsheets read it
     relax_column_count: true, // counted below, to say which line and to accept trailing empty cells
     skip_empty_lines: true,
     max_record_size: options.maxRecordChars ?? defaultCsvLimits.maxRecordChars,
+    on_record: (record: string[], info) => {
+      const line = startLine(info);
+      parsed = { lines: info.lines, emptyLines: info.empty_lines };
+      // csv-parse types on_record's result as a record unless `columns` is set; the iteration below reads it back.
+      return { line, cells: record } satisfies ParsedRecord as unknown as string[];
+    },
   });
   const feeding = pipeline(Readable.from(resumed(head, text)), parser);
   feeding.catch(() => {}); // its error also ends the iteration below, which reports it
 
-  // Where the last record ended, so the next one's first line can be told (csv-parse counts the line it ends on).
-  let previous = { lines: 0, emptyLines: 0 };
-  const startLine = (info: Pick<Info, "lines" | "empty_lines">) =>
-    previous.lines + 1 + (info.empty_lines - previous.emptyLines);
   let header: CsvHeader | undefined;
   let rows = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      const line = startLine(info);
-      previous = { lines: info.lines, emptyLines: info.empty_lines };
+    for await (const { line, cells: record } of parser as AsyncIterable<ParsedRecord>) {
       const cells = record.map((cell) => cell.trim());
       if (cells.every((cell) => cell === "")) continue;
       if (header === undefined) {
@@ -131,7 +138,9 @@ export async function* csvRows(
     if (error instanceof CsvError) throw malformed(error, startLine(error as unknown as Info));
     throw error;
   } finally {
+    // Stopped early or failed: end the parser and wait until that has closed the source (an S3 stream, a file).
     parser.destroy();
+    await feeding.catch(() => {});
   }
   await feeding;
   if (header === undefined) throw new MalformedCsvError(lines.decoded, "no-header", "the file has no header line.");
