@@ -150,6 +150,41 @@ describe("objects through the real S3 client", () => {
     expect(read.ChecksumCRC32).toBe(stored?.checksum?.value);
   });
 
+  it("refuses a body whose checksum is not the one sent as BadDigest, storing nothing", async () => {
+    const key = aKey("corrupted.txt");
+
+    const failure = await failureOf(putText(key, "hello", { ChecksumCRC32: "AAAAAA==" }));
+
+    expect(failure.name).toBe("BadDigest");
+    expect(failure.$metadata.httpStatusCode).toBe(400);
+    expect(s3.objects(bucket).map((object) => object.key)).not.toContain(key);
+  });
+
+  it("accepts a client that computes checksums only when required (streams then arrive unchunked)", async () => {
+    const plain = new S3Client({
+      region,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+    });
+    cleanups.push(() => plain.destroy());
+    const key = aKey("plain-stream.txt");
+
+    await plain.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: Readable.from([Buffer.from("streamed")]),
+        ContentLength: 8,
+      }),
+    );
+
+    const [stored] = s3.objects(bucket).filter((object) => object.key === key);
+    expect(stored?.body.toString()).toBe("streamed");
+    expect(stored?.checksum).toBeUndefined();
+  });
+
   it("refuses a missing bucket as NoSuchBucket", async () => {
     const failure = await failureOf(client.send(new GetObjectCommand({ Bucket: "no-such-bucket", Key: "x" })));
 

@@ -133,7 +133,10 @@ type Created = { eventName: ObjectCreatedEventName; bucket: string; object: Stor
  * checksum verified (BadDigest on a mismatch), so clients need no `requestChecksumCalculation: "WHEN_REQUIRED"`;
  * with it, streams arrive plain with UNSIGNED-PAYLOAD, also supported. GetObject and HeadObject return the stored
  * checksum when asked (`x-amz-checksum-mode: ENABLED`, which the SDK sends), so the SDK's response validation runs
- * too. Signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), which the SDK does not send, and multipart uploads are
+ * too. A presigned PUT from `getSignedUrl` carries `x-amz-checksum-crc32=AAAAAA==` (the CRC32 of the empty body it
+ * had when signed) in its query; it is ignored here, as LocalStack found S3 ignores it (localstack#12169), though
+ * S3-compatible stores refuse it, so the product presigns with `requestChecksumCalculation: "WHEN_REQUIRED"`.
+ * Signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), which the SDK does not send, and multipart uploads are
  * answered NotImplemented.
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
