@@ -1,6 +1,7 @@
 import type { TrashErrorCode } from "../capabilities/trash/trash.errors";
 import type { MemberErrorCode } from "../domain/member/member.errors";
 import type { PipelineErrorCode } from "../domain/pipeline/pipeline.errors";
+import type { FileErrorCode } from "../features/file/file.errors";
 import type { IntegrationErrorCode } from "../features/integration/integration.errors";
 import type { PlatformErrorCode } from "../platform/errors";
 
@@ -13,4 +14,5 @@ export type DomainErrorCode =
   | TrashErrorCode
   | PipelineErrorCode
   | MemberErrorCode
-  | IntegrationErrorCode;
+  | IntegrationErrorCode
+  | FileErrorCode;

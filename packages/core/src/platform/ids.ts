@@ -18,6 +18,7 @@ export const idPrefixes = {
   integration: "int",
   invoice: "inv",
   payment: "pay",
+  file: "fil",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -32,6 +32,7 @@ export const deliveryIdParam = z
   .regex(/^dlv_[0-9a-z]{26}$/, "Must be a delivery id (dlv_...).")
   .meta({ description: "Delivery id.", example: "dlv_01jd8x4k2q0f3c9a17b2d4e6f8" });
 
+export const fileIdParam = recordId("file").meta({ description: "File id." });
 export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
 export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
 
@@ -50,6 +51,7 @@ export const pathParameters = {
   deliveryId: deliveryIdParam,
   connectionId: connectionIdParam,
   provider: providerParam,
+  fileId: fileIdParam,
 } as const;
 
 export type PathParameterName = keyof typeof pathParameters;

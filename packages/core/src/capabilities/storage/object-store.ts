@@ -1,0 +1,99 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { filesConfig } from "../../platform/config/files.config";
+
+/**
+ * The files' bucket through the real S3 client: presigned uploads and downloads, and what the upload check reads.
+ * Locally it is pointed at the S3 stand-in (path-style, as a custom endpoint needs).
+ */
+let s3: S3Client | undefined;
+function client(): S3Client {
+  const { s3Endpoint } = filesConfig();
+  s3 ??= new S3Client(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {});
+  return s3;
+}
+
+/**
+ * A browser upload straight to S3 whose policy pins the key, the content type and the exact size range, so S3
+ * refuses anything else (nothing depends on trusting the client).
+ */
+export async function presignedUpload(
+  key: string,
+  options: { contentType: string; maxBytes: number; expiresInSeconds: number },
+): Promise<{ url: string; fields: Record<string, string>; expiresAt: string }> {
+  const { bucketName } = filesConfig();
+  const { url, fields } = await createPresignedPost(client(), {
+    Bucket: bucketName,
+    Key: key,
+    Conditions: [
+      ["content-length-range", 1, options.maxBytes],
+      ["eq", "$Content-Type", options.contentType],
+    ],
+    Fields: { "Content-Type": options.contentType },
+    Expires: options.expiresInSeconds,
+  });
+  return { url, fields, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
+}
+
+/** `attachment` with the name in both forms (RFC 6266): an ASCII fallback and the UTF-8 original. */
+export function attachmentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+/** A short-lived download that S3 answers as an attachment with the file's own name and checked type. */
+export async function presignedDownload(
+  key: string,
+  options: { name: string; contentType: string; expiresInSeconds: number },
+): Promise<{ url: string; expiresAt: string }> {
+  const { bucketName } = filesConfig();
+  const url = await getSignedUrl(
+    client(),
+    new GetObjectCommand({
+      Bucket: bucketName,
+      Key: key,
+      ResponseContentDisposition: attachmentDisposition(options.name),
+      ResponseContentType: options.contentType,
+    }),
+    { expiresIn: options.expiresInSeconds },
+  );
+  return { url, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
+}
+
+/** The object's real size, or undefined when there is none (never uploaded, or deleted). */
+export async function objectSize(key: string): Promise<number | undefined> {
+  try {
+    const head = await client().send(new HeadObjectCommand({ Bucket: filesConfig().bucketName, Key: key }));
+    return head.ContentLength;
+  } catch (error) {
+    if ((error as { name?: string }).name === "NotFound" || (error as { name?: string }).name === "NoSuchKey") {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** The object's first bytes (enough to sniff its type), without reading the rest. */
+export async function objectStart(key: string, bytes: number): Promise<Uint8Array> {
+  const answer = await client().send(
+    new GetObjectCommand({ Bucket: filesConfig().bucketName, Key: key, Range: `bytes=0-${bytes - 1}` }),
+  );
+  return answer.Body ? await answer.Body.transformToByteArray() : new Uint8Array();
+}
+
+/** The object's tags (GuardDuty Malware Protection writes its verdict as `GuardDutyMalwareScanStatus`). */
+export async function objectTags(key: string): Promise<Record<string, string>> {
+  const answer = await client().send(new GetObjectTaggingCommand({ Bucket: filesConfig().bucketName, Key: key }));
+  return Object.fromEntries((answer.TagSet ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
+}
+
+export async function deleteObject(key: string): Promise<void> {
+  await client().send(new DeleteObjectCommand({ Bucket: filesConfig().bucketName, Key: key }));
+}

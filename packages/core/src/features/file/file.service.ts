@@ -1,0 +1,280 @@
+import { randomBytes } from "node:crypto";
+import { assertCanWrite } from "../../capabilities/authorization/policy";
+import {
+  deleteObject,
+  objectSize,
+  objectStart,
+  objectTags,
+  presignedDownload,
+  presignedUpload,
+} from "../../capabilities/storage/object-store";
+import {
+  defaultAllowedFileTypes,
+  defaultMaxFileBytes,
+  defaultStorageQuotaBytes,
+  downloadUrlSeconds,
+  fileObjectPrefix,
+  uploadUrlSeconds,
+} from "../../declarations/files";
+import { ActivityEntity } from "../../domain/activity/activity.entity";
+import { CompanyEntity } from "../../domain/company/company.entity";
+import { ContactEntity } from "../../domain/contact/contact.entity";
+import { DealEntity } from "../../domain/deal/deal.entity";
+import { changeSet, steps } from "../../platform/change-set";
+import { now } from "../../platform/clock";
+import { filesConfig } from "../../platform/config/files.config";
+import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import type { TenantContext } from "../../platform/request-context";
+import { inTransaction } from "../../platform/table";
+import type { FileRecordType, FileRejection } from "./file.constants";
+import { FileEntity, FileLinkEntity, StorageUsageEntity } from "./file.entity";
+import { FileNotAvailableError, FileTooLargeError, StorageQuotaExceededError } from "./file.errors";
+import { type FileItem, loadFile, toFile } from "./file.queries";
+import type { CreateFileInput, FileView, RenameFileInput } from "./file.schema";
+import { sniffedType } from "./file-types";
+
+/** How the records a file can be on are found, to refuse one that does not exist in the organisation. */
+const recordExists: Record<FileRecordType, (orgId: string, id: string) => Promise<boolean>> = {
+  contact: async (orgId, contactId) => Boolean((await ContactEntity.get({ orgId, contactId }).go()).data),
+  company: async (orgId, companyId) => Boolean((await CompanyEntity.get({ orgId, companyId }).go()).data),
+  deal: async (orgId, dealId) => Boolean((await DealEntity.get({ orgId, dealId }).go()).data),
+  activity: async (orgId, activityId) => Boolean((await ActivityEntity.get({ orgId, activityId }).go()).data),
+};
+
+/** The organisation's limits (per organisation settings come later; the defaults apply to all today). */
+const limitsOf = (_orgId: string) => ({
+  maxFileBytes: defaultMaxFileBytes,
+  quotaBytes: defaultStorageQuotaBytes,
+  allowedTypes: defaultAllowedFileTypes as readonly string[],
+});
+
+/** The usage counter's change, refused when it would pass the quota. */
+function usageChange(orgId: string, bytes: number, files: number, quotaBytes?: number) {
+  const update = inTransaction(StorageUsageEntity)
+    .update({ orgId })
+    .add({ usedBytes: bytes, fileCount: files })
+    .set({ updatedAt: now() });
+  return quotaBytes === undefined
+    ? update.commit()
+    : update
+        .where(
+          ({ usedBytes }, { notExists, lte }) => `${notExists(usedBytes)} OR ${lte(usedBytes, quotaBytes - bytes)}`,
+        )
+        .commit({ response: "all_old" });
+}
+
+/**
+ * Offers an upload: the file is recorded as `pending` on its records, its declared size reserved against the
+ * organisation's quota in the same transaction, and a presigned POST returned whose policy pins key, type and size.
+ * Nothing is half-created: a refused request writes nothing.
+ */
+export async function createFile(
+  context: TenantContext,
+  input: CreateFileInput,
+): Promise<{ file: FileView; upload: Awaited<ReturnType<typeof presignedUpload>> }> {
+  assertCanWrite(context.actor);
+  const limits = limitsOf(context.orgId);
+  if (input.size > limits.maxFileBytes) {
+    throw new FileTooLargeError(
+      limits.maxFileBytes,
+      `The file is ${input.size} bytes; the limit is ${limits.maxFileBytes} bytes per file.`,
+    );
+  }
+  if (!limits.allowedTypes.includes(input.contentType)) {
+    throw new ValidationError([
+      { path: "body.contentType", message: `The organisation does not accept ${input.contentType} files.` },
+    ]);
+  }
+  const records = [...new Map(input.records.map((record) => [`${record.type}/${record.id}`, record])).values()];
+  const missing = await Promise.all(records.map((record) => recordExists[record.type](context.orgId, record.id)));
+  const errors = records.flatMap((record, index) =>
+    missing[index] ? [] : [{ path: `body.records.${index}.id`, message: `No such ${record.type}.` }],
+  );
+  if (errors.length > 0) throw new ValidationError(errors);
+  const at = now();
+  const fileId = newId("file");
+  // The random part keeps keys unguessable even to someone who knows a file's id.
+  const objectKey = `${fileObjectPrefix}${context.orgId}/files/${fileId}/${randomBytes(16).toString("hex")}`;
+  const item: FileItem = {
+    orgId: context.orgId,
+    fileId,
+    name: input.name,
+    declaredContentType: input.contentType,
+    declaredSize: input.size,
+    status: "pending",
+    objectKey,
+    records,
+    version: 1,
+    createdBy: context.actor.memberId,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await changeSet()
+    .add("file", inTransaction(FileEntity).create(item).commit())
+    .addAll(
+      steps(
+        "file link",
+        records.map((record) =>
+          inTransaction(FileLinkEntity)
+            .create({ orgId: context.orgId, recordType: record.type, recordId: record.id, fileId, createdAt: at })
+            .commit(),
+        ),
+      ),
+    )
+    .add("storage usage", usageChange(context.orgId, input.size, 1, limits.quotaBytes), (seen) => {
+      const usedBytes = (seen as { usedBytes?: number } | undefined)?.usedBytes ?? 0;
+      return new StorageQuotaExceededError(
+        { usedBytes, quotaBytes: limits.quotaBytes },
+        `The organisation stores ${usedBytes} of ${limits.quotaBytes} bytes; this file needs ${input.size} more.`,
+      );
+    })
+    .commit(() => new ConcurrentModificationError("file", fileId));
+  const upload = await presignedUpload(objectKey, {
+    contentType: input.contentType,
+    maxBytes: input.size,
+    expiresInSeconds: uploadUrlSeconds,
+  });
+  return { file: toFile(item), upload };
+}
+
+/** A short-lived download of an available file, as an attachment with its name. */
+export async function downloadFile(context: TenantContext, fileId: string) {
+  const file = await loadFile(context.orgId, fileId);
+  if (file.status !== "available") {
+    throw new FileNotAvailableError(
+      file.status,
+      file.status === "pending"
+        ? "The file has not arrived or has not been checked yet."
+        : "The file was rejected when it was checked.",
+    );
+  }
+  return presignedDownload(file.objectKey, {
+    name: file.name,
+    contentType: file.contentType ?? file.declaredContentType,
+    expiresInSeconds: downloadUrlSeconds,
+  });
+}
+
+export async function renameFile(context: TenantContext, fileId: string, input: RenameFileInput): Promise<FileView> {
+  assertCanWrite(context.actor);
+  const file = await loadFile(context.orgId, fileId);
+  const next = { ...file, name: input.name, version: file.version + 1, updatedAt: now() };
+  await changeSet()
+    .add(
+      "file",
+      inTransaction(FileEntity)
+        .patch({ orgId: file.orgId, fileId })
+        .set({ name: next.name, version: next.version, updatedAt: next.updatedAt })
+        .where(({ version }, { eq }) => eq(version, file.version))
+        .commit(),
+    )
+    .commit(() => new ConcurrentModificationError("file", fileId));
+  return toFile(next);
+}
+
+/** Deletes a file: its object, its links and its record, and frees its bytes. */
+export async function deleteFile(context: TenantContext, fileId: string): Promise<void> {
+  assertCanWrite(context.actor);
+  const file = await loadFile(context.orgId, fileId);
+  await changeSet()
+    .add(
+      "file",
+      inTransaction(FileEntity)
+        .delete({ orgId: file.orgId, fileId })
+        .where(({ version }, { eq }) => eq(version, file.version))
+        .commit(),
+    )
+    .addAll(
+      steps(
+        "file link",
+        file.records.map((record) =>
+          inTransaction(FileLinkEntity)
+            .delete({ orgId: file.orgId, recordType: record.type, recordId: record.id, fileId })
+            .commit(),
+        ),
+      ),
+    )
+    .add("storage usage", usageChange(file.orgId, -(file.size ?? file.declaredSize), -1))
+    .commit(() => new ConcurrentModificationError("file", fileId));
+  await deleteObject(file.objectKey);
+}
+
+/** The file an object key belongs to: `orgs/<orgId>/files/<fileId>/<random>`. */
+function fileOfKey(key: string): { orgId: string; fileId: string } | undefined {
+  const match = /^orgs\/(org_[0-9a-z]+)\/files\/(fil_[0-9a-z]+)\/[0-9a-f]+$/.exec(key);
+  return match ? { orgId: match[1] as string, fileId: match[2] as string } : undefined;
+}
+
+/** GuardDuty Malware Protection for S3 tags each object it scanned with its verdict. */
+async function malwareVerdict(key: string): Promise<"clean" | "infected" | "pending"> {
+  if (filesConfig().malwareScan === "none") return "clean";
+  const status = (await objectTags(key)).GuardDutyMalwareScanStatus;
+  if (status === undefined) return "pending";
+  return status === "NO_THREATS_FOUND" ? "clean" : "infected";
+}
+
+/**
+ * Checks what arrived for a pending file, as the bucket's object-created notification says: the object's real size
+ * (the policy capped it; a smaller one is fine, the reservation is corrected), its type sniffed from its first bytes
+ * against the organisation's allow-list and against what was declared, and the malware verdict. A rejected file
+ * keeps its record with the reason; its object is deleted and its bytes freed. Idempotent: S3 delivers at least once.
+ */
+export async function checkUploadedFile(objectKey: string): Promise<"available" | "rejected" | "ignored" | "waiting"> {
+  const owner = fileOfKey(objectKey);
+  if (!owner) return "ignored";
+  const { data: file } = await FileEntity.get(owner).go({ consistent: true });
+  if (file?.status !== "pending" || file.objectKey !== objectKey) return "ignored";
+  const size = await objectSize(objectKey);
+  if (size === undefined) return "ignored"; // deleted meanwhile
+  const limits = limitsOf(file.orgId);
+  const sniffed =
+    size === 0 ? undefined : await sniffedType(await objectStart(objectKey, 4100), file.declaredContentType);
+  const rejection: FileRejection | undefined =
+    size === 0
+      ? "empty"
+      : size > file.declaredSize
+        ? "size-mismatch"
+        : !sniffed || !limits.allowedTypes.includes(sniffed)
+          ? "type-not-allowed"
+          : sniffed !== file.declaredContentType
+            ? "type-mismatch"
+            : undefined;
+  const verdict = rejection ? "clean" : await malwareVerdict(objectKey);
+  if (verdict === "pending") return "waiting";
+  const outcome = rejection ?? (verdict === "infected" ? "malware" : undefined);
+  const at = now();
+  await changeSet()
+    .add(
+      "file",
+      inTransaction(FileEntity)
+        .patch(owner)
+        .set({
+          status: outcome ? "rejected" : "available",
+          size,
+          ...(sniffed ? { contentType: sniffed } : {}),
+          ...(outcome ? { rejectedReason: outcome } : {}),
+          version: file.version + 1,
+          updatedAt: at,
+        })
+        .where(({ status }, { eq }) => eq(status, "pending"))
+        .commit(),
+    )
+    // The reservation becomes the real size, or is freed for a rejected file.
+    .add("storage usage", usageChange(file.orgId, outcome ? -file.declaredSize : size - file.declaredSize, 0))
+    .commit(() => new ConcurrentModificationError("file", file.fileId));
+  if (outcome) await deleteObject(objectKey);
+  return outcome ? "rejected" : "available";
+}
+
+/** The organisation's storage: what its files take, its quota and the per-file limit. */
+export async function storageUsage(context: TenantContext) {
+  const { data } = await StorageUsageEntity.get({ orgId: context.orgId }).go({ consistent: true });
+  const limits = limitsOf(context.orgId);
+  return {
+    usedBytes: data?.usedBytes ?? 0,
+    quotaBytes: limits.quotaBytes,
+    fileCount: data?.fileCount ?? 0,
+    maxFileBytes: limits.maxFileBytes,
+  };
+}
