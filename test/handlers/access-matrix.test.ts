@@ -1,4 +1,5 @@
 import { type Role, type RouteDeclaration, type RouteId, roles, routes } from "@crm/core/declarations";
+import { checkUploadedFile } from "@crm/core/file";
 import { useHostResolver } from "@crm/core/webhook";
 import { type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
 import { type FakeXero, startFakeXero } from "@crm/local/xero";
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
 import { aCompany, aContact, aDeal, anActivity, aPipeline } from "../support/builders";
 import { aDomainEvent } from "../support/events";
+import { linkLocalS3, uploadTo } from "../support/files";
 import {
   aStoredConnection,
   intuitSettingsFor,
@@ -38,6 +40,7 @@ type World = {
   xeroConnectionId: string;
   xeroTenantId: string;
   wonDealId: string;
+  fileId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -165,6 +168,19 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
     params: { orgId: org.orgId, companyId },
     query: { provider: "quickbooks" },
   }),
+  "files.create": ({ org, dealId }) => ({
+    params: { orgId: org.orgId },
+    body: { name: "Quote.pdf", contentType: "application/pdf", size: 100, records: [{ type: "deal", id: dealId }] },
+  }),
+  "files.get": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId } }),
+  "files.update": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId }, body: { name: "Renamed.pdf" } }),
+  "files.delete": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId } }),
+  "files.download": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId } }),
+  "files.storage": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "contacts.files": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
+  "companies.files": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "deals.files": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
+  "activities.files": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId } }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
@@ -290,6 +306,17 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     params: { orgId: org.orgId, companyId },
     query: { provider: "sage" },
   }),
+  "files.create": ({ org, dealId }) => ({
+    params: { orgId: org.orgId },
+    body: {
+      name: "../../etc/passwd",
+      contentType: "application/pdf",
+      size: 10,
+      records: [{ type: "deal", id: dealId }],
+    },
+  }),
+  "files.update": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId }, body: { name: "" } }),
+  "deals.files": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "available" } }),
 };
 
 function aRuleBody() {
@@ -316,7 +343,9 @@ function aPipelineBody() {
 let xero: FakeXero;
 // And a fake QuickBooks, where the drafted invoice of the world's won deal is created.
 let intuit: FakeIntuit;
+let s3: Awaited<ReturnType<typeof linkLocalS3>>;
 beforeAll(async () => {
+  s3 = await linkLocalS3();
   xero = await startFakeXero({ clients: [{ ...testXeroClient, redirectUris: ["http://127.0.0.1:9/cb"] }] });
   linkProviderSettings("Xero", xeroSettingsFor(xero.url));
   intuit = await startFakeIntuit({ clients: [{ ...testIntuitClient, redirectUris: ["http://127.0.0.1:9/cb"] }] });
@@ -325,6 +354,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await xero?.close();
   await intuit?.close();
+  await s3?.close();
 });
 
 beforeAll(() =>
@@ -333,6 +363,24 @@ beforeAll(() =>
   }),
 );
 afterAll(() => useHostResolver());
+
+/** A PDF on the deal, uploaded and checked. */
+async function anAvailableFile(org: TestOrganisation, dealId: string): Promise<string> {
+  const bytes = new TextEncoder().encode("%PDF-1.7\n%%EOF\n");
+  const created = await invoke("files.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: {
+      name: "Proposal.pdf",
+      contentType: "application/pdf",
+      size: bytes.length,
+      records: [{ type: "deal", id: dealId }],
+    },
+  });
+  await uploadTo(created.body.upload, bytes);
+  expect(await checkUploadedFile(created.body.upload.fields.key)).toBe("available");
+  return created.body.file.id;
+}
 
 /** A fresh world per check, because some requests (deletes, removals) consume their records. */
 async function aWorld(): Promise<World> {
@@ -398,6 +446,7 @@ async function aWorld(): Promise<World> {
   return {
     org,
     wonDealId: wonDeal.id,
+    fileId: await anAvailableFile(org, deal.id),
     connectionId: connection.connectionId,
     xeroConnectionId: xeroConnection.connectionId,
     xeroTenantId: tenant.tenantId,

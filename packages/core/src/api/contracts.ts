@@ -11,6 +11,7 @@ import { organisationContracts } from "../domain/organisation/organisation.contr
 import { pipelineContracts } from "../domain/pipeline/pipeline.contract";
 import { automationContracts } from "../features/automation/automation.contract";
 import { batchContracts } from "../features/batch/batch.contract";
+import { fileContracts } from "../features/file/file.contract";
 import { integrationContracts } from "../features/integration/integration.contract";
 import { notificationContracts } from "../features/notification/notification.contract";
 import { trashContracts } from "../features/trash/trash.contract";
@@ -39,6 +40,7 @@ const declaredContracts = {
   ...webhookContracts,
   ...notificationContracts,
   ...integrationContracts,
+  ...fileContracts,
 } as const satisfies Record<RouteId, RouteContract>;
 
 // Each `*.contract.ts` has exactly its `*.routes.ts`'s ids; these make the compiler check the two assemblies too.

@@ -18,6 +18,7 @@ import {
   AutomationRunEntity,
   DelayedActionsEntity,
 } from "../features/automation/automation.entity";
+import { FileEntity, FileLinkEntity, StorageUsageEntity } from "../features/file/file.entity";
 import { ConnectionEntity } from "../features/integration/connection.entity";
 import { IntegrationLogEntity } from "../features/integration/integration-log.entity";
 import { CustomerLinkEntity, InvoiceEntity } from "../features/integration/invoice.entity";
@@ -67,6 +68,9 @@ export const tableEntities = {
   integrationWatchChannel: WatchChannelEntity,
   accountingInvoice: InvoiceEntity,
   accountingCustomerLink: CustomerLinkEntity,
+  file: FileEntity,
+  fileLink: FileLinkEntity,
+  storageUsage: StorageUsageEntity,
 };
 
 export const allEntities = Object.values(tableEntities);

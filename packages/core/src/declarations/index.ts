@@ -1,6 +1,7 @@
 export * from "./auth";
 export * from "./cors";
 export * from "./events";
+export * from "./files";
 export * from "./integrations";
 export * from "./routes";
 export * from "./schedules";

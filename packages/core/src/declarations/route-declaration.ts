@@ -21,9 +21,9 @@ export type RouteAccess = "public" | "signed-in" | readonly Role[];
  * Resources a route's function is linked to besides what its access rule implies (a non-public route always gets
  * the table, the token settings and the cursor key): `stacks/` links them, the configuration reads them.
  * `vault` is the token vault alone, for functions that seal or open secrets but talk to no provider; `integrations`
- * includes it.
+ * includes it. `files` is the files' bucket.
  */
-export type RouteResource = "table" | "integrations" | "vault" | "bus";
+export type RouteResource = "table" | "integrations" | "vault" | "bus" | "files";
 
 export type RouteDeclaration = {
   readonly method: HttpMethod;

@@ -18,6 +18,7 @@ import { organisationRoutes } from "../domain/organisation/organisation.routes";
 import { pipelineRoutes } from "../domain/pipeline/pipeline.routes";
 import { automationRoutes } from "../features/automation/automation.routes";
 import { batchRoutes } from "../features/batch/batch.routes";
+import { fileRoutes } from "../features/file/file.routes";
 import { integrationRoutes } from "../features/integration/integration.routes";
 import { notificationRoutes } from "../features/notification/notification.routes";
 import { trashRoutes } from "../features/trash/trash.routes";
@@ -44,6 +45,7 @@ export const routes = {
   ...webhookRoutes,
   ...notificationRoutes,
   ...integrationRoutes,
+  ...fileRoutes,
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;

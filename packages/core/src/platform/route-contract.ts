@@ -38,7 +38,8 @@ export type RouteContract = {
     | "Search"
     | "Webhooks"
     | "Notifications"
-    | "Integrations";
+    | "Integrations"
+    | "Files";
   /** Derived from the route's path template (platform/path-parameters.ts), never declared beside the route. */
   params?: z.ZodObject;
   query?: z.ZodObject;

@@ -3,6 +3,7 @@
  * signed-in routes, publicEndpoint for the public ones), and the pieces of the HTTP one that its tests examine on
  * their own (the response a contract shapes, the problem an error becomes).
  */
+export { bucketSubscriber } from "./bucket-subscriber";
 export { busSubscriber } from "./bus-subscriber";
 export { endpointResponse } from "./endpoint-response";
 export { hmacSha256Matches } from "./hmac-signature";

@@ -3,6 +3,7 @@ import {
   busName,
   cursorSigningKeyName,
   domainEventFailuresQueueName,
+  filesBucketName,
   googleSettingsName,
   integrationSettingsName,
   intuitSettingsName,
@@ -40,6 +41,8 @@ export type HandlerEnvironmentInput = {
   intuit?: IntuitSettings;
   /** The Xero settings; locally every URL points at the fake Xero. */
   xero?: XeroSettings;
+  /** The files' bucket on the S3 stand-in (its name and endpoint), and whether uploads are scanned for malware. */
+  files?: { bucketName: string; s3Endpoint: string; malwareScan?: "guardduty" | "local" };
 };
 
 /** What `Resource.Intuit` holds. */
@@ -150,6 +153,13 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
       : {}),
     ...(input.xero
       ? { [`SST_RESOURCE_${xeroSettingsName}`]: JSON.stringify({ ...input.xero, type: "sst.sst.Linkable" }) }
+      : {}),
+    ...(input.files
+      ? {
+          [`SST_RESOURCE_${filesBucketName}`]: JSON.stringify({ name: input.files.bucketName, type: "sst.aws.Bucket" }),
+          S3_ENDPOINT: input.files.s3Endpoint,
+          FILES_MALWARE_SCAN: input.files.malwareScan ?? "local",
+        }
       : {}),
     ...(input.realtime
       ? {

@@ -10,8 +10,6 @@ import {
 } from "../../capabilities/storage/object-store";
 import {
   defaultAllowedFileTypes,
-  defaultMaxFileBytes,
-  defaultStorageQuotaBytes,
   downloadUrlSeconds,
   fileObjectPrefix,
   uploadUrlSeconds,
@@ -42,10 +40,10 @@ const recordExists: Record<FileRecordType, (orgId: string, id: string) => Promis
   activity: async (orgId, activityId) => Boolean((await ActivityEntity.get({ orgId, activityId }).go()).data),
 };
 
-/** The organisation's limits (per organisation settings come later; the defaults apply to all today). */
+/** The organisation's limits (per-organisation settings come later: the deployment's apply to all today). */
 const limitsOf = (_orgId: string) => ({
-  maxFileBytes: defaultMaxFileBytes,
-  quotaBytes: defaultStorageQuotaBytes,
+  maxFileBytes: filesConfig().maxFileBytes,
+  quotaBytes: filesConfig().quotaBytes,
   allowedTypes: defaultAllowedFileTypes as readonly string[],
 });
 
@@ -206,9 +204,17 @@ function fileOfKey(key: string): { orgId: string; fileId: string } | undefined {
   return match ? { orgId: match[1] as string, fileId: match[2] as string } : undefined;
 }
 
-/** GuardDuty Malware Protection for S3 tags each object it scanned with its verdict. */
-async function malwareVerdict(key: string): Promise<"clean" | "infected" | "pending"> {
-  if (filesConfig().malwareScan === "none") return "clean";
+/** The EICAR test file's signature: every antivirus flags it, so tests and demos can be "infected" harmlessly. */
+const eicarSignature = "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!";
+
+/**
+ * The malware verdict: GuardDuty Malware Protection for S3 tags each object it scanned with its verdict; the local
+ * pass-through flags the EICAR test file only.
+ */
+async function malwareVerdict(key: string, start: Uint8Array): Promise<"clean" | "infected" | "pending"> {
+  if (filesConfig().malwareScan === "local") {
+    return new TextDecoder().decode(start).includes(eicarSignature) ? "infected" : "clean";
+  }
   const status = (await objectTags(key)).GuardDutyMalwareScanStatus;
   if (status === undefined) return "pending";
   return status === "NO_THREATS_FOUND" ? "clean" : "infected";
@@ -228,8 +234,8 @@ export async function checkUploadedFile(objectKey: string): Promise<"available" 
   const size = await objectSize(objectKey);
   if (size === undefined) return "ignored"; // deleted meanwhile
   const limits = limitsOf(file.orgId);
-  const sniffed =
-    size === 0 ? undefined : await sniffedType(await objectStart(objectKey, 4100), file.declaredContentType);
+  const start = size === 0 ? new Uint8Array() : await objectStart(objectKey, 4100);
+  const sniffed = size === 0 ? undefined : await sniffedType(start, file.declaredContentType);
   const rejection: FileRejection | undefined =
     size === 0
       ? "empty"
@@ -240,7 +246,7 @@ export async function checkUploadedFile(objectKey: string): Promise<"available" 
           : sniffed !== file.declaredContentType
             ? "type-mismatch"
             : undefined;
-  const verdict = rejection ? "clean" : await malwareVerdict(objectKey);
+  const verdict = rejection ? "clean" : await malwareVerdict(objectKey, start);
   if (verdict === "pending") return "waiting";
   const outcome = rejection ?? (verdict === "infected" ? "malware" : undefined);
   const at = now();

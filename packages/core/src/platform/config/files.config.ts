@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { filesBucketName } from "../../declarations/files";
+import { defaultMaxFileBytes, defaultStorageQuotaBytes, filesBucketName } from "../../declarations/files";
 import { type ConfigSource, linkedFrom, once, parseConfig, runtimeConfigSource } from "./configuration";
 
 const filesConfigSchema = z.object({
@@ -7,8 +7,14 @@ const filesConfigSchema = z.object({
   bucketName: z.string(linkedFrom(filesBucketName)).min(1),
   /** Only the local cloud and the tests set this (`S3_ENDPOINT`): their S3 stand-in, addressed path-style. */
   s3Endpoint: z.url().optional(),
-  /** Where the malware scan's verdict comes from: GuardDuty's object tags in AWS, none (pass) locally. */
-  malwareScan: z.enum(["guardduty", "none"]).default("none"),
+  /**
+   * Where the malware scan's verdict comes from: GuardDuty Malware Protection's object tags in AWS; locally a
+   * pass-through that flags only the EICAR test file, the antivirus industry's harmless stand-in for a virus.
+   */
+  malwareScan: z.enum(["guardduty", "local"]).default("local"),
+  /** The organisations' storage quota and per-file limit (deployment-wide for now; per organisation later). */
+  quotaBytes: z.coerce.number().int().positive().default(defaultStorageQuotaBytes),
+  maxFileBytes: z.coerce.number().int().positive().default(defaultMaxFileBytes),
 });
 
 export type FilesConfig = z.infer<typeof filesConfigSchema>;
@@ -19,6 +25,8 @@ export function readFilesConfig(source: ConfigSource): FilesConfig {
     bucketName: source.linked(filesBucketName)?.name,
     s3Endpoint: source.variable("S3_ENDPOINT"),
     malwareScan: source.variable("FILES_MALWARE_SCAN"),
+    quotaBytes: source.variable("FILES_QUOTA_BYTES"),
+    maxFileBytes: source.variable("FILES_MAX_FILE_BYTES"),
   });
 }
 

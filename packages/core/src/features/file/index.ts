@@ -1,0 +1,6 @@
+/** The public surface of this module: what handlers, the local cloud and the tests use. */
+
+export { fileContracts } from "./file.contract";
+export { FileEntity, FileLinkEntity, StorageUsageEntity } from "./file.entity";
+export { filesOfRecord, getFile } from "./file.queries";
+export { checkUploadedFile, createFile, deleteFile, downloadFile, renameFile, storageUsage } from "./file.service";

@@ -1,0 +1,243 @@
+import { deliverBucketNotifications, type LocalS3 } from "@crm/local/s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { invoke } from "../support/api-events";
+import { aDeal } from "../support/builders";
+import { eventually } from "../support/eventually";
+import { linkLocalS3, testFilesBucket, uploadTo } from "../support/files";
+import { anOrganisation, type TestOrganisation } from "../support/organisations";
+
+const quotaBytes = 200_000;
+let s3: LocalS3;
+let stopNotifications: () => Promise<void>;
+beforeAll(async () => {
+  s3 = await linkLocalS3({ quotaBytes });
+  stopNotifications = deliverBucketNotifications(s3);
+});
+afterAll(async () => {
+  await stopNotifications?.();
+  await s3?.close();
+});
+
+const pdf = new TextEncoder().encode(
+  "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+);
+// A Windows program's first bytes: "MZ", then the DOS stub, whatever the file is called.
+const exe = new Uint8Array([
+  0x4d,
+  0x5a,
+  0x90,
+  0x00,
+  0x03,
+  0x00,
+  0x00,
+  0x00,
+  0x04,
+  0x00,
+  0x00,
+  0x00,
+  0xff,
+  0xff,
+  ...new Array(200).fill(0),
+]);
+const eicar = new TextEncoder().encode("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*");
+
+async function aFileOn(
+  org: TestOrganisation,
+  dealId: string,
+  file: { name: string; contentType: string; size: number },
+  token = org.admin.token,
+) {
+  return invoke("files.create", {
+    token,
+    params: { orgId: org.orgId },
+    body: { ...file, records: [{ type: "deal", id: dealId }] },
+  });
+}
+
+const fileOf = async (org: TestOrganisation, fileId: string) =>
+  (await invoke("files.get", { token: org.admin.token, params: { orgId: org.orgId, fileId } })).body;
+
+const settled = (org: TestOrganisation, fileId: string) =>
+  eventually(async () => {
+    const file = await fileOf(org, fileId);
+    expect(file.status).not.toBe("pending");
+    return file;
+  });
+
+describe("files on records", () => {
+  it("a PDF uploaded to a deal with the presigned POST becomes available and downloads with its name", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const created = await aFileOn(org, deal.id, {
+      name: "Angebot Müller.pdf",
+      contentType: "application/pdf",
+      size: pdf.length,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.file).toMatchObject({ status: "pending", records: [{ type: "deal", id: deal.id }] });
+    // The object key is the upload's own business (its POST must name it); the file never shows it.
+    expect(JSON.stringify(created.body.file)).not.toContain(created.body.upload.fields.key);
+    const uploaded = await uploadTo(created.body.upload, pdf, "Angebot Müller.pdf");
+    expect(uploaded.status).toBe(204);
+    const file = await settled(org, created.body.file.id);
+    expect(file).toMatchObject({ status: "available", contentType: "application/pdf", size: pdf.length });
+
+    const download = await invoke("files.download", {
+      token: (await org.member("viewer")).token,
+      params: { orgId: org.orgId, fileId: file.id },
+    });
+    expect(download.status).toBe(200);
+    const got = await fetch(download.body.url);
+    expect(got.status).toBe(200);
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(pdf);
+    expect(got.headers.get("content-disposition")).toBe(
+      `attachment; filename="Angebot M_ller.pdf"; filename*=UTF-8''Angebot%20M%C3%BCller.pdf`,
+    );
+    const listed = await invoke("deals.files", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, dealId: deal.id },
+    });
+    expect(listed.body.data.map((each: { id: string }) => each.id)).toEqual([file.id]);
+    const usage = await invoke("files.storage", { token: org.admin.token, params: { orgId: org.orgId } });
+    expect(usage.body).toMatchObject({ usedBytes: pdf.length, fileCount: 1, quotaBytes });
+  });
+
+  it("a program renamed to .pdf is rejected by its bytes, deleted from the bucket and cannot be downloaded", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const created = await aFileOn(org, deal.id, {
+      name: "invoice.pdf",
+      contentType: "application/pdf",
+      size: exe.length,
+    });
+    expect((await uploadTo(created.body.upload, exe)).status).toBe(204);
+    const file = await settled(org, created.body.file.id);
+    expect(file).toMatchObject({ status: "rejected", rejectedReason: "type-not-allowed" });
+    expect(s3.objects(testFilesBucket).some((object) => object.key.includes(file.id))).toBe(false);
+    const download = await invoke("files.download", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, fileId: file.id },
+    });
+    expect(download.status).toBe(409);
+    expect(download.body.code).toBe("file-not-available");
+    const usage = await invoke("files.storage", { token: org.admin.token, params: { orgId: org.orgId } });
+    expect(usage.body.usedBytes).toBe(0);
+  });
+
+  it("the malware scan rejects an infected file (the EICAR test file)", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const created = await aFileOn(org, deal.id, { name: "notes.txt", contentType: "text/plain", size: eicar.length });
+    await uploadTo(created.body.upload, eicar);
+    expect(await settled(org, created.body.file.id)).toMatchObject({ status: "rejected", rejectedReason: "malware" });
+  });
+
+  it("S3 itself refuses more bytes than declared, or another type, and the file stays pending", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const created = await aFileOn(org, deal.id, { name: "small.pdf", contentType: "application/pdf", size: 10 });
+    const tooBig = await uploadTo(created.body.upload, pdf);
+    expect(tooBig.status).toBe(400);
+    expect(await tooBig.text()).toContain("EntityTooLarge");
+    const otherType = await uploadTo(
+      { ...created.body.upload, fields: { ...created.body.upload.fields, "Content-Type": "text/html" } },
+      pdf.slice(0, 10),
+    );
+    expect(otherType.status).toBe(403);
+    expect((await fileOf(org, created.body.file.id)).status).toBe("pending");
+  });
+
+  it("refuses a file over the per-file limit or the quota, and writes nothing", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const huge = await aFileOn(org, deal.id, {
+      name: "film.pdf",
+      contentType: "application/pdf",
+      size: 26 * 1024 * 1024,
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe("file-too-large");
+    const fits = await aFileOn(org, deal.id, { name: "a.pdf", contentType: "application/pdf", size: quotaBytes - 10 });
+    expect(fits.status).toBe(201);
+    const over = await aFileOn(org, deal.id, { name: "b.pdf", contentType: "application/pdf", size: 11 });
+    expect(over.status).toBe(409);
+    expect(over.body).toMatchObject({ code: "storage-quota-exceeded", quotaBytes });
+    const listed = await invoke("deals.files", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, dealId: deal.id },
+    });
+    expect(listed.body.data).toHaveLength(1);
+  });
+
+  it("another organisation's file is a 404, and a tampered or expired download URL is refused by S3", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const created = await aFileOn(org, deal.id, {
+      name: "contract.pdf",
+      contentType: "application/pdf",
+      size: pdf.length,
+    });
+    await uploadTo(created.body.upload, pdf);
+    const file = await settled(org, created.body.file.id);
+    const other = await anOrganisation();
+    for (const routeId of ["files.get", "files.download", "files.delete"] as const) {
+      const response = await invoke(routeId, {
+        token: other.admin.token,
+        params: { orgId: other.orgId, fileId: file.id },
+      });
+      expect(response.status, routeId).toBe(404);
+    }
+    const stranger = await aFileOn(other, deal.id, { name: "x.pdf", contentType: "application/pdf", size: 10 });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.errors).toEqual([{ path: "body.records.0.id", message: "No such deal." }]);
+    const { url } = (
+      await invoke("files.download", { token: org.admin.token, params: { orgId: org.orgId, fileId: file.id } })
+    ).body;
+    const tampered = new URL(url);
+    tampered.searchParams.set("response-content-disposition", "inline");
+    expect((await fetch(tampered)).status).toBe(403);
+    // Signed in 2020 for 5 minutes: long expired (S3 refuses it whichever check comes first).
+    const expired = new URL(url);
+    expired.searchParams.set("X-Amz-Date", "20200101T000000Z");
+    const refused = await fetch(expired);
+    expect([400, 403]).toContain(refused.status);
+    expect(await refused.text()).not.toContain("%PDF");
+  });
+
+  it("is renamed and deleted by editors, read by viewers, and deleting frees its bytes and its object", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const viewer = await org.member("viewer");
+    expect(
+      (await aFileOn(org, deal.id, { name: "v.pdf", contentType: "application/pdf", size: 5 }, viewer.token)).status,
+    ).toBe(403);
+    const created = await aFileOn(org, deal.id, {
+      name: "draft.pdf",
+      contentType: "application/pdf",
+      size: pdf.length,
+    });
+    await uploadTo(created.body.upload, pdf);
+    const file = await settled(org, created.body.file.id);
+    const renamed = await invoke("files.update", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, fileId: file.id },
+      body: { name: "final.pdf" },
+    });
+    expect(renamed.body.name).toBe("final.pdf");
+    expect(
+      (await invoke("files.get", { token: viewer.token, params: { orgId: org.orgId, fileId: file.id } })).body.name,
+    ).toBe("final.pdf");
+    const deleted = await invoke("files.delete", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, fileId: file.id },
+    });
+    expect(deleted.status).toBe(204);
+    expect(s3.objects(testFilesBucket).some((object) => object.key.includes(file.id))).toBe(false);
+    const usage = await invoke("files.storage", { token: org.admin.token, params: { orgId: org.orgId } });
+    expect(usage.body).toMatchObject({ usedBytes: 0, fileCount: 0 });
+    expect(
+      (await invoke("deals.files", { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } })).body
+        .data,
+    ).toEqual([]);
+  });
+});
