@@ -1,6 +1,7 @@
 import { fallbackRoute, type RouteDeclaration, routes } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
 import { bus } from "./events";
+import { filesBucket } from "./files";
 import { api } from "./http-api";
 import { integrationLinks, tokenVault } from "./integrations";
 import { logicalName } from "./names";
@@ -18,6 +19,7 @@ function linksFor(route: RouteDeclaration) {
     ...(route.access === "public" ? (uses.has("table") ? [table] : []) : [table, auth, cursorSigningKey]),
     ...(uses.has("integrations") ? integrationLinks : uses.has("vault") ? [tokenVault] : []),
     ...(uses.has("bus") ? [bus] : []),
+    ...(uses.has("files") ? [filesBucket] : []),
   ];
 }
 

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
+  bucketSubscriptions,
   busName,
   busSubscriptions,
   fallbackRoute,
+  filesBucketName,
   googleSettingsName,
   integrationSettingsName,
   intuitSettingsName,
@@ -110,6 +112,7 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
         ...(route.access === "public" && uses.includes("table") ? [table?.name] : []),
         ...(uses.includes("integrations") ? integrationLinks : uses.includes("vault") ? [tokenVaultName] : []),
         ...(uses.includes("bus") ? [busName] : []),
+        ...(uses.includes("files") ? [filesBucketName] : []),
       ];
       expect(linkedNames, routeId).toEqual(expected.sort());
     }
@@ -340,8 +343,26 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     }
   });
 
+  it("keeps files in one private, HTTPS-only bucket with CORS for the declared origins, checked by the declared subscriber", () => {
+    const [bucket, ...others] = component("sst.aws.Bucket");
+    expect(others).toEqual([]);
+    expect(bucket).toMatchObject({ name: filesBucketName, args: { enforceHttps: true } });
+    expect(bucket?.args.access).toBeUndefined(); // no public or CloudFront access
+    expect((bucket?.args.cors as { allowMethods: string[] } | undefined)?.allowMethods.sort()).toEqual(["GET", "POST"]);
+    const notifications = recording.subscriptions.filter((entry) => entry.to === filesBucketName);
+    expect(notifications).toHaveLength(Object.keys(bucketSubscriptions).length);
+    for (const [name, declared] of Object.entries(bucketSubscriptions)) {
+      const notification = notifications.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
+      expect(notification?.args, name).toMatchObject({ events: declared.events, filterPrefix: declared.filterPrefix });
+      const subscriber = notification?.subscriber as { handler: string; link: Recorded[] };
+      expect(subscriber.handler).toBe(declared.handler);
+      expect(existsSync(`${repositoryRoot}${declared.handler.replace(/\.handler$/, ".ts")}`)).toBe(true);
+      expect(subscriber.link.map((link) => link.name).sort()).toEqual([filesBucketName, tableName].sort());
+    }
+  });
+
   it("fails loudly on an SST component the stand-ins do not record", () => {
     const sst = (globalThis as unknown as { sst: { aws: Record<string, unknown> } }).sst;
-    expect(() => sst.aws.Bucket).toThrow(/do not know/);
+    expect(() => sst.aws.Postgres).toThrow(/do not know/);
   });
 });

@@ -50,6 +50,29 @@ class Dynamo extends Component {
   }
 }
 
+class Bucket extends Component {
+  readonly name: string;
+  readonly arn: string;
+  notified = 0;
+  constructor(name: string, args: Record<string, unknown> = {}) {
+    super("sst.aws.Bucket", name, args);
+    this.name = name;
+    this.arn = output(name, "arn");
+  }
+  notify(args: { notifications: Record<string, unknown>[] }) {
+    if (++this.notified > 1) throw new Error("SST allows one notify per bucket.");
+    for (const notification of args.notifications) {
+      recording.subscriptions.push({
+        to: this.name,
+        name: String(notification.name),
+        subscriber: notification.function,
+        args: notification,
+      });
+    }
+    return {};
+  }
+}
+
 class Bus extends Component {
   readonly name: string;
   readonly arn: string;
@@ -160,6 +183,7 @@ const permission = (statement: Record<string, unknown>) => ({ type: "aws.permiss
 
 const known = {
   Dynamo,
+  Bucket,
   ApiGatewayV2,
   ApiGatewayWebSocket,
   CognitoUserPool,

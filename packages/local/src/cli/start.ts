@@ -16,6 +16,7 @@ Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), BUS_POR
 any free port), LOG_LEVEL (default WARN),
 WEBSOCKET_PORT (the real-time WebSocket API, default 3001), GOOGLE_PORT (the fake Google, default 3002),
 INTUIT_PORT (the fake QuickBooks Online, default 3003), XERO_PORT (the fake Xero, default 3004),
+S3_PORT (the S3 stand-in holding the files, default 3005),
 WEBHOOKS_ALLOW_LOOPBACK (default true: webhooks may go
 to plain http on 127.0.0.1; false runs the SSRF guard as in AWS).`;
 
@@ -46,6 +47,7 @@ const cloud = await startLocalCloud({
   googlePort: Number(process.env.GOOGLE_PORT ?? 3002),
   intuitPort: Number(process.env.INTUIT_PORT ?? 3003),
   xeroPort: Number(process.env.XERO_PORT ?? 3004),
+  s3Port: Number(process.env.S3_PORT ?? 3005),
 });
 
 let stopping = false;
@@ -76,6 +78,7 @@ console.log(`
   Fake Intuit   ${cloud.intuit.url}  (QuickBooks Online: connect page, accounting API; books at /app/books)
   Fake Xero     ${cloud.xero.url}  (identity, connections, accounting API)
   KMS           ${cloud.kms.endpoint}  (the token vault's data keys)
+  S3            ${cloud.s3.endpoint}  (the files' bucket, in memory; checks signatures and upload policies)
   Jobs          npm run job -- <name>  (e.g. integrationSync; npm run job -- --help lists them)
 `);
 if (seed) {

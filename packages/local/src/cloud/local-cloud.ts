@@ -16,6 +16,7 @@ import { type FakeGoogle, googleSettingsFor, startFakeGoogle } from "../google";
 import { loadOrCreateIdentityProvider } from "../identity";
 import { type FakeIntuit, intuitEndpointsFor, startFakeIntuit } from "../intuit";
 import { type LocalKms, startLocalKms } from "../kms";
+import { deliverBucketNotifications, type LocalS3, startLocalS3 } from "../s3";
 import { startWebSocketGateway } from "../websocket";
 import { type FakeXero, startFakeXero, xeroEndpointsFor } from "../xero";
 import { handlerEnvironment } from "./handler-environment";
@@ -42,7 +43,12 @@ export type LocalCloudOptions = {
   /** The fake Intuit's and the fake Xero's ports, likewise. */
   intuitPort?: number;
   xeroPort?: number;
+  /** The S3 stand-in's port (0 picks a free one); presigned uploads and downloads go to it from a browser. */
+  s3Port?: number;
 };
+
+/** The files' bucket on the S3 stand-in. */
+const localFilesBucket = "crm-local-files";
 
 /** The OAuth client the local cloud registers with its fake Google, and the push subscription's identity. */
 const localGoogleClientId = "crm-local.apps.googleusercontent.com";
@@ -80,6 +86,8 @@ export type LocalCloud = {
   xero: FakeXero;
   /** The KMS stand-in behind the token vault. */
   kms: LocalKms;
+  /** The S3 stand-in holding the files' bucket (in memory: objects are gone when the cloud stops). */
+  s3: LocalS3;
   /** Runs a declared job now, as `npm run job -- <name>` does through `POST /local/jobs/<name>`. */
   runJob: (name: string) => Promise<unknown>;
   stop: () => Promise<void>;
@@ -169,6 +177,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(options.inMemory ? {} : { dataDirectory: options.dataDirectory }),
     });
     stoppers.push(() => kms.close());
+    // Signed with the handlers' dummy credentials (handlerEnvironment), checked as S3 checks them.
+    const s3 = await startLocalS3({
+      port: options.s3Port ?? 0,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      region: "us-east-1",
+      buckets: [localFilesBucket],
+      cors: { allowedOrigins: ["*"], allowedMethods: ["GET", "POST"], exposeHeaders: ["ETag"] },
+    });
+    stoppers.push(() => s3.close());
+    // As S3 invokes the upload check in AWS; stopped before the stand-in, waiting for checks in flight.
+    stoppers.push(
+      deliverBucketNotifications(s3, {
+        onFailure: (error) => console.warn(`[s3] upload check failed: ${String(error)}`),
+      }),
+    );
     // The gateway first: OAuth callbacks and Gmail pushes come back to its URL. Handlers read their configuration
     // on their first request, after the environment below is set.
     let scheduler: ReturnType<typeof startLocalScheduler> | undefined;
@@ -238,6 +261,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         allowLoopbackWebhooks: options.allowLoopbackWebhooks ?? true,
         realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
         tokenVault: { keyArn: kms.keyArn(tokenVaultAlias), kmsEndpoint: kms.endpoint },
+        files: { bucketName: localFilesBucket, s3Endpoint: s3.endpoint },
         integrations: {
           publicApiUrl: `${gateway.url}/`,
           stateSigningKey: await loadOrCreateSecret(options.dataDirectory, "oauth-state-signing-key"),
@@ -284,6 +308,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       intuit,
       xero,
       kms,
+      s3,
       runJob: (name) => jobs.runNow(name),
       stop: async () => {
         for (const stop of stoppers.reverse()) await stop();

@@ -1,4 +1,4 @@
+export * from "./bucket-notifications";
 export * from "./local-s3";
 export type { StoredObject } from "./object-store";
 export type { ObjectCreatedEventName, S3Event, S3EventRecord } from "./s3-event";
-export * from "./bucket-notifications";

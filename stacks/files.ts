@@ -1,0 +1,44 @@
+import { bucketSubscriptions, filesBucketName } from "../packages/core/src/declarations";
+import { logicalName } from "./names";
+import { table } from "./storage";
+
+/** Origins whose browsers may upload with a presigned POST: the web app's, per stage (`FILES_UPLOAD_ORIGINS`). */
+const uploadOrigins = (process.env.FILES_UPLOAD_ORIGINS ?? "https://app.crm.example").split(",").filter(Boolean);
+
+/**
+ * The organisations' files: private (no public access, HTTPS only), encrypted at rest with S3-managed keys (SSE-S3,
+ * S3's default for new objects), CORS for browser uploads from the declared origins only.
+ */
+export const filesBucket = new sst.aws.Bucket(filesBucketName, {
+  enforceHttps: true,
+  cors: {
+    allowOrigins: uploadOrigins,
+    allowMethods: ["POST", "GET"],
+    allowHeaders: ["*"],
+    exposeHeaders: ["ETag"],
+    maxAge: "1 hour",
+  },
+  transform: {
+    bucket: (args) => {
+      args.forceDestroy = $app.stage !== "production";
+    },
+  },
+});
+
+// The upload check: S3 invokes it for every object created under the organisations' prefix (SST allows one
+// notify per bucket, so every declared subscription goes in it).
+filesBucket.notify({
+  notifications: Object.entries(bucketSubscriptions).map(([name, subscription]) => ({
+    name: logicalName(name),
+    function: {
+      handler: subscription.handler,
+      description: subscription.description,
+      timeout: `${subscription.timeoutSeconds} seconds` as const,
+      link: [table, filesBucket],
+      // GuardDuty Malware Protection for S3 is enabled per bucket outside this app; until it is, the EICAR-only check.
+      environment: { FILES_MALWARE_SCAN: process.env.FILES_MALWARE_SCAN ?? "local" },
+    },
+    events: [...subscription.events],
+    filterPrefix: subscription.filterPrefix,
+  })),
+});
