@@ -1,7 +1,7 @@
 import { deliverBucketNotifications, type LocalS3 } from "@crm/local/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { aDeal } from "../support/builders";
+import { aCompany, aDeal } from "../support/builders";
 import { eventually } from "../support/eventually";
 import { linkLocalS3, testFilesBucket, uploadTo } from "../support/files";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
@@ -113,7 +113,10 @@ describe("files on records", () => {
     expect((await uploadTo(created.body.upload, exe)).status).toBe(204);
     const file = await settled(org, created.body.file.id);
     expect(file).toMatchObject({ status: "rejected", rejectedReason: "type-not-allowed" });
-    expect(s3.objects(testFilesBucket).some((object) => object.key.includes(file.id))).toBe(false);
+    // Deleted right after the rejection is recorded.
+    await eventually(() =>
+      expect(s3.objects(testFilesBucket).some((object) => object.key.includes(file.id))).toBe(false),
+    );
     const download = await invoke("files.download", {
       token: org.admin.token,
       params: { orgId: org.orgId, fileId: file.id },
@@ -239,5 +242,45 @@ describe("files on records", () => {
       (await invoke("deals.files", { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } })).body
         .data,
     ).toEqual([]);
+  });
+
+  it("follow their deal to the trash and back; a file also on a company stays there", async () => {
+    const org = await anOrganisation();
+    const company = await aCompany(org);
+    const deal = await aDeal(org, { companyId: company.id });
+    const only = await aFileOn(org, deal.id, { name: "deal-only.pdf", contentType: "application/pdf", size: 10 });
+    const shared = await invoke("files.create", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      body: {
+        name: "shared.pdf",
+        contentType: "application/pdf",
+        size: 10,
+        records: [
+          { type: "deal", id: deal.id },
+          { type: "company", id: company.id },
+        ],
+      },
+    });
+    const filesOfDeal = async () =>
+      (await invoke("deals.files", { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } })).body.data
+        .map((file: { name: string }) => file.name)
+        .sort();
+    expect(await filesOfDeal()).toEqual(["deal-only.pdf", "shared.pdf"]);
+    expect(
+      (await invoke("deals.delete", { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } })).status,
+    ).toBe(204);
+    expect(
+      (await invoke("files.get", { token: org.admin.token, params: { orgId: org.orgId, fileId: only.body.file.id } }))
+        .status,
+    ).toBe(404);
+    expect(await fileOf(org, shared.body.file.id)).toMatchObject({ records: [{ type: "company", id: company.id }] });
+    const restored = await invoke("trash.restore", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, recordId: deal.id },
+    });
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    expect(await filesOfDeal()).toEqual(["deal-only.pdf", "shared.pdf"]);
+    expect((await fileOf(org, shared.body.file.id)).records).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import type { AssociableType } from "./association.constants";
 type LinkedRecord = { type: AssociableType; id: string };
 
 /** The kinds of record that hold links to others, and so must let go of a record that is deleted. */
-export type LinkHolder = "contact" | "deal" | "activity";
+export type LinkHolder = "contact" | "deal" | "activity" | "file";
 
 /** How one kind of link holder lets go of a deleted record, and takes it back when it is restored. */
 export type LinkCascade = {

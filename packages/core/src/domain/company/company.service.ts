@@ -197,6 +197,7 @@ export async function deleteCompany(
   const formerContactIds = former.contact ?? [];
   const formerDealIds = former.deal ?? [];
   const formerActivityIds = former.activity ?? [];
+  const formerFileIds = former.file ?? [];
   const current = await loadCompany(context, companyId);
   assertPreconditions(preconditions, current, "company", companyId);
   const { orgId } = context;
@@ -231,7 +232,7 @@ export async function deleteCompany(
           type: "company",
           id: companyId,
           label: current.name,
-          snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds },
+          snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds, formerFileIds },
         },
         now(),
       ),
@@ -254,11 +255,16 @@ export async function deleteCompany(
  */
 export async function restoreCompany(
   context: TenantContext,
-  snapshot: CompanyItem & { formerContactIds?: string[]; formerDealIds?: string[]; formerActivityIds?: string[] },
+  snapshot: CompanyItem & {
+    formerContactIds?: string[];
+    formerDealIds?: string[];
+    formerActivityIds?: string[];
+    formerFileIds?: string[];
+  },
 ): Promise<Company> {
   const { orgId } = context;
   const at = now();
-  const { formerContactIds = [], formerDealIds = [], formerActivityIds = [], ...stored } = snapshot;
+  const { formerContactIds = [], formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
   const company = {
     ...stored,
     sortName: sortKeyOf(snapshot.name),
@@ -285,6 +291,7 @@ export async function restoreCompany(
     contact: formerContactIds,
     deal: formerDealIds,
     activity: formerActivityIds,
+    file: formerFileIds,
   });
   return getCompany(context, company.companyId);
 }

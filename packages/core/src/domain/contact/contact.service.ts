@@ -266,6 +266,7 @@ export async function deleteContact(
   const former = await detachFromHolders(context, record);
   const formerDealIds = former.deal ?? [];
   const formerActivityIds = former.activity ?? [];
+  const formerFileIds = former.file ?? [];
   const current = await loadContact(context, contactId);
   assertPreconditions(preconditions, current, "contact", contactId);
   const { orgId } = context;
@@ -302,7 +303,7 @@ export async function deleteContact(
           type: "contact",
           id: contactId,
           label: contactLabel(current),
-          snapshot: { ...current, formerDealIds, formerActivityIds },
+          snapshot: { ...current, formerDealIds, formerActivityIds, formerFileIds },
         },
         now(),
       ),
@@ -395,7 +396,7 @@ export async function detachCompanyFromContacts(context: TenantContext, companyI
  */
 export async function restoreContact(
   context: TenantContext,
-  snapshot: ContactItem & { formerDealIds?: string[]; formerActivityIds?: string[] },
+  snapshot: ContactItem & { formerDealIds?: string[]; formerActivityIds?: string[]; formerFileIds?: string[] },
 ): Promise<Contact> {
   const { orgId } = context;
   const { data: companies } = await CompanyEntity.get(
@@ -403,7 +404,7 @@ export async function restoreContact(
   ).go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
   const existing = companies.flatMap((company) => (company ? [company.companyId] : []));
   const at = now();
-  const { formerDealIds = [], formerActivityIds = [], ...stored } = snapshot;
+  const { formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
   const contact = {
     ...stored,
     companyIds: existing,
@@ -434,6 +435,7 @@ export async function restoreContact(
     {
       deal: formerDealIds,
       activity: formerActivityIds,
+      file: formerFileIds,
     },
   );
   return getContact(context, contact.contactId);

@@ -404,7 +404,10 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
   const first = await loadDeal(context, dealId);
   assertPreconditions(preconditions, first, "deal", dealId);
   assertCanDelete(context.actor, first, "deal");
-  const { activity: formerActivityIds = [] } = await detachFromHolders(context, { type: "deal", id: dealId });
+  const { activity: formerActivityIds = [], file: formerFileIds = [] } = await detachFromHolders(context, {
+    type: "deal",
+    id: dealId,
+  });
   await retryingConflicts(async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
@@ -434,7 +437,12 @@ export async function deleteDeal(context: TenantContext, dealId: string, precond
         "move to trash",
         moveToTrashAction(
           context,
-          { type: "deal", id: dealId, label: current.title, snapshot: { ...current, formerActivityIds } },
+          {
+            type: "deal",
+            id: dealId,
+            label: current.title,
+            snapshot: { ...current, formerActivityIds, formerFileIds },
+          },
           now(),
         ),
       )
@@ -498,7 +506,14 @@ export async function detachFromDeals(context: TenantContext, record: DealLinked
  */
 export async function restoreDeal(
   context: TenantContext,
-  { formerActivityIds = [], ...snapshot }: DealItem & { formerActivityIds?: string[] },
+  {
+    formerActivityIds = [],
+    formerFileIds = [],
+    ...snapshot
+  }: DealItem & {
+    formerActivityIds?: string[];
+    formerFileIds?: string[];
+  },
 ): Promise<Deal> {
   const { orgId } = context;
   const restored = await retryingConflicts(async () => {
@@ -547,7 +562,11 @@ export async function restoreDeal(
       .commit(() => new ConcurrentModificationError("deal", deal.dealId));
     return toDeal(deal);
   });
-  await relinkToHolders(context, { type: "deal", id: restored.id }, { activity: formerActivityIds });
+  await relinkToHolders(
+    context,
+    { type: "deal", id: restored.id },
+    { activity: formerActivityIds, file: formerFileIds },
+  );
   return restored;
 }
 

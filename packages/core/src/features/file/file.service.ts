@@ -284,3 +284,103 @@ export async function storageUsage(context: TenantContext) {
     maxFileBytes: limits.maxFileBytes,
   };
 }
+
+type HeldRecord = { type: "contact" | "company" | "deal"; id: string };
+const isRecord = (record: HeldRecord) => (each: { type: string; id: string }) =>
+  each.type === record.type && each.id === record.id;
+
+/**
+ * Files follow their record to the trash: a file on the deleted record alone is trashed with it (hidden, kept with
+ * its object, still counted in the storage); a file also on other records only lets go of this one. What it was
+ * detached from is kept in the record's trash item, so a restore brings the files back.
+ */
+async function detachFiles(context: TenantContext, record: HeldRecord): Promise<string[]> {
+  const { data: links } = await FileLinkEntity.query
+    .fileLink({ orgId: context.orgId, recordType: record.type, recordId: record.id })
+    .go({ pages: "all" });
+  const detached: string[] = [];
+  for (const link of links) {
+    const { data: file } = await FileEntity.get({ orgId: context.orgId, fileId: link.fileId }).go({ consistent: true });
+    if (!file || file.deletedAt) continue;
+    const remaining = file.records.filter((each) => !isRecord(record)(each));
+    const keys = { orgId: context.orgId, fileId: file.fileId };
+    const changes = changeSet();
+    if (remaining.length === 0) {
+      changes.add(
+        "file",
+        inTransaction(FileEntity)
+          .patch(keys)
+          .set({ deletedAt: now(), version: file.version + 1, updatedAt: now() })
+          .where(({ version }, { eq }) => eq(version, file.version))
+          .commit(),
+      );
+    } else {
+      changes
+        .add(
+          "file",
+          inTransaction(FileEntity)
+            .patch(keys)
+            .set({ records: remaining, version: file.version + 1, updatedAt: now() })
+            .where(({ version }, { eq }) => eq(version, file.version))
+            .commit(),
+        )
+        .add(
+          "file link",
+          inTransaction(FileLinkEntity)
+            .delete({ orgId: context.orgId, recordType: record.type, recordId: record.id, fileId: file.fileId })
+            .commit(),
+        );
+    }
+    await changes.commit(() => new ConcurrentModificationError("file", file.fileId));
+    detached.push(file.fileId);
+  }
+  return detached;
+}
+
+/** Brings a restored record's files back: out of the trash, or onto the record again where they still exist. */
+async function relinkFiles(context: TenantContext, record: HeldRecord, fileIds: string[]): Promise<void> {
+  for (const fileId of fileIds) {
+    const { data: file } = await FileEntity.get({ orgId: context.orgId, fileId }).go({ consistent: true });
+    if (!file) continue;
+    const keys = { orgId: context.orgId, fileId };
+    const onRecord = file.records.some(isRecord(record));
+    const changes = changeSet();
+    if (file.deletedAt && onRecord) {
+      changes.add(
+        "file",
+        inTransaction(FileEntity)
+          .patch(keys)
+          .set({ version: file.version + 1, updatedAt: now() })
+          .remove(["deletedAt"])
+          .where(({ version }, { eq }) => eq(version, file.version))
+          .commit(),
+      );
+    } else if (!onRecord && !file.deletedAt && file.records.length < 10) {
+      changes
+        .add(
+          "file",
+          inTransaction(FileEntity)
+            .patch(keys)
+            .set({ records: [...file.records, record], version: file.version + 1, updatedAt: now() })
+            .where(({ version }, { eq }) => eq(version, file.version))
+            .commit(),
+        )
+        .add(
+          "file link",
+          inTransaction(FileLinkEntity)
+            .create({ orgId: context.orgId, recordType: record.type, recordId: record.id, fileId, createdAt: now() })
+            .commit(),
+        );
+    } else {
+      continue;
+    }
+    await changes.commit(() => new ConcurrentModificationError("file", fileId));
+  }
+}
+
+/** How files let go of a deleted contact, company or deal and take it back on restore (composition registers it). */
+export const fileLinkCascade = {
+  holds: ["contact", "company", "deal"] as const,
+  detach: detachFiles,
+  relink: relinkFiles,
+};
