@@ -1,4 +1,9 @@
-import { bucketSubscriptions, filesBucketName } from "../packages/core/src/declarations";
+import {
+  abandonedUploadDays,
+  bucketSubscriptions,
+  filesBucketName,
+  uploadCheckTag,
+} from "../packages/core/src/declarations";
 import { logicalName } from "./names";
 import { table } from "./storage";
 
@@ -18,9 +23,28 @@ export const filesBucket = new sst.aws.Bucket(filesBucketName, {
     exposeHeaders: ["ETag"],
     maxAge: "1 hour",
   },
+  // SST's lifecycle rules filter by prefix only: the rule is declared disabled here, and the transform below gives
+  // it the tag filter and enables it (if the transform were lost, nothing would expire).
+  lifecycle: [{ id: "forget-unchecked-uploads", enabled: false, expiresIn: `${abandonedUploadDays} day` }],
   transform: {
     bucket: (args) => {
       args.forceDestroy = $app.stage !== "production";
+    },
+    lifecycle: (args) => {
+      args.rules = [
+        {
+          id: "forget-unchecked-uploads",
+          status: "Enabled",
+          filter: { tag: { key: uploadCheckTag.key, value: uploadCheckTag.pending } },
+          expiration: { days: abandonedUploadDays },
+        },
+        {
+          id: "abort-incomplete-uploads",
+          status: "Enabled",
+          filter: {},
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
+      ];
     },
   },
 });

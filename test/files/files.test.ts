@@ -81,6 +81,9 @@ describe("files on records", () => {
     expect(uploaded.status).toBe(204);
     const file = await settled(org, created.body.file.id);
     expect(file).toMatchObject({ status: "available", contentType: "application/pdf", size: pdf.length });
+    // Arrived tagged pending (the lifecycle rule's mark), and the check took it out of the rule's reach.
+    const stored = s3.objects(testFilesBucket).find((object) => object.key === created.body.upload.fields.key);
+    expect(stored?.tags).toEqual({ "crm-check": "passed" });
 
     const download = await invoke("files.download", {
       token: (await org.member("viewer")).token,

@@ -17,6 +17,7 @@ import {
   tableName,
   tableStreamSubscription,
   tokenVaultName,
+  uploadCheckTag,
   websocketApiName,
   websocketAuthorizer,
   websocketRoutes,
@@ -349,6 +350,17 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     expect(bucket).toMatchObject({ name: filesBucketName, args: { enforceHttps: true } });
     expect(bucket?.args.access).toBeUndefined(); // no public or CloudFront access
     expect((bucket?.args.cors as { allowMethods: string[] } | undefined)?.allowMethods.sort()).toEqual(["GET", "POST"]);
+    // Uploads never checked expire by their pending tag; the rule is off unless the transform gives it its filter.
+    expect(bucket?.args.lifecycle).toEqual([expect.objectContaining({ enabled: false })]);
+    const lifecycle: { rules?: Record<string, unknown>[] } = {};
+    (bucket?.args.transform as { lifecycle: (args: typeof lifecycle) => void }).lifecycle(lifecycle);
+    expect(lifecycle.rules).toContainEqual(
+      expect.objectContaining({
+        status: "Enabled",
+        filter: { tag: { key: uploadCheckTag.key, value: uploadCheckTag.pending } },
+        expiration: { days: 1 },
+      }),
+    );
     const notifications = recording.subscriptions.filter((entry) => entry.to === filesBucketName);
     expect(notifications).toHaveLength(Object.keys(bucketSubscriptions).length);
     for (const [name, declared] of Object.entries(bucketSubscriptions)) {

@@ -20,8 +20,15 @@ export const defaultStorageQuotaBytes = 5 * 1024 * 1024 * 1024;
 export const uploadUrlSeconds = 15 * 60;
 export const downloadUrlSeconds = 5 * 60;
 
-/** An upload that never arrived is forgotten after this many days (a lifecycle rule expires its object too). */
+/** An uploaded object that was never checked is forgotten after this many days (the bucket's lifecycle rule). */
 export const abandonedUploadDays = 1;
+
+/**
+ * The tag every upload arrives with (its POST policy pins it) and the check replaces once the file is available:
+ * the lifecycle rule expires objects still carrying the pending value, so an upload whose check never ran (or
+ * failed) does not stay in the bucket for ever.
+ */
+export const uploadCheckTag = { key: "crm-check", pending: "pending", passed: "passed" } as const;
 
 /**
  * The kinds of file an organisation accepts by default, by the type sniffed from the bytes (never the client's

@@ -3,6 +3,7 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
@@ -26,20 +27,40 @@ function client(): S3Client {
  */
 export async function presignedUpload(
   key: string,
-  options: { contentType: string; maxBytes: number; expiresInSeconds: number },
+  options: { contentType: string; maxBytes: number; expiresInSeconds: number; tags?: Record<string, string> },
 ): Promise<{ url: string; fields: Record<string, string>; expiresAt: string }> {
   const { bucketName } = filesConfig();
+  const tagging = options.tags ? taggingDocument(options.tags) : undefined;
   const { url, fields } = await createPresignedPost(client(), {
     Bucket: bucketName,
     Key: key,
     Conditions: [
       ["content-length-range", 1, options.maxBytes],
       ["eq", "$Content-Type", options.contentType],
+      ...(tagging ? [["eq", "$tagging", tagging] as ["eq", string, string]] : []),
     ],
-    Fields: { "Content-Type": options.contentType },
+    Fields: { "Content-Type": options.contentType, ...(tagging ? { tagging } : {}) },
     Expires: options.expiresInSeconds,
   });
   return { url, fields, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
+}
+
+/** S3's tagging document, as a POST upload's `tagging` field carries it. */
+const taggingDocument = (tags: Record<string, string>) =>
+  `<Tagging><TagSet>${Object.entries(tags)
+    .map(([key, value]) => `<Tag><Key>${key}</Key><Value>${value}</Value></Tag>`)
+    .join("")}</TagSet></Tagging>`;
+
+/** Sets these tags on the object, keeping the others (GuardDuty's verdict among them). */
+export async function tagObject(key: string, tags: Record<string, string>): Promise<void> {
+  const merged = { ...(await objectTags(key)), ...tags };
+  await client().send(
+    new PutObjectTaggingCommand({
+      Bucket: filesConfig().bucketName,
+      Key: key,
+      Tagging: { TagSet: Object.entries(merged).map(([Key, Value]) => ({ Key, Value })) },
+    }),
+  );
 }
 
 /** `attachment` with the name in both forms (RFC 6266): an ASCII fallback and the UTF-8 original. */

@@ -7,11 +7,13 @@ import {
   objectTags,
   presignedDownload,
   presignedUpload,
+  tagObject,
 } from "../../capabilities/storage/object-store";
 import {
   defaultAllowedFileTypes,
   downloadUrlSeconds,
   fileObjectPrefix,
+  uploadCheckTag,
   uploadUrlSeconds,
 } from "../../declarations/files";
 import { ActivityEntity } from "../../domain/activity/activity.entity";
@@ -132,6 +134,7 @@ export async function createFile(
     contentType: input.contentType,
     maxBytes: input.size,
     expiresInSeconds: uploadUrlSeconds,
+    tags: { [uploadCheckTag.key]: uploadCheckTag.pending },
   });
   return { file: toFile(item), upload };
 }
@@ -249,6 +252,8 @@ export async function checkUploadedFile(objectKey: string): Promise<"available" 
   const verdict = rejection ? "clean" : await malwareVerdict(objectKey, start);
   if (verdict === "pending") return "waiting";
   const outcome = rejection ?? (verdict === "infected" ? "malware" : undefined);
+  // Out of the lifecycle rule's reach before the file is available: a failure here leaves it pending, to retry.
+  if (!outcome) await tagObject(objectKey, { [uploadCheckTag.key]: uploadCheckTag.passed });
   const at = now();
   await changeSet()
     .add(
@@ -269,7 +274,7 @@ export async function checkUploadedFile(objectKey: string): Promise<"available" 
     // The reservation becomes the real size, or is freed for a rejected file.
     .add("storage usage", usageChange(file.orgId, outcome ? -file.declaredSize : size - file.declaredSize, 0))
     .commit(() => new ConcurrentModificationError("file", file.fileId));
-  if (outcome) await deleteObject(objectKey);
+  if (outcome) await deleteObject(objectKey); // if this fails, the lifecycle rule takes the pending object
   return outcome ? "rejected" : "available";
 }
 
