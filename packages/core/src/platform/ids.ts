@@ -19,6 +19,7 @@ export const idPrefixes = {
   invoice: "inv",
   payment: "pay",
   file: "fil",
+  import: "imp",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
@@ -26,6 +27,15 @@ export type IdKind = keyof typeof idPrefixes;
 /** A new, time-ordered, unguessable id such as `con_01jd8x...`; lower-case because keys are case-folded. */
 export function newId(kind: IdKind): string {
   return `${idPrefixes[kind]}_${nextUlid().toLowerCase()}`;
+}
+
+/**
+ * An id derived from what it stands for (an import's line, say), so that doing the same thing twice finds the record
+ * the first time made instead of making another.
+ */
+export function derivedId(kind: IdKind, ...parts: string[]): string {
+  const digest = createHash("sha256").update(parts.join("\n")).digest("hex");
+  return `${idPrefixes[kind]}_${digest.slice(0, 26)}`;
 }
 
 /**

@@ -33,6 +33,7 @@ export const deliveryIdParam = z
   .meta({ description: "Delivery id.", example: "dlv_01jd8x4k2q0f3c9a17b2d4e6f8" });
 
 export const fileIdParam = recordId("file").meta({ description: "File id." });
+export const importIdParam = recordId("import").meta({ description: "Import id." });
 export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
 export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
 
@@ -52,6 +53,7 @@ export const pathParameters = {
   connectionId: connectionIdParam,
   provider: providerParam,
   fileId: fileIdParam,
+  importId: importIdParam,
 } as const;
 
 export type PathParameterName = keyof typeof pathParameters;

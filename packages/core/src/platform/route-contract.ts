@@ -39,7 +39,8 @@ export type RouteContract = {
     | "Webhooks"
     | "Notifications"
     | "Integrations"
-    | "Files";
+    | "Files"
+    | "Imports";
   /** Derived from the route's path template (platform/path-parameters.ts), never declared beside the route. */
   params?: z.ZodObject;
   query?: z.ZodObject;

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -107,6 +108,13 @@ export async function objectStart(key: string, bytes: number): Promise<Uint8Arra
     new GetObjectCommand({ Bucket: filesConfig().bucketName, Key: key, Range: `bytes=0-${bytes - 1}` }),
   );
   return answer.Body ? await answer.Body.transformToByteArray() : new Uint8Array();
+}
+
+/** The object's bytes as a stream, read as they are consumed (an import reads a large CSV with flat memory). */
+export async function objectStream(key: string): Promise<AsyncIterable<Uint8Array>> {
+  const answer = await client().send(new GetObjectCommand({ Bucket: filesConfig().bucketName, Key: key }));
+  // In Node the body is an IncomingMessage, an async iterable of Buffers; none at all reads as empty.
+  return (answer.Body ?? Readable.from([])) as AsyncIterable<Uint8Array>;
 }
 
 /** The object's tags (GuardDuty Malware Protection writes its verdict as `GuardDutyMalwareScanStatus`). */

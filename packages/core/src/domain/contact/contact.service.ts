@@ -107,14 +107,22 @@ function newContactSteps(
   ];
 }
 
-export async function createContact(context: TenantContext, input: CreateContactInput): Promise<Contact> {
+/**
+ * Creates a contact. An importer may give the id (derived from what it imports), so that importing one row twice
+ * collides on the key instead of making two contacts, also for a contact without an email.
+ */
+export async function createContact(
+  context: TenantContext,
+  input: CreateContactInput,
+  options: { contactId?: string } = {},
+): Promise<Contact> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
   const at = now();
   const companies = nextCompanies([], input);
   const contact = {
     orgId,
-    contactId: newId("contact"),
+    contactId: options.contactId ?? newId("contact"),
     firstName: input.firstName,
     lastName: input.lastName,
     emails: input.emails ?? [],

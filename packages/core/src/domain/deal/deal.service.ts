@@ -149,10 +149,18 @@ function newDealSteps(
   ];
 }
 
-export async function createDeal(context: TenantContext, input: CreateDealInput): Promise<Deal> {
+/**
+ * Creates a deal. An importer may give the id (derived from the import and the line), so that a re-run of a line
+ * collides on the key instead of making a second deal.
+ */
+export async function createDeal(
+  context: TenantContext,
+  input: CreateDealInput,
+  options: { dealId?: string } = {},
+): Promise<Deal> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
-  const dealId = newId("deal");
+  const dealId = options.dealId ?? newId("deal");
   return retryingConflicts(async () => {
     const pipeline = await pipelineForNewDeal(orgId, input.pipelineId);
     const stage = input.stageId ? stageOf(pipeline, input.stageId, "body.stageId") : firstOpenStage(pipeline);
