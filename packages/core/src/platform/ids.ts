@@ -20,6 +20,7 @@ export const idPrefixes = {
   payment: "pay",
   file: "fil",
   import: "imp",
+  export: "exp",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -34,6 +34,7 @@ export const deliveryIdParam = z
 
 export const fileIdParam = recordId("file").meta({ description: "File id." });
 export const importIdParam = recordId("import").meta({ description: "Import id." });
+export const exportIdParam = recordId("export").meta({ description: "Export id." });
 export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
 export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
 
@@ -54,6 +55,7 @@ export const pathParameters = {
   provider: providerParam,
   fileId: fileIdParam,
   importId: importIdParam,
+  exportId: exportIdParam,
 } as const;
 
 export type PathParameterName = keyof typeof pathParameters;

@@ -40,7 +40,8 @@ export type RouteContract = {
     | "Notifications"
     | "Integrations"
     | "Files"
-    | "Imports";
+    | "Imports"
+    | "Exports";
   /** Derived from the route's path template (platform/path-parameters.ts), never declared beside the route. */
   params?: z.ZodObject;
   query?: z.ZodObject;
