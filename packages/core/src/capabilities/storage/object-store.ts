@@ -1,9 +1,11 @@
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -121,6 +123,23 @@ export async function objectStream(key: string): Promise<AsyncIterable<Uint8Arra
 export async function objectTags(key: string): Promise<Record<string, string>> {
   const answer = await client().send(new GetObjectTaggingCommand({ Bucket: filesConfig().bucketName, Key: key }));
   return Object.fromEntries((answer.TagSet ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
+}
+
+/** Streams a local file to the bucket (its size known, so one PUT; memory holds a chunk, not the file). */
+export async function putObjectFromFile(
+  key: string,
+  path: string,
+  options: { contentType: string; bytes: number },
+): Promise<void> {
+  await client().send(
+    new PutObjectCommand({
+      Bucket: filesConfig().bucketName,
+      Key: key,
+      Body: createReadStream(path),
+      ContentLength: options.bytes,
+      ContentType: options.contentType,
+    }),
+  );
 }
 
 export async function deleteObject(key: string): Promise<void> {

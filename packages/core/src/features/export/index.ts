@@ -1,0 +1,5 @@
+/** The public surface of this module: what handlers, the export subscriber and the tests use. */
+
+export { ExportEntity } from "./export.entity";
+export { createExportInput, exportSchema } from "./export.schema";
+export { getExport, runExport, startExport } from "./export.service";
