@@ -286,4 +286,26 @@ describe("files on records", () => {
     expect(await filesOfDeal()).toEqual(["deal-only.pdf", "shared.pdf"]);
     expect((await fileOf(org, shared.body.file.id)).records).toHaveLength(2);
   });
+
+  it("accept what the organisation's admins allow: narrower types, a lower per-file limit, never above the deployment's", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const settings = (body: unknown) =>
+      invoke("files.updateSettings", { token: org.admin.token, params: { orgId: org.orgId }, body });
+    const changed = await settings({ allowedTypes: ["application/pdf"], maxFileBytes: 2048 });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body).toMatchObject({ allowedTypes: ["application/pdf"], maxFileBytes: 2048 });
+    const text = await aFileOn(org, deal.id, { name: "notes.txt", contentType: "text/plain", size: 10 });
+    expect(text.status).toBe(400);
+    expect(text.body.errors[0].path).toBe("body.contentType");
+    const big = await aFileOn(org, deal.id, { name: "big.pdf", contentType: "application/pdf", size: 4096 });
+    expect(big.status).toBe(413);
+    expect((await settings({ maxFileBytes: 100 * 1024 * 1024 })).status).toBe(400);
+    const read = await invoke("files.settings", {
+      token: (await org.member("viewer")).token,
+      params: { orgId: org.orgId },
+    });
+    expect(read.body).toMatchObject({ allowedTypes: ["application/pdf"], maxFileBytes: 2048 });
+    expect(read.body.supportedTypes).toContain("application/zip");
+  });
 });

@@ -177,6 +177,8 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "files.delete": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId } }),
   "files.download": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId } }),
   "files.storage": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "files.settings": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "files.updateSettings": ({ org }) => ({ params: { orgId: org.orgId }, body: { maxFileBytes: 10_000_000 } }),
   "contacts.files": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
   "companies.files": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "deals.files": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
@@ -316,6 +318,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     },
   }),
   "files.update": ({ org, fileId }) => ({ params: { orgId: org.orgId, fileId }, body: { name: "" } }),
+  "files.updateSettings": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { allowedTypes: ["application/x-msdownload"] },
+  }),
   "deals.files": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "available" } }),
 };
 

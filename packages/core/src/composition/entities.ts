@@ -18,7 +18,8 @@ import {
   AutomationRunEntity,
   DelayedActionsEntity,
 } from "../features/automation/automation.entity";
-import { FileEntity, FileLinkEntity, StorageUsageEntity } from "../features/file/file.entity";
+import { ExportEntity } from "../features/export/export.entity";
+import { FileEntity, FileLinkEntity, FileSettingsEntity, StorageUsageEntity } from "../features/file/file.entity";
 import { ConnectionEntity } from "../features/integration/connection.entity";
 import { IntegrationLogEntity } from "../features/integration/integration-log.entity";
 import { CustomerLinkEntity, InvoiceEntity } from "../features/integration/invoice.entity";
@@ -71,6 +72,8 @@ export const tableEntities = {
   file: FileEntity,
   fileLink: FileLinkEntity,
   storageUsage: StorageUsageEntity,
+  fileSettings: FileSettingsEntity,
+  export: ExportEntity,
 };
 
 export const allEntities = Object.values(tableEntities);

@@ -53,6 +53,19 @@ export const defaultAllowedFileTypes = [
   "text/plain",
 ] as const;
 
+/**
+ * Every type an organisation may choose to accept: the defaults plus formats some trades need (archives, e-mails,
+ * vector drawings). Executables and scripts are never among them.
+ */
+export const supportedFileTypes = [
+  ...defaultAllowedFileTypes,
+  "application/zip",
+  "message/rfc822",
+  "image/svg+xml",
+  "image/tiff",
+  "application/rtf",
+] as const;
+
 /** The function S3 calls when an object is created in the bucket: it checks what arrived before anyone can download it. */
 export const bucketSubscriptions = {
   fileUploaded: {

@@ -6,8 +6,10 @@ import {
   createFileInput,
   downloadSchema,
   fileSchema,
+  fileSettingsSchema,
   renameFileInput,
   storageUsageSchema,
+  updateFileSettingsInput,
 } from "./file.schema";
 
 const filesOfRecord = (record: string) => ({
@@ -66,6 +68,21 @@ export const fileContracts = {
       description: "What the files take, the quota and the per-file limit.",
       schema: storageUsageSchema,
     },
+  },
+  "files.settings": {
+    summary: "Read what the organisation accepts",
+    description:
+      "The media types accepted (sniffed from the bytes), the per-file limit, the quota, and the types an admin may choose from.",
+    tag: "Files",
+    response: { status: 200, description: "The organisation's file settings.", schema: fileSettingsSchema },
+  },
+  "files.updateSettings": {
+    summary: "Change what the organisation accepts",
+    description:
+      "Narrows or widens the accepted types (within the supported ones) and lowers the per-file limit (never above the deployment's). Files already stored are not checked again.",
+    tag: "Files",
+    body: updateFileSettingsInput,
+    response: { status: 200, description: "The organisation's file settings.", schema: fileSettingsSchema },
   },
   "contacts.files": filesOfRecord("contact"),
   "companies.files": filesOfRecord("company"),

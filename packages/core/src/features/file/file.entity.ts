@@ -84,3 +84,21 @@ export const StorageUsageEntity = tableEntity({
     },
   },
 });
+
+/** What an organisation accepts, when its admins narrowed or widened the defaults (absent: the defaults). */
+export const FileSettingsEntity = tableEntity({
+  model: { service: "crm", entity: "fileSettings", version: "1" },
+  attributes: {
+    orgId: { type: "string", required: true, readOnly: true },
+    allowedTypes: { type: "list", items: { type: "string" }, required: true },
+    maxFileBytes: { type: "number", required: true },
+    updatedBy: { type: "string", required: true },
+    updatedAt: { type: "string", required: true },
+  },
+  indexes: {
+    fileSettings: {
+      pk: { field: primaryKeyFields.pk, composite: ["orgId"] },
+      sk: { field: primaryKeyFields.sk, composite: [] },
+    },
+  },
+});

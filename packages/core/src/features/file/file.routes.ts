@@ -1,4 +1,10 @@
-import { editors, everyRole, httpHandler, type RouteDeclaration } from "../../declarations/route-declaration";
+import {
+  adminsOnly,
+  editors,
+  everyRole,
+  httpHandler,
+  type RouteDeclaration,
+} from "../../declarations/route-declaration";
 
 /**
  * Files on contacts, companies, deals and activities, uploaded to and downloaded from S3 with presigned requests.
@@ -43,6 +49,18 @@ export const fileRoutes = {
     path: "/v1/orgs/{orgId}/storage",
     handler: httpHandler("files/storage"),
     access: everyRole,
+  },
+  "files.settings": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/storage/settings",
+    handler: httpHandler("files/settings"),
+    access: everyRole,
+  },
+  "files.updateSettings": {
+    method: "PATCH",
+    path: "/v1/orgs/{orgId}/storage/settings",
+    handler: httpHandler("files/update-settings"),
+    access: adminsOnly,
   },
   "contacts.files": {
     method: "GET",

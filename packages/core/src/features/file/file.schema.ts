@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defaultMaxFileBytes } from "../../declarations/files";
+import { defaultMaxFileBytes, supportedFileTypes } from "../../declarations/files";
 import { fileIdParam } from "../../platform/path-parameters";
 import { text, timestamp } from "../../platform/schema";
 import { fileRecordTypes, fileRejections, fileStatuses } from "./file.constants";
@@ -92,3 +92,32 @@ export const storageUsageSchema = z
     maxFileBytes: z.number().int(),
   })
   .meta({ id: "StorageUsage" });
+
+export const fileSettingsSchema = z
+  .object({
+    allowedTypes: z.array(z.string()).meta({ description: "The media types accepted, sniffed from the bytes." }),
+    maxFileBytes: z.number().int().meta({ description: "The largest file accepted." }),
+    supportedTypes: z.array(z.string()).meta({ description: "What `allowedTypes` may contain." }),
+    quotaBytes: z.number().int().meta({ description: "What the organisation may store in all (set by the plan)." }),
+  })
+  .meta({ id: "FileSettings" });
+export type FileSettings = z.infer<typeof fileSettingsSchema>;
+
+export const updateFileSettingsInput = z
+  .strictObject({
+    allowedTypes: z
+      .array(z.enum(supportedFileTypes))
+      .min(1)
+      .max(supportedFileTypes.length)
+      .transform((types) => [...new Set(types)])
+      .optional(),
+    maxFileBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .optional()
+      .meta({ description: "At most the deployment's per-file limit." }),
+  })
+  .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
+  .meta({ id: "UpdateFileSettingsInput" });
+export type UpdateFileSettingsInput = z.infer<typeof updateFileSettingsInput>;

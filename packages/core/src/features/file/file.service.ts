@@ -13,6 +13,7 @@ import {
   defaultAllowedFileTypes,
   downloadUrlSeconds,
   fileObjectPrefix,
+  supportedFileTypes,
   uploadCheckTag,
   uploadUrlSeconds,
 } from "../../declarations/files";
@@ -28,10 +29,10 @@ import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import type { FileRecordType, FileRejection } from "./file.constants";
-import { FileEntity, FileLinkEntity, StorageUsageEntity } from "./file.entity";
+import { FileEntity, FileLinkEntity, FileSettingsEntity, StorageUsageEntity } from "./file.entity";
 import { FileNotAvailableError, FileTooLargeError, StorageQuotaExceededError } from "./file.errors";
 import { type FileItem, loadFile, toFile } from "./file.queries";
-import type { CreateFileInput, FileView, RenameFileInput } from "./file.schema";
+import type { CreateFileInput, FileSettings, FileView, RenameFileInput, UpdateFileSettingsInput } from "./file.schema";
 import { sniffedType } from "./file-types";
 
 /** How the records a file can be on are found, to refuse one that does not exist in the organisation. */
@@ -42,12 +43,52 @@ const recordExists: Record<FileRecordType, (orgId: string, id: string) => Promis
   activity: async (orgId, activityId) => Boolean((await ActivityEntity.get({ orgId, activityId }).go()).data),
 };
 
-/** The organisation's limits (per-organisation settings come later: the deployment's apply to all today). */
-const limitsOf = (_orgId: string) => ({
-  maxFileBytes: filesConfig().maxFileBytes,
-  quotaBytes: filesConfig().quotaBytes,
-  allowedTypes: defaultAllowedFileTypes as readonly string[],
-});
+/**
+ * The organisation's limits: its admins' choice of types and per-file limit (never above the deployment's), and
+ * the deployment's quota (a matter of the plan, not of the organisation's settings).
+ */
+async function limitsOf(orgId: string) {
+  const { data: settings } = await FileSettingsEntity.get({ orgId }).go();
+  const deployment = filesConfig();
+  return {
+    maxFileBytes: Math.min(settings?.maxFileBytes ?? deployment.maxFileBytes, deployment.maxFileBytes),
+    quotaBytes: deployment.quotaBytes,
+    allowedTypes: (settings?.allowedTypes ?? defaultAllowedFileTypes) as readonly string[],
+  };
+}
+
+/** What the organisation accepts, and what it may choose from. */
+export async function getFileSettings(context: TenantContext): Promise<FileSettings> {
+  const limits = await limitsOf(context.orgId);
+  return {
+    allowedTypes: [...limits.allowedTypes],
+    maxFileBytes: limits.maxFileBytes,
+    supportedTypes: [...supportedFileTypes],
+    quotaBytes: limits.quotaBytes,
+  };
+}
+
+/** Changes what the organisation accepts; files already stored are not checked again. Admins (by the route). */
+export async function updateFileSettings(
+  context: TenantContext,
+  input: UpdateFileSettingsInput,
+): Promise<FileSettings> {
+  const current = await limitsOf(context.orgId);
+  const deploymentMax = filesConfig().maxFileBytes;
+  if (input.maxFileBytes !== undefined && input.maxFileBytes > deploymentMax) {
+    throw new ValidationError([
+      { path: "body.maxFileBytes", message: `At most ${deploymentMax} bytes, the limit of this deployment.` },
+    ]);
+  }
+  await FileSettingsEntity.put({
+    orgId: context.orgId,
+    allowedTypes: input.allowedTypes ?? [...current.allowedTypes],
+    maxFileBytes: input.maxFileBytes ?? current.maxFileBytes,
+    updatedBy: context.actor.memberId,
+    updatedAt: now(),
+  }).go();
+  return getFileSettings(context);
+}
 
 /** The usage counter's change, refused when it would pass the quota. */
 function usageChange(orgId: string, bytes: number, files: number, quotaBytes?: number) {
@@ -74,7 +115,7 @@ export async function createFile(
   input: CreateFileInput,
 ): Promise<{ file: FileView; upload: Awaited<ReturnType<typeof presignedUpload>> }> {
   assertCanWrite(context.actor);
-  const limits = limitsOf(context.orgId);
+  const limits = await limitsOf(context.orgId);
   if (input.size > limits.maxFileBytes) {
     throw new FileTooLargeError(
       limits.maxFileBytes,
@@ -236,7 +277,7 @@ export async function checkUploadedFile(objectKey: string): Promise<"available" 
   if (file?.status !== "pending" || file.objectKey !== objectKey) return "ignored";
   const size = await objectSize(objectKey);
   if (size === undefined) return "ignored"; // deleted meanwhile
-  const limits = limitsOf(file.orgId);
+  const limits = await limitsOf(file.orgId);
   const start = size === 0 ? new Uint8Array() : await objectStart(objectKey, 4100);
   const sniffed = size === 0 ? undefined : await sniffedType(start, file.declaredContentType);
   const rejection: FileRejection | undefined =
@@ -281,7 +322,7 @@ export async function checkUploadedFile(objectKey: string): Promise<"available" 
 /** The organisation's storage: what its files take, its quota and the per-file limit. */
 export async function storageUsage(context: TenantContext) {
   const { data } = await StorageUsageEntity.get({ orgId: context.orgId }).go({ consistent: true });
-  const limits = limitsOf(context.orgId);
+  const limits = await limitsOf(context.orgId);
   return {
     usedBytes: data?.usedBytes ?? 0,
     quotaBytes: limits.quotaBytes,

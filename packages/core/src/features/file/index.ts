@@ -1,6 +1,15 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
 
 export { fileContracts } from "./file.contract";
-export { FileEntity, FileLinkEntity, StorageUsageEntity } from "./file.entity";
+export { FileEntity, FileLinkEntity, FileSettingsEntity, StorageUsageEntity } from "./file.entity";
 export { filesOfRecord, getFile } from "./file.queries";
-export { checkUploadedFile, createFile, deleteFile, downloadFile, renameFile, storageUsage } from "./file.service";
+export {
+  checkUploadedFile,
+  createFile,
+  deleteFile,
+  downloadFile,
+  getFileSettings,
+  renameFile,
+  storageUsage,
+  updateFileSettings,
+} from "./file.service";
