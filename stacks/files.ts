@@ -2,6 +2,7 @@ import {
   abandonedUploadDays,
   bucketSubscriptions,
   filesBucketName,
+  malwareScanSubscription,
   uploadCheckTag,
 } from "../packages/core/src/declarations";
 import { logicalName } from "./names";
@@ -66,3 +67,26 @@ filesBucket.notify({
     filterPrefix: subscription.filterPrefix,
   })),
 });
+
+// Where GuardDuty Malware Protection scans the bucket (FILES_MALWARE_SCAN=guardduty at deploy), its results arrive
+// on the account's default bus; the check runs again on each, as a file waiting for its verdict is decided then.
+if (process.env.FILES_MALWARE_SCAN === "guardduty") {
+  const defaultBus = $interpolate`arn:aws:events:${aws.getRegionOutput().region}:${aws.getCallerIdentityOutput().accountId}:event-bus/default`;
+  sst.aws.Bus.subscribe(
+    logicalName(malwareScanSubscription.name),
+    defaultBus,
+    {
+      handler: malwareScanSubscription.handler,
+      description: malwareScanSubscription.description,
+      timeout: `${malwareScanSubscription.timeoutSeconds} seconds`,
+      link: [table, filesBucket],
+      environment: { FILES_MALWARE_SCAN: "guardduty" },
+    },
+    {
+      pattern: {
+        source: [...malwareScanSubscription.pattern.source],
+        detailType: [...malwareScanSubscription.pattern.detailType],
+      },
+    },
+  );
+}

@@ -77,3 +77,15 @@ export const bucketSubscriptions = {
     timeoutSeconds: 60,
   },
 } as const;
+
+/**
+ * GuardDuty Malware Protection for S3 publishes each scan's result on the account's default bus: the upload check
+ * runs again on it, as a file whose verdict tag was not there yet waited for it. Only where scanning is enabled.
+ */
+export const malwareScanSubscription = {
+  name: "malwareScanResults",
+  handler: "packages/functions/src/storage/malware-scan-result.handler",
+  pattern: { source: ["aws.guardduty"], detailType: ["GuardDuty Malware Protection Object Scan Result"] },
+  description: "Checks an upload again when GuardDuty has scanned it, so a file waiting for its verdict is decided.",
+  timeoutSeconds: 60,
+} as const;

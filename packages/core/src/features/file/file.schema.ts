@@ -121,3 +121,9 @@ export const updateFileSettingsInput = z
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
   .meta({ id: "UpdateFileSettingsInput" });
 export type UpdateFileSettingsInput = z.infer<typeof updateFileSettingsInput>;
+
+/** The part of GuardDuty's scan-result event the check needs: which object of which bucket was scanned. */
+export const malwareScanResultSchema = z.looseObject({
+  s3ObjectDetails: z.looseObject({ bucketName: z.string(), objectKey: z.string() }),
+  scanResultDetails: z.looseObject({ scanResultStatus: z.string() }).optional(),
+});

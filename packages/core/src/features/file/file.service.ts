@@ -270,7 +270,20 @@ async function malwareVerdict(key: string, start: Uint8Array): Promise<"clean" |
  * against the organisation's allow-list and against what was declared, and the malware verdict. A rejected file
  * keeps its record with the reason; its object is deleted and its bytes freed. Idempotent: S3 delivers at least once.
  */
-export async function checkUploadedFile(objectKey: string): Promise<"available" | "rejected" | "ignored" | "waiting"> {
+export async function checkUploadedFile(objectKey: string): Promise<CheckOutcome> {
+  try {
+    return await checkObject(objectKey);
+  } catch (error) {
+    // Two checks of one upload may run at once (S3's notification and GuardDuty's result): the one that rejected
+    // the file deleted its object, and the other finds it gone. Nothing is left to decide.
+    if ((error as { name?: string }).name === "NoSuchKey") return "ignored";
+    throw error;
+  }
+}
+
+type CheckOutcome = "available" | "rejected" | "ignored" | "waiting";
+
+async function checkObject(objectKey: string): Promise<CheckOutcome> {
   const owner = fileOfKey(objectKey);
   if (!owner) return "ignored";
   const { data: file } = await FileEntity.get(owner).go({ consistent: true });

@@ -3,6 +3,7 @@
 export { fileContracts } from "./file.contract";
 export { FileEntity, FileLinkEntity, FileSettingsEntity, StorageUsageEntity } from "./file.entity";
 export { filesOfRecord, getFile } from "./file.queries";
+export { malwareScanResultSchema } from "./file.schema";
 export {
   checkUploadedFile,
   createFile,
