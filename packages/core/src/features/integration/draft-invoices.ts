@@ -30,26 +30,40 @@ type DraftOrder = {
   amount: number;
 };
 
-/** The draft in QuickBooks; its `requestid` makes a retried write answer the first invoice. */
-async function draftInQuickBooks(connection: ConnectionItem, order: DraftOrder): Promise<AccountingInvoice> {
+type DraftLine = { customerId: string; description: string; amount: number; currency: string };
+
+/**
+ * Each books' draft write and how its answer becomes the CRM's copy; each carries the provider's idempotency key
+ * (QuickBooks' `requestid`, Xero's `Idempotency-Key`), so a retried write answers the first invoice.
+ */
+const drafters: Record<
+  BooksProvider,
+  (connection: ConnectionItem, line: DraftLine, key: string) => Promise<AccountingInvoice>
+> = {
+  quickbooks: async (connection, line, key) => {
+    const keys = { orgId: connection.orgId, connectionId: connection.connectionId };
+    const invoice = await createQuickBooksDraftInvoice({ keys, realmId: connection.accountKey }, line, key);
+    return quickBooksInvoice(invoice, new Date().toISOString().slice(0, 10));
+  },
+  xero: async (connection, { customerId, ...line }, key) => {
+    const keys = { orgId: connection.orgId, connectionId: connection.connectionId };
+    const invoice = await createXeroDraftInvoice(
+      { keys, tenantId: connection.accountKey },
+      { contactId: customerId, ...line },
+      key,
+    );
+    return xeroInvoice(invoice, new Date().toISOString().slice(0, 10));
+  },
+};
+
+/** The draft in the connection's books, for the company's customer there (pushed first if it has none). */
+async function draftIn(connection: ConnectionItem, order: DraftOrder): Promise<AccountingInvoice> {
   const customer = await customerOfCompany(connection, order.company);
-  const invoice = await createQuickBooksDraftInvoice(
-    { keys: { orgId: connection.orgId, connectionId: connection.connectionId }, realmId: connection.accountKey },
+  return drafters[connection.provider as BooksProvider](
+    connection,
     { customerId: customer.externalId, description: order.title, amount: order.amount, currency: order.currency },
     requestIdFor(`invoice\n${connection.connectionId}\n${order.dealId}`),
   );
-  return quickBooksInvoice(invoice, new Date().toISOString().slice(0, 10));
-}
-
-/** The draft in Xero; its `Idempotency-Key` makes a retried write answer the first invoice. */
-async function draftInXero(connection: ConnectionItem, order: DraftOrder): Promise<AccountingInvoice> {
-  const contact = await customerOfCompany(connection, order.company);
-  const invoice = await createXeroDraftInvoice(
-    { keys: { orgId: connection.orgId, connectionId: connection.connectionId }, tenantId: connection.accountKey },
-    { contactId: contact.externalId, description: order.title, amount: order.amount, currency: order.currency },
-    requestIdFor(`invoice\n${connection.connectionId}\n${order.dealId}`),
-  );
-  return xeroInvoice(invoice, new Date().toISOString().slice(0, 10));
 }
 
 /**
@@ -92,9 +106,7 @@ export async function draftInvoiceForDeal(
     currency: deal.currency,
     amount: deal.amount / 10 ** digits,
   };
-  const drafted = await answeredByTheBooks(connection.provider, () =>
-    connection.provider === "xero" ? draftInXero(connection, order) : draftInQuickBooks(connection, order),
-  );
+  const drafted = await answeredByTheBooks(connection.provider, () => draftIn(connection, order));
   await storeInvoice(connection, companyId, drafted, dealId);
   const invoiceId = invoiceIdOf(connection.connectionId, drafted.externalId);
   const created = (await companyInvoices(context, companyId)).data.find((each) => each.id === invoiceId);
