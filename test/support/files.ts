@@ -1,4 +1,5 @@
 import { type LocalS3, startLocalS3 } from "@crm/local/s3";
+import { invoke } from "./api-events";
 
 /** The bucket the tests' S3 stand-in holds, linked as `Resource.Files`. */
 export const testFilesBucket = "crm-test-files";
@@ -35,4 +36,24 @@ export async function uploadTo(
   for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
   form.append("file", new Blob([bytes]), fileName);
   return fetch(upload.url, { method: "POST", body: form });
+}
+
+/**
+ * A file on records, uploaded through its presigned POST as a browser would: `{ fileId, key }` (the object's key,
+ * from the upload's own fields). It is checked by whatever delivers the bucket's notifications in the test file.
+ */
+export async function anUploadedFile(
+  org: { orgId: string; admin: { token: string } },
+  records: { type: string; id: string }[],
+  file: { name: string; contentType: string; bytes: Uint8Array },
+): Promise<{ fileId: string; key: string }> {
+  const created = await invoke("files.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { name: file.name, contentType: file.contentType, size: file.bytes.length, records },
+  });
+  if (created.status !== 201) throw new Error(`files.create: ${JSON.stringify(created.body)}`);
+  const uploaded = await uploadTo(created.body.upload, file.bytes, file.name);
+  if (uploaded.status !== 204) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
+  return { fileId: created.body.file.id, key: created.body.upload.fields.key };
 }

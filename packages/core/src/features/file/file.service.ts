@@ -309,7 +309,7 @@ async function checkObject(objectKey: string): Promise<CheckOutcome> {
   // Out of the lifecycle rule's reach before the file is available: a failure here leaves it pending, to retry.
   if (!outcome) await tagObject(objectKey, { [uploadCheckTag.key]: uploadCheckTag.passed });
   const at = now();
-  await changeSet()
+  const decided = await changeSet()
     .add(
       "file",
       inTransaction(FileEntity)
@@ -327,7 +327,12 @@ async function checkObject(objectKey: string): Promise<CheckOutcome> {
     )
     // The reservation becomes the real size, or is freed for a rejected file.
     .add("storage usage", usageChange(file.orgId, outcome ? -file.declaredSize : size - file.declaredSize, 0))
-    .commit(() => new ConcurrentModificationError("file", file.fileId));
+    .attempt();
+  // Another check of the same upload decided it first (S3's notification and GuardDuty's result may race).
+  if (!decided.committed) {
+    if (decided.refused.has("file")) return "ignored";
+    throw new ConcurrentModificationError("file", file.fileId);
+  }
   if (outcome) await deleteObject(objectKey); // if this fails, the lifecycle rule takes the pending object
   return outcome ? "rejected" : "available";
 }
