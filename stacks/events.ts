@@ -6,6 +6,7 @@ import {
   tableStreamSubscription,
 } from "../packages/core/src/declarations";
 import { auth, cursorSigningKey } from "./auth";
+import { filesBucket } from "./files";
 import { integrationLinks, tokenVault } from "./integrations";
 import { logicalName } from "./names";
 import { realtime } from "./realtime";
@@ -20,9 +21,14 @@ export const domainEventFailures = new sst.aws.Queue(domainEventFailuresQueueNam
 // Subscribers push to WebSocket connections (fan-out, automation's notifications), so they are linked to that API too.
 const links = [table, auth, cursorSigningKey, bus, realtime];
 
-/** What a subscriber declares it uses: the integrations' resources, or the token vault alone (which they include). */
-const usedLinks = (uses: BusSubscription["uses"] = []) =>
-  uses.includes("integrations") ? integrationLinks : uses.includes("vault") ? [tokenVault] : [];
+/**
+ * What a subscriber declares it uses: the integrations' resources, or the token vault alone (which they include),
+ * and the files' bucket.
+ */
+const usedLinks = (uses: BusSubscription["uses"] = []) => [
+  ...(uses.includes("integrations") ? integrationLinks : uses.includes("vault") ? [tokenVault] : []),
+  ...(uses.includes("files") ? [filesBucket] : []),
+];
 
 for (const [name, subscription] of Object.entries(busSubscriptions) as [string, BusSubscription][]) {
   const { source, detailType, detail } = subscription.pattern;

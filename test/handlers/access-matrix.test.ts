@@ -1,6 +1,7 @@
 import { type Role, type RouteDeclaration, type RouteId, roles, routes } from "@crm/core/declarations";
 import { checkUploadedFile } from "@crm/core/file";
 import { useHostResolver } from "@crm/core/webhook";
+import { type LocalBus, startLocalBus } from "@crm/local/events";
 import { type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
 import { type FakeXero, startFakeXero } from "@crm/local/xero";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,6 +42,8 @@ type World = {
   xeroTenantId: string;
   wonDealId: string;
   fileId: string;
+  csvFileId: string;
+  importId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -183,6 +186,12 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "companies.files": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "deals.files": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "activities.files": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId } }),
+  "imports.create": ({ org, csvFileId }) => ({
+    params: { orgId: org.orgId },
+    body: { fileId: csvFileId, recordType: "contact", dryRun: true },
+  }),
+  "imports.get": ({ org, importId }) => ({ params: { orgId: org.orgId, importId } }),
+  "imports.errors": ({ org, importId }) => ({ params: { orgId: org.orgId, importId } }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
@@ -322,6 +331,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     params: { orgId: org.orgId },
     body: { allowedTypes: ["application/x-msdownload"] },
   }),
+  "imports.create": ({ org, csvFileId }) => ({
+    params: { orgId: org.orgId },
+    body: { fileId: csvFileId, recordType: "contact", mapping: { Email: "favouriteColour" } },
+  }),
   "deals.files": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "available" } }),
 };
 
@@ -350,8 +363,13 @@ let xero: FakeXero;
 // And a fake QuickBooks, where the drafted invoice of the world's won deal is created.
 let intuit: FakeIntuit;
 let s3: Awaited<ReturnType<typeof linkLocalS3>>;
+// Starting an import puts its run's request on the bus; here nothing subscribes to it.
+let bus: LocalBus;
 beforeAll(async () => {
   s3 = await linkLocalS3();
+  bus = await startLocalBus({ busName: "crm-test-bus", subscriptions: {} });
+  process.env.SST_RESOURCE_CrmBus = JSON.stringify({ name: "crm-test-bus" });
+  process.env.EVENTBRIDGE_ENDPOINT = bus.endpoint;
   xero = await startFakeXero({ clients: [{ ...testXeroClient, redirectUris: ["http://127.0.0.1:9/cb"] }] });
   linkProviderSettings("Xero", xeroSettingsFor(xero.url));
   intuit = await startFakeIntuit({ clients: [{ ...testIntuitClient, redirectUris: ["http://127.0.0.1:9/cb"] }] });
@@ -361,6 +379,7 @@ afterAll(async () => {
   await xero?.close();
   await intuit?.close();
   await s3?.close();
+  await bus?.close();
 });
 
 beforeAll(() =>
@@ -379,6 +398,24 @@ async function anAvailableFile(org: TestOrganisation, dealId: string): Promise<s
     body: {
       name: "Proposal.pdf",
       contentType: "application/pdf",
+      size: bytes.length,
+      records: [{ type: "deal", id: dealId }],
+    },
+  });
+  await uploadTo(created.body.upload, bytes);
+  expect(await checkUploadedFile(created.body.upload.fields.key)).toBe("available");
+  return created.body.file.id;
+}
+
+/** A small contacts CSV on the deal, uploaded and checked. */
+async function anAvailableCsvFile(org: TestOrganisation, dealId: string): Promise<string> {
+  const bytes = new TextEncoder().encode("Name,Email\nAda Lovelace,ada@example.com\n");
+  const created = await invoke("files.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: {
+      name: "contacts.csv",
+      contentType: "text/csv",
       size: bytes.length,
       records: [{ type: "deal", id: dealId }],
     },
@@ -449,10 +486,18 @@ async function aWorld(): Promise<World> {
     stageId: wonStage.id,
     companyId: company.id,
   });
+  const csvFileId = await anAvailableCsvFile(org, deal.id);
+  const started = await invoke("imports.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { fileId: csvFileId, recordType: "contact", dryRun: true },
+  });
   return {
     org,
     wonDealId: wonDeal.id,
     fileId: await anAvailableFile(org, deal.id),
+    csvFileId,
+    importId: started.body.id,
     connectionId: connection.connectionId,
     xeroConnectionId: xeroConnection.connectionId,
     xeroTenantId: tenant.tenantId,

@@ -12,6 +12,7 @@ import { pipelineContracts } from "../domain/pipeline/pipeline.contract";
 import { automationContracts } from "../features/automation/automation.contract";
 import { batchContracts } from "../features/batch/batch.contract";
 import { fileContracts } from "../features/file/file.contract";
+import { importContracts } from "../features/import/import.contract";
 import { integrationContracts } from "../features/integration/integration.contract";
 import { notificationContracts } from "../features/notification/notification.contract";
 import { trashContracts } from "../features/trash/trash.contract";
@@ -41,6 +42,7 @@ const declaredContracts = {
   ...notificationContracts,
   ...integrationContracts,
   ...fileContracts,
+  ...importContracts,
 } as const satisfies Record<RouteId, RouteContract>;
 
 // Each `*.contract.ts` has exactly its `*.routes.ts`'s ids; these make the compiler check the two assemblies too.

@@ -20,6 +20,7 @@ import {
 } from "../features/automation/automation.entity";
 import { ExportEntity } from "../features/export/export.entity";
 import { FileEntity, FileLinkEntity, FileSettingsEntity, StorageUsageEntity } from "../features/file/file.entity";
+import { ImportEntity, ImportRowErrorEntity, ImportSeenKeyEntity } from "../features/import/import.entity";
 import { ConnectionEntity } from "../features/integration/connection.entity";
 import { IntegrationLogEntity } from "../features/integration/integration-log.entity";
 import { CustomerLinkEntity, InvoiceEntity } from "../features/integration/invoice.entity";
@@ -74,6 +75,9 @@ export const tableEntities = {
   storageUsage: StorageUsageEntity,
   fileSettings: FileSettingsEntity,
   export: ExportEntity,
+  import: ImportEntity,
+  importRowError: ImportRowErrorEntity,
+  importSeenKey: ImportSeenKeyEntity,
 };
 
 export const allEntities = Object.values(tableEntities);

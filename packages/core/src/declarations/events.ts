@@ -24,6 +24,15 @@ export const integrationEventSource = "crm.integrations";
 /** `detail-type` of a request to sync one connection now (a provider said something changed). */
 export const syncRequestedEventType = "integration.sync_requested";
 
+/** `source` of the events an import puts on the bus for itself (run it, go on with it), never domain events. */
+export const importEventSource = "crm.imports";
+
+/** `detail-type` of a request to start an import's run. */
+export const importRequestedEventType = "import.requested";
+
+/** `detail-type` of a request to go on with an import after a chunk, each in an invocation of its own. */
+export const importContinuedEventType = "import.continued";
+
 /** An EventBridge pattern in SST's shape (`detailType` becomes `detail-type`). */
 export type BusPattern = {
   readonly source?: readonly unknown[];
@@ -40,9 +49,10 @@ export type BusSubscription = {
   readonly timeoutSeconds?: number;
   /**
    * Resources the subscriber needs besides the table, the bus and the WebSocket API: `vault` is the token vault
-   * alone (webhook signing secrets), `integrations` everything the integrations use, the vault included.
+   * alone (webhook signing secrets), `integrations` everything the integrations use, the vault included, `files`
+   * the files' bucket.
    */
-  readonly uses?: readonly ("integrations" | "vault")[];
+  readonly uses?: readonly ("integrations" | "vault" | "files")[];
 };
 
 const events = (file: string) => `packages/functions/src/events/${file}.handler`;
@@ -81,6 +91,15 @@ export const busSubscriptions = {
     // A sync reads pages of provider data; each call has its own 10-second attempt limit.
     timeoutSeconds: 300,
     uses: ["integrations"],
+  },
+  importRun: {
+    handler: events("import-run"),
+    pattern: { source: [importEventSource], detailType: [importRequestedEventType, importContinuedEventType] },
+    description:
+      "Runs one chunk of a CSV import (rows from its stored cursor, read as a stream from the files' bucket), saves the cursor and counts, and asks for the next chunk.",
+    // A chunk stops after about 20 seconds of rows; the rest is room for the row in flight and the bookkeeping.
+    timeoutSeconds: 60,
+    uses: ["files"],
   },
 } as const satisfies Record<string, BusSubscription>;
 

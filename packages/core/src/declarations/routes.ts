@@ -19,6 +19,7 @@ import { pipelineRoutes } from "../domain/pipeline/pipeline.routes";
 import { automationRoutes } from "../features/automation/automation.routes";
 import { batchRoutes } from "../features/batch/batch.routes";
 import { fileRoutes } from "../features/file/file.routes";
+import { importRoutes } from "../features/import/import.routes";
 import { integrationRoutes } from "../features/integration/integration.routes";
 import { notificationRoutes } from "../features/notification/notification.routes";
 import { trashRoutes } from "../features/trash/trash.routes";
@@ -46,6 +47,7 @@ export const routes = {
   ...notificationRoutes,
   ...integrationRoutes,
   ...fileRoutes,
+  ...importRoutes,
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;

@@ -54,4 +54,10 @@ export const schedules = {
     uses: ["integrations"],
     timeoutSeconds: 300,
   },
+  importSweep: {
+    handler: jobs("import-sweep"),
+    schedule: "rate(5 minutes)",
+    description:
+      "Asks again for the next chunk of every import whose runner's lease ran out (a crashed or timed-out chunk, a lost continue event), which goes on from its stored cursor.",
+  },
 } as const satisfies Record<string, ScheduleDeclaration>;

@@ -4,7 +4,7 @@ import { pageCursor, pageLimit } from "./schema";
 
 /** What a route answers, and so what the handler factory emits besides the body. */
 export type ResponseContract = {
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   description: string;
   schema?: z.ZodType;
   /** The result's `version` is sent as the ETag header (and documented as such). */

@@ -1,4 +1,4 @@
-/** The public surface of this module: what the import job and the tests use. */
+/** The public surface of this module: the CSV core, the import job and its routes, for handlers and tests. */
 export type {
   CellKind,
   ColumnMapping,
@@ -24,5 +24,12 @@ export type {
   RenamedHeader,
 } from "./csv-rows";
 export { CsvLimitExceededError, csvRows, defaultCsvLimits, MalformedCsvError, readCsvHeader } from "./csv-rows";
+export type { DuplicateHandling, ImportStatus } from "./import.constants";
+export { importContracts } from "./import.contract";
+export { ImportEntity, ImportRowErrorEntity, ImportSeenKeyEntity } from "./import.entity";
+export { type ImportRunRequest, importRunRequestSchema } from "./import.requests";
+export { type ChunkOptions, type ChunkOutcome, runImportChunk, sweepImports } from "./import.runner";
+export type { ImportView, StartImportInput } from "./import.schema";
+export { getImport, importRowErrors, startImport } from "./import.service";
 export type { ImportInput, MinorUnits, RowInputOptions, RowInputResult, RowIssue } from "./row-input";
 export { dedupeFields, dedupeKeyOf, importInputSchemas, listItemsOf, minorUnitsOf, rowToInput } from "./row-input";

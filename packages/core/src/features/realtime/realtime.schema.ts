@@ -35,6 +35,8 @@ export type RealtimeMessage =
       type: "notification";
       notification: { title: string; message: string; subject: { type: string; id: string }; eventId: string };
     }
+  /** How far an import the member started is, after each chunk (the import as `GET …/imports/{importId}` shows it). */
+  | { type: "import.progress"; import: { id: string; status: string } & Record<string, unknown> }
   | ({ type: "subscribed" } & RealtimeTopic)
   | ({ type: "unsubscribed"; reason: UnsubscribeReason } & RealtimeTopic)
   | {
