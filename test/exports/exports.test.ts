@@ -1,25 +1,40 @@
-import { runExport, startExport } from "@crm/core/export";
+import { busSubscriptions } from "@crm/core/declarations";
 import type { LocalS3 } from "@crm/local/s3";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { invoke } from "../support/api-events";
 import { aContact } from "../support/builders";
+import { eventually, startEventPipeline } from "../support/event-pipeline";
 import { linkLocalS3 } from "../support/files";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 
 let s3: LocalS3;
+let pipeline: Awaited<ReturnType<typeof startEventPipeline>>;
 beforeAll(async () => {
   s3 = await linkLocalS3();
+  pipeline = await startEventPipeline({ exportRun: busSubscriptions.exportRun });
 });
-afterAll(() => s3?.close());
+afterAll(async () => {
+  await pipeline?.stop();
+  await s3?.close();
+});
 
-const contextOf = (org: TestOrganisation) => ({
-  orgId: org.orgId,
-  requestId: "test-export",
-  actor: { userId: "u", email: org.admin.email, memberId: org.admin.memberId, role: "admin" as const },
-});
+async function anExport(org: TestOrganisation, body: Record<string, unknown>) {
+  const started = await invoke("exports.create", { token: org.admin.token, params: { orgId: org.orgId }, body });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  expect(started.body.status).toBe("running");
+  return eventually(async () => {
+    const got = await invoke("exports.get", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, exportId: started.body.id },
+    });
+    expect(got.body.status).toBe("completed");
+    return got.body;
+  }, 60_000);
+}
 
 describe("exporting a list", () => {
-  it("writes every contact of the list as CSV, page after page, with the list's own filters, downloadable", async () => {
+  it("writes every contact of the list as CSV in the background, page after page, with the list's own filters", async () => {
     const org = await anOrganisation();
     for (let index = 0; index < 230; index++) {
       await aContact(org, {
@@ -29,12 +44,9 @@ describe("exporting a list", () => {
         tags: index % 2 === 0 ? ["vip"] : [],
       });
     }
-    const context = contextOf(org);
-    const started = await startExport(context, { recordType: "contact", format: "csv", filters: { tag: "vip" } });
-    expect(started.status).toBe("running");
-    const done = await runExport(context, started.id);
-    expect(done).toMatchObject({ status: "completed", rows: 115 });
-    const response = await fetch(done.download?.url as string);
+    const done = await anExport(org, { recordType: "contact", format: "csv", filters: { tag: "vip" } });
+    expect(done.rows).toBe(115);
+    const response = await fetch(done.download.url);
     expect(response.headers.get("content-disposition")).toContain(".csv");
     const rows = parse(await response.text(), { columns: true, bom: true }) as Record<string, string>[];
     expect(rows).toHaveLength(115);
@@ -42,20 +54,36 @@ describe("exporting a list", () => {
     expect(Object.keys(rows[0] ?? {})).toEqual(expect.arrayContaining(["id", "firstName", "emails", "createdAt"]));
   }, 120_000);
 
-  it("writes NDJSON, one record per line, and refuses filters the list does not take, at their path", async () => {
+  it("writes NDJSON, one record per line; filters the list does not take are refused at their path", async () => {
     const org = await anOrganisation();
     await aContact(org, { firstName: "Ada", emails: ["ada@example.com"] });
-    const context = contextOf(org);
-    const done = await runExport(
-      context,
-      (await startExport(context, { recordType: "contact", format: "ndjson", filters: {} })).id,
-    );
-    const lines = (await (await fetch(done.download?.url as string)).text()).trim().split("\n");
+    const done = await anExport(org, { recordType: "contact", format: "ndjson" });
+    const lines = (await (await fetch(done.download.url)).text()).trim().split("\n");
     expect(lines.map((line) => JSON.parse(line).firstName)).toEqual(["Ada"]);
-    await expect(
-      startExport(context, { recordType: "deal", format: "csv", filters: { status: "maybe" } }),
-    ).rejects.toMatchObject({
-      issues: [expect.objectContaining({ path: "body.filters.status" })],
+    const refused = await invoke("exports.create", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      body: { recordType: "deal", filters: { status: "maybe" } },
     });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].path).toBe("body.filters.status");
+  });
+
+  it("is for managers and admins, and another organisation's export is a 404", async () => {
+    const org = await anOrganisation();
+    const member = await org.member("member");
+    const byMember = await invoke("exports.create", {
+      token: member.token,
+      params: { orgId: org.orgId },
+      body: { recordType: "contact" },
+    });
+    expect(byMember.status).toBe(403);
+    const done = await anExport(org, { recordType: "company" });
+    const other = await anOrganisation();
+    const foreign = await invoke("exports.get", {
+      token: other.admin.token,
+      params: { orgId: other.orgId, exportId: done.id },
+    });
+    expect(foreign.status).toBe(404);
   });
 });

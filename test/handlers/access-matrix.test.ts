@@ -44,6 +44,7 @@ type World = {
   fileId: string;
   csvFileId: string;
   importId: string;
+  exportId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -191,6 +192,11 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
     body: { fileId: csvFileId, recordType: "contact", dryRun: true },
   }),
   "imports.get": ({ org, importId }) => ({ params: { orgId: org.orgId, importId } }),
+  "exports.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { recordType: "contact", filters: { tag: "vip" } },
+  }),
+  "exports.get": ({ org, exportId }) => ({ params: { orgId: org.orgId, exportId } }),
   "imports.errors": ({ org, importId }) => ({ params: { orgId: org.orgId, importId } }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
@@ -336,6 +342,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     body: { fileId: csvFileId, recordType: "contact", mapping: { Email: "favouriteColour" } },
   }),
   "deals.files": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "available" } }),
+  "exports.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { recordType: "deal", filters: { status: "maybe" } },
+  }),
 };
 
 function aRuleBody() {
@@ -492,8 +502,14 @@ async function aWorld(): Promise<World> {
     params: { orgId: org.orgId },
     body: { fileId: csvFileId, recordType: "contact", dryRun: true },
   });
+  const exported = await invoke("exports.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { recordType: "contact" },
+  });
   return {
     org,
+    exportId: exported.body.id,
     wonDealId: wonDeal.id,
     fileId: await anAvailableFile(org, deal.id),
     csvFileId,

@@ -11,6 +11,7 @@ import { organisationContracts } from "../domain/organisation/organisation.contr
 import { pipelineContracts } from "../domain/pipeline/pipeline.contract";
 import { automationContracts } from "../features/automation/automation.contract";
 import { batchContracts } from "../features/batch/batch.contract";
+import { exportContracts } from "../features/export/export.contract";
 import { fileContracts } from "../features/file/file.contract";
 import { importContracts } from "../features/import/import.contract";
 import { integrationContracts } from "../features/integration/integration.contract";
@@ -42,6 +43,7 @@ const declaredContracts = {
   ...notificationContracts,
   ...integrationContracts,
   ...fileContracts,
+  ...exportContracts,
   ...importContracts,
 } as const satisfies Record<RouteId, RouteContract>;
 

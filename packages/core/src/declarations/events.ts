@@ -33,6 +33,10 @@ export const importRequestedEventType = "import.requested";
 /** `detail-type` of a request to go on with an import after a chunk, each in an invocation of its own. */
 export const importContinuedEventType = "import.continued";
 
+/** Where requests to write an export come from on the bus, and their detail-type. */
+export const exportEventSource = "crm.exports";
+export const exportRequestedEventType = "export.requested";
+
 /** An EventBridge pattern in SST's shape (`detailType` becomes `detail-type`). */
 export type BusPattern = {
   readonly source?: readonly unknown[];
@@ -99,6 +103,15 @@ export const busSubscriptions = {
       "Runs one chunk of a CSV import (rows from its stored cursor, read as a stream from the files' bucket), saves the cursor and counts, and asks for the next chunk.",
     // A chunk stops after about 20 seconds of rows; the rest is room for the row in flight and the bookkeeping.
     timeoutSeconds: 60,
+    uses: ["files"],
+  },
+  exportRun: {
+    handler: events("export-run"),
+    pattern: { source: [exportEventSource], detailType: [exportRequestedEventType] },
+    description:
+      "Writes an export: the list page by page into a temporary file, then streamed to the files' bucket; marks it completed or failed.",
+    // A list is read a page (100 records, one query) at a time: 100,000 records are a thousand queries.
+    timeoutSeconds: 300,
     uses: ["files"],
   },
 } as const satisfies Record<string, BusSubscription>;

@@ -18,6 +18,7 @@ import { organisationRoutes } from "../domain/organisation/organisation.routes";
 import { pipelineRoutes } from "../domain/pipeline/pipeline.routes";
 import { automationRoutes } from "../features/automation/automation.routes";
 import { batchRoutes } from "../features/batch/batch.routes";
+import { exportRoutes } from "../features/export/export.routes";
 import { fileRoutes } from "../features/file/file.routes";
 import { importRoutes } from "../features/import/import.routes";
 import { integrationRoutes } from "../features/integration/integration.routes";
@@ -47,6 +48,7 @@ export const routes = {
   ...notificationRoutes,
   ...integrationRoutes,
   ...fileRoutes,
+  ...exportRoutes,
   ...importRoutes,
 } as const satisfies Record<string, RouteDeclaration>;
 

@@ -26,12 +26,9 @@ export const exportSchema = z
     rows: z.number().int().optional(),
     bytes: z.number().int().optional(),
     failure: z.string().optional(),
-    download: z
-      .object({ url: z.url(), expiresAt: timestamp })
-      .optional()
-      .meta({
-        description: "Once completed: a presigned GET of the file (5 minutes; read the export again for a new one).",
-      }),
+    download: z.object({ url: z.url(), expiresAt: timestamp }).optional().meta({
+      description: "Once completed: a presigned GET of the file (5 minutes; read the export again for a new one).",
+    }),
     createdAt: timestamp,
     completedAt: timestamp.optional(),
   })

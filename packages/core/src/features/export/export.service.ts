@@ -18,6 +18,7 @@ import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { ExportEntity, type ExportRecordType } from "./export.entity";
+import { type ExportRunRequest, requestExportRun } from "./export.requests";
 import type { CreateExportInput, ExportView } from "./export.schema";
 import { columnsOf, exportContentTypes, writeExportFile } from "./export-format";
 
@@ -110,6 +111,7 @@ export async function startExport(context: TenantContext, input: CreateExportInp
     expiresAt: Math.floor(Date.now() / 1000) + retentionSeconds,
   };
   await ExportEntity.create(item).go();
+  await requestExportRun({ orgId: context.orgId, exportId });
   return toExport(item);
 }
 
@@ -117,10 +119,17 @@ export async function startExport(context: TenantContext, input: CreateExportInp
  * Writes the export: the list page by page into a temporary file (memory holds one page), then the file streamed
  * to the bucket, then the export marked completed with its row count. A failure is recorded and rethrown.
  */
-export async function runExport(context: TenantContext, exportId: string): Promise<ExportView> {
-  const { data: item } = await ExportEntity.get({ orgId: context.orgId, exportId }).go({ consistent: true });
+export async function runExport(request: ExportRunRequest): Promise<ExportView> {
+  const { orgId, exportId } = request;
+  const { data: item } = await ExportEntity.get({ orgId, exportId }).go({ consistent: true });
   if (!item) throw new NotFoundError("export", exportId);
-  if (item.status !== "running") return toExport(item);
+  if (item.status !== "running") return toExport(item); // a redelivery of a finished export
+  // The list is read as the member who asked for it would read it (lists are open to every member).
+  const context: TenantContext = {
+    orgId,
+    requestId: `export:${exportId}`,
+    actor: { userId: "system", email: "exports@system.invalid", memberId: item.createdBy, role: "viewer" },
+  };
   const path = join(tmpdir(), `${exportId}.${item.format}`);
   try {
     const query = parsedFilters(item.recordType, JSON.parse(item.filters) as Record<string, string>);
