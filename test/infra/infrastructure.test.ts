@@ -353,7 +353,8 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     // Uploads never checked expire by their pending tag; the rule is off unless the transform gives it its filter.
     expect(bucket?.args.lifecycle).toEqual([expect.objectContaining({ enabled: false })]);
     const lifecycle: { rules?: Record<string, unknown>[] } = {};
-    (bucket?.args.transform as { lifecycle: (args: typeof lifecycle) => void }).lifecycle(lifecycle);
+    const transform = bucket?.args.transform as { lifecycle: (args: typeof lifecycle) => void } | undefined;
+    transform?.lifecycle(lifecycle);
     expect(lifecycle.rules).toContainEqual(
       expect.objectContaining({
         status: "Enabled",
