@@ -1,4 +1,12 @@
-import { busSubscriptions, integrationEventSource, syncRequestedEventType } from "@crm/core/declarations";
+import {
+  busSubscriptions,
+  exportEventSource,
+  exportRequestedEventType,
+  importEventSource,
+  importRequestedEventType,
+  integrationEventSource,
+  syncRequestedEventType,
+} from "@crm/core/declarations";
 import { domainEventSchema } from "@crm/core/events";
 import { busSubscriber } from "@crm/functions/platform";
 import { importHandler, lambdaContext } from "@crm/local/gateway";
@@ -16,7 +24,8 @@ type Subscriber = (envelope: EventBridgeEvent<string, unknown>, context: Context
 
 /**
  * An envelope whose detail the subscriber's schema will never accept, and the field it refuses: a domain event of
- * no known type, or (for the integrations' own sync requests) a request for no known provider.
+ * no known type, or (for the integrations' own sync requests) a request for no known provider, or (for imports and
+ * exports) a request naming none.
  */
 function aNeverParsingEnvelope(pattern: { source?: readonly unknown[] }) {
   const envelope = anEventBridgeEvent(aDomainEvent({ orgId: "org_never" }));
@@ -30,6 +39,23 @@ function aNeverParsingEnvelope(pattern: { source?: readonly unknown[] }) {
       } as EventBridgeEvent<string, unknown>,
       refusedPath: "detail.provider",
     };
+  }
+  // The import's and export's own run requests: a request naming no import or export.
+  for (const [source, detailType, field] of [
+    [importEventSource, importRequestedEventType, "importId"],
+    [exportEventSource, exportRequestedEventType, "exportId"],
+  ] as const) {
+    if (pattern.source?.includes(source)) {
+      return {
+        envelope: {
+          ...envelope,
+          source,
+          "detail-type": detailType,
+          detail: { orgId: "org_never" },
+        } as EventBridgeEvent<string, unknown>,
+        refusedPath: `detail.${field}`,
+      };
+    }
   }
   return {
     envelope: {
