@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { FieldChange } from "../../capabilities/audit/audit.schema";
 import { auditAction } from "../../capabilities/audit/audit.service";
 import { UniqueValueEntity } from "../../capabilities/unique/unique-value.entity";
@@ -6,8 +5,9 @@ import { CompanyEntity } from "../../domain/company/company.entity";
 import { createCompany } from "../../domain/company/company.service";
 import { changeSet } from "../../platform/change-set";
 import { ConcurrentModificationError, DomainError } from "../../platform/errors";
+import { derivedId } from "../../platform/ids";
 import { inTransaction } from "../../platform/table";
-import { isConditionalCheckFailure, retryingConflicts } from "../../platform/transactions";
+import { retryingConflicts, succeedsUnlessTaken } from "../../platform/transactions";
 import type { ConnectionItem } from "./connection.queries";
 import { integrationContext } from "./connection.service";
 import type { ConnectionKeys } from "./integration-log";
@@ -86,8 +86,7 @@ export function invoiceStatusOf(invoice: QboInvoice, today: string): InvoiceStat
 }
 
 /** An invoice's id from its connection and provider id: the sync and a drafted invoice land on the same item. */
-export const invoiceIdOf = (connectionId: string, externalId: string) =>
-  `inv_${createHash("sha256").update(`${connectionId}\n${externalId}`).digest("hex").slice(0, 26)}`;
+export const invoiceIdOf = (connectionId: string, externalId: string) => derivedId("invoice", connectionId, externalId);
 
 /** The organisation's companies by normalised name, read once per run. */
 export type CompanyIndex = { byName: Map<string, string> };
@@ -106,7 +105,7 @@ export async function companyIndex(orgId: string): Promise<CompanyIndex> {
  * took the customer's domain meanwhile is matched by the next run instead.
  */
 async function importCustomer(connection: ConnectionItem, customer: AccountingCustomer): Promise<string | undefined> {
-  const companyId = `com_${createHash("sha256").update(`${connection.connectionId}\n${customer.externalId}`).digest("hex").slice(0, 26)}`;
+  const companyId = derivedId("company", connection.connectionId, customer.externalId);
   const domain = domainOf(customer);
   const context = integrationContext(
     connection,
@@ -193,7 +192,7 @@ export type AccountingPayment = { externalId: string; amount: number; receivedOn
 
 /** A payment's id on an invoice: one payment may pay several invoices, and each keeps its share. */
 const paymentIdOf = (connectionId: string, paymentId: string, invoiceId: string) =>
-  `pay_${createHash("sha256").update(`${connectionId}\n${paymentId}\n${invoiceId}`).digest("hex").slice(0, 26)}`;
+  derivedId("payment", connectionId, paymentId, invoiceId);
 
 type StoredPayment = { paymentId: string; externalId: string; amountMinor: number; receivedOn: string };
 
@@ -381,16 +380,13 @@ async function voidDeletedInvoice(connection: ConnectionItem, externalId: string
   const keys = { orgId: connection.orgId, invoiceId: invoiceIdOf(connection.connectionId, externalId) };
   const { data: current } = await InvoiceEntity.get(keys).go({ consistent: true });
   if (!current || current.status === "void" || current.externalUpdatedAt >= at) return false;
-  try {
-    await InvoiceEntity.patch(keys)
+  // False when a newer copy won meanwhile.
+  return succeedsUnlessTaken(
+    InvoiceEntity.patch(keys)
       .set({ status: "void", balanceMinor: 0, externalUpdatedAt: at, updatedAt: new Date().toISOString() })
       .where(({ externalUpdatedAt }, { eq }) => eq(externalUpdatedAt, current.externalUpdatedAt))
-      .go();
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false; // a newer copy won meanwhile
-    throw error;
-  }
+      .go(),
+  );
 }
 
 /**
