@@ -51,6 +51,17 @@ export function isConditionalCheckFailure(error: unknown): boolean {
   return (error as { cause?: { name?: string } } | undefined)?.cause?.name === "ConditionalCheckFailedException";
 }
 
+/** True when a conditional write succeeded, false when its condition failed (someone else got there first). */
+export async function succeedsUnlessTaken(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** True when DynamoDB canceled because another transaction touched the same items (safe to retry). */
 function conflicted(reasons: CancellationReason[]): boolean {
   return reasons.some((reason) => reason.code === "TransactionConflict");

@@ -3,7 +3,7 @@ import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ValidationError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
-import { isConditionalCheckFailure } from "../../platform/transactions";
+import { succeedsUnlessTaken } from "../../platform/transactions";
 import { notifyAction } from "../notification/notification.service";
 import { pushToMember } from "../realtime/realtime.service";
 import { sendEventToWebhook } from "../webhook/webhook-delivery.service";
@@ -287,15 +287,4 @@ export async function runDueDelayedActions(records: RuleRecords, limit = 50): Pr
     continued++;
   }
   return continued;
-}
-
-/** True when a conditional write succeeded, false when its condition failed (someone else got there first). */
-async function succeedsUnlessTaken(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
 }

@@ -15,7 +15,7 @@ import { DomainError, NotFoundError, ValidationError } from "../../platform/erro
 import { derivedId } from "../../platform/ids";
 import type { Actor, TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { isConditionalCheckFailure } from "../../platform/transactions";
+import { isConditionalCheckFailure, succeedsUnlessTaken } from "../../platform/transactions";
 import { loadFile } from "../file/file.queries";
 import { pushToMember } from "../realtime/realtime.service";
 import type { ColumnMapping, ImportRecordType } from "./column-mapping";
@@ -164,24 +164,19 @@ async function importRow(item: ImportItem, row: CsvRow): Promise<RowOutcome> {
 /** Takes the import for one chunk, unless another runner holds it; false when someone else got there first. */
 async function claim(item: ImportItem, leaseId: string): Promise<boolean> {
   const at = now();
-  return ImportEntity.patch({ orgId: item.orgId, importId: item.importId })
-    .set({
-      status: "running",
-      leaseId,
-      leaseExpiresAt: leaseEndFrom(Date.parse(at)),
-      version: item.version + 1,
-      updatedAt: at,
-      ...(item.startedAt ? {} : { startedAt: at }),
-    })
-    .where(({ version }, { eq }) => eq(version, item.version))
-    .go({ response: "none" })
-    .then(
-      () => true,
-      (error) => {
-        if (isConditionalCheckFailure(error)) return false;
-        throw error;
-      },
-    );
+  return succeedsUnlessTaken(
+    ImportEntity.patch({ orgId: item.orgId, importId: item.importId })
+      .set({
+        status: "running",
+        leaseId,
+        leaseExpiresAt: leaseEndFrom(Date.parse(at)),
+        version: item.version + 1,
+        updatedAt: at,
+        ...(item.startedAt ? {} : { startedAt: at }),
+      })
+      .where(({ version }, { eq }) => eq(version, item.version))
+      .go({ response: "none" }),
+  );
 }
 
 export type ChunkOptions = { maxRows?: number; maxMilliseconds?: number };

@@ -10,7 +10,7 @@ import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
-import { isConditionalCheckFailure } from "../../platform/transactions";
+import { isConditionalCheckFailure, succeedsUnlessTaken } from "../../platform/transactions";
 import { adminsOf, notifyAction } from "../notification/notification.service";
 import { type AttemptResult, attemptTimeoutMs, postWebhook } from "./delivery.client";
 import { nextAttemptAt } from "./delivery-schedule";
@@ -146,15 +146,7 @@ async function deliver(
     updatedAt: at.toISOString(),
     expiresAt: Math.floor(at.getTime() / 1000) + deliveryRetentionDays * 86_400,
   };
-  const created = await WebhookDeliveryEntity.create(delivery)
-    .go({ response: "none" })
-    .then(
-      () => true,
-      (error) => {
-        if (isConditionalCheckFailure(error)) return false;
-        throw error;
-      },
-    );
+  const created = await succeedsUnlessTaken(WebhookDeliveryEntity.create(delivery).go({ response: "none" }));
   if (!created) return "alreadyRecorded";
   // A first attempt cut short by the function's own deadline is a failed attempt, retried with full time.
   const timeoutMs = options.deadline
