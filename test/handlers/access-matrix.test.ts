@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiResponse, invoke } from "../support/api-events";
 import { aCompany, aContact, aDeal, anActivity, aPipeline } from "../support/builders";
 import { aDomainEvent } from "../support/events";
-import { linkLocalS3, uploadTo } from "../support/files";
+import { anUploadedFile, linkLocalS3 } from "../support/files";
 import {
   aStoredConnection,
   intuitSettingsFor,
@@ -399,40 +399,16 @@ beforeAll(() =>
 );
 afterAll(() => useHostResolver());
 
-/** A PDF on the deal, uploaded and checked. */
-async function anAvailableFile(org: TestOrganisation, dealId: string): Promise<string> {
-  const bytes = new TextEncoder().encode("%PDF-1.7\n%%EOF\n");
-  const created = await invoke("files.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: {
-      name: "Proposal.pdf",
-      contentType: "application/pdf",
-      size: bytes.length,
-      records: [{ type: "deal", id: dealId }],
-    },
-  });
-  await uploadTo(created.body.upload, bytes);
-  expect(await checkUploadedFile(created.body.upload.fields.key)).toBe("available");
-  return created.body.file.id;
-}
-
-/** A small contacts CSV on the deal, uploaded and checked. */
-async function anAvailableCsvFile(org: TestOrganisation, dealId: string): Promise<string> {
-  const bytes = new TextEncoder().encode("Name,Email\nAda Lovelace,ada@example.com\n");
-  const created = await invoke("files.create", {
-    token: org.admin.token,
-    params: { orgId: org.orgId },
-    body: {
-      name: "contacts.csv",
-      contentType: "text/csv",
-      size: bytes.length,
-      records: [{ type: "deal", id: dealId }],
-    },
-  });
-  await uploadTo(created.body.upload, bytes);
-  expect(await checkUploadedFile(created.body.upload.fields.key)).toBe("available");
-  return created.body.file.id;
+/** A file on the deal, uploaded and checked. */
+async function anAvailableFile(
+  org: TestOrganisation,
+  dealId: string,
+  file: { name: string; contentType: string; text: string },
+): Promise<string> {
+  const bytes = new TextEncoder().encode(file.text);
+  const { fileId, key } = await anUploadedFile(org, [{ type: "deal", id: dealId }], { ...file, bytes });
+  expect(await checkUploadedFile(key)).toBe("available");
+  return fileId;
 }
 
 /** A fresh world per check, because some requests (deletes, removals) consume their records. */
@@ -496,7 +472,11 @@ async function aWorld(): Promise<World> {
     stageId: wonStage.id,
     companyId: company.id,
   });
-  const csvFileId = await anAvailableCsvFile(org, deal.id);
+  const csvFileId = await anAvailableFile(org, deal.id, {
+    name: "contacts.csv",
+    contentType: "text/csv",
+    text: "Name,Email\nAda Lovelace,ada@example.com\n",
+  });
   const started = await invoke("imports.create", {
     token: org.admin.token,
     params: { orgId: org.orgId },
@@ -511,7 +491,11 @@ async function aWorld(): Promise<World> {
     org,
     exportId: exported.body.id,
     wonDealId: wonDeal.id,
-    fileId: await anAvailableFile(org, deal.id),
+    fileId: await anAvailableFile(org, deal.id, {
+      name: "Proposal.pdf",
+      contentType: "application/pdf",
+      text: "%PDF-1.7\n%%EOF\n",
+    }),
     csvFileId,
     importId: started.body.id,
     connectionId: connection.connectionId,
