@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   type CsvHeader,
@@ -68,7 +68,7 @@ describe("reading CSV rows", () => {
     ]);
     expect(header?.delimiter).toBe(",");
     expect(rows).toHaveLength(39); // 40 data lines, one of them a row of empty cells
-    expect(rows[0]).toEqual({
+    expect(rows[0]).toMatchObject({
       line: 2,
       values: {
         "First Name": "Zoë",
@@ -122,9 +122,45 @@ describe("reading CSV rows", () => {
   it("trims values, reads missing trailing cells as empty and skips blank lines", async () => {
     const { rows } = await readAll(chunksOf('a,b,c\n  1 , " 2 " \n\n   \n3,4,5\n'));
     expect(rows).toEqual([
-      { line: 2, values: { a: "1", b: "2", c: "" } },
-      { line: 5, values: { a: "3", b: "4", c: "5" } },
+      { line: 2, values: { a: "1", b: "2", c: "" }, next: { byte: 19, line: 3 } },
+      { line: 5, values: { a: "3", b: "4", c: "5" }, next: { byte: 30, line: 6 } },
     ]);
+  });
+
+  it("resumes after any row of the fixture from its byte offset, reading on exactly as an unbroken read does", async () => {
+    // Prepare: the fixture has a BOM, multi-byte letters, a quoted newline and an empty row.
+    const bytes = readFileSync(fixture("contacts.csv"));
+    const { header, rows } = await readAll(chunksOf(bytes, 64));
+    if (!header) throw new Error("the fixture has a header");
+
+    for (const [index, row] of rows.entries()) {
+      // Act: a ranged read of the rest of the file, from where the row said the file goes on
+      const rest = await readAll(chunksOf(bytes.subarray(row.next.byte), 7), {
+        resumeAt: { ...row.next, header, rows: index + 1 },
+      });
+
+      // Assess
+      expect(rest.rows).toEqual(rows.slice(index + 1));
+    }
+  });
+
+  it("resumes a file with Windows line breaks at the start of the next row", async () => {
+    const text = 'Name,Note\r\nAda,"two\r\nlines"\r\nAlan,x\r\n';
+    const { header, rows } = await readAll(chunksOf(text));
+    const [first, ...others] = rows;
+    if (!header || !first) throw new Error("expected a header and rows");
+    expect(first.next.byte).toBe(text.indexOf("Alan"));
+    const rest = await readAll(chunksOf(text.slice(first.next.byte)), { resumeAt: { ...first.next, header, rows: 1 } });
+    expect(rest.rows).toEqual(others);
+    expect(rest.rows.at(-1)?.next.byte).toBe(text.length);
+  });
+
+  it("counts rows, bytes and lines on from the resume point, for its limits and its errors", async () => {
+    const header = { line: 1, delimiter: "," as const, columns: ["Name"], renamed: [] };
+    const resumeAt = { byte: 100, line: 10, rows: 2, header };
+    expect(await failureOf(chunksOf("C\n"), { resumeAt, maxRows: 2 })).toMatchObject({ limit: "rows", line: 10 });
+    expect(await failureOf(chunksOf("C\n"), { resumeAt, maxBytes: 101 })).toMatchObject({ limit: "bytes" });
+    expect(await failureOf(chunksOf('C\n"D\n'), { resumeAt })).toMatchObject({ reason: "unclosed-quote", line: 11 });
   });
 
   it("makes empty and duplicate header names unique and reports each renamed one", async () => {

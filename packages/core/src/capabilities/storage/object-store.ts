@@ -112,9 +112,18 @@ export async function objectStart(key: string, bytes: number): Promise<Uint8Arra
   return answer.Body ? await answer.Body.transformToByteArray() : new Uint8Array();
 }
 
-/** The object's bytes as a stream, read as they are consumed (an import reads a large CSV with flat memory). */
-export async function objectStream(key: string): Promise<AsyncIterable<Uint8Array>> {
-  const answer = await client().send(new GetObjectCommand({ Bucket: filesConfig().bucketName, Key: key }));
+/**
+ * The object's bytes as a stream, read as they are consumed (an import reads a large CSV with flat memory), from
+ * `fromByte` on when given (a ranged GET: an import's next chunk starts where the last one stopped).
+ */
+export async function objectStream(key: string, fromByte = 0): Promise<AsyncIterable<Uint8Array>> {
+  const answer = await client().send(
+    new GetObjectCommand({
+      Bucket: filesConfig().bucketName,
+      Key: key,
+      ...(fromByte > 0 ? { Range: `bytes=${fromByte}-` } : {}),
+    }),
+  );
   // In Node the body is an IncomingMessage, an async iterable of Buffers; none at all reads as empty.
   return (answer.Body ?? Readable.from([])) as AsyncIterable<Uint8Array>;
 }

@@ -2,8 +2,17 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CsvError, type Info, parse } from "csv-parse";
 
-/** A data row of a CSV file: the line it starts on (1-based, as an editor counts) and its trimmed cells by header. */
-export type CsvRow = { line: number; values: Record<string, string> };
+/** Where reading can pick up again after a row: the byte offset of what follows it in the file, and that line. */
+export type CsvPosition = { byte: number; line: number };
+
+/**
+ * A data row of a CSV file: the line it starts on (1-based, as an editor counts), its trimmed cells by header, and
+ * where the file goes on after it (to resume from there with a ranged read).
+ */
+export type CsvRow = { line: number; values: Record<string, string>; next: CsvPosition };
+
+/** What reading a file again from the middle needs: its header, the position after a row, the rows before it. */
+export type CsvResumePoint = CsvPosition & { header: CsvHeader; rows: number };
 
 export type CsvDelimiter = "," | ";" | "\t";
 
@@ -24,6 +33,11 @@ export type CsvReadOptions = {
   delimiter?: CsvDelimiter;
   /** Called once with the header, before the first row. */
   onHeader?: (header: CsvHeader) => void;
+  /**
+   * The source starts at this point of the file rather than at its beginning (a ranged read): the header is the one
+   * read before, lines, rows and bytes count on from it, and no header line is expected.
+   */
+  resumeAt?: CsvResumePoint;
 };
 
 export const defaultCsvLimits = { maxRows: 100_000, maxBytes: 25 * 1024 * 1024, maxRecordChars: 1_000_000 } as const;
@@ -66,8 +80,8 @@ export class CsvLimitExceededError extends Error {
   }
 }
 
-/** A record as the parser hands it on: its cells and the line it starts on. */
-type ParsedRecord = { line: number; cells: string[] };
+/** A record as the parser hands it on: its cells, the line it starts on and the position after it. */
+type ParsedRecord = { line: number; cells: string[]; next: CsvPosition };
 
 const delimiters: readonly CsvDelimiter[] = [",", ";", "\t"];
 
@@ -85,15 +99,22 @@ export async function* csvRows(
   options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRow, void, undefined> {
   const maxRows = options.maxRows ?? defaultCsvLimits.maxRows;
-  const lines = { decoded: 1 }; // the line the decoder has reached, for errors the parser never sees
-  const text = decodedText(source, options.maxBytes ?? defaultCsvLimits.maxBytes, lines)[Symbol.asyncIterator]();
-  const { head, delimiter } = await detectDelimiter(text, options.delimiter);
+  const resume = options.resumeAt;
+  // The line the decoder has reached, for errors the parser never sees, and the bytes before the parser's first.
+  const read = { line: resume?.line ?? 1, bytes: resume?.byte ?? 0, skippedBom: 0 };
+  const text = decodedText(source, options.maxBytes ?? defaultCsvLimits.maxBytes, read)[Symbol.asyncIterator]();
+  const { head, delimiter } = resume
+    ? { head: "", delimiter: resume.header.delimiter }
+    : await detectDelimiter(text, options.delimiter);
 
   // Where the last record ended, so the next one's first line can be told: csv-parse counts the line a record ends
   // on. Tracked as the parser goes (not as rows are consumed), so an error's line is right however far behind we are.
+  // A resumed parser counts from the resume point's line; its bytes from the resume point's byte.
+  const lineBase = (resume?.line ?? 1) - 1;
   let parsed = { lines: 0, emptyLines: 0 };
   const startLine = (info: Pick<Info, "lines" | "empty_lines">) =>
-    parsed.lines + 1 + (info.empty_lines - parsed.emptyLines);
+    lineBase + parsed.lines + 1 + (info.empty_lines - parsed.emptyLines);
+  const byteBase = () => (resume?.byte ?? 0) + read.skippedBom;
   const parser = parse({
     delimiter,
     trim: true,
@@ -104,17 +125,19 @@ export async function* csvRows(
     on_record: (record: string[], info) => {
       const line = startLine(info);
       parsed = { lines: info.lines, emptyLines: info.empty_lines };
+      // `bytes` has counted the record's own line break, so what follows starts on the next line.
+      const next = { byte: byteBase() + info.bytes, line: lineBase + info.lines + 1 };
       // csv-parse types on_record's result as a record unless `columns` is set; the iteration below reads it back.
-      return { line, cells: record } satisfies ParsedRecord as unknown as string[];
+      return { line, cells: record, next } satisfies ParsedRecord as unknown as string[];
     },
   });
   const feeding = pipeline(Readable.from(resumed(head, text)), parser);
   feeding.catch(() => {}); // its error also ends the iteration below, which reports it
 
-  let header: CsvHeader | undefined;
-  let rows = 0;
+  let header: CsvHeader | undefined = resume?.header;
+  let rows = resume?.rows ?? 0;
   try {
-    for await (const { line, cells: record } of parser as AsyncIterable<ParsedRecord>) {
+    for await (const { line, cells: record, next } of parser as AsyncIterable<ParsedRecord>) {
       const cells = record.map((cell) => cell.trim());
       if (cells.every((cell) => cell === "")) continue;
       if (header === undefined) {
@@ -132,7 +155,7 @@ export async function* csvRows(
       }
       rows += 1;
       if (rows > maxRows) throw new CsvLimitExceededError("rows", maxRows, line);
-      yield { line, values: Object.fromEntries(columns.map((column, index) => [column, cells[index] ?? ""])) };
+      yield { line, values: Object.fromEntries(columns.map((column, index) => [column, cells[index] ?? ""])), next };
     }
   } catch (error) {
     if (error instanceof CsvError) throw malformed(error, startLine(error as unknown as Info));
@@ -143,7 +166,7 @@ export async function* csvRows(
     await feeding.catch(() => {});
   }
   await feeding;
-  if (header === undefined) throw new MalformedCsvError(lines.decoded, "no-header", "the file has no header line.");
+  if (header === undefined) throw new MalformedCsvError(read.line, "no-header", "the file has no header line.");
 }
 
 /** Reads only as far as the header line, e.g. to suggest a mapping, and stops reading the source there. */
@@ -163,36 +186,45 @@ export async function readCsvHeader(
 }
 
 /**
- * The source as text: UTF-8 decoded across chunk boundaries, BOM dropped, bytes counted against the limit. Bytes
- * that are not UTF-8 decode to U+FFFD, which is refused with its line: the file was saved in another encoding.
+ * The source as text: UTF-8 decoded across chunk boundaries, BOM dropped (and counted, so byte offsets stay the
+ * file's), bytes counted against the limit. Bytes that are not UTF-8 decode to U+FFFD, which is refused with its
+ * line: the file was saved in another encoding.
  */
 async function* decodedText(
   source: AsyncIterable<Uint8Array | string>,
   maxBytes: number,
-  lines: { decoded: number },
+  read: { line: number; bytes: number; skippedBom: number },
 ): AsyncGenerator<string> {
-  const decoder = new TextDecoder("utf-8");
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true }); // dropped below, with its bytes counted
   const encoder = new TextEncoder();
-  let bytes = 0;
+  let bytes = read.bytes;
+  let atStart = read.bytes === 0;
   for await (const chunk of source) {
     const raw = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
     bytes += raw.byteLength;
-    if (bytes > maxBytes) throw new CsvLimitExceededError("bytes", maxBytes, lines.decoded);
-    const decoded = decoder.decode(raw, { stream: true });
+    if (bytes > maxBytes) throw new CsvLimitExceededError("bytes", maxBytes, read.line);
+    let decoded = decoder.decode(raw, { stream: true });
+    if (atStart && decoded !== "") {
+      atStart = false;
+      if (decoded.startsWith("\uFEFF")) {
+        decoded = decoded.slice(1);
+        read.skippedBom = 3;
+      }
+    }
     const replaced = decoded.indexOf("\uFFFD");
     if (replaced !== -1) {
       throw new MalformedCsvError(
-        lines.decoded + countNewlines(decoded.slice(0, replaced)),
+        read.line + countNewlines(decoded.slice(0, replaced)),
         "not-utf8",
         "the file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.",
       );
     }
-    lines.decoded += countNewlines(decoded);
+    read.line += countNewlines(decoded);
     if (decoded !== "") yield decoded;
   }
   const rest = decoder.decode();
   if (rest.includes("\uFFFD")) {
-    throw new MalformedCsvError(lines.decoded, "not-utf8", "the file ends in the middle of a UTF-8 character.");
+    throw new MalformedCsvError(read.line, "not-utf8", "the file ends in the middle of a UTF-8 character.");
   }
   if (rest !== "") yield rest;
 }

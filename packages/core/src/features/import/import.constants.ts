@@ -13,6 +13,13 @@ export const importableContentTypes: readonly string[] = ["text/csv", "text/plai
 export const chunkRows = 250;
 export const chunkMilliseconds = 20_000;
 
+/**
+ * How many rows of a chunk are written at once. Each row is a few dependent round trips (dedupe lookup, then the
+ * service's transaction); overlapping them is what makes an import fast, while staying far below the table's and
+ * the transaction conflict retries' limits.
+ */
+export const rowConcurrency = 8;
+
 /** How long a runner holds an import: past it, the sweep asks for the chunk again and another runner takes it. */
 export const leaseSeconds = 90;
 

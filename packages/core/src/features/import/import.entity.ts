@@ -11,7 +11,7 @@ const lineNumber = { type: "number", required: true, readOnly: true, padding: { 
 
 /**
  * One import of a CSV file into contacts, companies or deals, and how far its run is. The run goes in chunks: each
- * takes the lease (so two runners never process the same import), reads rows after `cursorLine`, and saves the
+ * takes the lease (so two runners never process the same import), reads rows from `resumeFrom`, and saves the
  * cursor and the counts conditionally on the version it read. A dry run counts the same way and writes no records.
  */
 export const ImportEntity = tableEntity({
@@ -27,8 +27,18 @@ export const ImportEntity = tableEntity({
     dryRun: { type: "boolean", required: true, readOnly: true },
     defaultCurrency: { type: "string", readOnly: true },
     status: { type: importStatuses, required: true },
-    /** The last line whose row is done (0 before the first); a chunk goes on after it. */
+    /** The last line whose row is done (0 before the first). */
     cursorLine: { type: "number", required: true },
+    /**
+     * Where the file goes on after that row (its byte offset and line): the next chunk reads from there with a ranged
+     * GET instead of the whole file again. Absent before the first chunk.
+     */
+    resumeFrom: {
+      type: "map",
+      properties: { byte: { type: "number", required: true }, line: { type: "number", required: true } },
+    },
+    /** The file's header as read when the import was started (`CsvHeader`): a resumed chunk does not see it. */
+    header: { type: "any", readOnly: true },
     counts: {
       type: "map",
       required: true,

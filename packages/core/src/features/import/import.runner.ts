@@ -19,13 +19,14 @@ import { isConditionalCheckFailure, succeedsUnlessTaken } from "../../platform/t
 import { loadFile } from "../file/file.queries";
 import { pushToMember } from "../realtime/realtime.service";
 import type { ColumnMapping, ImportRecordType } from "./column-mapping";
-import { CsvLimitExceededError, type CsvRow, csvRows, MalformedCsvError } from "./csv-rows";
+import { type CsvHeader, CsvLimitExceededError, type CsvRow, csvRows, MalformedCsvError } from "./csv-rows";
 import {
   chunkMilliseconds,
   chunkRows,
   type importStatuses,
   maxStoredRowErrors,
   reportRetentionSeconds,
+  rowConcurrency,
 } from "./import.constants";
 import { ImportEntity, ImportRowErrorEntity, ImportSeenKeyEntity } from "./import.entity";
 import { type ImportRunRequest, requestImportRun } from "./import.requests";
@@ -110,18 +111,28 @@ async function seenBefore(item: ImportItem, key: string, line: number): Promise<
   return false;
 }
 
+/** A row read and built: its input for the service (or why it cannot be one) and its dedupe key. */
+type PreparedRow = {
+  row: CsvRow;
+  built: ReturnType<typeof rowToInput>;
+  key: string | null;
+};
+
+function prepareRow(item: ImportItem, row: CsvRow): PreparedRow {
+  const built = rowToInput(item.recordType, item.mapping as ColumnMapping, row.values, {
+    ...(item.defaultCurrency ? { defaultCurrency: item.defaultCurrency } : {}),
+  });
+  return { row, built, key: built.ok ? dedupeKeyOf(item.recordType, built.input) : null };
+}
+
 /**
  * One row: built and validated as the API would, matched to an existing record by its dedupe key (or to the one
  * its own line made before a crash), then created, updated or skipped through the same services as the API.
  */
-async function importRow(item: ImportItem, row: CsvRow): Promise<RowOutcome> {
+async function importRow(item: ImportItem, { row, built, key }: PreparedRow): Promise<RowOutcome> {
   const mapping = item.mapping as ColumnMapping;
-  const built = rowToInput(item.recordType, mapping, row.values, {
-    ...(item.defaultCurrency ? { defaultCurrency: item.defaultCurrency } : {}),
-  });
   if (!built.ok) return { kind: "failed", errors: built.errors };
   const input = built.input;
-  const key = dedupeKeyOf(item.recordType, input);
   const ownId = ownIdOf(item, row.line);
   const holder = key === null ? undefined : await holderOf(item, key);
 
@@ -182,8 +193,8 @@ async function claim(item: ImportItem, leaseId: string): Promise<boolean> {
 export type ChunkOptions = { maxRows?: number; maxMilliseconds?: number };
 
 /**
- * Runs one chunk of an import: takes its lease, reads the file as a stream from after the stored cursor, imports
- * rows until the chunk's row or time budget is spent, then saves the cursor and the counts (only while it still
+ * Runs one chunk of an import: takes its lease, reads the file as a stream from where the last chunk stopped (a
+ * ranged GET from the stored byte offset), imports rows a few at a time until the chunk's row or time budget is spent, then saves the cursor and the counts (only while it still
  * holds the lease and nobody changed the import) and asks for the next chunk. A crash before the save leaves the
  * cursor where it was: the lease runs out, the sweep asks again, and the rows already written are found (by their
  * dedupe key or their line's own id) rather than written twice. Idempotent, as the bus delivers at least once.
@@ -200,27 +211,58 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
   const maxMilliseconds = options.maxMilliseconds ?? chunkMilliseconds;
   const counts: Counts = { ...item.counts };
   const rowErrors: { line: number; errors: RowIssue[] }[] = [];
-  let lastLine = item.cursorLine;
+  let position = { cursorLine: item.cursorLine, resumeFrom: item.resumeFrom };
   let ended = true;
   let failure: ImportItem["failure"];
-  try {
-    const file = await loadFile(item.orgId, item.fileId);
-    const startedAt = Date.now();
-    let done = 0;
-    for await (const row of csvRows(await objectStream(file.objectKey))) {
-      if (row.line <= item.cursorLine) continue;
-      if (done >= maxRows || Date.now() - startedAt > maxMilliseconds) {
-        ended = false;
-        break;
-      }
-      const outcome = await importRow(item, row);
+
+  // Rows go to the services a few at a time; two rows with the same dedupe key never share a batch, so the second
+  // sees what the first did (an earlier row of the file is a duplicate, not a conflict).
+  let batch: PreparedRow[] = [];
+  const keysInBatch = new Set<string>();
+  const runBatch = async () => {
+    const running = batch;
+    batch = [];
+    keysInBatch.clear();
+    const settled = await Promise.allSettled(running.map((prepared) => importRow(item, prepared)));
+    const outage = settled.find((result) => result.status === "rejected");
+    if (outage) throw outage.reason;
+    for (const [index, result] of settled.entries()) {
+      const { row } = running[index] as PreparedRow;
+      const outcome = (result as PromiseFulfilledResult<RowOutcome>).value;
       counts.rows++;
       counts[outcome.kind]++;
       if (outcome.kind === "failed" && counts.failed <= maxStoredRowErrors) {
         rowErrors.push({ line: row.line, errors: outcome.errors });
       }
-      lastLine = row.line;
-      done++;
+      position = { cursorLine: row.line, resumeFrom: row.next };
+    }
+  };
+
+  try {
+    const file = await loadFile(item.orgId, item.fileId);
+    const resumeAt =
+      item.resumeFrom && item.header
+        ? { ...item.resumeFrom, header: item.header as CsvHeader, rows: item.counts.rows }
+        : undefined;
+    const source = await objectStream(file.objectKey, resumeAt?.byte);
+    const startedAt = Date.now();
+    let taken = 0;
+    try {
+      for await (const row of csvRows(source, resumeAt ? { resumeAt } : {})) {
+        if (taken >= maxRows || Date.now() - startedAt > maxMilliseconds) {
+          ended = false;
+          break;
+        }
+        const prepared = prepareRow(item, row);
+        if (prepared.key !== null && keysInBatch.has(prepared.key)) await runBatch();
+        batch.push(prepared);
+        if (prepared.key !== null) keysInBatch.add(prepared.key);
+        taken++;
+        if (batch.length >= rowConcurrency) await runBatch();
+      }
+    } finally {
+      // The rows read before the file ended, broke off or turned out malformed are still the file's rows.
+      if (batch.length > 0) await runBatch();
     }
   } catch (error) {
     if (error instanceof MalformedCsvError || error instanceof CsvLimitExceededError) {
@@ -251,7 +293,7 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
   const saved: ImportItem = {
     ...item,
     status,
-    cursorLine: lastLine,
+    ...position,
     counts,
     ...(failure ? { failure } : {}),
     leaseExpiresAt: leaseEndFrom(Date.parse(at)),
@@ -266,7 +308,8 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
         .patch({ orgId: item.orgId, importId: item.importId })
         .set({
           status,
-          cursorLine: lastLine,
+          cursorLine: position.cursorLine,
+          ...(position.resumeFrom ? { resumeFrom: position.resumeFrom } : {}),
           counts,
           ...(failure ? { failure } : {}),
           leaseExpiresAt: saved.leaseExpiresAt,

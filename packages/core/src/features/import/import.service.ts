@@ -92,6 +92,7 @@ export async function startImport(context: TenantContext, input: StartImportInpu
     ...(input.defaultCurrency ? { defaultCurrency: input.defaultCurrency } : {}),
     status: "queued",
     cursorLine: 0,
+    header,
     counts: { rows: 0, created: 0, updated: 0, skipped: 0, failed: 0 },
     // Should the request below be lost, the sweep asks for the first chunk once this has passed.
     leaseExpiresAt: leaseEndFrom(Date.parse(at)),
