@@ -265,6 +265,50 @@ describe("reading CSV rows", () => {
     expect(bytesError).toMatchObject({ name: "CsvLimitExceededError", limit: "bytes", max: 50 });
   });
 
+  it("hands on every row before a problem, however the problem is found, and then fails with its line", async () => {
+    // Prepare: 25 good rows on lines 2–26, the problem on line 27, good rows after it
+    const before = `Name,Email\n${Array.from({ length: 25 }, (_, index) => `R${index},r${index}@example.com\n`).join("")}`;
+    const after = "Later,later@example.com\n".repeat(5);
+    const encoder = new TextEncoder();
+    const files = {
+      "unclosed-quote": encoder.encode(`${before}"Unclosed,x@example.com\n${after}`),
+      "not-utf8": new Uint8Array([...encoder.encode(before), 0x4a, 0xfc, 0x72, 0x0a, ...encoder.encode(after)]),
+    };
+
+    for (const [reason, bytes] of Object.entries(files)) {
+      for (const chunkBytes of [7, 1 << 20]) {
+        // Act
+        const rows: CsvRow[] = [];
+        const failure = await (async () => {
+          try {
+            for await (const row of csvRows(chunksOf(bytes, chunkBytes))) rows.push(row);
+          } catch (error) {
+            return error;
+          }
+        })();
+
+        // Assess
+        expect(failure, `${reason} in chunks of ${chunkBytes}`).toMatchObject({ reason, line: 27 });
+        expect(rows.map(({ line }) => line), `${reason} in chunks of ${chunkBytes}`).toEqual(Array.from({ length: 25 }, (_, index) => index + 2));
+      }
+    }
+  });
+
+  it("ends at a line boundary when the file passes the byte limit: no row is cut short", async () => {
+    const text = `Name,Note\n${"Ada,a fairly long note\n".repeat(10)}`;
+    const rows: CsvRow[] = [];
+    const failure = await (async () => {
+      try {
+        for await (const row of csvRows(chunksOf(text, 30), { maxBytes: 100 })) rows.push(row);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(failure).toMatchObject({ name: "CsvLimitExceededError", limit: "bytes" });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every(({ values }) => values.Note === "a fairly long note")).toBe(true);
+  });
+
   it("passes the source's own errors through unchanged", async () => {
     const outage = new Error("connection reset");
     async function* failing() {

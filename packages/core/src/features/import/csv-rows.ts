@@ -101,7 +101,7 @@ export async function* csvRows(
   const maxRows = options.maxRows ?? defaultCsvLimits.maxRows;
   const resume = options.resumeAt;
   // The line the decoder has reached, for errors the parser never sees, and the bytes before the parser's first.
-  const read = { line: resume?.line ?? 1, bytes: resume?.byte ?? 0, skippedBom: 0 };
+  const read: DecodingState = { line: resume?.line ?? 1, bytes: resume?.byte ?? 0, skippedBom: 0 };
   const text = decodedText(source, options.maxBytes ?? defaultCsvLimits.maxBytes, read)[Symbol.asyncIterator]();
   const { head, delimiter } = resume
     ? { head: "", delimiter: resume.header.delimiter }
@@ -122,6 +122,12 @@ export async function* csvRows(
     relax_column_count: true, // counted below, to say which line and to accept trailing empty cells
     skip_empty_lines: true,
     max_record_size: options.maxRecordChars ?? defaultCsvLimits.maxRecordChars,
+    // A record the parser cannot read is skipped and its error kept, rather than failing the stream: a failed stream
+    // drops the records it had parsed but not yet handed on, which are good rows that come before the bad one.
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (error instanceof CsvError) read.failure ??= malformed(error, startLine(error as unknown as Info));
+    },
     on_record: (record: string[], info) => {
       const line = startLine(info);
       parsed = { lines: info.lines, emptyLines: info.empty_lines };
@@ -138,6 +144,7 @@ export async function* csvRows(
   let rows = resume?.rows ?? 0;
   try {
     for await (const { line, cells: record, next } of parser as AsyncIterable<ParsedRecord>) {
+      if (read.failure && line >= read.failure.line) throw read.failure; // every row before the problem was read
       const cells = record.map((cell) => cell.trim());
       if (cells.every((cell) => cell === "")) continue;
       if (header === undefined) {
@@ -166,6 +173,7 @@ export async function* csvRows(
     await feeding.catch(() => {});
   }
   await feeding;
+  if (read.failure) throw read.failure;
   if (header === undefined) throw new MalformedCsvError(read.line, "no-header", "the file has no header line.");
 }
 
@@ -186,23 +194,42 @@ export async function readCsvHeader(
 }
 
 /**
+ * How far the text has got: the line reached, the bytes before it, the BOM dropped at its start, and the problem that
+ * stopped the reading (the rows before it are still read).
+ */
+type DecodingState = {
+  line: number;
+  bytes: number;
+  skippedBom: number;
+  failure?: MalformedCsvError | CsvLimitExceededError;
+};
+
+/** The most text held back waiting for a line break; past it the text goes on (the parser's record limit applies). */
+const maxHeldBackChars = 1 << 20;
+
+/**
  * The source as text: UTF-8 decoded across chunk boundaries, BOM dropped (and counted, so byte offsets stay the
- * file's), bytes counted against the limit. Bytes that are not UTF-8 decode to U+FFFD, which is refused with its
- * line: the file was saved in another encoding.
+ * file's), bytes counted against the limit. Text is handed on up to its last line break, so when the file turns out
+ * too large or not UTF-8 (bytes that decode to U+FFFD: saved in another encoding) the text ends at a line boundary,
+ * never inside a row: the problem is recorded with its line and the reading stops.
  */
 async function* decodedText(
   source: AsyncIterable<Uint8Array | string>,
   maxBytes: number,
-  read: { line: number; bytes: number; skippedBom: number },
+  read: DecodingState,
 ): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true }); // dropped below, with its bytes counted
   const encoder = new TextEncoder();
   let bytes = read.bytes;
   let atStart = read.bytes === 0;
+  let heldBack = "";
   for await (const chunk of source) {
     const raw = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
     bytes += raw.byteLength;
-    if (bytes > maxBytes) throw new CsvLimitExceededError("bytes", maxBytes, read.line);
+    if (bytes > maxBytes) {
+      read.failure = new CsvLimitExceededError("bytes", maxBytes, read.line);
+      return;
+    }
     let decoded = decoder.decode(raw, { stream: true });
     if (atStart && decoded !== "") {
       atStart = false;
@@ -213,18 +240,26 @@ async function* decodedText(
     }
     const replaced = decoded.indexOf("\uFFFD");
     if (replaced !== -1) {
-      throw new MalformedCsvError(
+      const good = heldBack + decoded.slice(0, replaced);
+      const cut = good.lastIndexOf("\n") + 1;
+      if (cut > 0) yield good.slice(0, cut);
+      read.failure = new MalformedCsvError(
         read.line + countNewlines(decoded.slice(0, replaced)),
         "not-utf8",
         "the file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.",
       );
+      return;
     }
     read.line += countNewlines(decoded);
-    if (decoded !== "") yield decoded;
+    const text = heldBack + decoded;
+    const cut = text.length > maxHeldBackChars ? text.length : text.lastIndexOf("\n") + 1;
+    heldBack = text.slice(cut);
+    if (cut > 0) yield text.slice(0, cut);
   }
-  const rest = decoder.decode();
+  const rest = heldBack + decoder.decode();
   if (rest.includes("\uFFFD")) {
-    throw new MalformedCsvError(read.line, "not-utf8", "the file ends in the middle of a UTF-8 character.");
+    read.failure = new MalformedCsvError(read.line, "not-utf8", "the file ends in the middle of a UTF-8 character.");
+    return;
   }
   if (rest !== "") yield rest;
 }

@@ -172,22 +172,27 @@ async function importRow(item: ImportItem, { row, built, key }: PreparedRow): Pr
   }
 }
 
-/** Takes the import for one chunk, unless another runner holds it; false when someone else got there first. */
-async function claim(item: ImportItem, leaseId: string): Promise<boolean> {
+/**
+ * Takes the import for one chunk, unless another runner holds it: the import as claimed (running, its start time
+ * set on the first chunk), or undefined when someone else got there first.
+ */
+async function claim(item: ImportItem, leaseId: string): Promise<ImportItem | undefined> {
   const at = now();
-  return succeedsUnlessTaken(
+  const claimed = {
+    status: "running" as const,
+    leaseId,
+    leaseExpiresAt: leaseEndFrom(Date.parse(at)),
+    version: item.version + 1,
+    updatedAt: at,
+    startedAt: item.startedAt ?? at,
+  };
+  const taken = await succeedsUnlessTaken(
     ImportEntity.patch({ orgId: item.orgId, importId: item.importId })
-      .set({
-        status: "running",
-        leaseId,
-        leaseExpiresAt: leaseEndFrom(Date.parse(at)),
-        version: item.version + 1,
-        updatedAt: at,
-        ...(item.startedAt ? {} : { startedAt: at }),
-      })
+      .set(claimed)
       .where(({ version }, { eq }) => eq(version, item.version))
       .go({ response: "none" }),
   );
+  return taken ? { ...item, ...claimed } : undefined;
 }
 
 export type ChunkOptions = { maxRows?: number; maxMilliseconds?: number };
@@ -204,8 +209,8 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
   if (!found || found.status === "completed" || found.status === "failed") return "ignored";
   if (found.leaseId && Date.parse(found.leaseExpiresAt) > Date.now()) return "held";
   const leaseId: string = randomUUID();
-  if (!(await claim(found, leaseId))) return "held";
-  const item: ImportItem = { ...found, version: found.version + 1, status: "running" };
+  const item = await claim(found, leaseId);
+  if (!item) return "held";
 
   const maxRows = options.maxRows ?? chunkRows;
   const maxMilliseconds = options.maxMilliseconds ?? chunkMilliseconds;
