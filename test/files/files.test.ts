@@ -1,20 +1,39 @@
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { busSubscriptions } from "@crm/core/declarations";
+import { FileEntity, purgeTrashedFiles } from "@crm/core/file";
 import { deliverBucketNotifications, type LocalS3 } from "@crm/local/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { aCompany, aDeal } from "../support/builders";
+import { aCompany, aDeal, anActivity } from "../support/builders";
+import { startEventPipeline } from "../support/event-pipeline";
 import { eventually } from "../support/eventually";
-import { linkLocalS3, testFilesBucket, uploadTo } from "../support/files";
+import { anUploadedFile, linkLocalS3, testFilesBucket, uploadTo } from "../support/files";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 
 const quotaBytes = 200_000;
 let s3: LocalS3;
+let s3Client: S3Client;
 let stopNotifications: () => Promise<void>;
+// A deleted activity's files are released by the subscriber of its domain event.
+let pipeline: Awaited<ReturnType<typeof startEventPipeline>>;
 beforeAll(async () => {
   s3 = await linkLocalS3({ quotaBytes });
+  s3Client = new S3Client({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region: process.env.AWS_REGION ?? "us-east-1",
+    credentials: {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
+    },
+  });
   stopNotifications = deliverBucketNotifications(s3);
+  pipeline = await startEventPipeline({ activityFiles: busSubscriptions.activityFiles });
 });
 afterAll(async () => {
+  await pipeline?.stop();
   await stopNotifications?.();
+  s3Client?.destroy();
   await s3?.close();
 });
 
@@ -210,7 +229,7 @@ describe("files on records", () => {
     expect(await refused.text()).not.toContain("%PDF");
   });
 
-  it("is renamed and deleted by editors, read by viewers, and deleting frees its bytes and its object", async () => {
+  it("is renamed by editors and read by viewers", async () => {
     const org = await anOrganisation();
     const deal = await aDeal(org);
     const viewer = await org.member("viewer");
@@ -233,18 +252,6 @@ describe("files on records", () => {
     expect(
       (await invoke("files.get", { token: viewer.token, params: { orgId: org.orgId, fileId: file.id } })).body.name,
     ).toBe("final.pdf");
-    const deleted = await invoke("files.delete", {
-      token: org.admin.token,
-      params: { orgId: org.orgId, fileId: file.id },
-    });
-    expect(deleted.status).toBe(204);
-    expect(s3.objects(testFilesBucket).some((object) => object.key.includes(file.id))).toBe(false);
-    const usage = await invoke("files.storage", { token: org.admin.token, params: { orgId: org.orgId } });
-    expect(usage.body).toMatchObject({ usedBytes: 0, fileCount: 0 });
-    expect(
-      (await invoke("deals.files", { token: org.admin.token, params: { orgId: org.orgId, dealId: deal.id } })).body
-        .data,
-    ).toEqual([]);
   });
 
   it("follow their deal to the trash and back; a file also on a company stays there", async () => {
@@ -307,5 +314,215 @@ describe("files on records", () => {
     });
     expect(read.body).toMatchObject({ allowedTypes: ["application/pdf"], maxFileBytes: 2048 });
     expect(read.body.supportedTypes).toContain("application/zip");
+  });
+});
+
+describe("files in the trash", () => {
+  const days = 86_400_000;
+  /** Runs the purge job as it would run `afterDays` from now. */
+  const purgeAsIfIn = (afterDays: number) => purgeTrashedFiles({ at: Date.now() + afterDays * days });
+
+  /** Whether the bucket still holds the object: a HeadObject, 404 once it is deleted. */
+  const objectStored = (key: string) =>
+    s3Client.send(new HeadObjectCommand({ Bucket: testFilesBucket, Key: key })).then(
+      () => true,
+      (error: { $metadata?: { httpStatusCode?: number } }) => {
+        if (error.$metadata?.httpStatusCode === 404) return false;
+        throw error;
+      },
+    );
+
+  /** An available PDF on the records, uploaded through its presigned POST and checked. */
+  async function aPdfOn(org: TestOrganisation, records: { type: string; id: string }[], name = "proposal.pdf") {
+    const uploaded = await anUploadedFile(org, records, { name, contentType: "application/pdf", bytes: pdf });
+    expect(await settled(org, uploaded.fileId)).toMatchObject({ status: "available" });
+    return uploaded;
+  }
+
+  const asAdmin = (org: TestOrganisation) => ({ token: org.admin.token });
+  const deleteFile = (org: TestOrganisation, fileId: string, token = org.admin.token) =>
+    invoke("files.delete", { token, params: { orgId: org.orgId, fileId } });
+  const restore = (org: TestOrganisation, recordId: string, token = org.admin.token) =>
+    invoke("trash.restore", { token, params: { orgId: org.orgId, recordId } });
+  const getFile = (org: TestOrganisation, fileId: string) =>
+    invoke("files.get", { ...asAdmin(org), params: { orgId: org.orgId, fileId } });
+  const filesOfDeal = async (org: TestOrganisation, dealId: string) =>
+    (await invoke("deals.files", { ...asAdmin(org), params: { orgId: org.orgId, dealId } })).body.data.map(
+      (file: { id: string }) => file.id,
+    );
+  const trashOf = async (org: TestOrganisation) =>
+    (await invoke("trash.list", { ...asAdmin(org), params: { orgId: org.orgId } })).body.data;
+  const usageOf = async (org: TestOrganisation) =>
+    (await invoke("files.storage", { ...asAdmin(org), params: { orgId: org.orgId } })).body;
+
+  it("a deleted file is gone from every read, listed in the trash by its name, and restored to its deal downloadable again", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const { fileId } = await aPdfOn(org, [{ type: "deal", id: deal.id }], "Angebot.pdf");
+
+    expect((await deleteFile(org, fileId)).status).toBe(204);
+
+    for (const routeId of ["files.get", "files.download", "files.delete"] as const) {
+      const response = await invoke(routeId, { ...asAdmin(org), params: { orgId: org.orgId, fileId } });
+      expect(response.status, routeId).toBe(404);
+    }
+    expect(await filesOfDeal(org, deal.id)).toEqual([]);
+    expect(await trashOf(org)).toEqual([
+      expect.objectContaining({ type: "file", id: fileId, label: "Angebot.pdf", deletedBy: org.admin.memberId }),
+    ]);
+    const onlyFiles = await invoke("trash.list", {
+      ...asAdmin(org),
+      params: { orgId: org.orgId },
+      query: { type: "file" },
+    });
+    expect(onlyFiles.body.data).toHaveLength(1);
+    // Still stored, so still counted, until it is purged.
+    expect(await usageOf(org)).toMatchObject({ usedBytes: pdf.length, fileCount: 1 });
+
+    const restored = await restore(org, fileId);
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    expect(restored.body).toMatchObject({
+      type: "file",
+      record: { id: fileId, name: "Angebot.pdf", records: [{ type: "deal", id: deal.id }] },
+    });
+    expect(await filesOfDeal(org, deal.id)).toEqual([fileId]);
+    expect(await trashOf(org)).toEqual([]);
+    const download = await invoke("files.download", { ...asAdmin(org), params: { orgId: org.orgId, fileId } });
+    expect(download.status).toBe(200);
+    expect(new Uint8Array(await (await fetch(download.body.url)).arrayBuffer())).toEqual(pdf);
+  });
+
+  it("deleting a deal trashes its file; 30 days later the purge deletes the file, frees its bytes and deletes its object", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const { fileId, key } = await aPdfOn(org, [{ type: "deal", id: deal.id }]);
+
+    expect(
+      (await invoke("deals.delete", { ...asAdmin(org), params: { orgId: org.orgId, dealId: deal.id } })).status,
+    ).toBe(204);
+    expect((await getFile(org, fileId)).status).toBe(404);
+    // In the trash with its deal, not on its own: the deal is what the trash lists and restores.
+    expect((await trashOf(org)).map((entry: { id: string }) => entry.id)).toEqual([deal.id]);
+
+    await purgeAsIfIn(29);
+    expect(await usageOf(org)).toMatchObject({ usedBytes: pdf.length, fileCount: 1 });
+    expect(await objectStored(key)).toBe(true);
+
+    await purgeAsIfIn(31);
+    expect((await FileEntity.get({ orgId: org.orgId, fileId }).go({ consistent: true })).data).toBeNull();
+    expect(await usageOf(org)).toMatchObject({ usedBytes: 0, fileCount: 0 });
+    expect(await objectStored(key)).toBe(false);
+
+    // Idempotent: a later run finds nothing of it left to purge.
+    await purgeAsIfIn(32);
+    expect(await usageOf(org)).toMatchObject({ usedBytes: 0, fileCount: 0 });
+  });
+
+  it("a file restored from the trash is not purged", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const { fileId, key } = await aPdfOn(org, [{ type: "deal", id: deal.id }]);
+    await deleteFile(org, fileId);
+    expect((await restore(org, fileId)).status).toBe(200);
+
+    await purgeAsIfIn(31);
+
+    expect((await getFile(org, fileId)).status).toBe(200);
+    expect(await objectStored(key)).toBe(true);
+    expect(await usageOf(org)).toMatchObject({ usedBytes: pdf.length, fileCount: 1 });
+  });
+
+  it("a file on a deal and a company survives the deal's deletion and the purge, on the company", async () => {
+    const org = await anOrganisation();
+    const company = await aCompany(org);
+    const deal = await aDeal(org, { companyId: company.id });
+    const { fileId, key } = await aPdfOn(org, [
+      { type: "deal", id: deal.id },
+      { type: "company", id: company.id },
+    ]);
+    await invoke("deals.delete", { ...asAdmin(org), params: { orgId: org.orgId, dealId: deal.id } });
+
+    await purgeAsIfIn(31);
+
+    expect((await getFile(org, fileId)).body).toMatchObject({ records: [{ type: "company", id: company.id }] });
+    expect(await objectStored(key)).toBe(true);
+    expect(await usageOf(org)).toMatchObject({ usedBytes: pdf.length, fileCount: 1 });
+  });
+
+  it("a file whose records are all deleted stays in the trash until one of them is restored", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const { fileId } = await aPdfOn(org, [{ type: "deal", id: deal.id }]);
+    await deleteFile(org, fileId);
+    await invoke("deals.delete", { ...asAdmin(org), params: { orgId: org.orgId, dealId: deal.id } });
+
+    const refused = await restore(org, fileId);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe("restore-conflict");
+    expect((await trashOf(org)).map((entry: { id: string }) => entry.id).sort()).toEqual([deal.id, fileId].sort());
+
+    expect((await restore(org, deal.id)).status).toBe(200);
+    expect((await restore(org, fileId)).status).toBe(200);
+    expect(await filesOfDeal(org, deal.id)).toEqual([fileId]);
+  });
+
+  it("deleting an activity trashes a file on it alone for the purge (not restorable), and a file also on a deal only loses the activity", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const activity = await anActivity(org, { dealIds: [deal.id] });
+    const minutes = await aPdfOn(org, [{ type: "activity", id: activity.id }], "minutes.pdf");
+    const agenda = await aPdfOn(
+      org,
+      [
+        { type: "activity", id: activity.id },
+        { type: "deal", id: deal.id },
+      ],
+      "agenda.pdf",
+    );
+
+    const deleted = await invoke("activities.delete", {
+      ...asAdmin(org),
+      params: { orgId: org.orgId, activityId: activity.id },
+    });
+    expect(deleted.status).toBe(204);
+
+    await eventually(async () => {
+      expect((await getFile(org, minutes.fileId)).status).toBe(404);
+      expect((await getFile(org, agenda.fileId)).body.records).toEqual([{ type: "deal", id: deal.id }]);
+    });
+    expect(await trashOf(org)).toEqual([]);
+    expect((await restore(org, minutes.fileId)).status).toBe(404);
+
+    await purgeAsIfIn(31);
+
+    expect(await objectStored(minutes.key)).toBe(false);
+    expect(await objectStored(agenda.key)).toBe(true);
+    expect(await usageOf(org)).toMatchObject({ usedBytes: pdf.length, fileCount: 1 });
+  });
+
+  it("members delete and restore files; viewers do neither", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const { fileId } = await aPdfOn(org, [{ type: "deal", id: deal.id }]);
+    const viewer = await org.member("viewer");
+    const member = await org.member("member");
+
+    expect((await deleteFile(org, fileId, viewer.token)).status).toBe(403);
+    expect((await deleteFile(org, fileId, member.token)).status).toBe(204);
+    expect((await restore(org, fileId, viewer.token)).status).toBe(403);
+    expect((await restore(org, fileId, member.token)).status).toBe(200);
+  });
+
+  it("another organisation's file is a 404 to delete and to restore", async () => {
+    const org = await anOrganisation();
+    const deal = await aDeal(org);
+    const { fileId } = await aPdfOn(org, [{ type: "deal", id: deal.id }]);
+    const other = await anOrganisation();
+
+    expect((await deleteFile(other, fileId)).status).toBe(404);
+    expect((await getFile(org, fileId)).status).toBe(200);
+    await deleteFile(org, fileId);
+    expect((await restore(other, fileId)).status).toBe(404);
+    expect((await restore(org, fileId)).status).toBe(200);
   });
 });

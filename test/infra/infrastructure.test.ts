@@ -315,6 +315,31 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     }
   });
 
+  it("links the files' bucket to exactly the jobs and subscribers that use it, the file purge among them", () => {
+    const linkedNames = (links: unknown) => ((links ?? []) as { name?: string }[]).map((link) => link.name);
+    const usesFiles = (declared: { uses?: readonly string[] } | undefined) =>
+      declared?.uses?.includes("files") ?? false;
+    for (const cron of component("sst.aws.CronV2")) {
+      const handler = (cron.args.function as { handler: string }).handler;
+      const declared = Object.values(schedules).find((job) => job.handler === handler);
+      expect(linkedNames((cron.args.function as { link?: unknown }).link).includes(filesBucketName), handler).toBe(
+        usesFiles(declared as { uses?: readonly string[] } | undefined),
+      );
+    }
+    for (const subscription of recording.subscriptions.filter((entry) => entry.to === busName)) {
+      const handler = (subscription.subscriber as { handler: string }).handler;
+      const declared = Object.values(busSubscriptions).find((each) => each.handler === handler);
+      expect(linkedNames((subscription.subscriber as { link?: unknown }).link).includes(filesBucketName), handler).toBe(
+        usesFiles(declared as { uses?: readonly string[] } | undefined),
+      );
+    }
+    // Written out rather than read from `uses`, so a job that loses its declaration fails here.
+    const purge = component("sst.aws.CronV2").find(
+      (each) => (each.args.function as { handler: string }).handler === schedules.filePurge.handler,
+    );
+    expect(linkedNames((purge?.args.function as { link?: unknown } | undefined)?.link)).toContain(filesBucketName);
+  });
+
   it("links the token vault to every function that seals or opens webhook signing secrets", () => {
     const linkedNames = (links: unknown) => ((links ?? []) as { name?: string }[]).map((link) => link.name);
     // Written out rather than read from `uses`, so a function that loses its declaration fails here.

@@ -3,7 +3,7 @@ import { registerLinkCascade } from "../domain/association/link-cascades";
 import { contactLinkCascade } from "../domain/contact/contact.service";
 import { dealLinkCascade, relocateDeals } from "../domain/deal/deal.service";
 import { registerStageRelocation } from "../domain/pipeline/stage-removal";
-import { fileLinkCascade } from "../features/file/file.service";
+import { fileLinkCascade } from "../features/file/file-trash.service";
 
 /**
  * The cascades between aggregates, registered once, above them: what a deleted or restored record's holders do

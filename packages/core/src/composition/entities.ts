@@ -19,7 +19,13 @@ import {
   DelayedActionsEntity,
 } from "../features/automation/automation.entity";
 import { ExportEntity } from "../features/export/export.entity";
-import { FileEntity, FileLinkEntity, FileSettingsEntity, StorageUsageEntity } from "../features/file/file.entity";
+import {
+  FileEntity,
+  FileLinkEntity,
+  FilePurgeEntity,
+  FileSettingsEntity,
+  StorageUsageEntity,
+} from "../features/file/file.entity";
 import { ImportEntity, ImportRowErrorEntity, ImportSeenKeyEntity } from "../features/import/import.entity";
 import { ConnectionEntity } from "../features/integration/connection.entity";
 import { IntegrationLogEntity } from "../features/integration/integration-log.entity";
@@ -74,6 +80,7 @@ export const tableEntities = {
   fileLink: FileLinkEntity,
   storageUsage: StorageUsageEntity,
   fileSettings: FileSettingsEntity,
+  filePurge: FilePurgeEntity,
   export: ExportEntity,
   import: ImportEntity,
   importRowError: ImportRowErrorEntity,

@@ -87,6 +87,12 @@ export const busSubscriptions = {
     timeoutSeconds: 90,
     uses: ["integrations"],
   },
+  activityFiles: {
+    handler: events("activity-files"),
+    pattern: { source: [domainEventSource], detailType: ["activity.deleted"] },
+    description:
+      "Lets a deleted activity's files go: a file also on other records loses the activity; a file on it alone goes to the trash, to be purged.",
+  },
   integrationSync: {
     handler: events("integration-sync"),
     pattern: { source: [integrationEventSource], detailType: [syncRequestedEventType] },

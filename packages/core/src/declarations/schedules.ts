@@ -14,9 +14,9 @@ export type ScheduleDeclaration = {
   /**
    * Resources the job needs besides the table, the bus and the WebSocket API, which every job is linked to: `vault`
    * is the token vault alone (webhook signing secrets), `integrations` everything the integrations use, the vault
-   * included.
+   * included, `files` the files' bucket.
    */
-  readonly uses?: readonly ("integrations" | "vault")[];
+  readonly uses?: readonly ("integrations" | "vault" | "files")[];
 };
 
 const jobs = (file: string) => `packages/functions/src/jobs/${file}.handler`;
@@ -59,5 +59,14 @@ export const schedules = {
     schedule: "rate(5 minutes)",
     description:
       "Asks again for the next chunk of every import whose runner's lease ran out (a crashed or timed-out chunk, a lost continue event), which goes on from its stored cursor.",
+  },
+  filePurge: {
+    handler: jobs("file-purge"),
+    schedule: "rate(1 hour)",
+    description:
+      "Purges the files whose 30 days in the trash are over (deleted on their own, with their record or with their activity): item, links and bytes in one transaction, then the object.",
+    // Up to a thousand files a run, each a read, a transaction and a DeleteObject; the rest wait for the next run.
+    timeoutSeconds: 300,
+    uses: ["files"],
   },
 } as const satisfies Record<string, ScheduleDeclaration>;

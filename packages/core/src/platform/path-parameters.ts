@@ -14,7 +14,7 @@ export const activityIdParam = recordId("activity").meta({ description: "Activit
 
 export const trashedRecordIdParam = z
   .string()
-  .regex(/^(con|com|dea)_[0-9a-z]{1,64}$/, "Must be a contact, company or deal id.")
+  .regex(/^(con|com|dea|fil)_[0-9a-z]{1,64}$/, "Must be a contact, company, deal or file id.")
   .meta({ description: "The deleted record's id." });
 
 export const ruleIdParam = z

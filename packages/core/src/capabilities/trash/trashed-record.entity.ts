@@ -8,6 +8,7 @@ const byOrganisation = globalIndex("gsi1");
 /**
  * A deleted contact, company or deal, restorable for 30 days: the record as it was, with the links it had. The
  * record itself leaves every list, index and search at deletion, so nothing has to filter deleted records out.
+ * A file deleted on its own is here too, for the trash list; its item stays in place, hidden by its `deletedAt`.
  * The item expires through the table's TTL; since TTL deletion lags, readers also check `expiresAt`.
  */
 export const TrashedRecordEntity = tableEntity({

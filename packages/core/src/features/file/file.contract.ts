@@ -48,9 +48,10 @@ export const fileContracts = {
   },
   "files.delete": {
     summary: "Delete a file",
-    description: "Deletes the file and its object, and frees its bytes.",
+    description:
+      "Moves the file to the trash: it is a 404 to every read, listed in the trash (type `file`, labelled with its name) and restorable there for 30 days onto the records it was on; it still counts towards the storage until it is purged with its object 30 days after its deletion. Who may upload files may delete them.",
     tag: "Files",
-    response: { status: 204, description: "The file was deleted." },
+    response: { status: 204, description: "The file is in the trash." },
   },
   "files.download": {
     summary: "Download a file",

@@ -1,6 +1,8 @@
 import { tableEntity } from "../../platform/table";
-import { primaryKeyFields } from "../../platform/table-keys";
+import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 import { fileRecordTypes, fileStatuses } from "./file.constants";
+
+const purgeQueue = globalIndex("gsi4");
 
 /**
  * A file on one or more records. It is `pending` from the moment an upload is offered until the bucket's
@@ -99,6 +101,36 @@ export const FileSettingsEntity = tableEntity({
     fileSettings: {
       pk: { field: primaryKeyFields.pk, composite: ["orgId"] },
       sk: { field: primaryKeyFields.sk, composite: [] },
+    },
+  },
+});
+
+/**
+ * A file in the trash, due to be purged (item, links, bytes, object) at `dueAt`: written in the transaction that
+ * trashes the file, deleted in the one that restores it. The purge job reads the due ones with one range query on a
+ * queue shared by every organisation (its own gsi4 partition, `queue_filepurge`, beside the automation's delay
+ * queue). It outlives the file's item until the object is deleted, so a purge cut short still deletes the object.
+ */
+export const FilePurgeEntity = tableEntity({
+  model: { service: "crm", entity: "filePurge", version: "1" },
+  attributes: {
+    queue: { type: ["filePurge"] as const, required: true, readOnly: true, default: "filePurge" },
+    orgId: { type: "string", required: true, readOnly: true },
+    fileId: { type: "string", required: true, readOnly: true },
+    /** The file's `deletedAt` when it was trashed: the purge deletes the file only if it is still that. */
+    deletedAt: { type: "string", required: true, readOnly: true },
+    objectKey: { type: "string", required: true, readOnly: true },
+    dueAt: { type: "string", required: true, readOnly: true },
+  },
+  indexes: {
+    filePurge: {
+      pk: { field: primaryKeyFields.pk, composite: ["orgId", "fileId"] },
+      sk: { field: primaryKeyFields.sk, composite: [] },
+    },
+    duePurges: {
+      index: purgeQueue.index,
+      pk: { field: purgeQueue.pk, composite: ["queue"] },
+      sk: { field: purgeQueue.sk, composite: ["dueAt", "fileId"] },
     },
   },
 });

@@ -35,7 +35,6 @@ export const fileRoutes = {
     path: "/v1/orgs/{orgId}/files/{fileId}",
     handler: httpHandler("files/delete"),
     access: editors,
-    uses: ["files"],
   },
   "files.download": {
     method: "GET",

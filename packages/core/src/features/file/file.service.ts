@@ -17,10 +17,6 @@ import {
   uploadCheckTag,
   uploadUrlSeconds,
 } from "../../declarations/files";
-import { ActivityEntity } from "../../domain/activity/activity.entity";
-import { CompanyEntity } from "../../domain/company/company.entity";
-import { ContactEntity } from "../../domain/contact/contact.entity";
-import { DealEntity } from "../../domain/deal/deal.entity";
 import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { filesConfig } from "../../platform/config/files.config";
@@ -28,20 +24,14 @@ import { ConcurrentModificationError, ValidationError } from "../../platform/err
 import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import type { FileRecordType, FileRejection } from "./file.constants";
+import type { FileRejection } from "./file.constants";
 import { FileEntity, FileLinkEntity, FileSettingsEntity, StorageUsageEntity } from "./file.entity";
 import { FileNotAvailableError, FileTooLargeError, StorageQuotaExceededError } from "./file.errors";
 import { type FileItem, loadFile, toFile } from "./file.queries";
+import { recordExists } from "./file.records";
 import type { CreateFileInput, FileSettings, FileView, RenameFileInput, UpdateFileSettingsInput } from "./file.schema";
+import { usageChange } from "./file.usage";
 import { sniffedType } from "./file-types";
-
-/** How the records a file can be on are found, to refuse one that does not exist in the organisation. */
-const recordExists: Record<FileRecordType, (orgId: string, id: string) => Promise<boolean>> = {
-  contact: async (orgId, contactId) => Boolean((await ContactEntity.get({ orgId, contactId }).go()).data),
-  company: async (orgId, companyId) => Boolean((await CompanyEntity.get({ orgId, companyId }).go()).data),
-  deal: async (orgId, dealId) => Boolean((await DealEntity.get({ orgId, dealId }).go()).data),
-  activity: async (orgId, activityId) => Boolean((await ActivityEntity.get({ orgId, activityId }).go()).data),
-};
 
 /**
  * The organisation's limits: its admins' choice of types and per-file limit (never above the deployment's), and
@@ -88,21 +78,6 @@ export async function updateFileSettings(
     updatedAt: now(),
   }).go();
   return getFileSettings(context);
-}
-
-/** The usage counter's change, refused when it would pass the quota. */
-function usageChange(orgId: string, bytes: number, files: number, quotaBytes?: number) {
-  const update = inTransaction(StorageUsageEntity)
-    .update({ orgId })
-    .add({ usedBytes: bytes, fileCount: files })
-    .set({ updatedAt: now() });
-  return quotaBytes === undefined
-    ? update.commit()
-    : update
-        .where(
-          ({ usedBytes }, { notExists, lte }) => `${notExists(usedBytes)} OR ${lte(usedBytes, quotaBytes - bytes)}`,
-        )
-        .commit({ response: "all_old" });
 }
 
 /**
@@ -215,33 +190,6 @@ export async function renameFile(context: TenantContext, fileId: string, input: 
   return toFile(next);
 }
 
-/** Deletes a file: its object, its links and its record, and frees its bytes. */
-export async function deleteFile(context: TenantContext, fileId: string): Promise<void> {
-  assertCanWrite(context.actor);
-  const file = await loadFile(context.orgId, fileId);
-  await changeSet()
-    .add(
-      "file",
-      inTransaction(FileEntity)
-        .delete({ orgId: file.orgId, fileId })
-        .where(({ version }, { eq }) => eq(version, file.version))
-        .commit(),
-    )
-    .addAll(
-      steps(
-        "file link",
-        file.records.map((record) =>
-          inTransaction(FileLinkEntity)
-            .delete({ orgId: file.orgId, recordType: record.type, recordId: record.id, fileId })
-            .commit(),
-        ),
-      ),
-    )
-    .add("storage usage", usageChange(file.orgId, -(file.size ?? file.declaredSize), -1))
-    .commit(() => new ConcurrentModificationError("file", fileId));
-  await deleteObject(file.objectKey);
-}
-
 /** The file an object key belongs to: `orgs/<orgId>/files/<fileId>/<random>`. */
 function fileOfKey(key: string): { orgId: string; fileId: string } | undefined {
   const match = /^orgs\/(org_[0-9a-z]+)\/files\/(fil_[0-9a-z]+)\/[0-9a-f]+$/.exec(key);
@@ -348,103 +296,3 @@ export async function storageUsage(context: TenantContext) {
     maxFileBytes: limits.maxFileBytes,
   };
 }
-
-type HeldRecord = { type: "contact" | "company" | "deal"; id: string };
-const isRecord = (record: HeldRecord) => (each: { type: string; id: string }) =>
-  each.type === record.type && each.id === record.id;
-
-/**
- * Files follow their record to the trash: a file on the deleted record alone is trashed with it (hidden, kept with
- * its object, still counted in the storage); a file also on other records only lets go of this one. What it was
- * detached from is kept in the record's trash item, so a restore brings the files back.
- */
-async function detachFiles(context: TenantContext, record: HeldRecord): Promise<string[]> {
-  const { data: links } = await FileLinkEntity.query
-    .fileLink({ orgId: context.orgId, recordType: record.type, recordId: record.id })
-    .go({ pages: "all" });
-  const detached: string[] = [];
-  for (const link of links) {
-    const { data: file } = await FileEntity.get({ orgId: context.orgId, fileId: link.fileId }).go({ consistent: true });
-    if (!file || file.deletedAt) continue;
-    const remaining = file.records.filter((each) => !isRecord(record)(each));
-    const keys = { orgId: context.orgId, fileId: file.fileId };
-    const changes = changeSet();
-    if (remaining.length === 0) {
-      changes.add(
-        "file",
-        inTransaction(FileEntity)
-          .patch(keys)
-          .set({ deletedAt: now(), version: file.version + 1, updatedAt: now() })
-          .where(({ version }, { eq }) => eq(version, file.version))
-          .commit(),
-      );
-    } else {
-      changes
-        .add(
-          "file",
-          inTransaction(FileEntity)
-            .patch(keys)
-            .set({ records: remaining, version: file.version + 1, updatedAt: now() })
-            .where(({ version }, { eq }) => eq(version, file.version))
-            .commit(),
-        )
-        .add(
-          "file link",
-          inTransaction(FileLinkEntity)
-            .delete({ orgId: context.orgId, recordType: record.type, recordId: record.id, fileId: file.fileId })
-            .commit(),
-        );
-    }
-    await changes.commit(() => new ConcurrentModificationError("file", file.fileId));
-    detached.push(file.fileId);
-  }
-  return detached;
-}
-
-/** Brings a restored record's files back: out of the trash, or onto the record again where they still exist. */
-async function relinkFiles(context: TenantContext, record: HeldRecord, fileIds: string[]): Promise<void> {
-  for (const fileId of fileIds) {
-    const { data: file } = await FileEntity.get({ orgId: context.orgId, fileId }).go({ consistent: true });
-    if (!file) continue;
-    const keys = { orgId: context.orgId, fileId };
-    const onRecord = file.records.some(isRecord(record));
-    const changes = changeSet();
-    if (file.deletedAt && onRecord) {
-      changes.add(
-        "file",
-        inTransaction(FileEntity)
-          .patch(keys)
-          .set({ version: file.version + 1, updatedAt: now() })
-          .remove(["deletedAt"])
-          .where(({ version }, { eq }) => eq(version, file.version))
-          .commit(),
-      );
-    } else if (!onRecord && !file.deletedAt && file.records.length < 10) {
-      changes
-        .add(
-          "file",
-          inTransaction(FileEntity)
-            .patch(keys)
-            .set({ records: [...file.records, record], version: file.version + 1, updatedAt: now() })
-            .where(({ version }, { eq }) => eq(version, file.version))
-            .commit(),
-        )
-        .add(
-          "file link",
-          inTransaction(FileLinkEntity)
-            .create({ orgId: context.orgId, recordType: record.type, recordId: record.id, fileId, createdAt: now() })
-            .commit(),
-        );
-    } else {
-      continue;
-    }
-    await changes.commit(() => new ConcurrentModificationError("file", fileId));
-  }
-}
-
-/** How files let go of a deleted contact, company or deal and take it back on restore (composition registers it). */
-export const fileLinkCascade = {
-  holds: ["contact", "company", "deal"] as const,
-  detach: detachFiles,
-  relink: relinkFiles,
-};

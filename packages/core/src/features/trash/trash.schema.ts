@@ -23,4 +23,7 @@ export type TrashedRecord = z.infer<typeof trashedRecordSchema>;
 
 export const restoredRecordSchema = z
   .object({ type: z.enum(trashableTypes), record: z.record(z.string(), z.unknown()) })
-  .meta({ id: "RestoredRecord", description: "The restored contact, company or deal, as its own GET returns it." });
+  .meta({
+    id: "RestoredRecord",
+    description: "The restored contact, company, deal or file, as its own GET returns it.",
+  });

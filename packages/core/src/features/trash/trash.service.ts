@@ -10,6 +10,7 @@ import { NotFoundError } from "../../platform/errors";
 import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
+import { restoreFile } from "../file/file-trash.service";
 import type { ListTrashQuery, TrashedRecord } from "./trash.schema";
 
 type TrashedItem = EntityItem<typeof TrashedRecordEntity>;
@@ -27,7 +28,7 @@ function toTrashedRecord(item: TrashedItem): TrashedRecord {
   };
 }
 
-/** Deleted contacts, companies and deals that can still be restored, most recently deleted first. */
+/** Deleted contacts, companies, deals and files that can still be restored, most recently deleted first. */
 export async function listTrash(context: TenantContext, query: ListTrashQuery): Promise<Page<TrashedRecord>> {
   const { orgId } = context;
   const until = nowInSeconds();
@@ -49,8 +50,8 @@ export async function listTrash(context: TenantContext, query: ListTrashQuery): 
 }
 
 /**
- * Restores a deleted record with its id, fields and history. Who may delete a record may restore it; a record past
- * its 30 days is gone (404).
+ * Restores a deleted record with its id, fields and history. Who may delete a record may restore it (a file: who may
+ * write files); a record past its 30 days is gone (404).
  */
 export async function restoreFromTrash(
   context: TenantContext,
@@ -58,6 +59,8 @@ export async function restoreFromTrash(
 ): Promise<{ type: TrashableType; record: Record<string, unknown> }> {
   const { data: trashed } = await TrashedRecordEntity.get({ orgId: context.orgId, recordId }).go({ consistent: true });
   if (!trashed || trashed.expiresAt <= nowInSeconds()) throw new NotFoundError("deleted record", recordId);
+  // A file has no owner: its own restore checks that the caller may write files.
+  if (trashed.recordType === "file") return { type: "file", record: await restoreFile(context, recordId) };
   // biome-ignore lint/suspicious/noExplicitAny: the snapshot is the stored item of the record's own entity
   const snapshot = trashed.snapshot as any;
   assertCanDelete(context.actor, snapshot, trashed.recordType);
