@@ -4,7 +4,7 @@ import { FileEntity, purgeTrashedFiles } from "@crm/core/file";
 import { deliverBucketNotifications, type LocalS3 } from "@crm/local/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { aCompany, aDeal, anActivity } from "../support/builders";
+import { aCompany, aContact, aDeal, anActivity } from "../support/builders";
 import { startEventPipeline } from "../support/event-pipeline";
 import { eventually } from "../support/eventually";
 import { anUploadedFile, linkLocalS3, testFilesBucket, uploadTo } from "../support/files";
@@ -498,6 +498,28 @@ describe("files in the trash", () => {
     expect(await objectStored(minutes.key)).toBe(false);
     expect(await objectStored(agenda.key)).toBe(true);
     expect(await usageOf(org)).toMatchObject({ usedBytes: pdf.length, fileCount: 1 });
+  });
+
+  it("a file on a contact and its activity comes back with the contact, though the activity was deleted with it", async () => {
+    const org = await anOrganisation();
+    const contact = await aContact(org);
+    const activity = await anActivity(org, { contactIds: [contact.id] });
+    const { fileId } = await aPdfOn(org, [
+      { type: "contact", id: contact.id },
+      { type: "activity", id: activity.id },
+    ]);
+    const contactParams = { orgId: org.orgId, contactId: contact.id };
+
+    // The activity was on the contact alone, so the contact's deletion deletes it, and its file goes with it.
+    expect((await invoke("contacts.delete", { ...asAdmin(org), params: contactParams })).status).toBe(204);
+    await eventually(async () => expect((await getFile(org, fileId)).status).toBe(404));
+
+    expect((await restore(org, contact.id)).status).toBe(200);
+    expect((await getFile(org, fileId)).body.records).toEqual([{ type: "contact", id: contact.id }]);
+    const files = await invoke("contacts.files", { ...asAdmin(org), params: contactParams });
+    expect(files.body.data.map((file: { id: string }) => file.id)).toEqual([fileId]);
+    await purgeAsIfIn(31);
+    expect((await getFile(org, fileId)).status).toBe(200);
   });
 
   it("members delete and restore files; viewers do neither", async () => {

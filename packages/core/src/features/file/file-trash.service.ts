@@ -166,7 +166,16 @@ async function detachFiles(context: TenantContext, record: HeldRecord): Promise<
   return detached;
 }
 
-/** Brings a restored record's files back: out of the trash, or onto the record again where they still exist. */
+/** Whether the file was deleted on its own (restorable from the trash list), rather than with its records. */
+async function inTrashOnItsOwn(file: FileItem): Promise<boolean> {
+  const { data } = await TrashedRecordEntity.get({ orgId: file.orgId, recordId: file.fileId }).go({ consistent: true });
+  return data !== null;
+}
+
+/**
+ * Brings a restored record's files back: out of the trash, or onto the record again where they still exist. A file
+ * deleted on its own meanwhile stays in the trash.
+ */
 async function relinkFiles(context: TenantContext, record: HeldRecord, fileIds: string[]): Promise<void> {
   for (const fileId of fileIds) {
     const { data: file } = await FileEntity.get({ orgId: context.orgId, fileId }).go({ consistent: true });
@@ -183,6 +192,35 @@ async function relinkFiles(context: TenantContext, record: HeldRecord, fileIds: 
             .set({ version: file.version + 1, updatedAt: now() })
             .remove(["deletedAt"])
             .where(({ version }, { eq }) => eq(version, file.version))
+            .commit(),
+        )
+        .add("purge schedule", cancelPurgeAction(context.orgId, fileId));
+    } else if (file.deletedAt && !onRecord && file.records.length < 10 && !(await inTrashOnItsOwn(file))) {
+      // Trashed since with the last of its other records (an activity this record's deletion deleted, say): it
+      // comes back on this record, and lets go of those of its records that are gone.
+      const present = await Promise.all(file.records.map((each) => recordExists[each.type](context.orgId, each.id)));
+      const kept = file.records.filter((_, index) => present[index]);
+      const gone = file.records.filter((_, index) => !present[index]);
+      changes
+        .add(
+          "file",
+          inTransaction(FileEntity)
+            .patch(keys)
+            .set({ records: [...kept, record], version: file.version + 1, updatedAt: now() })
+            .remove(["deletedAt"])
+            .where(({ version }, { eq }) => eq(version, file.version))
+            .commit(),
+        )
+        .addAll(
+          steps(
+            "file link",
+            gone.map((each) => fileLinkDelete(context.orgId, fileId, each)),
+          ),
+        )
+        .add(
+          "file link",
+          inTransaction(FileLinkEntity)
+            .create({ orgId: context.orgId, recordType: record.type, recordId: record.id, fileId, createdAt: now() })
             .commit(),
         )
         .add("purge schedule", cancelPurgeAction(context.orgId, fileId));
