@@ -177,7 +177,10 @@ describe("an import's progress over the WebSocket", () => {
         { rows: 30, created: 28, updated: 0, skipped: 1, failed: 1 },
         { rows: 35, created: 33, updated: 0, skipped: 1, failed: 1 },
       ]);
-      expect(progress.at(-1)).toEqual(done);
+      // The same import, but for the error report's presigned URL, signed anew at each read.
+      const presigned = { url: expect.any(String), expiresAt: expect.any(String) };
+      expect(progress.at(-1)).toEqual({ ...done, errorReport: presigned });
+      expect(done.errorReport).toEqual(presigned);
     },
   );
 

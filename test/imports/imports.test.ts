@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
 import { busSubscriptions } from "@crm/core/declarations";
-import { sweepImports } from "@crm/core/import";
+import { csvRows, sweepImports } from "@crm/core/import";
 import { deliverBucketNotifications, type LocalS3 } from "@crm/local/s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
@@ -126,6 +127,25 @@ describe("importing contacts from a CSV file", () => {
     });
     expect(new Set(errors.body.data.map((error: { line: number }) => error.line)).size).toBe(4);
     expect(errors.body.data.map((error: { path: string }) => error.path)).toContain("body.phones.0");
+
+    // The failed rows as CSV, as the file had them, between their line and their errors: fixed, it imports again.
+    expect(done.errorReport).toEqual({ url: expect.any(String), expiresAt: expect.any(String) });
+    const report = await fetch(done.errorReport.url);
+    expect(report.status).toBe(200);
+    expect(report.headers.get("content-disposition")).toContain(`import-${done.id}-errors.csv`);
+    const reportRows = [];
+    for await (const row of csvRows(Readable.from([new Uint8Array(await report.arrayBuffer())])))
+      reportRows.push(row.values);
+    const failedLines = [...new Set(errors.body.data.map((error: { line: number }) => String(error.line)))];
+    expect(reportRows.map((row) => row.Line)).toEqual(failedLines);
+    expect(Object.keys(reportRows[0] ?? {})).toEqual([
+      "Line",
+      ...["First Name", "Last Name", "E-mail Address", "Phone", "Job title", "Company", "Tags", "Favourite colour"],
+      "Errors",
+    ]);
+    const line19 = reportRows.find((row) => row.Line === "19");
+    expect(line19?.Errors).toMatch(/^E-mail Address: /);
+    expect(line19?.["E-mail Address"]).not.toBe("");
 
     // The records' audit entries name the import as their request.
     const audit = await invoke("audit.list", {

@@ -134,6 +134,13 @@ export async function objectTags(key: string): Promise<Record<string, string>> {
   return Object.fromEntries((answer.TagSet ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
 }
 
+/** Writes a small object (a report) from memory. */
+export async function putObject(key: string, body: string, contentType: string): Promise<void> {
+  await client().send(
+    new PutObjectCommand({ Bucket: filesConfig().bucketName, Key: key, Body: body, ContentType: contentType }),
+  );
+}
+
 /** Streams a local file to the bucket (its size known, so one PUT; memory holds a chunk, not the file). */
 export async function putObjectFromFile(
   key: string,

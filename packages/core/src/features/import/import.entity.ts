@@ -37,6 +37,8 @@ export const ImportEntity = tableEntity({
       type: "map",
       properties: { byte: { type: "number", required: true }, line: { type: "number", required: true } },
     },
+    /** The object key of the failed rows as CSV, written when an import with failed rows ends. */
+    errorReportKey: { type: "string" },
     /** The file's header as read when the import was started (`CsvHeader`): a resumed chunk does not see it. */
     header: { type: "any", readOnly: true },
     counts: {
@@ -118,6 +120,8 @@ export const ImportRowErrorEntity = tableEntity({
         },
       },
     },
+    /** The row's cells by column, as read: the downloadable report gives them back for fixing and re-importing. */
+    values: { type: "any", readOnly: true },
     /** Epoch seconds; the table's TTL attribute: the report is kept for a while, not for ever. */
     expiresAt: { type: "number", required: true, readOnly: true, field: tableDefinition.ttl },
   },

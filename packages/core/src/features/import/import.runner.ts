@@ -31,6 +31,7 @@ import {
 import { ImportEntity, ImportRowErrorEntity, ImportSeenKeyEntity } from "./import.entity";
 import { type ImportRunRequest, requestImportRun } from "./import.requests";
 import { type ImportItem, leaseEndFrom, toImport } from "./import.service";
+import { writeErrorReport } from "./import-report";
 import { dedupeFields, dedupeKeyOf, type ImportInput, type RowIssue, rowToInput } from "./row-input";
 
 /** What became of one row. */
@@ -215,7 +216,7 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
   const maxRows = options.maxRows ?? chunkRows;
   const maxMilliseconds = options.maxMilliseconds ?? chunkMilliseconds;
   const counts: Counts = { ...item.counts };
-  const rowErrors: { line: number; errors: RowIssue[] }[] = [];
+  const rowErrors: { line: number; errors: RowIssue[]; values: Record<string, string> }[] = [];
   let position = { cursorLine: item.cursorLine, resumeFrom: item.resumeFrom };
   let ended = true;
   let failure: ImportItem["failure"];
@@ -237,7 +238,7 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
       counts.rows++;
       counts[outcome.kind]++;
       if (outcome.kind === "failed" && counts.failed <= maxStoredRowErrors) {
-        rowErrors.push({ line: row.line, errors: outcome.errors });
+        rowErrors.push({ line: row.line, errors: outcome.errors, values: row.values });
       }
       position = { cursorLine: row.line, resumeFrom: row.next };
     }
@@ -283,24 +284,28 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
   if (rowErrors.length > 0) {
     const expiresAt = Math.floor(Date.now() / 1000) + reportRetentionSeconds;
     await ImportRowErrorEntity.put(
-      rowErrors.map(({ line, errors }) => ({
+      rowErrors.map(({ line, errors, values }) => ({
         orgId: item.orgId,
         importId: item.importId,
         line,
+        values,
         errors: errors.map(({ path, message, column }) => ({ path, message, ...(column ? { column } : {}) })),
         expiresAt,
       })),
     ).go();
   }
 
-  const at = now();
   const status: (typeof importStatuses)[number] = failure ? "failed" : ended ? "completed" : "running";
+  // Written before the save: should the save lose to another runner, that one writes the same report again.
+  const errorReportKey = status !== "running" && counts.failed > 0 ? await writeErrorReport(item) : undefined;
+  const at = now();
   const saved: ImportItem = {
     ...item,
     status,
     ...position,
     counts,
     ...(failure ? { failure } : {}),
+    ...(errorReportKey ? { errorReportKey } : {}),
     leaseExpiresAt: leaseEndFrom(Date.parse(at)),
     version: item.version + 1,
     updatedAt: at,
@@ -317,6 +322,7 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
           ...(position.resumeFrom ? { resumeFrom: position.resumeFrom } : {}),
           counts,
           ...(failure ? { failure } : {}),
+          ...(errorReportKey ? { errorReportKey } : {}),
           leaseExpiresAt: saved.leaseExpiresAt,
           version: saved.version,
           updatedAt: at,
@@ -332,7 +338,7 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
 
   if (status === "running") await requestImportRun({ orgId: item.orgId, importId: item.importId });
   const { leaseId: _released, ...view } = saved;
-  await pushToMember(item.orgId, item.actor.memberId, { type: "import.progress", import: toImport(view) });
+  await pushToMember(item.orgId, item.actor.memberId, { type: "import.progress", import: await toImport(view) });
   return status === "running" ? "continued" : status;
 }
 

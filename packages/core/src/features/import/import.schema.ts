@@ -56,6 +56,10 @@ export const importSchema = z
       .object({ reason: z.string(), message: z.string(), line: z.number().int().optional() })
       .optional()
       .meta({ description: "Why the file as a whole could not be imported (set when `failed`)." }),
+    errorReport: z.object({ url: z.url(), expiresAt: timestamp }).optional().meta({
+      description:
+        "Once the import has ended with failed rows: a presigned GET of them as CSV (5 minutes; read the import again for a new one). Each row as the file had it, with `Line` first and `Errors` last, ready to fix and import again.",
+    }),
     createdBy: recordId("member"),
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -1,6 +1,7 @@
 import type { EntityItem } from "electrodb";
 import { assertCanWrite } from "../../capabilities/authorization/policy";
-import { objectStream } from "../../capabilities/storage/object-store";
+import { objectStream, presignedDownload } from "../../capabilities/storage/object-store";
+import { downloadUrlSeconds } from "../../declarations/files";
 import { now } from "../../platform/clock";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
@@ -14,11 +15,19 @@ import { importableContentTypes, leaseSeconds, maxStoredRowErrors } from "./impo
 import { ImportEntity, ImportRowErrorEntity } from "./import.entity";
 import { requestImportRun } from "./import.requests";
 import type { ImportView, StartImportInput } from "./import.schema";
+import { errorReportContentType } from "./import-report";
 
 export type ImportItem = EntityItem<typeof ImportEntity>;
 
 /** An import as the API shows it: never its lease or the actor's details beyond the member. */
-export function toImport(item: ImportItem): ImportView {
+export async function toImport(item: ImportItem): Promise<ImportView> {
+  const errorReport = item.errorReportKey
+    ? await presignedDownload(item.errorReportKey, {
+        name: `import-${item.importId}-errors.csv`,
+        contentType: errorReportContentType,
+        expiresInSeconds: downloadUrlSeconds,
+      })
+    : undefined;
   return {
     id: item.importId,
     fileId: item.fileId,
@@ -30,6 +39,7 @@ export function toImport(item: ImportItem): ImportView {
     ...(item.defaultCurrency ? { defaultCurrency: item.defaultCurrency } : {}),
     counts: item.counts,
     ...(item.failure ? { failure: item.failure } : {}),
+    ...(errorReport ? { errorReport } : {}),
     createdBy: item.actor.memberId,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
