@@ -6,6 +6,9 @@
  * table in batches as the services would store them, over `BENCH_SEARCH_QUERIES` (300) varied queries, with the
  * number of DynamoDB requests each search makes.
  *
+ * Then import and export (test/bench/import-export.ts): `BENCH_IMPORT_ROWS` (100,000; 0 skips it) contacts from a
+ * CSV through the real import runner, in rows per second with peak memory, then exported as CSV and NDJSON.
+ *
  * Before search, real time: `BENCH_REALTIME_CONNECTIONS` (1,000; 0 skips it) WebSocket connections through the local
  * gateway, all subscribed to one organisation, then `BENCH_REALTIME_WRITES` (50) committed writes, each timed from
  * its commit to its delivery on every connection: first with the fan-out called right after the write, then
@@ -24,6 +27,7 @@ import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "@crm/l
 import { type LocalBus, startLocalBus, startStreamReader } from "@crm/local/events";
 import { importHandler, lambdaContext } from "@crm/local/gateway";
 import { loadOrCreateIdentityProvider } from "@crm/local/identity";
+import type { LocalS3 } from "@crm/local/s3";
 import { startWebSocketGateway, type WebSocketGateway } from "@crm/local/websocket";
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -31,6 +35,7 @@ const searchContacts = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000);
 const searchQueries = Number(process.env.BENCH_SEARCH_QUERIES ?? 300);
 const realtimeConnections = Number(process.env.BENCH_REALTIME_CONNECTIONS ?? 1000);
 const realtimeWrites = Number(process.env.BENCH_REALTIME_WRITES ?? 50);
+const importRows = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 
 /** Names for the seeded contacts: real first names, last names and domains made of syllables. */
 const firstNames = (
@@ -48,6 +53,7 @@ const syllables = (
 const dynamodb = await startDynamoDbLocal();
 let websocket: WebSocketGateway | undefined;
 let bus: LocalBus | undefined;
+let s3: LocalS3 | undefined;
 try {
   const client = new DynamoDBClient(localAwsClientConfig(dynamodb.endpoint));
   await provisionTable(client, "crm-bench");
@@ -68,13 +74,18 @@ try {
       dynamodbEndpoint: dynamodb.endpoint,
       auth: { issuer: idp.issuer, audience: idp.audience, jwks: idp.jwks },
       cursorSigningKey: randomBytes(32).toString("base64url"),
-      logLevel: "SILENT",
+      logLevel: process.env.BENCH_LOG_LEVEL ?? "SILENT",
       realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
       bus: { name: "crm-bench-bus", endpoint: bus.endpoint },
     }),
     // The bench measures handlers, not the rate limiter's refusals.
     { RATE_LIMIT_PER_CALLER: "1000000000", RATE_LIMIT_PER_ORGANISATION: "1000000000" },
   );
+  // Before the first handler is imported: SST's Resource reads the links once, when it is first loaded.
+  if (importRows > 0) {
+    const { linkLocalS3 } = await import("../support/files");
+    s3 = await linkLocalS3();
+  }
   const token = idp.signAccessToken({ email: "bench@example.com" });
   const { anApiEvent } = await import("../support/api-events");
 
@@ -134,6 +145,16 @@ try {
   console.log(
     `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   );
+
+  if (s3) {
+    const { benchImportExport } = await import("./import-export");
+    await benchImportExport({
+      call,
+      rows: importRows,
+      s3,
+      table: { name: "crm-bench", endpoint: dynamodb.endpoint },
+    });
+  }
 
   if (realtimeConnections > 0) {
     await benchRealtime({
@@ -203,6 +224,7 @@ try {
     console.log(`results per search: mean ${(found / perSearch.length).toFixed(1)} (limit 20)`);
   }
 } finally {
+  await s3?.close();
   await bus?.close();
   await websocket?.close();
   await dynamodb.stop();

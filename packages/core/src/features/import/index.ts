@@ -25,6 +25,7 @@ export type {
 } from "./csv-rows";
 export { CsvLimitExceededError, csvRows, defaultCsvLimits, MalformedCsvError, readCsvHeader } from "./csv-rows";
 export type { DuplicateHandling, ImportStatus } from "./import.constants";
+export { rowConcurrency } from "./import.constants";
 export { importContracts } from "./import.contract";
 export { ImportEntity, ImportRowErrorEntity, ImportSeenKeyEntity } from "./import.entity";
 export { type ImportRunRequest, importRunRequestSchema } from "./import.requests";
