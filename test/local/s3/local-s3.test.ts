@@ -531,3 +531,56 @@ describe("browser uploads with a presigned POST", () => {
     expect(refused).toMatchObject({ status: 403, code: "AccessForbidden" });
   });
 });
+
+describe("a data directory", () => {
+  it("keeps objects, their metadata and tags across a restart, and forgets deleted ones", async () => {
+    // Prepare
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dataDirectory = await mkdtemp(join(tmpdir(), "crm-s3-"));
+    cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
+    const started = (port = 0) => startLocalS3({ credentials, region, buckets: [bucket], dataDirectory, port });
+    const clientOf = (stand: LocalS3) => {
+      const made = new S3Client({
+        region,
+        endpoint: stand.endpoint,
+        forcePathStyle: true,
+        credentials,
+        maxAttempts: 1,
+      });
+      cleanups.push(() => made.destroy());
+      return made;
+    };
+    const first = await started();
+    cleanups.push(() => first.close());
+    const before = clientOf(first);
+    await before.send(
+      new PutObjectCommand({ Bucket: bucket, Key: "orgs/a/kept.txt", Body: "kept ✓", ContentType: "text/plain" }),
+    );
+    await before.send(
+      new PutObjectTaggingCommand({
+        Bucket: bucket,
+        Key: "orgs/a/kept.txt",
+        Tagging: { TagSet: [{ Key: "crm-check", Value: "passed" }] },
+      }),
+    );
+    await before.send(new PutObjectCommand({ Bucket: bucket, Key: "orgs/a/gone.txt", Body: "gone" }));
+    await before.send(new DeleteObjectCommand({ Bucket: bucket, Key: "orgs/a/gone.txt" }));
+    await first.close();
+
+    // Act
+    const second = await started();
+    cleanups.push(() => second.close());
+    const after = clientOf(second);
+
+    // Assess
+    const kept = await after.send(new GetObjectCommand({ Bucket: bucket, Key: "orgs/a/kept.txt" }));
+    expect(await kept.Body?.transformToString()).toBe("kept ✓");
+    expect(kept.ContentType).toBe("text/plain");
+    const tags = await after.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: "orgs/a/kept.txt" }));
+    expect(tags.TagSet).toEqual([{ Key: "crm-check", Value: "passed" }]);
+    const listed = await after.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(listed.Contents?.map(({ Key }) => Key)).toEqual(["orgs/a/kept.txt"]);
+  });
+});

@@ -10,7 +10,7 @@ assertLambdaNodeMajor();
 const usage = `Usage: npm start [-- --in-memory] [-- --no-seed]
 
 Starts the local cloud on 127.0.0.1: DynamoDB Local, the local identity provider and the API gateway.
-  --in-memory   keep DynamoDB's data in memory (gone at exit) instead of under .data/
+  --in-memory   keep DynamoDB's data and the files' objects in memory (gone at exit) instead of under .data/
   --no-seed     do not create the demo organisation on first start
 Environment: PORT (gateway, default 3000), DYNAMODB_PORT (default 8000), BUS_PORT (local EventBridge, default
 any free port), LOG_LEVEL (default WARN),

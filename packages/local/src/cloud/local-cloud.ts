@@ -183,6 +183,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
       region: "us-east-1",
       buckets: [localFilesBucket],
+      ...(options.inMemory ? {} : { dataDirectory: join(options.dataDirectory, "s3") }),
       cors: { allowedOrigins: ["*"], allowedMethods: ["GET", "POST"], exposeHeaders: ["ETag"] },
     });
     stoppers.push(() => s3.close());

@@ -45,6 +45,8 @@ export type LocalS3Options = {
   cors?: LocalS3CorsRule;
   /** 0 (the default) picks a free port. The stand-in listens on 127.0.0.1 only. */
   port?: number;
+  /** Where objects are kept across restarts (a folder per bucket); without it they live in memory only. */
+  dataDirectory?: string;
 };
 
 export type ObjectCreatedListener = (event: S3Event) => void | Promise<void>;
@@ -115,7 +117,7 @@ type Created = { eventName: ObjectCreatedEventName; bucket: string; object: Stor
 
 /**
  * An S3 stand-in of our own on 127.0.0.1 that the real `@aws-sdk/client-s3`, `s3-request-presigner` and
- * `s3-presigned-post` talk to (path-style: `forcePathStyle: true`), keeping objects in memory. It exists because the
+ * `s3-presigned-post` talk to (path-style: `forcePathStyle: true`), keeping objects in memory (and on disk with a `dataDirectory`). It exists because the
  * well-known fakes (s3rver, and others) accept any signature and ignore POST policies, while what the product
  * relies on is S3 refusing: every request is checked as S3 checks it, with SigV4 recomputed by the SDK's own signer
  * (`@smithy/signature-v4`) — a changed path, query parameter or signed header is SignatureDoesNotMatch, an expired
@@ -147,7 +149,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       );
     }
   }
-  const store = new ObjectStore(options.buckets);
+  const store = new ObjectStore(options.buckets, options.dataDirectory);
   const authenticator = new RequestAuthenticator([options.credentials], options.region);
   const listeners = new Set<ObjectCreatedListener>();
 
@@ -374,6 +376,7 @@ function perform(
     if (method === "PUT") return { reply: putObjectTagging(store, bucket, key, request, payload) };
     if (method === "DELETE") {
       store.object(bucket, key).tags = {};
+      store.bucket(bucket).saved(key);
       return { reply: { status: 204 } };
     }
     throw s3Errors.methodNotAllowed(method, "OBJECT");
@@ -786,6 +789,7 @@ function putObjectTagging(
     return [name, childText(tag, "Value") ?? ""];
   });
   object.tags = validateTags(pairs);
+  store.bucket(bucket).saved(key);
   return { status: 200 };
 }
 

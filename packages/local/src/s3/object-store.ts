@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Checksum } from "./checksums";
 import { s3Errors } from "./s3-error";
 
@@ -27,12 +30,66 @@ export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-/** The in-memory buckets: one Map of key to object per bucket, nothing on disk. */
-export class ObjectStore {
-  readonly #buckets = new Map<string, Map<string, StoredObject>>();
+/**
+ * One bucket's objects by key. With a directory they are also kept on disk (each object as `<sha256 of key>.bin` with
+ * its bytes and `.json` with the rest), written as they change and read back when the stand-in starts again.
+ */
+class BucketObjects extends Map<string, StoredObject> {
+  readonly #directory: string | undefined;
 
-  constructor(buckets: string[]) {
-    for (const bucket of buckets) this.#buckets.set(bucket, new Map());
+  constructor(directory?: string) {
+    super();
+    this.#directory = directory;
+    if (directory === undefined) return;
+    mkdirSync(directory, { recursive: true });
+    for (const name of readdirSync(directory).filter((file) => file.endsWith(".json"))) {
+      const { lastModified, ...stored } = JSON.parse(readFileSync(join(directory, name), "utf8"));
+      const body = readFileSync(join(directory, name.replace(/\.json$/, ".bin")));
+      super.set(stored.key, { ...stored, body, lastModified: new Date(lastModified) });
+    }
+  }
+
+  #fileOf(key: string): string {
+    return join(this.#directory as string, createHash("sha256").update(key).digest("hex"));
+  }
+
+  override set(key: string, object: StoredObject): this {
+    super.set(key, object);
+    if (this.#directory !== undefined) {
+      writeFileSync(`${this.#fileOf(key)}.bin`, object.body);
+      this.saved(key);
+    }
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    if (this.#directory !== undefined) {
+      rmSync(`${this.#fileOf(key)}.json`, { force: true });
+      rmSync(`${this.#fileOf(key)}.bin`, { force: true });
+    }
+    return super.delete(key);
+  }
+
+  /** Writes again what is kept beside an object's bytes, after a change in place (its tags). */
+  saved(key: string): void {
+    const object = this.get(key);
+    if (this.#directory === undefined || object === undefined) return;
+    const { body: _bytes, ...rest } = object;
+    writeFileSync(`${this.#fileOf(key)}.json`, JSON.stringify(rest));
+  }
+}
+
+/** The buckets: one map of key to object per bucket, in memory, and on disk when given a data directory. */
+export class ObjectStore {
+  readonly #buckets = new Map<string, BucketObjects>();
+
+  constructor(buckets: string[], dataDirectory?: string) {
+    for (const bucket of buckets) {
+      this.#buckets.set(
+        bucket,
+        new BucketObjects(dataDirectory === undefined ? undefined : join(dataDirectory, bucket)),
+      );
+    }
   }
 
   bucketNames(): string[] {
@@ -44,7 +101,7 @@ export class ObjectStore {
   }
 
   /** A bucket's objects; an unknown bucket is NoSuchBucket. */
-  bucket(bucket: string): Map<string, StoredObject> {
+  bucket(bucket: string): BucketObjects {
     const objects = this.#buckets.get(bucket);
     if (objects === undefined) throw s3Errors.noSuchBucket(bucket);
     return objects;
