@@ -289,7 +289,10 @@ describe("reading CSV rows", () => {
 
         // Assess
         expect(failure, `${reason} in chunks of ${chunkBytes}`).toMatchObject({ reason, line: 27 });
-        expect(rows.map(({ line }) => line), `${reason} in chunks of ${chunkBytes}`).toEqual(Array.from({ length: 25 }, (_, index) => index + 2));
+        expect(
+          rows.map(({ line }) => line),
+          `${reason} in chunks of ${chunkBytes}`,
+        ).toEqual(Array.from({ length: 25 }, (_, index) => index + 2));
       }
     }
   });
