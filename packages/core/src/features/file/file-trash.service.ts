@@ -43,6 +43,16 @@ function trashFileAction(file: FileItem, deletedAt: string) {
     .commit();
 }
 
+/** Takes the file out of the trash onto `records`, if it is still the version that was read. */
+function untrashFileAction(file: FileItem, records: FileItem["records"], at: string) {
+  return inTransaction(FileEntity)
+    .patch({ orgId: file.orgId, fileId: file.fileId })
+    .set({ records, version: file.version + 1, updatedAt: at })
+    .remove(["deletedAt"])
+    .where(({ version }, { eq }) => eq(version, file.version))
+    .commit();
+}
+
 /** Schedules the trashed file's purge; a put, so trashing a file again replaces what an earlier trashing left. */
 function schedulePurgeAction(file: FileItem, deletedAt: string) {
   return inTransaction(FilePurgeEntity)
@@ -105,15 +115,7 @@ export async function restoreFile(context: TenantContext, fileId: string): Promi
   }
   const { deletedAt: _deletedAt, ...restored } = { ...file, records, version: file.version + 1, updatedAt: now() };
   await changeSet()
-    .add(
-      "file",
-      inTransaction(FileEntity)
-        .patch({ orgId: context.orgId, fileId })
-        .set({ records, version: restored.version, updatedAt: restored.updatedAt })
-        .remove(["deletedAt"])
-        .where(({ version }, { eq }) => eq(version, file.version))
-        .commit(),
-    )
+    .add("file", untrashFileAction(file, records, restored.updatedAt))
     .addAll(
       steps(
         "file link",
@@ -185,15 +187,7 @@ async function relinkFiles(context: TenantContext, record: HeldRecord, fileIds: 
     const changes = changeSet();
     if (file.deletedAt && onRecord) {
       changes
-        .add(
-          "file",
-          inTransaction(FileEntity)
-            .patch(keys)
-            .set({ version: file.version + 1, updatedAt: now() })
-            .remove(["deletedAt"])
-            .where(({ version }, { eq }) => eq(version, file.version))
-            .commit(),
-        )
+        .add("file", untrashFileAction(file, file.records, now()))
         .add("purge schedule", cancelPurgeAction(context.orgId, fileId));
     } else if (file.deletedAt && !onRecord && file.records.length < 10 && !(await inTrashOnItsOwn(file))) {
       // Trashed since with the last of its other records (an activity this record's deletion deleted, say): it
@@ -202,15 +196,7 @@ async function relinkFiles(context: TenantContext, record: HeldRecord, fileIds: 
       const kept = file.records.filter((_, index) => present[index]);
       const gone = file.records.filter((_, index) => !present[index]);
       changes
-        .add(
-          "file",
-          inTransaction(FileEntity)
-            .patch(keys)
-            .set({ records: [...kept, record], version: file.version + 1, updatedAt: now() })
-            .remove(["deletedAt"])
-            .where(({ version }, { eq }) => eq(version, file.version))
-            .commit(),
-        )
+        .add("file", untrashFileAction(file, [...kept, record], now()))
         .addAll(
           steps(
             "file link",
