@@ -8,4 +8,7 @@ export const table = new sst.aws.Dynamo(tableName, {
   ttl: tableDefinition.ttl,
   stream: tableDefinition.stream,
   deletionProtection: $app.stage === "production",
+  // SST enables point-in-time recovery today; said here, so the table keeps 35 days of restorable history even if
+  // that default changes.
+  transform: { table: { pointInTimeRecovery: { enabled: true } } },
 });

@@ -54,7 +54,7 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     expect(config.app({ stage: "pr-42" })).toMatchObject({ removal: "remove", protect: false });
   });
 
-  it("creates the table exactly as declared in packages/core", () => {
+  it("creates the table exactly as declared in packages/core, with point-in-time recovery", () => {
     const [table, ...others] = component("sst.aws.Dynamo");
     expect(others).toEqual([]);
     expect(table?.name).toBe(tableName);
@@ -64,6 +64,7 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
       globalIndexes: tableDefinition.globalIndexes,
       ttl: tableDefinition.ttl,
       stream: tableDefinition.stream,
+      transform: { table: { pointInTimeRecovery: { enabled: true } } },
     });
   });
 

@@ -150,5 +150,18 @@ describe("the local HTTP gateway", () => {
     answer = { statusCode: 200, body: "{}" };
     const response = await send("GET", "/health", [["origin", "https://app.example"]]);
     expect(response.headers["access-control-allow-origin"]).toBe("*");
+    // What a browser client must be able to read: versions, new records, limits, replays, retries.
+    expect(String(response.headers["access-control-expose-headers"]).split(",")).toEqual(
+      expect.arrayContaining([
+        "etag",
+        "location",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "idempotent-replayed",
+        "retry-after",
+        "x-request-id",
+      ]),
+    );
   });
 });

@@ -6,7 +6,19 @@ export const corsPolicy = {
   allowOrigins: ["*"],
   allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
   allowHeaders: ["authorization", "content-type", "if-match", "idempotency-key"],
-  exposeHeaders: ["etag", "location", "x-request-id", "www-authenticate", "allow", "retry-after"],
+  /** Every response header a browser client reads: script sees no other (the CORS safelist aside). */
+  exposeHeaders: [
+    "etag",
+    "location",
+    "x-request-id",
+    "www-authenticate",
+    "allow",
+    "retry-after",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "idempotent-replayed",
+  ],
   /** Seconds a browser may cache a preflight answer. */
   maxAgeSeconds: 600,
 } as const;
