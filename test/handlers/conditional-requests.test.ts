@@ -97,3 +97,62 @@ describe("optimistic concurrency with ETag and If-Match", () => {
     expect((await invoke("companies.delete", { ...at, headers: { "if-match": '"2"' } })).status).toBe(204);
   });
 });
+
+describe("revalidating reads with If-None-Match", () => {
+  it("a record read with its current ETag is 304 with no body, in strong or weak form; once it changes, 200 with the new one", async () => {
+    const org = await anOrganisation();
+    const contact = await aContact(org);
+    const at = { token: org.admin.token, params: { orgId: org.orgId, contactId: contact.id } };
+
+    const unchanged = await invoke("contacts.get", { ...at, headers: { "if-none-match": '"1"' } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.body).toBeUndefined();
+    expect(unchanged.headers.etag).toBe('"1"');
+    expect((await invoke("contacts.get", { ...at, headers: { "if-none-match": 'W/"1", "7"' } })).status).toBe(304);
+
+    await invoke("contacts.update", { ...at, body: { title: "Countess" } });
+    const changed = await invoke("contacts.get", { ...at, headers: { "if-none-match": '"1"' } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).toBe('"2"');
+    expect(changed.body.title).toBe("Countess");
+  });
+
+  it("a list page has an ETag of its content: the same page revalidates as 304 until a record on it changes", async () => {
+    const org = await anOrganisation();
+    const contact = await aContact(org);
+    const list = (headers: Record<string, string> = {}) =>
+      invoke("contacts.list", {
+        token: org.admin.token,
+        params: { orgId: org.orgId },
+        query: { limit: "10" },
+        headers,
+      });
+
+    const first = await list();
+    const firstTag = String(first.headers.etag);
+    expect(first.status).toBe(200);
+    expect(first.headers.etag).toMatch(/^"[\w-]{27}"$/);
+    expect((await list()).headers.etag).toBe(first.headers.etag);
+    expect((await list({ "if-none-match": firstTag })).status).toBe(304);
+
+    await invoke("contacts.update", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, contactId: contact.id },
+      body: { title: "Changed" },
+    });
+    const after = await list({ "if-none-match": firstTag });
+    expect(after.status).toBe(200);
+    expect(after.headers.etag).not.toBe(first.headers.etag);
+  });
+
+  it("If-None-Match never turns a write into a 304", async () => {
+    const org = await anOrganisation();
+    const created = await invoke("contacts.create", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      headers: { "if-none-match": "*" },
+      body: { firstName: "Ada" },
+    });
+    expect(created.status).toBe(201);
+  });
+});

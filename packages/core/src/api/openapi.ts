@@ -12,6 +12,16 @@ const ifMatchHeader = z.string().optional().meta({
   example: '"3"',
 });
 
+const contentTagHeader = z.string().meta({
+  description:
+    "An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate.",
+});
+const ifNoneMatchHeader = z.string().optional().meta({
+  description:
+    "The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body.",
+  example: '"3"',
+});
+
 const idempotencyKeyHeader = z.string().min(1).max(255).optional().meta({
   description:
     "Makes a retry safe: the first response for this key is replayed for 24 hours (with `Idempotent-Replayed: true`); the same key with another body is 422, and while the first request still runs, 409 with Retry-After.",
@@ -66,14 +76,33 @@ function operation(routeId: RouteId): ZodOpenApiOperationObject {
   const route: RouteDeclaration = routes[routeId];
   const contract: RouteContract = contracts[routeId];
   const roles = Array.isArray(route.access) ? ` Roles: ${route.access.join(", ")}.` : "";
+  // Every successful GET can be revalidated with If-None-Match (see endpointResponse).
+  const isRevalidated = route.method === "GET" && contract.response.status === 200;
+  const headers = {
+    ...(contract.conditional ? { "if-match": ifMatchHeader } : {}),
+    ...(route.method === "POST" ? { "idempotency-key": idempotencyKeyHeader } : {}),
+    ...(isRevalidated ? { "if-none-match": ifNoneMatchHeader } : {}),
+  };
   const responses: ZodOpenApiOperationObject["responses"] = {
     [String(contract.response.status)]: {
       description: contract.response.description,
       ...(contract.response.schema
         ? { content: { "application/json": { schema: contract.response.schema as z.ZodType } } }
         : {}),
-      ...(contract.response.etag ? { headers: z.object({ etag: etagHeader }) } : {}),
+      ...(contract.response.etag
+        ? { headers: z.object({ etag: etagHeader }) }
+        : isRevalidated
+          ? { headers: z.object({ etag: contentTagHeader }) }
+          : {}),
     },
+    ...(isRevalidated
+      ? {
+          "304": {
+            description: "Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it.",
+            headers: z.object({ etag: contract.response.etag ? etagHeader : contentTagHeader }),
+          },
+        }
+      : {}),
   };
   for (const status of errorStatuses(route, contract)) {
     responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = problemResponse(
@@ -86,13 +115,12 @@ function operation(routeId: RouteId): ZodOpenApiOperationObject {
     description: `${contract.description ?? contract.summary}${roles}`.trim(),
     tags: [contract.tag],
     security: route.access === "public" ? [] : [{ bearer: [] }],
-    ...(contract.params || contract.query || contract.conditional || route.method === "POST"
+    ...(contract.params || contract.query || Object.keys(headers).length > 0
       ? {
           requestParams: {
             ...(contract.params ? { path: contract.params } : {}),
             ...(contract.query ? { query: contract.query } : {}),
-            ...(contract.conditional ? { header: z.object({ "if-match": ifMatchHeader }) } : {}),
-            ...(route.method === "POST" ? { header: z.object({ "idempotency-key": idempotencyKeyHeader }) } : {}),
+            ...(Object.keys(headers).length > 0 ? { header: z.object(headers) } : {}),
           },
         }
       : {}),

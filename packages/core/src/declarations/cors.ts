@@ -5,7 +5,7 @@
 export const corsPolicy = {
   allowOrigins: ["*"],
   allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-  allowHeaders: ["authorization", "content-type", "if-match", "idempotency-key"],
+  allowHeaders: ["authorization", "content-type", "if-match", "if-none-match", "idempotency-key"],
   /** Every response header a browser client reads: script sees no other (the CORS safelist aside). */
   exposeHeaders: [
     "etag",

@@ -5,6 +5,17 @@ export function etagOf(version: number): string {
   return `"${version}"`;
 }
 
+/**
+ * Whether If-None-Match names the current tag (RFC 9110 §13.1.2): `*`, or one of the listed tags by the weak
+ * comparison (`W/"3"` matches `"3"`), so a cache may revalidate with whichever form it kept.
+ */
+export function noneMatchHolds(ifNoneMatch: string | undefined, currentTag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  const listed = ifNoneMatch.split(",").map(opaque);
+  return listed.includes("*") || listed.includes(opaque(currentTag));
+}
+
 /** What the caller asserted with If-Match (RFC 9110 §13.1.1); absent means no precondition. */
 export type Preconditions = { ifMatch?: string };
 

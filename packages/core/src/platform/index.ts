@@ -39,7 +39,7 @@ export {
   ValidationError,
 } from "./errors";
 export type { Preconditions } from "./etag";
-export { etagOf } from "./etag";
+export { etagOf, noneMatchHolds } from "./etag";
 export { memberIdFor, newId, normaliseEmail } from "./ids";
 export type { Identity, TenantContext } from "./request-context";
 export { withPathParameters } from "./route-contract";
