@@ -1,4 +1,6 @@
 import type { EntityItem } from "electrodb";
+import { membershipCacheConfig } from "../../platform/config/membership-cache.config";
+import { ContainerCache } from "../../platform/container-cache";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { memberIdFor } from "../../platform/ids";
@@ -22,15 +24,29 @@ export function toMember(item: MemberItem): Member {
   };
 }
 
+/** Memberships as this container last read them (see ContainerCache for how stale they may be). */
+const memberships = new ContainerCache<Pick<MemberItem, "memberId" | "role">>(
+  () => membershipCacheConfig().milliseconds,
+);
+const membershipKey = (orgId: string, memberId: string) => `${orgId}#${memberId}`;
+
 /**
  * The actor for a signed-in person in an organisation, or null when they are not a member (or the organisation does
- * not exist: callers answer both with the same 404). One strongly consistent GetItem on a key derived from the token.
+ * not exist: callers answer both with the same 404). One strongly consistent GetItem on a key derived from the
+ * token, unless this container read the membership within the last few seconds (MEMBERSHIP_CACHE_MS).
  */
 export async function findActor(orgId: string, identity: Identity): Promise<Actor | null> {
-  const { data } = await MemberEntity.get({ orgId, memberId: memberIdFor(orgId, identity.email) }).go({
-    consistent: true,
+  const memberId = memberIdFor(orgId, identity.email);
+  const membership = await memberships.get(membershipKey(orgId, memberId), async () => {
+    const { data } = await MemberEntity.get({ orgId, memberId }).go({ consistent: true });
+    return data ? { memberId: data.memberId, role: data.role } : null;
   });
-  return data ? { ...identity, memberId: data.memberId, role: data.role } : null;
+  return membership ? { ...identity, memberId: membership.memberId, role: membership.role } : null;
+}
+
+/** Forgets a membership this container may have kept, once it has changed or ended here. */
+export function forgetMembership(orgId: string, memberId: string): void {
+  memberships.forget(membershipKey(orgId, memberId));
 }
 
 /** A member's item, read with strong consistency, or NotFoundError. */

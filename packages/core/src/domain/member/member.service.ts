@@ -11,7 +11,7 @@ import type { CreateOrganisationInput, Organisation } from "../organisation/orga
 import { newOrganisationSteps } from "../organisation/organisation.service";
 import { MemberEntity } from "./member.entity";
 import { LastAdminError } from "./member.errors";
-import { loadMember, type MemberItem, toMember } from "./member.queries";
+import { forgetMembership, loadMember, type MemberItem, toMember } from "./member.queries";
 import type { AddMemberInput, Member, UpdateMemberInput } from "./member.schema";
 
 /** The fields of a membership that the audit history tracks. */
@@ -143,6 +143,7 @@ export async function updateMember(
     )
     // The member changed or vanished since we read it.
     .commit(() => new ConcurrentModificationError("member", memberId));
+  forgetMembership(context.orgId, memberId);
   return toMember({ ...updated, updatedAt: at });
 }
 
@@ -170,6 +171,7 @@ export async function removeMember(context: TenantContext, memberId: string): Pr
     )
     // The member changed or vanished since we read it.
     .commit(() => new ConcurrentModificationError("member", memberId));
+  forgetMembership(context.orgId, memberId);
 }
 
 /**
