@@ -219,7 +219,7 @@ try {
       `DynamoDB requests per search: min ${Math.min(...counts)}, max ${Math.max(...counts)}, mean ` +
         `${(counts.reduce((sum, n) => sum + n, 0) / counts.length).toFixed(2)} ` +
         `(${[...tally].map(([name, n]) => `${name} ${(n / perSearch.length).toFixed(2)}`).join(", ")}; ` +
-        "GetItem is the membership check and the two Updates are the rate-limit counters every request makes)",
+        "GetItem is the membership check, unless the container kept it; Updates are the rate-limit counters, flushed in the background)",
     );
     console.log(`results per search: mean ${(found / perSearch.length).toFixed(1)} (limit 20)`);
   }

@@ -1,5 +1,8 @@
+import { databaseClient } from "@crm/core/platform";
+import { RateLimitCounterEntity } from "@crm/core/ratelimit";
 import { describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
+import { eventually } from "../support/eventually";
 import { anOrganisation } from "../support/organisations";
 
 // Before the handler modules read their configuration (once per process): small limits and a long window.
@@ -44,5 +47,60 @@ describe("rate limits", () => {
     expect(admin.body.detail).toMatch(/in this organisation/);
     const elsewhere = await invoke("contacts.list", { token: other.admin.token, params: { orgId: other.orgId } });
     expect(elsewhere.status).toBe(200);
+  });
+
+  it("never wait for the counters: requests are answered while the counter updates are held, and their count reaches the table after", async () => {
+    // Prepare: every counter update of this organisation waits until released
+    const org = await anOrganisation();
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const client = databaseClient();
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const key = JSON.stringify((args.input as { Key?: unknown }).Key ?? "");
+        if (key.includes(`organisation:${org.orgId}:`)) await released;
+        return next(args);
+      },
+      { step: "initialize", name: "holdRateLimitCounters", override: true },
+    );
+    try {
+      // Act
+      const statuses = [];
+      for (let request = 0; request < 3; request++) {
+        statuses.push((await invoke("contacts.list", { token: org.admin.token, params: { orgId: org.orgId } })).status);
+      }
+
+      // Assess: answered meanwhile; once the table answers again, the organisation's four requests are counted
+      expect(statuses).toEqual([200, 200, 200]);
+      release();
+      const window = Math.floor(Date.now() / 3_600_000);
+      await eventually(async () => {
+        await invoke("contacts.list", { token: org.admin.token, params: { orgId: org.orgId } }); // flushes the rest
+        const { data } = await RateLimitCounterEntity.get({ bucket: `organisation:${org.orgId}:${window}` }).go();
+        expect(data?.count).toBeGreaterThanOrEqual(5);
+      });
+    } finally {
+      release();
+      client.middlewareStack.remove("holdRateLimitCounters");
+    }
+  });
+
+  it("learn from the table what other containers counted: a window already full elsewhere refuses after one flush", async () => {
+    const org = await anOrganisation();
+    const window = Math.floor(Date.now() / 3_600_000);
+    // Another container has admitted the organisation's whole share of the window.
+    await RateLimitCounterEntity.update({ bucket: `organisation:${org.orgId}:${window}` })
+      .add({ count: 9 })
+      .go();
+
+    const statuses: number[] = [];
+    for (let request = 0; request < 4 && statuses.at(-1) !== 429; request++) {
+      statuses.push((await invoke("contacts.list", { token: org.admin.token, params: { orgId: org.orgId } })).status);
+    }
+
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.length).toBeLessThanOrEqual(3);
   });
 });
