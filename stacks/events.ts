@@ -1,6 +1,8 @@
 import {
   type BusSubscription,
+  busDeadLettersQueueName,
   busName,
+  busSubscriberRetries,
   busSubscriptions,
   domainEventFailuresQueueName,
   tableStreamSubscription,
@@ -17,6 +19,11 @@ export const bus = new sst.aws.Bus(busName);
 
 /** Stream records that never became events (undecodable, or failed after every retry), kept for inspection and replay. */
 export const domainEventFailures = new sst.aws.Queue(domainEventFailuresQueueName);
+
+/** Bus events a subscriber failed after its retries: kept for 14 days instead of dropped, to inspect and replay. */
+export const busDeadLetters = new sst.aws.Queue(busDeadLettersQueueName, {
+  transform: { queue: { messageRetentionSeconds: 14 * 86_400 } },
+});
 
 // Subscribers push to WebSocket connections (fan-out, automation's notifications), so they are linked to that API too.
 const links = [table, auth, cursorSigningKey, bus, realtime];
@@ -36,8 +43,13 @@ for (const [name, subscription] of Object.entries(busSubscriptions) as [string, 
     logicalName(name),
     {
       handler: subscription.handler,
-      link: [...links, ...usedLinks(subscription.uses)],
+      // The dead-letter queue is linked so the function's role may send to it, as its on-failure destination needs.
+      link: [...links, busDeadLetters, ...usedLinks(subscription.uses)],
       ...(subscription.timeoutSeconds ? { timeout: `${subscription.timeoutSeconds} seconds` as const } : {}),
+      retries: busSubscriberRetries,
+      transform: {
+        eventInvokeConfig: { destinationConfig: { onFailure: { destination: busDeadLetters.arn } } },
+      },
     },
     {
       pattern: {

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   bucketSubscriptions,
+  busDeadLettersQueueName,
   busName,
+  busSubscriberRetries,
   busSubscriptions,
   fallbackRoute,
   filesBucketName,
@@ -181,6 +183,29 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
       expect(pattern, String(handler)).toBeDefined();
       const file = `${repositoryRoot}${String(handler).replace(/\.handler$/, "")}.ts`;
       expect(existsSync(file), file).toBe(true);
+    }
+  });
+
+  it("gives every bus subscriber retries and an on-failure destination: the dead-letter queue, which it may send to", () => {
+    const queue = component("sst.aws.Queue").find((each) => each.name === busDeadLettersQueueName);
+    expect(queue).toBeDefined();
+    const subscribers = recording.subscriptions.filter((entry) => entry.to === busName);
+    expect(subscribers.length).toBe(Object.keys(busSubscriptions).length);
+    for (const subscription of subscribers) {
+      const subscriber = subscription.subscriber as {
+        link?: { name?: string }[];
+        retries?: number;
+        transform?: { eventInvokeConfig?: { destinationConfig?: { onFailure?: { destination?: string } } } };
+      };
+      expect(subscriber.retries, subscription.name).toBe(busSubscriberRetries);
+      expect(
+        subscriber.transform?.eventInvokeConfig?.destinationConfig?.onFailure?.destination,
+        subscription.name,
+      ).toBe(`<${busDeadLettersQueueName}.arn>`);
+      expect(
+        (subscriber.link ?? []).map((link) => link.name),
+        subscription.name,
+      ).toContain(busDeadLettersQueueName);
     }
   });
 

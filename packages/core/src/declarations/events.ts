@@ -15,6 +15,16 @@ export const busName = "CrmBus";
  */
 export const domainEventFailuresQueueName = "DomainEventFailures";
 
+/**
+ * Logical name of the queue that keeps bus events a subscriber still failed after Lambda's retries of an
+ * asynchronous invocation (its on-failure destination): in AWS they would otherwise be dropped; locally the bus
+ * keeps them as dead letters. The SST component name and the key of `Resource.*`.
+ */
+export const busDeadLettersQueueName = "BusDeadLetters";
+
+/** How often Lambda retries a bus event its subscriber failed, before the event goes to the dead letters. */
+export const busSubscriberRetries = 2;
+
 /** `source` of every domain event this API publishes. */
 export const domainEventSource = "crm.api";
 
