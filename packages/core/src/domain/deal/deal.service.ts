@@ -5,7 +5,7 @@ import { RestoreConflictError } from "../../capabilities/trash/trash.errors";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { ConcurrentModificationError, DomainError, NotFoundError, ValidationError } from "../../platform/errors";
+import { ConcurrentModificationError, DomainError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
@@ -28,9 +28,10 @@ import { contactLinks } from "../contact/contact.links";
 import { PipelineEntity } from "../pipeline/pipeline.entity";
 import {
   firstOpenStage,
-  loadDefaultPipeline,
+  forgetPipelines,
   loadPipeline,
   type PipelineItem,
+  pipelineForDeal,
   type StageItem,
   stageOf,
 } from "../pipeline/pipeline.queries";
@@ -91,12 +92,23 @@ function missingDealLink(plan: LinkPlan) {
     ]);
 }
 
-/** A deal write is valid only against the pipeline version whose stages it was checked against. */
+/**
+ * A deal write is valid only against the pipeline version whose stages it was checked against. When the pipeline
+ * has changed since (in this container's copy, changed elsewhere), the copy is forgotten and the write runs again
+ * on a fresh read (retryingConflicts).
+ */
 const pipelineUnchanged = (pipeline: PipelineItem) =>
-  inTransaction(PipelineEntity)
-    .check({ orgId: pipeline.orgId, pipelineId: pipeline.pipelineId })
-    .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
-    .commit();
+  step(
+    "pipeline unchanged",
+    inTransaction(PipelineEntity)
+      .check({ orgId: pipeline.orgId, pipelineId: pipeline.pipelineId })
+      .where((attributes, { eq }) => eq(attributes.version, pipeline.version))
+      .commit(),
+    () => {
+      forgetPipelines(pipeline.orgId);
+      return new ConcurrentModificationError("pipeline", pipeline.pipelineId);
+    },
+  );
 
 function assertLostReasonFits(stage: StageItem, lostReason: string | null | undefined) {
   if (lostReason && stage.kind !== "lost") {
@@ -104,16 +116,21 @@ function assertLostReasonFits(stage: StageItem, lostReason: string | null | unde
   }
 }
 
-async function pipelineForNewDeal(orgId: string, pipelineId: string | undefined): Promise<PipelineItem> {
-  if (!pipelineId) return loadDefaultPipeline(orgId);
-  try {
-    return await loadPipeline(orgId, pipelineId);
-  } catch (error) {
-    if (error instanceof NotFoundError) {
-      throw new ValidationError([{ path: "body.pipelineId", message: "No pipeline with this id exists here." }]);
-    }
-    throw error;
-  }
+async function pipelineForNewDeal(
+  orgId: string,
+  pipelineId: string | undefined,
+  stageId: string | undefined,
+): Promise<PipelineItem> {
+  const pipeline = await pipelineForDeal(orgId, {
+    ...(pipelineId ? { pipelineId } : {}),
+    ...(stageId ? { stageId } : {}),
+  });
+  if (pipeline) return pipeline;
+  throw new ValidationError([
+    pipelineId
+      ? { path: "body.pipelineId", message: "No pipeline with this id exists here." }
+      : { path: "body.pipelineId", message: "This organisation has no pipeline yet." },
+  ]);
 }
 
 /**
@@ -136,7 +153,7 @@ function newDealSteps(
         .create({ ...deal, ...derivedKeys(deal) })
         .commit(),
     ),
-    step("pipeline unchanged", pipelineUnchanged(pipeline)),
+    pipelineUnchanged(pipeline),
     ...referenceSteps(orgId, { type: "deal", id: deal.dealId }, references),
     ...dealLinkPlans(deal.dealId, null, deal).flatMap((plan) =>
       linkPlanSteps(orgId, plan, at, reportMissingLinks ? missingDealLink(plan) : undefined),
@@ -162,7 +179,7 @@ export async function createDeal(
   const { orgId, actor } = context;
   const dealId = options.dealId ?? newId("deal");
   return retryingConflicts(async () => {
-    const pipeline = await pipelineForNewDeal(orgId, input.pipelineId);
+    const pipeline = await pipelineForNewDeal(orgId, input.pipelineId, input.stageId);
     const stage = input.stageId ? stageOf(pipeline, input.stageId, "body.stageId") : firstOpenStage(pipeline);
     assertLostReasonFits(stage, input.lostReason);
     const at = now();
@@ -340,11 +357,7 @@ async function applyStageMove(
   };
   await changeSet()
     .add("deal", dealPatch(current, next))
-    .add(
-      "pipeline unchanged",
-      pipelineUnchanged(pipeline),
-      () => new ConcurrentModificationError("pipeline", pipeline.pipelineId),
-    )
+    .addAll([pipelineUnchanged(pipeline)])
     .addAll(steps("stage total", stageTotalActions(context.orgId, positionOf(current), positionOf(next))))
     .add(
       "audit entry",
@@ -370,7 +383,9 @@ export async function moveDealToStage(
   return retryingConflicts(async () => {
     const current = await loadDeal(context, dealId);
     assertPreconditions(preconditions, current, "deal", dealId);
-    const pipeline = await loadPipeline(context.orgId, current.pipelineId);
+    const pipeline =
+      (await pipelineForDeal(context.orgId, { pipelineId: current.pipelineId, stageId: input.stageId })) ??
+      (await loadPipeline(context.orgId, current.pipelineId));
     const stage = stageOf(pipeline, input.stageId, "body.stageId");
     assertLostReasonFits(stage, input.lostReason);
     if (stage.stageId === current.stageId && (input.lostReason ?? current.lostReason) === current.lostReason) {

@@ -1,5 +1,5 @@
 import type { EntityItem } from "electrodb";
-import { membershipCacheConfig } from "../../platform/config/membership-cache.config";
+import { containerCacheConfig } from "../../platform/config/container-cache.config";
 import { ContainerCache } from "../../platform/container-cache";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
@@ -26,7 +26,7 @@ export function toMember(item: MemberItem): Member {
 
 /** Memberships as this container last read them (see ContainerCache for how stale they may be). */
 const memberships = new ContainerCache<Pick<MemberItem, "memberId" | "role">>(
-  () => membershipCacheConfig().milliseconds,
+  () => containerCacheConfig().membershipMilliseconds,
 );
 const membershipKey = (orgId: string, memberId: string) => `${orgId}#${memberId}`;
 

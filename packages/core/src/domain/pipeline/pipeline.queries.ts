@@ -1,4 +1,6 @@
 import type { EntityItem } from "electrodb";
+import { containerCacheConfig } from "../../platform/config/container-cache.config";
+import { ContainerCache } from "../../platform/container-cache";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
@@ -44,14 +46,35 @@ export async function loadPipelines(orgId: string): Promise<PipelineItem[]> {
   return data;
 }
 
-/** The pipeline new deals go to when the caller names none. */
-export async function loadDefaultPipeline(orgId: string): Promise<PipelineItem> {
-  const pipelines = await loadPipelines(orgId);
-  const found = pipelines.find((pipeline) => pipeline.isDefault) ?? pipelines[0];
-  if (!found) {
-    throw new ValidationError([{ path: "body.pipelineId", message: "This organisation has no pipeline yet." }]);
-  }
-  return found;
+/** Each organisation's pipelines as this container last read them (see ContainerCache for how stale). */
+const pipelinesKept = new ContainerCache<PipelineItem[]>(() => containerCacheConfig().pipelineMilliseconds);
+
+/** Forgets the organisation's pipelines this container may have kept, once they changed here or proved stale. */
+export function forgetPipelines(orgId: string): void {
+  pipelinesKept.forget(orgId);
+}
+
+/**
+ * The pipeline a deal write validates against: the one named, or the organisation's default, from this container's
+ * copy of its pipelines when it has one (PIPELINE_CACHE_MS), so most deal writes read no pipeline at all. A copy
+ * that lacks the pipeline or the stage the write names is read again (added elsewhere meanwhile); one that is
+ * merely older is caught by the write's own check of the pipeline's version (`pipelineUnchanged` in deals).
+ */
+export async function pipelineForDeal(
+  orgId: string,
+  wanted: { pipelineId?: string; stageId?: string },
+): Promise<PipelineItem | undefined> {
+  const pick = (pipelines: PipelineItem[]) =>
+    wanted.pipelineId
+      ? pipelines.find((pipeline) => pipeline.pipelineId === wanted.pipelineId)
+      : (pipelines.find((pipeline) => pipeline.isDefault) ?? pipelines[0]);
+  const fits = (pipeline: PipelineItem | undefined) =>
+    pipeline !== undefined &&
+    (wanted.stageId === undefined || pipeline.stages.some((stage) => stage.stageId === wanted.stageId));
+  const kept = pick((await pipelinesKept.get(orgId, () => loadPipelines(orgId))) ?? []);
+  if (fits(kept)) return kept;
+  forgetPipelines(orgId);
+  return pick((await pipelinesKept.get(orgId, () => loadPipelines(orgId))) ?? []);
 }
 
 /** The stage of a pipeline, or a validation error naming the field that pointed at it. */

@@ -11,6 +11,7 @@ import { PipelineEntity } from "./pipeline.entity";
 import { PipelineInUseError } from "./pipeline.errors";
 import {
   dealCountOf,
+  forgetPipelines,
   loadPipeline,
   loadPipelines,
   type PipelineItem,
@@ -65,6 +66,7 @@ export async function createPipeline(context: TenantContext, input: CreatePipeli
       }),
     )
     .commit(() => new ConcurrentModificationError("pipeline", pipeline.pipelineId));
+  forgetPipelines(context.orgId);
   return toPipeline(pipeline);
 }
 
@@ -209,6 +211,7 @@ export async function updatePipeline(
         }),
       )
       .commit(() => new ConcurrentModificationError("pipeline", pipelineId));
+    forgetPipelines(context.orgId);
     return toPipeline(next);
   });
 }
@@ -259,4 +262,5 @@ export async function deletePipeline(
       }),
     )
     .commit(() => new ConcurrentModificationError("pipeline", pipelineId));
+  forgetPipelines(context.orgId);
 }
