@@ -48,7 +48,16 @@ async function transactWrite(actions: TransactionAction[]): Promise<Cancellation
  * `cause`); callers turn that into "someone else got there first" instead of an error.
  */
 export function isConditionalCheckFailure(error: unknown): boolean {
-  return (error as { cause?: { name?: string } } | undefined)?.cause?.name === "ConditionalCheckFailedException";
+  return isAwsError(error, "ConditionalCheckFailedException");
+}
+
+/**
+ * Whether DynamoDB answered with this error: the SDK's error itself (ElectroDB passes it on unwrapped, see
+ * `tableEntity`) or one wrapping it as its cause.
+ */
+export function isAwsError(error: unknown, name: string): boolean {
+  const seen = error as { name?: string; cause?: { name?: string } } | undefined;
+  return seen?.name === name || seen?.cause?.name === name;
 }
 
 /** True when a conditional write succeeded, false when its condition failed (someone else got there first). */

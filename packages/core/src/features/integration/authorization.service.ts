@@ -9,6 +9,7 @@ import { ForbiddenError } from "../../platform/errors";
 import { idPrefixes } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
+import { isConditionalCheckFailure } from "../../platform/transactions";
 import { ConnectionEntity } from "./connection.entity";
 import { type ConnectionItem, syncStatesOf, toConnection } from "./connection.queries";
 import type { Authorization, CallbackQuery, Connection } from "./connection.schema";
@@ -126,7 +127,7 @@ async function consumeState(claims: StateClaims) {
       .go({ response: "all_new" });
     return data;
   } catch (error) {
-    if ((error as { cause?: { name?: string } }).cause?.name === "ConditionalCheckFailedException") {
+    if (isConditionalCheckFailure(error)) {
       const { data: existing } = await OAuthStateEntity.get({ stateId: claims.stateId }).go({ consistent: true });
       if (existing?.consumedAt) throw new OAuthStateUsedError("This authorization was already completed.");
       throw new InvalidOAuthStateError("The state is not one this API issued.", { cause: error });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { open, type SealedSecret, seal } from "../../capabilities/vault/token-vault";
+import { isConditionalCheckFailure } from "../../platform/transactions";
 import { ConnectionEntity } from "./connection.entity";
 import type { ConnectionItem } from "./connection.queries";
 import { ProviderUnavailableError } from "./integration.errors";
@@ -66,7 +67,7 @@ async function takeLease(keys: ConnectionKeys, owner: string): Promise<Connectio
       .go({ response: "all_new" });
     return data as ConnectionItem;
   } catch (error) {
-    if (isConditionFailure(error)) return null;
+    if (isConditionalCheckFailure(error)) return null;
     throw error;
   }
 }
@@ -78,13 +79,8 @@ async function releaseLease(keys: ConnectionKeys, owner: string): Promise<void> 
       .where(({ leaseOwner }, { eq }) => eq(leaseOwner, owner))
       .go();
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionalCheckFailure(error)) throw error;
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  const cause = (error as { cause?: { name?: string } }).cause;
-  return cause?.name === "ConditionalCheckFailedException";
 }
 
 const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
@@ -192,14 +188,14 @@ async function persistRefresh(
       )
       .go();
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionalCheckFailure(error)) throw error;
     try {
       await ConnectionEntity.patch(keys)
         .set(changes)
         .where(({ tokenVersion }, { eq }) => eq(tokenVersion, startedVersion))
         .go();
     } catch (retryError) {
-      if (!isConditionFailure(retryError)) throw retryError;
+      if (!isConditionalCheckFailure(retryError)) throw retryError;
       // Someone else stored a newer version after a refresh of their own: theirs wins, ours is dropped.
     }
   }
@@ -224,7 +220,7 @@ async function markNeedsReauth(
       .where(({ tokenVersion }, { eq }) => eq(tokenVersion, startedVersion))
       .go();
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionalCheckFailure(error)) throw error;
     await releaseLease(keys, owner);
   }
 }
