@@ -44,8 +44,8 @@ async function transactWrite(actions: TransactionAction[]): Promise<Cancellation
 }
 
 /**
- * True when a single conditional write failed its condition (ElectroDB wraps the SDK's error and keeps it as
- * `cause`); callers turn that into "someone else got there first" instead of an error.
+ * True when a single conditional write failed its condition; callers turn that into "someone else got there
+ * first" instead of an error.
  */
 export function isConditionalCheckFailure(error: unknown): boolean {
   return isAwsError(error, "ConditionalCheckFailedException");
