@@ -15,7 +15,7 @@ import { DomainError, NotFoundError, ValidationError } from "../../platform/erro
 import { derivedId } from "../../platform/ids";
 import type { Actor, TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { isConditionalCheckFailure, succeedsUnlessTaken } from "../../platform/transactions";
+import { succeedsUnlessTaken } from "../../platform/transactions";
 import { loadFile } from "../file/file.queries";
 import { pushToMember } from "../realtime/realtime.service";
 import type { ColumnMapping, ImportRecordType } from "./column-mapping";
@@ -360,19 +360,14 @@ export async function sweepImports(options: { at?: number } = {}): Promise<{ exp
   }
   let restarted = 0;
   for (const item of expired) {
-    const released = await ImportEntity.patch({ orgId: item.orgId, importId: item.importId })
-      .set({ status: item.status, leaseExpiresAt: leaseEndFrom(at), version: item.version + 1, updatedAt: now() })
-      .remove(["leaseId"])
-      .where(({ version }, { eq }) => eq(version, item.version))
-      .go({ response: "none" })
-      .then(
-        () => true,
-        (error) => {
-          if (isConditionalCheckFailure(error)) return false; // a runner moved it on meanwhile
-          throw error;
-        },
-      );
-    if (!released) continue;
+    const released = await succeedsUnlessTaken(
+      ImportEntity.patch({ orgId: item.orgId, importId: item.importId })
+        .set({ status: item.status, leaseExpiresAt: leaseEndFrom(at), version: item.version + 1, updatedAt: now() })
+        .remove(["leaseId"])
+        .where(({ version }, { eq }) => eq(version, item.version))
+        .go({ response: "none" }),
+    );
+    if (!released) continue; // a runner moved it on meanwhile
     await requestImportRun({ orgId: item.orgId, importId: item.importId });
     restarted++;
   }
