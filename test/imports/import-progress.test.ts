@@ -5,7 +5,7 @@ import { type LocalBus, startLocalBus } from "@crm/local/events";
 import { deliverBucketNotifications, type LocalS3 } from "@crm/local/s3";
 import type { WebSocketGateway } from "@crm/local/websocket";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { invoke } from "../support/api-events";
+import { everyItem, invoke } from "../support/api-events";
 import { aDeal } from "../support/builders";
 import { eventually } from "../support/eventually";
 import { anUploadedFile, linkLocalS3 } from "../support/files";
@@ -131,18 +131,11 @@ async function finished(org: TestOrganisation, importId: string): Promise<Import
 }
 
 async function contactEmailsOf(org: TestOrganisation): Promise<string[]> {
-  const emails: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await invoke("contacts.list", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      query: { limit: "100", ...(cursor ? { cursor } : {}) },
-    });
-    emails.push(...page.body.data.flatMap((contact: { emails: string[] }) => contact.emails));
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return emails.sort();
+  const contacts = await everyItem<{ emails: string[] }>("contacts.list", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+  });
+  return contacts.flatMap((contact) => contact.emails).sort();
 }
 
 describe("an import's progress over the WebSocket", () => {

@@ -4,7 +4,7 @@ import { busSubscriptions } from "@crm/core/declarations";
 import { csvRows, sweepImports } from "@crm/core/import";
 import { deliverBucketNotifications, type LocalS3 } from "@crm/local/s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { invoke } from "../support/api-events";
+import { everyItem, invoke } from "../support/api-events";
 import { aDeal } from "../support/builders";
 import { startEventPipeline } from "../support/event-pipeline";
 import { eventually } from "../support/eventually";
@@ -74,19 +74,10 @@ async function importedToEnd(org: TestOrganisation, body: Record<string, unknown
   return finished(org, started.body.id);
 }
 
-async function contactsOf(org: TestOrganisation) {
-  const all: { id: string; emails: string[]; firstName?: string; title?: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await invoke("contacts.list", {
-      token: org.admin.token,
-      params: { orgId: org.orgId },
-      query: { limit: "100", ...(cursor ? { cursor } : {}) },
-    });
-    all.push(...page.body.data);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return all;
+async function contactsOf(
+  org: TestOrganisation,
+): Promise<{ id: string; emails: string[]; firstName?: string; title?: string }[]> {
+  return everyItem("contacts.list", { token: org.admin.token, params: { orgId: org.orgId } });
 }
 
 // contacts.csv: 39 rows; four fail (three bad emails, a bad phone); two repeat an earlier email in another case.

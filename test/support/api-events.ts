@@ -77,6 +77,22 @@ export async function invoke(routeId: RouteId, input: EventInput = {}): Promise<
 
 type GatewayHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** Every item of a cursor-paginated list, reading page after page (100 at a time) until there is no next cursor. */
+export async function everyItem<T>(routeId: RouteId, input: EventInput = {}): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await invoke(routeId, {
+      ...input,
+      query: { limit: "100", ...input.query, ...(cursor ? { cursor } : {}) },
+    });
+    if (page.status !== 200) throw new Error(`${routeId} answered ${page.status}: ${JSON.stringify(page.body)}`);
+    items.push(...(page.body.data as T[]));
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 /** The gateway's answer to a request no route matches (404, or 405 with Allow), from the fallback handler SST deploys. */
 export async function invokeFallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const handler = await importHandler<GatewayHandler>(fallbackRoute.handler);
