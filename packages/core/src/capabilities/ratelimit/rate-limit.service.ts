@@ -32,6 +32,8 @@ type Tally = {
 
 /** The tallies of this container, by `<scope>:<id>:<window>`; a window's are dropped once it has passed. */
 const tallies = new Map<string, Tally>();
+/** The window whose start last dropped the passed windows' tallies: they are swept once per window, not per request. */
+let sweptWindow = -1;
 
 /** How often a container adds what it admitted to the table: after this many requests of a bucket, or this long. */
 const flushShare = 0.1;
@@ -88,7 +90,10 @@ export async function consumeRateLimit(request: { callerId: string; orgId?: stri
       : []),
   ];
   const expiresAt = Math.floor(((window + 2) * windowMs) / 1000);
-  for (const [key, tally] of tallies) if (tally.expiresAt * 1000 < now) tallies.delete(key);
+  if (window !== sweptWindow) {
+    sweptWindow = window;
+    for (const [key, tally] of tallies) if (tally.expiresAt * 1000 < now) tallies.delete(key);
+  }
   const counted = buckets.map((bucket) => {
     const key = `${bucket.scope}:${bucket.id}:${window}`;
     let tally = tallies.get(key);
