@@ -80,6 +80,7 @@ beforeEach(() => {
   intuit.webhooks.pause();
   xero.webhooks.pause();
   xero.accounting.resetLimits(); // Xero's 60 calls a minute per tenant: each test starts with its own
+  intuit.books.resetLimits(); // and Intuit's 10 a second per company
   xero.accounting.delayResponses(0);
 });
 afterEach(async () => {

@@ -30,8 +30,12 @@ afterAll(async () => {
   await intuit?.close();
   await xero?.close();
 });
-// Every test writes to the same Xero organisation: each starts with Xero's per-minute allowance of its own.
-beforeEach(() => xero.accounting.resetLimits());
+// Every test writes to the same Xero organisation and QuickBooks company: each starts with the providers' per-minute
+// and per-second allowances of its own, and with no fault an earlier test left queued.
+beforeEach(() => {
+  xero.accounting.resetLimits();
+  intuit.books.resetLimits();
+});
 
 const realmId = () => intuit.books.realms()[0]?.realmId as string;
 const tenantId = () => xero.tenants()[0]?.tenantId as string;

@@ -1,7 +1,7 @@
 import { syncQuickBooks } from "@crm/core/integration";
 import { type FakeIntuit, startFakeIntuit } from "@crm/local/intuit";
 import { demoCompanies } from "@crm/local/seed";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
 import { aCompany } from "../support/builders";
 import { intuitSettingsFor, linkProviderSettings, storedConnection, testIntuitClient } from "../support/integrations";
@@ -15,6 +15,8 @@ beforeAll(async () => {
   linkProviderSettings("Intuit", intuitSettingsFor(intuit.url));
 });
 afterAll(() => intuit?.close());
+// Every test syncs the same QuickBooks company: each starts with Intuit's per-second allowance of its own.
+beforeEach(() => intuit.books.resetLimits());
 
 /** An organisation with the demo companies (the fake's first company bills most of them) and its books connected. */
 async function anOrganisationWithBooks() {

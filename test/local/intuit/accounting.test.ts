@@ -537,4 +537,21 @@ describe("the fake QuickBooks Online throttles", () => {
     fake.books.throttleNext();
     expect((await qbo(fake, token, `companyinfo/${realmId}`)).status).toBe(429);
   });
+
+  it("starts afresh after resetLimits: a full allowance, and no fault or throttle an earlier test queued", async () => {
+    const { fake } = context;
+    const europe = demoRealmIds.northwindEurope;
+    const token = fake.oauth.issueTokens({ realmId: europe }).access_token;
+    const companyInfo = async () => (await qbo(fake, token, `companyinfo/${europe}`, { realm: europe })).status;
+    while ((await companyInfo()) !== 429) {}
+    fake.books.throttleNext(2);
+    fake.books.faultNext({
+      code: "10000",
+      message: "An application error has occurred.",
+      type: "SystemFault",
+      status: 500,
+    });
+    fake.books.resetLimits();
+    expect(await companyInfo()).toBe(200);
+  });
 });

@@ -89,6 +89,11 @@ export type FakeBooksControls = BooksControls & {
   throttleNext(count?: number): void;
   /** Every API call takes at least this long from now on. */
   setLatency(ms: number): void;
+  /**
+   * Forgets the throttle windows and any fault or throttle still queued, so a test starts with a company's full
+   * allowance and is not answered by what an earlier test left (calls in flight still count as concurrent).
+   */
+  resetLimits(): void;
   requests(): ApiRequestRecord[];
 };
 
@@ -628,6 +633,11 @@ export function createFakeAccounting(options: FakeAccountingOptions): FakeAccoun
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    resetLimits: () => {
+      for (const limiter of windows.values()) limiter.recent = [];
+      throttledNext = 0;
+      injectedFaults.length = 0;
     },
     requests: () => requestLog.map((entry) => ({ ...entry })),
   };
