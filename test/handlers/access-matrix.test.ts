@@ -45,6 +45,7 @@ type World = {
   csvFileId: string;
   importId: string;
   exportId: string;
+  apiKeyId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -198,6 +199,10 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   }),
   "exports.get": ({ org, exportId }) => ({ params: { orgId: org.orgId, exportId } }),
   "imports.errors": ({ org, importId }) => ({ params: { orgId: org.orgId, importId } }),
+  "apiKeys.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { name: "Sync", scopes: ["contacts:read"] } }),
+  "apiKeys.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "apiKeys.get": ({ org, apiKeyId }) => ({ params: { orgId: org.orgId, keyId: apiKeyId } }),
+  "apiKeys.revoke": ({ org, apiKeyId }) => ({ params: { orgId: org.orgId, keyId: apiKeyId } }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
@@ -318,6 +323,13 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     body: { tenantId: "not-a-tenant" },
   }),
   "deals.invoice": ({ org }) => ({ params: { orgId: org.orgId, dealId: "not-a-deal" } }),
+  "apiKeys.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { name: "Sync", scopes: ["contacts:delete"] },
+  }),
+  "apiKeys.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "0" } }),
+  "apiKeys.get": ({ org }) => ({ params: { orgId: org.orgId, keyId: "key_NOT-AN-ID" } }),
+  "apiKeys.revoke": ({ org }) => ({ params: { orgId: org.orgId, keyId: "not-a-key" } }),
   "deals.invoices": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "paid" } }),
   "companies.pushToBooks": ({ org, companyId }) => ({
     params: { orgId: org.orgId, companyId },
@@ -487,8 +499,14 @@ async function aWorld(): Promise<World> {
     params: { orgId: org.orgId },
     body: { recordType: "contact" },
   });
+  const apiKey = await invoke("apiKeys.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { name: "Nightly sync", scopes: ["contacts:write"] },
+  });
   return {
     org,
+    apiKeyId: apiKey.body.id,
     exportId: exported.body.id,
     wonDealId: wonDeal.id,
     fileId: await anAvailableFile(org, deal.id, {

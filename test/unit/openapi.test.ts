@@ -1,5 +1,5 @@
 import { openApiDocument } from "@crm/core/api";
-import { type RouteId, routes } from "@crm/core/declarations";
+import { apiKeyScopeFor, type RouteId, routes } from "@crm/core/declarations";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 
@@ -10,6 +10,7 @@ describe("the OpenAPI document", () => {
       string,
       Record<string, { operationId: string; security: unknown[]; responses: Record<string, unknown> }>
     >;
+    components: { securitySchemes: Record<string, unknown> };
   };
 
   it("is a valid OpenAPI 3.1 document", async () => {
@@ -34,11 +35,23 @@ describe("the OpenAPI document", () => {
     for (const routeId of Object.keys(routes) as RouteId[]) {
       const route = routes[routeId];
       const operation = document.paths[route.path]?.[route.method.toLowerCase()];
-      expect(operation?.security, routeId).toEqual(route.access === "public" ? [] : [{ bearer: [] }]);
+      const scope = apiKeyScopeFor(route);
+      const expected = route.access === "public" ? [] : [{ bearer: [] }, ...(scope ? [{ apiKey: [scope] }] : [])];
+      expect(operation?.security, routeId).toEqual(expected);
       if (route.access !== "public") {
         expect(Object.keys(operation?.responses ?? {}), routeId).toEqual(expect.arrayContaining(["401", "503"]));
       }
     }
+  });
+
+  it("names the API key scope of every route a key may call: read for GET, write otherwise; none for people-only", () => {
+    const security = (routeId: RouteId) =>
+      document.paths[routes[routeId].path]?.[routes[routeId].method.toLowerCase()]?.security;
+    expect(security("contacts.list")).toContainEqual({ apiKey: ["contacts:read"] });
+    expect(security("deals.moveStage")).toContainEqual({ apiKey: ["deals:write"] });
+    expect(security("apiKeys.create")).toEqual([{ bearer: [] }]);
+    expect(security("members.add")).toEqual([{ bearer: [] }]);
+    expect(document.components.securitySchemes).toHaveProperty("apiKey.scheme", "bearer");
   });
 
   it("names the roles of every route limited to some, once, so no description need name them by hand", () => {

@@ -9,6 +9,7 @@ import { dealContracts } from "../domain/deal/deal.contract";
 import { memberContracts } from "../domain/member/member.contract";
 import { organisationContracts } from "../domain/organisation/organisation.contract";
 import { pipelineContracts } from "../domain/pipeline/pipeline.contract";
+import { apiKeyContracts } from "../features/api-key/api-key.contract";
 import { automationContracts } from "../features/automation/automation.contract";
 import { batchContracts } from "../features/batch/batch.contract";
 import { exportContracts } from "../features/export/export.contract";
@@ -45,6 +46,7 @@ const declaredContracts = {
   ...fileContracts,
   ...exportContracts,
   ...importContracts,
+  ...apiKeyContracts,
 } as const satisfies Record<RouteId, RouteContract>;
 
 // Each `*.contract.ts` has exactly its `*.routes.ts`'s ids; these make the compiler check the two assemblies too.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
-import { type RouteDeclaration, type RouteId, routes } from "../declarations/routes";
+import { apiKeyScopeFor, type RouteDeclaration, type RouteId, routes } from "../declarations/routes";
 import { problemSchema } from "../platform/problem.schema";
 import { contracts, type RouteContract } from "./contracts";
 
@@ -35,8 +35,8 @@ const problemResponse = (description: string) => ({
 
 const errorDescriptions: Record<number, string> = {
   400: "The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor.",
-  401: "No valid bearer ID token: missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else.",
-  403: "The caller's role does not allow this.",
+  401: "No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired.",
+  403: "The caller's role, or the API key's scopes, do not allow this.",
   404: "No such organisation or record visible to the caller.",
   409: "Conflict: a duplicate unique value (see `existing`), the last admin, a concurrent change, or the same Idempotency-Key still in flight.",
   413: "The body is larger than the limit.",
@@ -46,6 +46,13 @@ const errorDescriptions: Record<number, string> = {
   429: "Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds.",
   503: "The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds.",
 };
+
+/** Who may call: an ID token always (unless public), and an API key holding the route's scope where keys may. */
+function securityOf(route: RouteDeclaration): Record<string, string[]>[] {
+  if (route.access === "public") return [];
+  const scope = apiKeyScopeFor(route);
+  return scope ? [{ bearer: [] }, { apiKey: [scope] }] : [{ bearer: [] }];
+}
 
 function errorStatuses(route: RouteDeclaration, contract: RouteContract): number[] {
   const statuses = new Set<number>(contract.errors ?? []);
@@ -114,7 +121,7 @@ function operation(routeId: RouteId): ZodOpenApiOperationObject {
     summary: contract.summary,
     description: `${contract.description ?? contract.summary}${roles}`.trim(),
     tags: [contract.tag],
-    security: route.access === "public" ? [] : [{ bearer: [] }],
+    security: securityOf(route),
     ...(contract.params || contract.query || Object.keys(headers).length > 0
       ? {
           requestParams: {
@@ -157,6 +164,13 @@ export function openApiDocument() {
           bearerFormat: "JWT",
           description:
             "An ID token from the organisation's identity provider (Cognito in AWS, the local identity provider locally).",
+        },
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "crm_key_….<secret>",
+          description:
+            "An API key of the organisation, created by an admin with `POST /v1/orgs/{orgId}/api-keys`, sent as `Authorization: Bearer <key>`. It works only on its organisation's routes, and only on those whose `security` names one of its scopes (`x:write` also grants `x:read`).",
         },
       },
     },

@@ -13,6 +13,7 @@ import { MemberEntity } from "../domain/member/member.entity";
 import { OrganisationEntity } from "../domain/organisation/organisation.entity";
 import { PipelineEntity } from "../domain/pipeline/pipeline.entity";
 import { StageTotalEntity } from "../domain/pipeline/stage-total.entity";
+import { ApiKeyEntity } from "../features/api-key/api-key.entity";
 import {
   AutomationRuleEntity,
   AutomationRunEntity,
@@ -85,6 +86,7 @@ export const tableEntities = {
   import: ImportEntity,
   importRowError: ImportRowErrorEntity,
   importSeenKey: ImportSeenKeyEntity,
+  apiKey: ApiKeyEntity,
 };
 
 export const allEntities = Object.values(tableEntities);

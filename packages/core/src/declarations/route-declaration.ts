@@ -25,6 +25,35 @@ export type RouteAccess = "public" | "signed-in" | readonly Role[];
  */
 export type RouteResource = "table" | "integrations" | "vault" | "bus" | "files";
 
+/**
+ * What an API key's scopes name: `<resource>:read` lets a key call a resource's GET routes, `<resource>:write` its
+ * other routes and its GET routes too. A route without a resource (members' changes, connecting integrations,
+ * the caller's own notifications, the API keys themselves) is for people only.
+ */
+export const apiKeyResources = [
+  "organisation",
+  "members",
+  "contacts",
+  "companies",
+  "pipelines",
+  "deals",
+  "activities",
+  "trash",
+  "search",
+  "audit",
+  "automation",
+  "webhooks",
+  "integrations",
+  "invoices",
+  "files",
+  "imports",
+  "exports",
+] as const;
+export type ApiKeyResource = (typeof apiKeyResources)[number];
+
+export const apiKeyScopes = apiKeyResources.flatMap((resource) => [`${resource}:read`, `${resource}:write`] as const);
+export type ApiKeyScope = `${ApiKeyResource}:${"read" | "write"}`;
+
 export type RouteDeclaration = {
   readonly method: HttpMethod;
   /** API Gateway route path, with `{param}` placeholders. */
@@ -38,7 +67,21 @@ export type RouteDeclaration = {
    * checks the signature before anything is parsed, so an unsigned request is a 401 whatever its body.
    */
   readonly signedBy?: string;
+  /** The resource whose scope lets an API key call this route (see apiKeyResources); absent: people only. */
+  readonly scope?: ApiKeyResource;
 };
+
+/** The scope an API key needs for a route, or null when keys may not call it. */
+export function apiKeyScopeFor(route: RouteDeclaration): ApiKeyScope | null {
+  if (!route.scope) return null;
+  return `${route.scope}:${route.method === "GET" ? "read" : "write"}`;
+}
+
+/** Whether scopes grant another: `x:write` grants `x:read` too. */
+export function scopesGrant(held: readonly string[], needed: ApiKeyScope): boolean {
+  const [resource] = needed.split(":");
+  return held.includes(needed) || (needed.endsWith(":read") && held.includes(`${resource}:write`));
+}
 
 export const everyRole = roles;
 export const editors = ["admin", "manager", "member"] as const satisfies readonly Role[];

@@ -16,6 +16,7 @@ import { dealRoutes } from "../domain/deal/deal.routes";
 import { memberRoutes } from "../domain/member/member.routes";
 import { organisationRoutes } from "../domain/organisation/organisation.routes";
 import { pipelineRoutes } from "../domain/pipeline/pipeline.routes";
+import { apiKeyRoutes } from "../features/api-key/api-key.routes";
 import { automationRoutes } from "../features/automation/automation.routes";
 import { batchRoutes } from "../features/batch/batch.routes";
 import { exportRoutes } from "../features/export/export.routes";
@@ -27,7 +28,17 @@ import { trashRoutes } from "../features/trash/trash.routes";
 import { webhookRoutes } from "../features/webhook/webhook.routes";
 import { type HttpMethod, httpHandler, type RouteDeclaration } from "./route-declaration";
 
-export { type HttpMethod, type Role, type RouteAccess, type RouteDeclaration, roles } from "./route-declaration";
+export {
+  type ApiKeyScope,
+  apiKeyScopeFor,
+  apiKeyScopes,
+  type HttpMethod,
+  type Role,
+  type RouteAccess,
+  type RouteDeclaration,
+  roles,
+  scopesGrant,
+} from "./route-declaration";
 
 export const routes = {
   ...systemRoutes,
@@ -50,6 +61,7 @@ export const routes = {
   ...fileRoutes,
   ...exportRoutes,
   ...importRoutes,
+  ...apiKeyRoutes,
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;

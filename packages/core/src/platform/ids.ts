@@ -21,6 +21,7 @@ export const idPrefixes = {
   file: "fil",
   import: "imp",
   export: "exp",
+  apiKey: "key",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -35,6 +35,7 @@ export const deliveryIdParam = z
 export const fileIdParam = recordId("file").meta({ description: "File id." });
 export const importIdParam = recordId("import").meta({ description: "Import id." });
 export const exportIdParam = recordId("export").meta({ description: "Export id." });
+export const apiKeyIdParam = recordId("apiKey").meta({ description: "API key id." });
 export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
 export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
 
@@ -56,6 +57,7 @@ export const pathParameters = {
   fileId: fileIdParam,
   importId: importIdParam,
   exportId: exportIdParam,
+  keyId: apiKeyIdParam,
 } as const;
 
 export type PathParameterName = keyof typeof pathParameters;

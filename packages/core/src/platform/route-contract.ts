@@ -37,6 +37,7 @@ export type RouteContract = {
     | "Audit"
     | "Search"
     | "Webhooks"
+    | "API keys"
     | "Notifications"
     | "Integrations"
     | "Files"

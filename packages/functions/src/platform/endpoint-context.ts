@@ -1,3 +1,4 @@
+import type { ApiKeyCredential } from "@crm/core/api-key";
 import type { Identity, TenantContext } from "@crm/core/platform";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 
@@ -5,6 +6,8 @@ import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 export type EndpointContext = Context & {
   endpoint?: {
     identity?: Identity;
+    /** An API key the caller sent instead of an ID token, until tenancy has checked it against the organisation. */
+    apiKey?: ApiKeyCredential;
     tenant?: TenantContext;
     params?: unknown;
     idempotencyScope?: string;

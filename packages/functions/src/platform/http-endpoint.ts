@@ -1,5 +1,13 @@
 import type { RouteContract } from "@crm/core/api";
-import { type RouteAccess, type RouteId, routes } from "@crm/core/declarations";
+import { apiKeyCredentialOf, findApiKeyAccess, isApiKeyToken } from "@crm/core/api-key";
+import {
+  apiKeyScopeFor,
+  type RouteAccess,
+  type RouteDeclaration,
+  type RouteId,
+  routes,
+  scopesGrant,
+} from "@crm/core/declarations";
 import { findActor } from "@crm/core/member";
 import {
   ForbiddenError,
@@ -30,12 +38,15 @@ import { loggedInvocation } from "./invocation";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
 import { requestIdOf } from "./request-id";
-import { authenticate } from "./token-verifier";
+import { bearerTokenOf, invalidCredential, verifyIdToken } from "./token-verifier";
 
 /** Request bodies above this size are refused with 413, well below API Gateway's and Lambda's own limits. */
 export const maxBodyBytes = 100 * 1024;
 
-/** Verifies the bearer token. */
+/**
+ * Verifies the bearer token: an ID token here, at once; an API key (`crm_…`) only for its shape, because a key
+ * belongs to an organisation and tenancy checks it there.
+ */
 function authentication(): middy.MiddlewareObj<
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -44,10 +55,43 @@ function authentication(): middy.MiddlewareObj<
 > {
   return {
     before: async (request: Request) => {
-      const identity = await authenticate(request.event.headers.authorization);
-      request.context.endpoint = { ...request.context.endpoint, identity };
+      const token = bearerTokenOf(request.event.headers.authorization);
+      if (isApiKeyToken(token)) {
+        const apiKey = apiKeyCredentialOf(token);
+        if (!apiKey) throw invalidCredential("The API key is invalid.");
+        request.context.endpoint = { ...request.context.endpoint, apiKey };
+        return;
+      }
+      request.context.endpoint = { ...request.context.endpoint, identity: await verifyIdToken(token) };
     },
   };
+}
+
+/**
+ * The actor of an API key in the path's organisation: a key of another organisation is the same 404 as a
+ * non-member; a wrong secret, a revoked or an expired key a 401; a route its scopes do not cover a 403.
+ */
+async function apiKeyTenant(
+  route: RouteDeclaration,
+  orgId: string,
+  request: Request,
+): Promise<{ identity: Identity; tenant: TenantContext }> {
+  const access = await findApiKeyAccess(
+    orgId,
+    request.context.endpoint?.apiKey as NonNullable<EndpointContext["endpoint"]>["apiKey"] & {},
+  );
+  if (access.kind === "unknown") throw new NotFoundError("organisation", orgId);
+  if (access.kind === "refused") throw invalidCredential(access.reason);
+  const scope = apiKeyScopeFor(route);
+  if (!scope) throw new ForbiddenError("API keys cannot call this route; it is for people signed in.");
+  if (!scopesGrant(access.scopes, scope)) {
+    throw new ForbiddenError(
+      `This needs an API key with the scope ${scope}; this key has ${access.scopes.join(", ")}.`,
+    );
+  }
+  const { actor } = access;
+  logger.appendKeys({ orgId, apiKeyId: actor.memberId });
+  return { identity: actor, tenant: { orgId, actor, requestId: requestIdOf(request.event) } };
 }
 
 /**
@@ -59,14 +103,24 @@ function tenancy(
   routeId: RouteId,
   contract: RouteContract,
 ): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext> {
-  const access: RouteAccess = routes[routeId].access;
+  const route: RouteDeclaration = routes[routeId];
+  const access: RouteAccess = route.access;
   return {
     before: async (request: Request) => {
       const params = parse(contract.params, request.event.pathParameters ?? {}, "path");
       request.context.endpoint = { ...request.context.endpoint, params };
-      if (!Array.isArray(access)) return;
-      const identity = request.context.endpoint.identity as Identity;
+      const { apiKey } = request.context.endpoint;
+      if (!Array.isArray(access)) {
+        if (apiKey)
+          throw new ForbiddenError("API keys act inside their organisation; this route is for people signed in.");
+        return;
+      }
       const orgId = (params as { orgId: string }).orgId;
+      if (apiKey) {
+        Object.assign(request.context.endpoint, await apiKeyTenant(route, orgId, request));
+        return;
+      }
+      const identity = request.context.endpoint.identity as Identity;
       const actor = await findActor(orgId, identity);
       if (!actor) throw new NotFoundError("organisation", orgId);
       logger.appendKeys({ orgId, memberId: actor.memberId });

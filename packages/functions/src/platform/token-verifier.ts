@@ -89,19 +89,39 @@ function isUnusableKeys(error: unknown): boolean {
   ].some((type) => error instanceof type);
 }
 
-/**
- * The identity in a verified bearer token. A token that fails verification is a 401; keys that cannot be fetched
- * are a 503 (the next attempt fetches them again), and any other failure of ours is rethrown, to become a 500: both
- * are logged as errors, and neither tells the client its token is bad.
- */
-export async function authenticate(authorization: string | undefined): Promise<Identity> {
+/** The bearer token of an Authorization header, or a 401 when there is none. */
+export function bearerTokenOf(authorization: string | undefined): string {
   const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? "");
   if (!match?.[1]) {
     throw new HttpProblemError("unauthorized", "Send a bearer token in the Authorization header.", {
       "www-authenticate": challenge,
     });
   }
-  const token = match[1];
+  return match[1];
+}
+
+/** The 401 for a credential that was sent but is not good: RFC 6750's `invalid_token`, with why. */
+export function invalidCredential(description: string, options?: ErrorOptions): HttpProblemError {
+  return new HttpProblemError(
+    "unauthorized",
+    description,
+    { "www-authenticate": `${challenge}, error="invalid_token", error_description="${description}"` },
+    {},
+    options,
+  );
+}
+
+/**
+ * The identity in a verified bearer token. A token that fails verification is a 401; keys that cannot be fetched
+ * are a 503 (the next attempt fetches them again), and any other failure of ours is rethrown, to become a 500: both
+ * are logged as errors, and neither tells the client its token is bad.
+ */
+export async function authenticate(authorization: string | undefined): Promise<Identity> {
+  return verifyIdToken(bearerTokenOf(authorization));
+}
+
+/** The identity in an ID token (see authenticate). */
+export async function verifyIdToken(token: string): Promise<Identity> {
   verifier ??= createVerifier(authConfig());
   try {
     if (token.length > maxTokenLength) throw new JwtParseError("The token is too long.");
@@ -124,13 +144,6 @@ export async function authenticate(authorization: string | undefined): Promise<I
     }
     if (!(error instanceof JwtBaseError) || isUnusableKeys(error)) throw error;
     const expired = error instanceof JwtExpiredError;
-    const description = expired ? "The token has expired." : "The token is invalid.";
-    throw new HttpProblemError(
-      "unauthorized",
-      description,
-      { "www-authenticate": `${challenge}, error="invalid_token", error_description="${description}"` },
-      {},
-      { cause: error },
-    );
+    throw invalidCredential(expired ? "The token has expired." : "The token is invalid.", { cause: error });
   }
 }

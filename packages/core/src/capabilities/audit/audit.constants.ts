@@ -9,11 +9,12 @@ export const auditedRecordTypes = [
   "integration",
   "invoice",
   "payment",
+  "apiKey",
 ] as const;
 
 /**
  * `connected` … `sync_failed` are what happens to an integration connection, `paid` to an invoice and `received` to
- * a payment (both seen in the connected books); the others are changes of records.
+ * a payment (both seen in the connected books), `revoked` to an API key; the others are changes of records.
  */
 export const changeActions = [
   "created",
@@ -27,6 +28,7 @@ export const changeActions = [
   "sync_failed",
   "paid",
   "received",
+  "revoked",
 ] as const;
 
 /** `activity` entries put an activity on a linked record's timeline; every other action is a change. */

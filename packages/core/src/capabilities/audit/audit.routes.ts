@@ -10,5 +10,6 @@ export const auditRoutes = {
     path: "/v1/orgs/{orgId}/audit",
     handler: httpHandler("audit/list"),
     access: adminsOnly,
+    scope: "audit",
   },
 } as const satisfies Record<string, RouteDeclaration>;

@@ -26,7 +26,10 @@ export const listAuditQuery = z.strictObject({
   cursor: pageCursor.optional(),
   recordId: z
     .string()
-    .regex(/^(con|com|mem|dea|pip)_[0-9a-z]{1,64}$/, "Must be a contact, company, member, deal or pipeline id.")
+    .regex(
+      /^(con|com|mem|dea|pip|act|int|inv|pay|key)_[0-9a-z]{1,64}$/,
+      "Must be the id of an audited record: a contact, company, member, deal, pipeline, activity, integration, invoice, payment or API key.",
+    )
     .optional()
     .meta({ description: "Only the history of this record." }),
 });

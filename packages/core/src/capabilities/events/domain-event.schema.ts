@@ -39,6 +39,8 @@ export const domainEventTypes = [
   "invoice.created",
   "invoice.paid",
   "payment.received",
+  "apiKey.created",
+  "apiKey.revoked",
 ] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 
@@ -53,7 +55,10 @@ export const domainEventSchema = z
     type: z.enum(domainEventTypes),
     orgId: z.string(),
     actor: z.object({
-      memberId: z.string().meta({ description: "The member who made the change, or `system:<name>` for automation." }),
+      memberId: z.string().meta({
+        description:
+          "The member who made the change, the API key (`key_…`) it was made with, or `system:<name>` for automation.",
+      }),
     }),
     record: z.object({ type: z.enum(auditedRecordTypes), id: z.string() }),
     changes: z.array(fieldChangeSchema).meta({ description: "Each changed field, before and after." }),

@@ -10,5 +10,6 @@ export const searchRoutes = {
     path: "/v1/orgs/{orgId}/search",
     handler: httpHandler("search/query"),
     access: everyRole,
+    scope: "search",
   },
 } as const satisfies Record<string, RouteDeclaration>;

@@ -7,7 +7,7 @@ import { now } from "../../platform/clock";
 import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
-import type { Actor, TenantContext } from "../../platform/request-context";
+import { type Actor, newRecordOwner, type TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
 import type { LinkCascade } from "../association/link-cascades";
@@ -207,7 +207,7 @@ export async function createActivity(
       occurredAt: input.occurredAt ?? (isTask ? undefined : at),
       durationMinutes: input.durationMinutes,
       dueAt: input.dueAt,
-      assigneeId: input.assigneeId ?? (isTask ? actor.memberId : undefined),
+      assigneeId: input.assigneeId ?? (isTask ? newRecordOwner(actor) : undefined),
       priority: input.priority ?? (isTask ? "normal" : undefined),
       done: input.done ?? (isTask ? false : undefined),
       doneAt: input.done ? at : undefined,

@@ -10,17 +10,20 @@ export const associationRoutes = {
     path: "/v1/orgs/{orgId}/contacts/{contactId}/associations",
     handler: httpHandler("contacts/associations"),
     access: everyRole,
+    scope: "contacts",
   },
   "companies.associations": {
     method: "GET",
     path: "/v1/orgs/{orgId}/companies/{companyId}/associations",
     handler: httpHandler("companies/associations"),
     access: everyRole,
+    scope: "companies",
   },
   "deals.associations": {
     method: "GET",
     path: "/v1/orgs/{orgId}/deals/{dealId}/associations",
     handler: httpHandler("deals/associations"),
     access: everyRole,
+    scope: "deals",
   },
 } as const satisfies Record<string, RouteDeclaration>;

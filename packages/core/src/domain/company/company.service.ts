@@ -8,7 +8,7 @@ import { now } from "../../platform/clock";
 import { ConcurrentModificationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
-import type { TenantContext } from "../../platform/request-context";
+import { newRecordOwner, type TenantContext } from "../../platform/request-context";
 import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
@@ -67,7 +67,7 @@ export async function createCompany(
     industry: input.industry,
     size: input.size,
     address: input.address,
-    ownerId: input.ownerId ?? actor.memberId,
+    ownerId: input.ownerId ?? newRecordOwner(actor),
     tags: input.tags ?? [],
     sortName: sortKeyOf(input.name),
     version: 1,

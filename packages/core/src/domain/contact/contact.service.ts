@@ -8,7 +8,7 @@ import { now } from "../../platform/clock";
 import { ConcurrentModificationError, DomainError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
-import type { TenantContext } from "../../platform/request-context";
+import { newRecordOwner, type TenantContext } from "../../platform/request-context";
 import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
@@ -128,7 +128,7 @@ export async function createContact(
     emails: input.emails ?? [],
     phones: input.phones ?? [],
     title: input.title,
-    ownerId: input.ownerId ?? actor.memberId,
+    ownerId: input.ownerId ?? newRecordOwner(actor),
     companyId: companies[0],
     companyIds: companies,
     companyKey: companies[0] ?? noCompany,

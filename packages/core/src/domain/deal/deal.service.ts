@@ -8,7 +8,7 @@ import { now } from "../../platform/clock";
 import { ConcurrentModificationError, DomainError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
-import type { TenantContext } from "../../platform/request-context";
+import { newRecordOwner, type TenantContext } from "../../platform/request-context";
 import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
@@ -193,7 +193,7 @@ export async function createDeal(
       stageId: stage.stageId,
       status: stage.kind,
       lostReason: input.lostReason,
-      ownerId: input.ownerId ?? actor.memberId,
+      ownerId: input.ownerId ?? newRecordOwner(actor),
       expectedCloseDate: input.expectedCloseDate,
       companyId: input.companyId ?? undefined,
       contactIds: input.contactIds ?? [],

@@ -10,6 +10,7 @@ export const memberRoutes = {
     path: "/v1/orgs/{orgId}/members",
     handler: httpHandler("members/list"),
     access: everyRole,
+    scope: "members",
   },
   "members.add": {
     method: "POST",

@@ -11,6 +11,7 @@ export const exportRoutes = {
     handler: httpHandler("exports/create"),
     // A whole list leaves the CRM: managers and admins.
     access: managers,
+    scope: "exports",
     uses: ["bus"],
   },
   "exports.get": {
@@ -18,6 +19,7 @@ export const exportRoutes = {
     path: "/v1/orgs/{orgId}/exports/{exportId}",
     handler: httpHandler("exports/get"),
     access: managers,
+    scope: "exports",
     uses: ["files"],
   },
 } as const satisfies Record<string, RouteDeclaration>;

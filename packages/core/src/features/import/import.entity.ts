@@ -75,6 +75,8 @@ export const ImportEntity = tableEntity({
         name: { type: "string" },
         memberId: { type: "string", required: true },
         role: { type: "string", required: true },
+        /** Set when an API key started the import: the member who owns what it creates (see Actor). */
+        ownerOfNewRecords: { type: "string" },
       },
     },
     version: { type: "number", required: true },

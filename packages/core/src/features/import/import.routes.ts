@@ -10,6 +10,7 @@ export const importRoutes = {
     path: "/v1/orgs/{orgId}/imports",
     handler: httpHandler("imports/create"),
     access: editors,
+    scope: "imports",
     // It reads the file's header to check the mapping, and puts the run's request on the bus.
     uses: ["files", "bus"],
   },
@@ -18,11 +19,13 @@ export const importRoutes = {
     path: "/v1/orgs/{orgId}/imports/{importId}",
     handler: httpHandler("imports/get"),
     access: everyRole,
+    scope: "imports",
   },
   "imports.errors": {
     method: "GET",
     path: "/v1/orgs/{orgId}/imports/{importId}/errors",
     handler: httpHandler("imports/errors"),
     access: everyRole,
+    scope: "imports",
   },
 } as const satisfies Record<string, RouteDeclaration>;

@@ -112,6 +112,7 @@ export async function startImport(context: TenantContext, input: StartImportInpu
       ...(context.actor.name ? { name: context.actor.name } : {}),
       memberId: context.actor.memberId,
       role: context.actor.role,
+      ...(context.actor.ownerOfNewRecords ? { ownerOfNewRecords: context.actor.ownerOfNewRecords } : {}),
     },
     version: 1,
     createdAt: at,

@@ -17,6 +17,7 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/integrations",
     handler: httpHandler("integrations/list"),
     access: everyRole,
+    scope: "integrations",
   },
   "integrations.connect": {
     method: "POST",
@@ -37,6 +38,7 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/integrations/{connectionId}",
     handler: httpHandler("integrations/get"),
     access: everyRole,
+    scope: "integrations",
   },
   "integrations.delete": {
     method: "DELETE",
@@ -50,6 +52,7 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/integrations/{connectionId}/logs",
     handler: httpHandler("integrations/logs"),
     access: everyRole,
+    scope: "integrations",
   },
   "integrations.tenants": {
     method: "GET",
@@ -76,12 +79,14 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/companies/{companyId}/invoices",
     handler: httpHandler("companies/invoices"),
     access: everyRole,
+    scope: "invoices",
   },
   "companies.pushToBooks": {
     method: "POST",
     path: "/v1/orgs/{orgId}/companies/{companyId}/books-customer",
     handler: httpHandler("companies/push-to-books"),
     access: managers,
+    scope: "invoices",
     uses: ["integrations"],
   },
   "deals.invoices": {
@@ -89,12 +94,14 @@ export const integrationRoutes = {
     path: "/v1/orgs/{orgId}/deals/{dealId}/invoices",
     handler: httpHandler("deals/invoices"),
     access: everyRole,
+    scope: "invoices",
   },
   "deals.invoice": {
     method: "POST",
     path: "/v1/orgs/{orgId}/deals/{dealId}/invoice",
     handler: httpHandler("deals/invoice"),
     access: managers,
+    scope: "invoices",
     uses: ["integrations"],
   },
   "integrations.gmailPush": {

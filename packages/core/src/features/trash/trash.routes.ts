@@ -10,11 +10,13 @@ export const trashRoutes = {
     path: "/v1/orgs/{orgId}/trash",
     handler: httpHandler("trash/list"),
     access: everyRole,
+    scope: "trash",
   },
   "trash.restore": {
     method: "POST",
     path: "/v1/orgs/{orgId}/trash/{recordId}/restore",
     handler: httpHandler("trash/restore"),
     access: editors,
+    scope: "trash",
   },
 } as const satisfies Record<string, RouteDeclaration>;
