@@ -141,4 +141,25 @@ describe("the API over HTTP", () => {
     const timeline = await call("GET", `${base}/deals/${deal.body.id}/timeline`, { token: seller.token });
     expect(timeline.body.data.map((entry: { kind: string }) => entry.kind)).toEqual(["activity", "change", "change"]);
   });
+  it("serves a sync script with an API key: created once, used as a bearer token, revoked", async () => {
+    const founder = aPerson("founder");
+    const org = await call("POST", "/v1/orgs", { token: founder.token, body: { name: "Scripted" } });
+    const base = `/v1/orgs/${org.body.id}`;
+    const key = await call("POST", `${base}/api-keys`, {
+      token: founder.token,
+      body: { name: "Spreadsheet sync", scopes: ["contacts:write"] },
+    });
+    expect(key.status).toBe(201);
+
+    const created = await call("POST", `${base}/contacts`, { token: key.body.secret, body: { lastName: "Noether" } });
+    expect(created.status).toBe(201);
+    const listed = await call("GET", `${base}/contacts`, { token: key.body.secret });
+    expect(listed.body.data.map((contact: { lastName: string }) => contact.lastName)).toEqual(["Noether"]);
+    expect((await call("GET", `${base}/deals`, { token: key.body.secret })).status).toBe(403);
+
+    expect((await call("DELETE", `${base}/api-keys/${key.body.id}`, { token: founder.token })).status).toBe(204);
+    const refused = await call("GET", `${base}/contacts`, { token: key.body.secret });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+  });
 });
