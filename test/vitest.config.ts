@@ -16,5 +16,15 @@ export default defineConfig({
     // CI also writes a machine-readable summary, from which .ci/run prints a plain "N passed, N failed" line.
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: { json: ".data/test-results.json" },
+    // Measured when `npm test` runs everything (`--coverage`), not for a file run on its own.
+    coverage: {
+      provider: "v8",
+      include: ["packages/*/src/**/*.ts"],
+      // The CLIs are started by hand (npm start, job, token); types-only files have no code to run.
+      exclude: ["packages/local/src/cli/**", "packages/**/*.d.ts", "packages/**/*-types.ts"],
+      reporter: ["text-summary", "json-summary"],
+      reportsDirectory: ".data/coverage",
+      thresholds: { lines: 80, branches: 80 },
+    },
   },
 });
