@@ -141,11 +141,17 @@ export const ruleSchema = z
   .meta({ id: "AutomationRule" });
 export type Rule = z.infer<typeof ruleSchema>;
 
+// Strict copies of the event's parts: the bus's schema strips unknown fields (events may grow), a request refuses them.
+const { type: eventType, record: eventRecord, changes: eventChanges } = domainEventSchema.shape;
+
 export const dryRunInput = z
   .strictObject({
-    event: domainEventSchema
-      .pick({ type: true, record: true, changes: true })
-      .extend({ changes: domainEventSchema.shape.changes.default([]) })
+    event: z
+      .strictObject({
+        type: eventType,
+        record: z.strictObject(eventRecord.shape),
+        changes: z.array(z.strictObject(eventChanges.element.shape)).default([]),
+      })
       .meta({ description: "The event to try the rule on: its type, record and changes." }),
   })
   .meta({ id: "AutomationDryRunInput" });
