@@ -218,3 +218,179 @@ export function pathOf(location: "body" | "query", steps: Step[]): string {
 export function defineField(object: Record<string, unknown>, name: string, value: unknown): void {
   Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/**
+ * Valid-looking values of a schema for the fuzzer: ids from `ids` (both organisations') or well-formed unknown ones,
+ * boundary numbers and lengths, any enum value, optional properties present or not, short arrays.
+ */
+export function arbitraryOf(schema: JsonSchema, ids: IdSource, depth = 0): fc.Arbitrary<unknown> {
+  if (depth > 10) return fc.constant(null);
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.anyOf || schema.oneOf)
+    return fc.oneof(...branchesOf(schema).map((branch) => arbitraryOf(branch, ids, depth)));
+  switch (schema.type) {
+    case "null":
+      return fc.constant(null);
+    case "boolean":
+      return fc.boolean();
+    case "integer": {
+      const min = Math.max(schema.minimum ?? -1_000_000, -1_000_000_000);
+      const max = Math.min(schema.maximum ?? 1_000_000, 1_000_000_000);
+      return fc.oneof(fc.constantFrom(min, max), fc.integer({ min, max }));
+    }
+    case "number": {
+      const min = Math.max(schema.minimum ?? -1e9, -1e12);
+      const max = Math.min(schema.maximum ?? 1e9, 1e12);
+      return fc.oneof(fc.constantFrom(min, max), fc.double({ min, max, noNaN: true }));
+    }
+    case "string":
+      return stringArbitrary(schema, ids);
+    case "array": {
+      const minLength = schema.minItems ?? 0;
+      const maxLength = Math.max(minLength, Math.min(schema.maxItems ?? 3, 3));
+      return fc.array(arbitraryOf(schema.items ?? {}, ids, depth + 1), { minLength, maxLength });
+    }
+    case "object":
+    case undefined: {
+      if (!schema.properties) {
+        return schema.type === "object"
+          ? fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 })
+          : fc.jsonValue({ maxDepth: 2 });
+      }
+      const shape = Object.fromEntries(
+        Object.entries(schema.properties).map(([name, child]) => [name, arbitraryOf(child, ids, depth + 1)]),
+      );
+      return fc.record(shape, { requiredKeys: (schema.required ?? []).filter((name) => name in shape) });
+    }
+  }
+  return fc.jsonValue({ maxDepth: 2 });
+}
+
+function stringArbitrary(schema: JsonSchema, ids: IdSource): fc.Arbitrary<string> {
+  const prefix = idPrefixOf(schema);
+  if (prefix) {
+    const known = ids.byPrefix(prefix);
+    const wellFormed = fc.stringMatching(/^[0-9a-z]{26}$/).map((rest) => `${prefix}_${rest}`);
+    return known.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, wellFormed) : wellFormed;
+  }
+  const min = schema.minLength ?? 0;
+  const max = Math.min(schema.maxLength ?? 40, 200);
+  const sized = (value: string) => value.length >= min && value.length <= (schema.maxLength ?? Infinity);
+  const candidates: fc.Arbitrary<string>[] = [];
+  if (schema.format === "email") candidates.push(fc.emailAddress());
+  else if (schema.format === "date-time")
+    candidates.push(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()));
+  else if (schema.format === "date") {
+    candidates.push(fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10)));
+  } else if (schema.format === "uuid") candidates.push(fc.uuid());
+  if (typeof schema.example === "string") candidates.push(fc.constant(schema.example));
+  const [pattern] = patternsOf(schema).filter((each) => each !== textPattern);
+  if (pattern && candidates.length === 0) {
+    try {
+      candidates.push(fc.stringMatching(new RegExp(pattern)).filter(sized));
+    } catch {
+      // A pattern fast-check cannot generate from: texts below stand in.
+    }
+  }
+  candidates.push(fc.string({ unit: "grapheme", minLength: Math.min(min, max), maxLength: max }));
+  if (schema.maxLength !== undefined) candidates.push(fc.constant("x".repeat(schema.maxLength)));
+  return fc.oneof(...candidates);
+}
+
+/** Values no schema should take: wrong types, boundaries, huge and odd strings, prototype keys, deep nesting. */
+export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    -0,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 53 + 2,
+    "",
+    " ",
+    "\u0000",
+    "\u202e\u200b",
+    "\ud800",
+    "😀".repeat(80),
+    "__proto__",
+    "constructor",
+    "NaN",
+    "null",
+    "' OR 1=1 --",
+    "${jndi:ldap://x}",
+    "../../etc/passwd",
+    "%00",
+    [],
+    {},
+  ),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.integer({ min: 200, max: 20_000 }).map((length) => "x".repeat(length)),
+  fc.jsonValue({ maxDepth: 3 }),
+  fc
+    .constantFrom("array", "object")
+    .chain((kind) => fc.integer({ min: 50, max: 3_000 }).map((depth) => nested(kind as "array" | "object", depth))),
+  fc.constantFrom(
+    JSON.parse('{"__proto__":{"polluted":true}}'),
+    JSON.parse('{"constructor":{"prototype":{"polluted":true}}}'),
+  ),
+  fc.array(fc.constant("x"), { minLength: 101, maxLength: 150 }),
+);
+
+function nested(kind: "array" | "object", depth: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < depth; level++) value = kind === "array" ? [value] : { a: value };
+  return value;
+}
+
+/** Names a client may not send: unknown or server-owned fields and prototype keys. */
+const strangeFieldNames = fc.oneof(
+  fc.constantFrom("__proto__", "constructor", "prototype", "id", "orgId", "version", "createdAt", "deletedAt", "pk"),
+  fc.string({ minLength: 1, maxLength: 12 }),
+);
+
+/** Every object and array inside a value, the value itself first. */
+function containersOf(value: unknown): (Record<string, unknown> | unknown[])[] {
+  if (value === null || typeof value !== "object") return [];
+  const inner = Object.values(value as object).flatMap((child) => containersOf(child));
+  return [value as Record<string, unknown>, ...inner];
+}
+
+/**
+ * A valid-looking value with one thing broken: a part replaced by a hostile value, an unknown field added, a field
+ * removed, or a list overfilled. Which part is chosen by index, so shrinking narrows it down.
+ */
+export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc
+    .tuple(
+      valid,
+      fc.nat(),
+      fc.constantFrom("replace", "addField", "dropField", "overfill"),
+      strangeFieldNames,
+      hostileValue,
+    )
+    .map(([original, index, operation, name, hostile]) => {
+      const value = structuredClone(original);
+      const containers = containersOf(value);
+      const target = containers[index % Math.max(containers.length, 1)];
+      if (!target) return hostile;
+      const keys = Object.keys(target);
+      const key = keys[index % Math.max(keys.length, 1)];
+      if (operation === "overfill" && Array.isArray(target)) {
+        target.push(...Array.from({ length: 101 }, () => target[0] ?? "x"));
+      } else if (operation === "dropField" && key !== undefined) {
+        delete (target as Record<string, unknown>)[key];
+      } else if (operation === "addField" && !Array.isArray(target)) {
+        defineField(target, name, hostile);
+      } else if (key !== undefined) {
+        defineField(target as Record<string, unknown>, key, hostile);
+      } else {
+        return hostile;
+      }
+      return value;
+    });
+}
