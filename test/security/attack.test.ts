@@ -425,6 +425,36 @@ describe("resource limits", () => {
   );
 });
 
+describe("numbers", () => {
+  const writeSurfaces = tenantSurfaces.filter((surface) => isWriteRoute(surface) && surface.body?.properties);
+  const numberCases = writeSurfaces.flatMap((surface) =>
+    objectsOf(surface.body as JsonSchema).flatMap(({ steps, node }) =>
+      Object.entries(node.properties ?? {})
+        .filter(([, property]) => [property, ...(property.anyOf ?? [])].some((each) => each.type === "number"))
+        .map(
+          ([name]) => [surface.routeId, pathOf("body", [...steps, { property: name }]), surface, steps, name] as const,
+        ),
+    ),
+  );
+
+  it.each(numberCases)(
+    "%s refuses a number the table cannot store in %s with a 400 naming it",
+    async (_, fieldPath, surface, steps, name) => {
+      for (const unstorable of [1e-323, 1e-131, 1e126, -1e300]) {
+        const fieldSteps: Step[] = [...steps, { property: name }];
+        const body = structuredClone(validValue(surface.body as JsonSchema, idsOf(ours), accepts(surface), fieldSteps));
+        const holder = valueAt(body, steps) as Record<string, unknown>;
+        holder[name] = unstorable;
+        expect(valueAt(body, fieldSteps), fieldPath).toBe(unstorable);
+        const outcome = await attempt(figures, theirs, surface.routeId, { ...ourRequest(surface), body });
+        expect.soft(outcome.response.status, `${unstorable}`).toBe(400);
+        expect.soft(validationPaths(outcome.response), `${unstorable}`).toContain(fieldPath);
+        expect.soft(outcome.writes).toEqual([]);
+      }
+    },
+  );
+});
+
 describe("the attack suite's figures", () => {
   it("has found no 5xx, no leak and no write on another organisation's data", () => {
     expect(figures.attempts).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { domainEventSchema, domainEventTypes } from "../../capabilities/events/domain-event.schema";
 import { ruleIdParam } from "../../platform/path-parameters";
-import { pageCursor, pageLimit, recordId, tag, text, timestamp } from "../../platform/schema";
+import { pageCursor, pageLimit, recordId, storableNumber, tag, text, timestamp } from "../../platform/schema";
 
 /** The record fields conditions and field updates may name. */
 export const ruleFields = [
@@ -24,9 +24,9 @@ export const conditionSchema = z
     z.strictObject({
       kind: z.literal("equals"),
       field: z.enum(ruleFields),
-      value: z.union([z.string(), z.number(), z.boolean()]),
+      value: z.union([z.string(), storableNumber, z.boolean()]),
     }),
-    z.strictObject({ kind: z.literal("greaterThan"), field: z.literal("amount"), value: z.number() }),
+    z.strictObject({ kind: z.literal("greaterThan"), field: z.literal("amount"), value: storableNumber }),
     z.strictObject({ kind: z.literal("changed"), field: z.enum(ruleFields) }),
     z.strictObject({ kind: z.literal("tagAdded"), tag }),
     z.strictObject({ kind: z.literal("isSet"), field: z.enum(ruleFields) }),
