@@ -322,6 +322,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     "NaN",
     "null",
     "' OR 1=1 --",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, meant literally
     "${jndi:ldap://x}",
     "../../etc/passwd",
     "%00",
