@@ -19,6 +19,17 @@ export function text(max: number) {
     .regex(/^[^\p{Cc}]*$/u, "Must not contain control characters.");
 }
 
+/**
+ * A number the table can store: DynamoDB keeps 0 and magnitudes from 1e-130 to below 1e126, and refuses the rest
+ * (a JSON number such as 1e-323 would otherwise fail the write with a 500).
+ */
+export const storableNumber = z
+  .number()
+  .refine(
+    (value) => value === 0 || (Math.abs(value) >= 1e-130 && Math.abs(value) < 1e126),
+    "Must be 0 or between 1e-130 and 1e126 in magnitude.",
+  );
+
 export const emailAddress = z
   .email()
   .max(254)

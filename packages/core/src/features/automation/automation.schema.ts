@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { domainEventSchema, domainEventTypes } from "../../capabilities/events/domain-event.schema";
 import { ruleIdParam } from "../../platform/path-parameters";
-import { pageCursor, pageLimit, recordId, tag, text, timestamp } from "../../platform/schema";
+import { pageCursor, pageLimit, recordId, storableNumber, tag, text, timestamp } from "../../platform/schema";
 
 /** The record fields conditions and field updates may name. */
 export const ruleFields = [
@@ -24,9 +24,9 @@ export const conditionSchema = z
     z.strictObject({
       kind: z.literal("equals"),
       field: z.enum(ruleFields),
-      value: z.union([z.string(), z.number(), z.boolean()]),
+      value: z.union([z.string(), storableNumber, z.boolean()]),
     }),
-    z.strictObject({ kind: z.literal("greaterThan"), field: z.literal("amount"), value: z.number() }),
+    z.strictObject({ kind: z.literal("greaterThan"), field: z.literal("amount"), value: storableNumber }),
     z.strictObject({ kind: z.literal("changed"), field: z.enum(ruleFields) }),
     z.strictObject({ kind: z.literal("tagAdded"), tag }),
     z.strictObject({ kind: z.literal("isSet"), field: z.enum(ruleFields) }),
@@ -141,11 +141,17 @@ export const ruleSchema = z
   .meta({ id: "AutomationRule" });
 export type Rule = z.infer<typeof ruleSchema>;
 
+// Strict copies of the event's parts: the bus's schema strips unknown fields (events may grow), a request refuses them.
+const { type: eventType, record: eventRecord, changes: eventChanges } = domainEventSchema.shape;
+
 export const dryRunInput = z
   .strictObject({
-    event: domainEventSchema
-      .pick({ type: true, record: true, changes: true })
-      .extend({ changes: domainEventSchema.shape.changes.default([]) })
+    event: z
+      .strictObject({
+        type: eventType,
+        record: z.strictObject(eventRecord.shape),
+        changes: z.array(z.strictObject(eventChanges.element.shape)).default([]),
+      })
       .meta({ description: "The event to try the rule on: its type, record and changes." }),
   })
   .meta({ id: "AutomationDryRunInput" });
