@@ -6,6 +6,7 @@ import { loggedInvocation } from "./invocation";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
 import { requestIdOf } from "./request-id";
+import { routeMetrics } from "./route-metrics";
 
 /** What a provider sent, before anything is parsed: the exact bytes its signature covers, and the headers. */
 export type SignedRequest = { rawBody: Buffer; headers: APIGatewayProxyEventV2["headers"] };
@@ -47,6 +48,7 @@ export function webhookReceiver<S extends z.ZodType>({ verify, schema, handle }:
   return loggedInvocation<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(standardHeaders())
     .use(problemResponses())
+    .use(routeMetrics())
     .handler(async (event) => {
       const requestId = requestIdOf(event);
       logger.appendKeys({ route: event.routeKey, requestId, gatewayRequestId: event.requestContext.requestId });
