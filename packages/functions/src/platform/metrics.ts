@@ -3,7 +3,8 @@ import { appendFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { MetricsOptions } from "@aws-lambda-powertools/metrics/types";
-import { metricDimensions, metricNames } from "@crm/core/declarations";
+// The metric declarations alone, not the declarations' index: that would bring the route table into every bundle.
+import { metricDimensions, metricNames } from "@crm/core/metrics";
 import { type ExternalCall, type MetricsSink, metricsConfig, useMetricsSink } from "@crm/core/platform";
 import type middy from "@middy/core";
 import { executionModeStandard } from "@middy/core/executionModeStandard";

@@ -1,4 +1,3 @@
-import { routes } from "@crm/core/declarations";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { EndpointContext } from "./endpoint-context";
@@ -7,17 +6,9 @@ import { requestIdOf } from "./request-id";
 
 type RouteRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, EndpointContext>;
 
-let routeIdsByKey: Map<string, string> | undefined;
-
-/** The id of the declared route API Gateway matched (its route key is `METHOD /path`), else the key itself. */
-function routeIdOfKey(routeKey: string): string {
-  routeIdsByKey ??= new Map(Object.entries(routes).map(([id, route]) => [`${route.method} ${route.path}`, id]));
-  return routeIdsByKey.get(routeKey) ?? routeKey;
-}
-
 /**
- * Makes the invocation's metrics those of an HTTP route: dimensioned by `routeId` (by default the id of the route
- * the event's route key names), with its latency and status class (see measuredExecution, which emits them once the
+ * Makes the invocation's metrics those of an HTTP route: dimensioned by `routeId` (by default the event's route
+ * key, `METHOD /path`), with its latency and status class (see measuredExecution, which emits them once the
  * answer is known), and the request and organisation ids as metadata. Its place in the middleware stack does not
  * matter.
  */
@@ -33,7 +24,7 @@ export function routeMetrics(
     before: async (request) => {
       const measures = currentInvocation();
       if (!measures) return;
-      measures.route = routeId ?? routeIdOfKey(request.event.routeKey);
+      measures.route = routeId ?? request.event.routeKey;
       measures.metadata.requestId = requestIdOf(request.event);
     },
     after: noteTenant,
