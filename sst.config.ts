@@ -19,6 +19,7 @@ export default $config({
     const { realtime } = await import("./stacks/realtime");
     const { bus } = await import("./stacks/events");
     await import("./stacks/jobs");
+    await import("./stacks/alarms");
     return {
       api: api.url,
       userPoolId: userPool.id,

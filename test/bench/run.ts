@@ -77,6 +77,8 @@ try {
       logLevel: process.env.BENCH_LOG_LEVEL ?? "SILENT",
       realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
       bus: { name: "crm-bench-bus", endpoint: bus.endpoint },
+      // The handlers' metrics, kept out of the bench's output.
+      metricsFile: join(mkdtempSync(join(tmpdir(), "crm-bench-metrics-")), "metrics.ndjson"),
     }),
     // The bench measures handlers, not the rate limiter's refusals.
     { RATE_LIMIT_PER_CALLER: "1000000000", RATE_LIMIT_PER_ORGANISATION: "1000000000" },

@@ -89,17 +89,21 @@ class Bus extends Component {
 
 class Queue extends Component {
   readonly arn: string;
+  readonly nodes: { queue: { name: string } };
   constructor(name: string, args: Record<string, unknown> = {}) {
     super("sst.aws.Queue", name, args);
     this.arn = output(name, "arn");
+    this.nodes = { queue: { name: output(name, "queueName") } };
   }
 }
 
 class ApiGatewayV2 extends Component {
   readonly url: string;
+  readonly nodes: { api: { id: string } };
   constructor(name: string, args: Record<string, unknown> = {}) {
     super("sst.aws.ApiGatewayV2", name, args);
     this.url = output(name, "url");
+    this.nodes = { api: { id: output(name, "apiId") } };
   }
   route(rawRoute: string, handler: unknown, args?: Record<string, unknown>) {
     recording.routes.push({ api: this.name, rawRoute, handler, args });
@@ -178,6 +182,13 @@ class KmsKey extends Component {
   }
 }
 
+/** A Pulumi CloudWatch metric alarm, recorded with its arguments. */
+class MetricAlarm extends Component {
+  constructor(name: string, args: Record<string, unknown>) {
+    super("aws.cloudwatch.MetricAlarm", name, args);
+  }
+}
+
 /** `sst.aws.permission(...)` returns its statement for a Linkable's `include`. */
 const permission = (statement: Record<string, unknown>) => ({ type: "aws.permission", ...statement });
 
@@ -222,7 +233,11 @@ export function installSstStandIns(stage = "test") {
       recording.transforms.push({ target, transform });
     },
     sst: strict("sst", { aws: strict("sst.aws", { ...known, permission }), Linkable, Secret }),
-    aws: strict("aws", { getRegionOutput: () => ({ region: "eu-west-1" }), kms: strict("aws.kms", { Key: KmsKey }) }),
+    aws: strict("aws", {
+      getRegionOutput: () => ({ region: "eu-west-1" }),
+      kms: strict("aws.kms", { Key: KmsKey }),
+      cloudwatch: strict("aws.cloudwatch", { MetricAlarm }),
+    }),
   });
   return { FunctionComponent, Dynamo, Linkable, Secret };
 }

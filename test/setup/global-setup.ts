@@ -1,5 +1,8 @@
 // One in-memory DynamoDB Local for the whole run, with the declared table provisioned as `crm-test`. Vitest calls the
 // returned teardown on success and on failure; the module's own hooks and watchdog cover the rest.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { localAwsClientConfig, provisionTable, startDynamoDbLocal } from "@crm/local/dynamodb";
 import { startLocalKms } from "@crm/local/kms";
@@ -11,6 +14,8 @@ declare module "vitest" {
     tableName: string;
     kmsEndpoint: string;
     tokenVaultKeyArn: string;
+    /** Where the handlers' metrics go during the run (never the developer's `.data/metrics.ndjson`); removed after. */
+    metricsDirectory: string;
   }
 }
 
@@ -46,12 +51,16 @@ export default async function setup(project: TestProject) {
     throw error;
   });
 
+  const metricsDirectory = await mkdtemp(join(tmpdir(), "crm-test-metrics-"));
+
   project.provide("dynamodbEndpoint", dynamodb.endpoint);
   project.provide("tableName", tableName);
   project.provide("kmsEndpoint", kms.endpoint);
   project.provide("tokenVaultKeyArn", kms.keyArn(tokenVaultAlias));
+  project.provide("metricsDirectory", metricsDirectory);
   return async () => {
     await kms.close();
     await dynamodb.stop();
+    await rm(metricsDirectory, { recursive: true, force: true });
   };
 }

@@ -1,5 +1,6 @@
 // Runs in every test worker before the test files load: configures the handlers exactly as the local cloud does.
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { onDatabaseClient } from "@crm/core/platform";
 import { handlerEnvironment } from "@crm/local/cloud";
 import { inject } from "vitest";
@@ -21,6 +22,8 @@ Object.assign(
     google: googleSettingsFor("http://127.0.0.1:9"),
     intuit: intuitSettingsFor("http://127.0.0.1:9"),
     xero: xeroSettingsFor("http://127.0.0.1:9"),
+    // The handlers' EMF records go to a file of the run's own: not to the output, nor to the developer's file.
+    metricsFile: join(inject("metricsDirectory"), `worker-${process.pid}.ndjson`),
   }),
   // Tests fire requests far faster than any client may; the rate-limit tests set their own small limits.
   {

@@ -22,6 +22,7 @@ export {
   xeroConfig,
 } from "./config/integrations.config";
 export { loggingConfig, readLoggingConfig } from "./config/logging.config";
+export { metricsConfig, readMetricsConfig } from "./config/metrics.config";
 export { readRateLimitsConfig } from "./config/rate-limits.config";
 export { readRealtimeConfig } from "./config/realtime.config";
 export { readTableConfig, tableConfig } from "./config/table.config";
@@ -41,6 +42,15 @@ export {
 export type { Preconditions } from "./etag";
 export { etagOf, noneMatchHolds } from "./etag";
 export { memberIdFor, newId, normaliseEmail } from "./ids";
+export {
+  countMetric,
+  type ExternalCall,
+  type ExternalCallOutcome,
+  type MetricsSink,
+  outcomeOfStatus,
+  recordExternalCall,
+  useMetricsSink,
+} from "./metrics-sink";
 export type { Identity, TenantContext } from "./request-context";
 export { withPathParameters } from "./route-contract";
 export { sortKeyOf } from "./schema";

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Entity, type Schema, type TransactWriteEntity } from "electrodb";
+import { metricNames } from "../declarations/metrics";
 import { tableConfig } from "./config/table.config";
+import { countMetric } from "./metrics-sink";
 
 let documentClient: DynamoDBDocumentClient | undefined;
 const clientHooks: ((client: DynamoDBDocumentClient) => void)[] = [];
@@ -14,9 +16,40 @@ export function databaseClient(): DynamoDBDocumentClient {
       new DynamoDBClient(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
       { marshallOptions: { removeUndefinedValues: true } },
     );
+    measureRequests(documentClient);
     for (const hook of clientHooks) hook(documentClient);
   }
   return documentClient;
+}
+
+/** The commands that can report the capacity they consume (`ReturnConsumedCapacity`), as document or plain commands. */
+const capacityReporting =
+  /^(Get|Put|Update|Delete|Query|Scan|BatchGet|BatchWrite|TransactGet|TransactWrite)(Item|Items)?Command$/;
+
+type CapacityReport = { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
+
+/**
+ * Counts every request sent to DynamoDB and the capacity units it consumed, for the invocation's metrics. Asks for
+ * the total consumed capacity when a request does not say what it wants (it costs nothing and adds a few bytes to the
+ * answer); a request that asks for none still counts as a call.
+ */
+function measureRequests(client: DynamoDBDocumentClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const reports = capacityReporting.test(context.commandName ?? "");
+      countMetric(metricNames.dynamodbCalls);
+      const result = await next(
+        reports ? { ...args, input: { ReturnConsumedCapacity: "TOTAL", ...args.input } } : args,
+      );
+      if (reports) {
+        const consumed = (result.output as { ConsumedCapacity?: CapacityReport }).ConsumedCapacity;
+        const units = [consumed ?? []].flat().reduce((sum, report) => sum + (report.CapacityUnits ?? 0), 0);
+        countMetric(metricNames.dynamodbConsumedCapacity, units);
+      }
+      return result;
+    },
+    { step: "initialize", name: "measureRequests" },
+  );
 }
 
 /**

@@ -38,6 +38,7 @@ import { loggedInvocation } from "./invocation";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
 import { requestIdOf } from "./request-id";
+import { routeMetrics } from "./route-metrics";
 import { bearerTokenOf, invalidCredential, verifyIdToken } from "./token-verifier";
 
 /** Request bodies above this size are refused with 413, well below API Gateway's and Lambda's own limits. */
@@ -231,6 +232,7 @@ export function httpEndpoint<R extends Exclude<RouteId, PublicRouteId>>(
     .use(standardHeaders())
     .use(problemResponses())
     .use(routeLogging(routeId))
+    .use(routeMetrics(routeId))
     .use(authentication())
     .use(tenancy(routeId, contract))
     .use(rateLimiting())

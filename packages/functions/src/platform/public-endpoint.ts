@@ -16,6 +16,7 @@ import { loggedInvocation } from "./invocation";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
 import { requestIdOf } from "./request-id";
+import { routeMetrics } from "./route-metrics";
 
 /**
  * Builds the Lambda handler of a public route (the health check, the API's documents): the same logging, headers,
@@ -33,6 +34,7 @@ export function publicEndpoint<R extends PublicRouteId>(
     .use(standardHeaders())
     .use(problemResponses())
     .use(routeLogging(routeId))
+    .use(routeMetrics(routeId))
     .handler(async (event) => {
       const request = {
         params: parse(contract.params, event.pathParameters ?? {}, "path"),

@@ -1,3 +1,4 @@
+import type { RouteId } from "@crm/core/declarations";
 import { fieldIssuesOf, invalidInput } from "@crm/core/platform";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
@@ -6,6 +7,7 @@ import { loggedInvocation } from "./invocation";
 import { logger } from "./logger";
 import { problemResponses, standardHeaders } from "./problem-responses";
 import { requestIdOf } from "./request-id";
+import { routeMetrics } from "./route-metrics";
 
 /** What a provider sent, before anything is parsed: the exact bytes its signature covers, and the headers. */
 export type SignedRequest = { rawBody: Buffer; headers: APIGatewayProxyEventV2["headers"] };
@@ -18,6 +20,8 @@ export type WebhookNotification<S extends z.ZodType> = SignedRequest & {
 };
 
 export type WebhookReceiverOptions<S extends z.ZodType> = {
+  /** The route it serves, which names its metrics (else API Gateway's route key does). */
+  route?: RouteId;
   /** Whether the provider signed these bytes; see `hmacSha256Matches`. */
   verify: (request: SignedRequest) => boolean | Promise<boolean>;
   /** The JSON body's schema; `null` for a provider whose notifications have no body (Calendar's channels). */
@@ -43,10 +47,11 @@ function parseBody<S extends z.ZodType>(schema: S, rawBody: Buffer): z.output<S>
  * parser; a missing or wrong one is a 401 that does not say which. Then the body is parsed as JSON and validated
  * (a 400 problem), and handled: 200 when done, and a failure of ours is an opaque 500, so the provider retries.
  */
-export function webhookReceiver<S extends z.ZodType>({ verify, schema, handle }: WebhookReceiverOptions<S>) {
+export function webhookReceiver<S extends z.ZodType>({ route, verify, schema, handle }: WebhookReceiverOptions<S>) {
   return loggedInvocation<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(standardHeaders())
     .use(problemResponses())
+    .use(routeMetrics(route))
     .handler(async (event) => {
       const requestId = requestIdOf(event);
       logger.appendKeys({ route: event.routeKey, requestId, gatewayRequestId: event.requestContext.requestId });

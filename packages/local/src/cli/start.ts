@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loopbackWebhooksSwitch, startLocalCloud } from "../cloud";
 import { localIdentityDefaults } from "../identity";
@@ -17,6 +17,7 @@ any free port), LOG_LEVEL (default WARN),
 WEBSOCKET_PORT (the real-time WebSocket API, default 3001), GOOGLE_PORT (the fake Google, default 3002),
 INTUIT_PORT (the fake QuickBooks Online, default 3003), XERO_PORT (the fake Xero, default 3004),
 S3_PORT (the S3 stand-in holding the files, default 3005),
+METRICS_FILE (where the functions' metrics go, default .data/metrics.ndjson; npm run metrics reads it),
 WEBHOOKS_ALLOW_LOOPBACK (default true: webhooks may go
 to plain http on 127.0.0.1; false runs the SSRF guard as in AWS).`;
 
@@ -48,6 +49,7 @@ const cloud = await startLocalCloud({
   intuitPort: Number(process.env.INTUIT_PORT ?? 3003),
   xeroPort: Number(process.env.XERO_PORT ?? 3004),
   s3Port: Number(process.env.S3_PORT ?? 3005),
+  ...(process.env.METRICS_FILE ? { metricsFile: resolve(process.env.METRICS_FILE) } : {}),
 });
 
 let stopping = false;
@@ -80,6 +82,7 @@ console.log(`
   KMS           ${cloud.kms.endpoint}  (the token vault's data keys)
   S3            ${cloud.s3.endpoint}  (the files' bucket, in memory; checks signatures and upload policies)
   Jobs          npm run job -- <name>  (e.g. integrationSync; npm run job -- --help lists them)
+  Metrics       ${cloud.metricsFile}  (npm run metrics: p50/p95/p99 per route)
 `);
 if (seed) {
   console.log(`  Demo organisation ${seed.orgId}${seed.seeded ? " (just seeded)" : ""}

@@ -43,6 +43,11 @@ export type HandlerEnvironmentInput = {
   xero?: XeroSettings;
   /** The files' bucket on the S3 stand-in (its name and endpoint), and whether uploads are scanned for malware. */
   files?: { bucketName: string; s3Endpoint: string; malwareScan?: "guardduty" | "local" };
+  /**
+   * Where the functions append their metrics (EMF records, one JSON line each), which in AWS go to standard output
+   * for CloudWatch Logs to extract; standard output when not given.
+   */
+  metricsFile?: string;
 };
 
 /** What `Resource.Intuit` holds. */
@@ -93,6 +98,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
+    // As Lambda sets it for functions without provisioned concurrency; Powertools counts cold starts only then.
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     DYNAMODB_ENDPOINT: input.dynamodbEndpoint,
     LOG_LEVEL: input.logLevel ?? "INFO",
     SST_RESOURCE_App: JSON.stringify({ name: "crm", stage: "local" }),
@@ -106,6 +113,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     }),
     [`SST_RESOURCE_${cursorSigningKeyName}`]: JSON.stringify({ value: input.cursorSigningKey, type: "sst.sst.Secret" }),
     WEBHOOKS_ALLOW_LOOPBACK: input.allowLoopbackWebhooks ? "true" : "false",
+    ...(input.metricsFile ? { METRICS_FILE: input.metricsFile } : {}),
     ...(input.bus
       ? {
           [`SST_RESOURCE_${busName}`]: JSON.stringify({

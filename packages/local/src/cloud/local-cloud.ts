@@ -45,6 +45,8 @@ export type LocalCloudOptions = {
   xeroPort?: number;
   /** The S3 stand-in's port (0 picks a free one); presigned uploads and downloads go to it from a browser. */
   s3Port?: number;
+  /** Where the functions' metrics (EMF records) are appended; `metrics.ndjson` in the data directory by default. */
+  metricsFile?: string;
 };
 
 /** The files' bucket on the S3 stand-in. */
@@ -88,6 +90,8 @@ export type LocalCloud = {
   kms: LocalKms;
   /** The S3 stand-in holding the files' bucket (in memory: objects are gone when the cloud stops). */
   s3: LocalS3;
+  /** The file the functions append their metrics to, which `npm run metrics` summarises. */
+  metricsFile: string;
   /** Runs a declared job now, as `npm run job -- <name>` does through `POST /local/jobs/<name>`. */
   runJob: (name: string) => Promise<unknown>;
   stop: () => Promise<void>;
@@ -239,6 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     });
     stoppers.push(() => intuit.close());
+    const metricsFile = options.metricsFile ?? join(options.dataDirectory, "metrics.ndjson");
     const xeroClient = await accountingClient("xero", "xero");
     const xeroWebhookKey = await loadOrCreateSecret(options.dataDirectory, "xero-webhook-key");
     const xero = await startFakeXero({
@@ -260,6 +265,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         bus: { name: "crm-local-bus", endpoint: bus.endpoint },
         domainEventFailuresQueueUrl: domainEventFailures.url,
         allowLoopbackWebhooks: options.allowLoopbackWebhooks ?? true,
+        metricsFile,
         realtime: { url: websocket.url, managementEndpoint: websocket.managementEndpoint },
         tokenVault: { keyArn: kms.keyArn(tokenVaultAlias), kmsEndpoint: kms.endpoint },
         files: { bucketName: localFilesBucket, s3Endpoint: s3.endpoint },
@@ -310,6 +316,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       xero,
       kms,
       s3,
+      metricsFile,
       runJob: (name) => jobs.runNow(name),
       stop: async () => {
         for (const stop of stoppers.reverse()) await stop();

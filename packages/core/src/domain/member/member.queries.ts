@@ -26,6 +26,7 @@ export function toMember(item: MemberItem): Member {
 
 /** Memberships as this container last read them (see ContainerCache for how stale they may be). */
 const memberships = new ContainerCache<Pick<MemberItem, "memberId" | "role">>(
+  "Membership",
   () => containerCacheConfig().membershipMilliseconds,
 );
 const membershipKey = (orgId: string, memberId: string) => `${orgId}#${memberId}`;

@@ -47,7 +47,7 @@ export async function loadPipelines(orgId: string): Promise<PipelineItem[]> {
 }
 
 /** Each organisation's pipelines as this container last read them (see ContainerCache for how stale). */
-const pipelinesKept = new ContainerCache<PipelineItem[]>(() => containerCacheConfig().pipelineMilliseconds);
+const pipelinesKept = new ContainerCache<PipelineItem[]>("Pipeline", () => containerCacheConfig().pipelineMilliseconds);
 
 /** Forgets the organisation's pipelines this container may have kept, once they changed here or proved stale. */
 export function forgetPipelines(orgId: string): void {

@@ -42,7 +42,7 @@ export async function loadApiKey(orgId: string, keyId: string): Promise<ApiKeyIt
 }
 
 /** Keys as this container last read them, for as long as memberships (see ContainerCache). */
-const keptKeys = new ContainerCache<ApiKeyItem>(() => containerCacheConfig().membershipMilliseconds);
+const keptKeys = new ContainerCache<ApiKeyItem>("ApiKey", () => containerCacheConfig().membershipMilliseconds);
 const keyCacheKey = (orgId: string, keyId: string) => `${orgId}#${keyId}`;
 
 /** Forgets a key this container may have kept, once it has been revoked here. */

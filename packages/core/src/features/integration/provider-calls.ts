@@ -19,9 +19,10 @@ import {
 } from "cockatiel";
 import type { ProviderId } from "../../declarations/integrations";
 import { providerCallsConfig } from "../../platform/config/integrations.config";
+import { type ExternalCallOutcome, outcomeOfStatus, recordExternalCall } from "../../platform/metrics-sink";
 import { ConnectionEntity } from "./connection.entity";
 import { connectionNeedsReauth } from "./connection.service";
-import { type ConnectionKeys, recordCall } from "./integration-log";
+import { type CallRecord, type ConnectionKeys, recordCall } from "./integration-log";
 import { accessTokenFor } from "./token-refresh";
 
 /** One attempt's time limit: a provider that does not answer by then is treated as failing. */
@@ -177,6 +178,36 @@ export type ProviderCall = {
   send: (accessToken: string, signal: AbortSignal) => Promise<Response>;
 };
 
+/** What the connection's log calls a failure, as an external call's outcome. */
+const outcomeOfErrorClass: Record<string, ExternalCallOutcome> = {
+  timeout: "timeout",
+  network: "network",
+  rate_limited: "rate-limited",
+  server_error: "server-error",
+  circuit_open: "not-sent",
+  queue_full: "not-sent",
+};
+
+/**
+ * Records one attempt in the connection's log and as an external call to the provider (its latency and outcome; the
+ * organisation, connection and operation as details, not dimensions).
+ */
+function logAttempt(call: ProviderCall, record: CallRecord): Promise<void> {
+  recordExternalCall({
+    target: call.provider,
+    outcome: (record.errorClass && outcomeOfErrorClass[record.errorClass]) || outcomeOfStatus(record.status),
+    latencyMs: record.latencyMs,
+    details: {
+      orgId: call.keys.orgId,
+      connectionId: call.keys.connectionId,
+      operation: call.operation,
+      status: record.status,
+      attempt: record.attempt,
+    },
+  });
+  return recordCall(call.keys, record);
+}
+
 const requestIdOf = (response: Response) =>
   response.headers.get("x-request-id") ?? response.headers.get("x-goog-request-id") ?? undefined;
 
@@ -203,7 +234,7 @@ export async function callProvider(call: ProviderCall): Promise<Response> {
       attempt++;
       const started = Date.now();
       const log = (status: number, response?: Response, errorClass?: string) =>
-        recordCall(call.keys, {
+        logAttempt(call, {
           operation: call.operation,
           status,
           latencyMs: Date.now() - started,
@@ -251,7 +282,7 @@ export async function callProvider(call: ProviderCall): Promise<Response> {
     });
   } catch (error) {
     if (error instanceof BrokenCircuitError) {
-      await recordCall(call.keys, {
+      await logAttempt(call, {
         operation: call.operation,
         status: 0,
         latencyMs: 0,
@@ -263,7 +294,7 @@ export async function callProvider(call: ProviderCall): Promise<Response> {
       });
     }
     if (error instanceof BulkheadRejectedError) {
-      await recordCall(call.keys, {
+      await logAttempt(call, {
         operation: call.operation,
         status: 0,
         latencyMs: 0,

@@ -2,6 +2,7 @@ import type { LookupAddress, LookupOptions } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { performance } from "node:perf_hooks";
+import { type ExternalCallOutcome, outcomeOfStatus } from "../../platform/metrics-sink";
 import {
   checkWebhookUrl,
   type DestinationPolicy,
@@ -25,6 +26,8 @@ export type AttemptResult = {
   responseSnippet: string | null;
   /** Why no answer came: refused destination, DNS, connection, timeout. */
   error: string | null;
+  /** The same, for the metrics of external calls. */
+  outcome: ExternalCallOutcome;
 };
 
 /**
@@ -45,12 +48,16 @@ function checkedLookup() {
   };
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof UnsafeDestinationError) return `Refused: ${error.message}`;
+function describeFailure(error: unknown, timeoutMs: number): { error: string; outcome: ExternalCallOutcome } {
+  if (error instanceof UnsafeDestinationError) return { error: `Refused: ${error.message}`, outcome: "not-sent" };
   const { name, code, message } = error as NodeJS.ErrnoException;
-  if (name === "TimeoutError" || name === "AbortError") return `Timed out after ${timeoutMs / 1000} s.`;
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENODATA") return `DNS lookup failed (${code}).`;
-  return `Connection failed (${code ?? message}).`;
+  if (name === "TimeoutError" || name === "AbortError") {
+    return { error: `Timed out after ${timeoutMs / 1000} s.`, outcome: "timeout" };
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENODATA") {
+    return { error: `DNS lookup failed (${code}).`, outcome: "network" };
+  }
+  return { error: `Connection failed (${code ?? message}).`, outcome: "network" };
 }
 
 /**
@@ -73,7 +80,7 @@ export async function postWebhook(
       responseStatus: null,
       latencyMs: 0,
       responseSnippet: null,
-      error: describeFailure(error, timeoutMs),
+      ...describeFailure(error, timeoutMs),
     };
   }
   const { url, host } = checked;
@@ -86,7 +93,7 @@ export async function postWebhook(
       resolve({ ...result, latencyMs: elapsed() });
     };
     const fail = (error: unknown) =>
-      settle({ ok: false, responseStatus: null, responseSnippet: null, error: describeFailure(error, timeoutMs) });
+      settle({ ok: false, responseStatus: null, responseSnippet: null, ...describeFailure(error, timeoutMs) });
 
     const outgoing = request(
       {
@@ -117,6 +124,7 @@ export async function postWebhook(
             responseStatus: status,
             responseSnippet: snippet.length > 0 ? new TextDecoder().decode(snippet) : null,
             error: null,
+            outcome: outcomeOfStatus(status),
           });
         };
         response.on("data", (chunk: Buffer) => {

@@ -6,6 +6,7 @@ import { SealedSecretError } from "../../capabilities/vault/token-vault";
 import { changeSet, steps } from "../../platform/change-set";
 import { queryFingerprint } from "../../platform/cursor";
 import { ConcurrentModificationError, NotFoundError } from "../../platform/errors";
+import { recordExternalCall } from "../../platform/metrics-sink";
 import { readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
@@ -171,7 +172,25 @@ const unsignedResult: AttemptResult = {
   latencyMs: 0,
   responseSnippet: null,
   error: "Not sent: the webhook's signing secret could not be opened (a failure on our side). Rotate the secret.",
+  outcome: "not-sent",
 };
+
+/** One attempt as an external call, for the metrics: its time and outcome, the ids only as details. */
+function measureAttempt(claimed: DeliveryItem, result: AttemptResult, mode: AttemptMode): void {
+  recordExternalCall({
+    target: "webhook",
+    outcome: result.outcome,
+    latencyMs: result.latencyMs,
+    details: {
+      orgId: claimed.orgId,
+      webhookId: claimed.webhookId,
+      deliveryId: claimed.deliveryId,
+      attempt: claimed.attempts,
+      mode,
+      ...(result.responseStatus === null ? {} : { status: result.responseStatus }),
+    },
+  });
+}
 
 /**
  * One attempt of a delivery this process holds the lease of: sign, send, record, and act on the outcome. `unsigned`
@@ -189,6 +208,7 @@ async function attempt(
     secrets = await signingSecrets(subscription, at);
   } catch (error) {
     if (!(error instanceof SealedSecretError)) throw error;
+    measureAttempt(claimed, unsignedResult, mode);
     return { delivery: await recordAttempt(subscription, claimed, unsignedResult, mode, "ours"), unsigned: true };
   }
   const headers = signatureHeaders({ messageId: claimed.eventId, timestamp: at, body: claimed.body, secrets });
@@ -197,6 +217,7 @@ async function attempt(
     destinationPolicy(),
     timeoutMs,
   );
+  measureAttempt(claimed, result, mode);
   return { delivery: await recordAttempt(subscription, claimed, result, mode, "endpoint"), unsigned: false };
 }
 

@@ -7,6 +7,7 @@ export * from "./cursor.config";
 export * from "./domain-event-failures.config";
 export * from "./integrations.config";
 export * from "./logging.config";
+export * from "./metrics.config";
 export * from "./rate-limits.config";
 export * from "./realtime.config";
 export * from "./table.config";

@@ -11,6 +11,7 @@ const notificationOf = (headers: APIGatewayProxyEventV2["headers"]): CalendarNot
 });
 
 export const handler = webhookReceiver({
+  route: "integrations.calendarNotification",
   verify: async ({ headers }) => (await channelOf(notificationOf(headers))) !== undefined,
   schema: null,
   handle: async ({ headers }) => handleCalendarNotification(notificationOf(headers)),

@@ -16,6 +16,7 @@ const pushTokenIsGoogles = oidcTokenVerifier(() => {
 });
 
 export const handler = webhookReceiver({
+  route: "integrations.gmailPush",
   verify: ({ headers }) => pushTokenIsGoogles(headers.authorization),
   schema: pubsubPushSchema,
   handle: async ({ body }) => {

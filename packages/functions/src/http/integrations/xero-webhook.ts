@@ -5,6 +5,7 @@ import { logger } from "../../platform/logger";
 import { webhookReceiver } from "../../platform/webhook-receiver";
 
 export const handler = webhookReceiver({
+  route: "integrations.xeroWebhook",
   verify: ({ rawBody, headers }) =>
     hmacSha256Matches({
       secret: xeroConfig().webhookKey,
