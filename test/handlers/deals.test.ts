@@ -1,3 +1,4 @@
+import { DealEntity } from "@crm/core/deal";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { invoke } from "../support/api-events";
 import { aCompany, aContact, aDeal, aPipeline } from "../support/builders";
@@ -133,6 +134,33 @@ describe("deals", () => {
       actorId: seller.memberId,
       changes: expect.arrayContaining([{ field: "status", before: "open", after: "won" }]),
     });
+  });
+
+  it("keep every stage move as an item of its own, so the deal does not grow with its history", async () => {
+    const org = await anOrganisation();
+    const { stage } = await defaultPipelineOf(org);
+    const deal = await aDeal(org);
+    const stages = ["Qualified", "Proposal", "Negotiation", "Proposal", "Negotiation", "Won"];
+    for (const name of stages) {
+      const moved = await invoke("deals.moveStage", {
+        token: org.admin.token,
+        params: { orgId: org.orgId, dealId: deal.id },
+        body: { stageId: stage(name).id },
+      });
+      expect(moved.status).toBe(200);
+    }
+
+    const { data: raw } = await DealEntity.get({ orgId: org.orgId, dealId: deal.id }).go({ data: "raw" });
+    const item = (raw as { Item?: Record<string, unknown> }).Item ?? {};
+    expect(item.stageId).toBe(stage("Won").id);
+    expect(Object.keys(item)).not.toContain("stageHistory");
+    const history = await invoke("deals.stageHistory", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, dealId: deal.id },
+    });
+    expect(history.body.moves.map((move: { toStageId: string }) => move.toStageId)).toEqual(
+      ["Lead", ...stages].map((name) => stage(name).id),
+    );
   });
 
   it("refuse a lost reason outside a lost stage and a stage of another pipeline", async () => {

@@ -9,6 +9,7 @@ import { AssociationEntity } from "../domain/association/association.entity";
 import { CompanyEntity } from "../domain/company/company.entity";
 import { ContactEntity } from "../domain/contact/contact.entity";
 import { DealEntity } from "../domain/deal/deal.entity";
+import { DealStageMoveEntity } from "../domain/deal/deal-stage-move.entity";
 import { MemberEntity } from "../domain/member/member.entity";
 import { OrganisationEntity } from "../domain/organisation/organisation.entity";
 import { PipelineEntity } from "../domain/pipeline/pipeline.entity";
@@ -57,6 +58,7 @@ export const tableEntities = {
   pipeline: PipelineEntity,
   stageTotal: StageTotalEntity,
   deal: DealEntity,
+  dealStageMove: DealStageMoveEntity,
   activity: ActivityEntity,
   association: AssociationEntity,
   trashedRecord: TrashedRecordEntity,

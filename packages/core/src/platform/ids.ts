@@ -31,6 +31,11 @@ export function newId(kind: IdKind): string {
   return `${idPrefixes[kind]}_${nextUlid().toLowerCase()}`;
 }
 
+/** A bare ULID, lower-case, for the parts of keys that order items made in the same millisecond. */
+export function newUlid(): string {
+  return nextUlid().toLowerCase();
+}
+
 /**
  * An id derived from what it stands for (an import's line, say), so that doing the same thing twice finds the record
  * the first time made instead of making another.

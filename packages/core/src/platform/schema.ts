@@ -9,6 +9,12 @@ export function recordId(kind: IdKind) {
     .meta({ example: `${idPrefixes[kind]}_01jd8x4k2q7v3m9t5r1w6y8z0a` });
 }
 
+/** Who did something: a member, or the API key (`key_…`) it was done with. */
+export const actorId = z
+  .string()
+  .regex(/^(mem|key)_[0-9a-z]{1,64}$/, "Must be a member id (mem_...) or an API key id (key_...).")
+  .meta({ description: "A member, or the API key it was done with.", example: "mem_01jd8x4k2q7v3m9t5r1w6y8z0a" });
+
 /** Free text with no control characters, trimmed, with a length cap so no field can be used to bloat an item. */
 export function text(max: number) {
   return z

@@ -13,7 +13,9 @@ export const auditEntrySchema = z
     recordType: z.enum(auditedRecordTypes),
     recordId: z.string(),
     action: z.enum(changeActions),
-    actorId: z.string().meta({ description: "The member who made the change." }),
+    actorId: z
+      .string()
+      .meta({ description: "The member who made the change, or the API key (`key_…`) it was made with." }),
     requestId: z.string(),
     at: timestamp,
     changes: z.array(fieldChangeSchema),

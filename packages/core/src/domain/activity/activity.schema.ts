@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { activityIdParam } from "../../platform/path-parameters";
-import { pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
+import { actorId, pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
 import { activityTypes, taskPriorities } from "./activity.constants";
 
 /** Records an activity may be linked to; at most this many in total. */
@@ -94,7 +94,7 @@ export const activitySchema = z
     contactIds: z.array(recordId("contact")),
     companyIds: z.array(recordId("company")),
     dealIds: z.array(recordId("deal")),
-    createdBy: recordId("member"),
+    createdBy: actorId,
     version: z.number().int().min(1),
     createdAt: timestamp,
     updatedAt: timestamp,

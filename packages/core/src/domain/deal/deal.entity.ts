@@ -13,9 +13,6 @@ const byStatus = globalIndex("gsi5");
 /** The close-date key of deals without an expected close date: after every real date, so they list last. */
 export const noCloseDate = "9999-12-31";
 
-/** Most recent stage moves kept on the deal itself; older ones stay in the audit log. */
-export const stageHistoryLimit = 200;
-
 export const DealEntity = tableEntity({
   model: { service: "crm", entity: "deal", version: "1" },
   attributes: {
@@ -43,20 +40,6 @@ export const DealEntity = tableEntity({
     /** The later of the last activity and the last stage change: rotting is measured from it. */
     touchedAt: { type: "string", required: true },
     closedAt: { type: "string" },
-    stageHistory: {
-      type: "list",
-      required: true,
-      default: () => [],
-      items: {
-        type: "map",
-        properties: {
-          fromStageId: { type: "string" },
-          toStageId: { type: "string", required: true },
-          at: { type: "string", required: true },
-          by: { type: "string", required: true },
-        },
-      },
-    },
   },
   indexes: {
     deal: {

@@ -9,6 +9,7 @@ import { noCompany } from "../company/company.constants";
 import { loadPipeline } from "../pipeline/pipeline.queries";
 import { DealEntity, noCloseDate } from "./deal.entity";
 import type { Deal, ListDealsQuery, ListRottingDealsQuery, RottingDeal, StageHistory } from "./deal.schema";
+import { DealStageMoveEntity } from "./deal-stage-move.entity";
 
 export type DealItem = EntityItem<typeof DealEntity>;
 
@@ -46,12 +47,18 @@ export async function getDeal(context: TenantContext, dealId: string): Promise<D
   return toDeal(await loadDeal(context, dealId));
 }
 
-/** The deal's stage moves, with the time spent in each stage (until the next move, or until now). */
+/**
+ * The deal's stage moves, oldest first, with the time spent in each stage (until the next move, or until now): the
+ * deal (for the 404) and its move items, read at once.
+ */
 export async function getDealStageHistory(context: TenantContext, dealId: string): Promise<StageHistory> {
-  const deal = await loadDeal(context, dealId);
+  const [, { data: history }] = await Promise.all([
+    loadDeal(context, dealId),
+    DealStageMoveEntity.query.stageMovesOfDeal({ orgId: context.orgId, dealId }).go({ pages: "all", consistent: true }),
+  ]);
   const until = Date.now();
-  const moves = deal.stageHistory.map((move, index) => {
-    const leftAt = deal.stageHistory[index + 1]?.at;
+  const moves = history.map((move, index) => {
+    const leftAt = history[index + 1]?.at;
     const seconds = Math.max(0, Math.round(((leftAt ? Date.parse(leftAt) : until) - Date.parse(move.at)) / 1000));
     return {
       fromStageId: move.fromStageId ?? null,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { dealIdParam, pipelineIdParam } from "../../platform/path-parameters";
-import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
+import { actorId, pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
 import { stageIdParam } from "../pipeline/pipeline.schema";
 import { dealStatuses } from "./deal.constants";
 
@@ -136,7 +136,7 @@ export const stageHistorySchema = z
         fromStageId: stageIdParam.nullable().meta({ description: "Null for the stage the deal was created in." }),
         toStageId: stageIdParam,
         at: timestamp,
-        by: recordId("member"),
+        by: actorId,
         secondsInStage: z.number().int().meta({ description: "Until the next move, or until now." }),
       }),
     ),

@@ -7,7 +7,7 @@ import { type ChangeStep, changeSet, step, steps } from "../../platform/change-s
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError, DomainError, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
-import { newId } from "../../platform/ids";
+import { newId, newUlid } from "../../platform/ids";
 import { newRecordOwner, type TenantContext } from "../../platform/request-context";
 import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
@@ -37,9 +37,10 @@ import {
 } from "../pipeline/pipeline.queries";
 import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
 import { type Reference, referenceSteps } from "../references";
-import { DealEntity, noCloseDate, stageHistoryLimit } from "./deal.entity";
+import { DealEntity, noCloseDate } from "./deal.entity";
 import { type DealItem, loadDeal, toDeal } from "./deal.queries";
 import type { CreateDealInput, Deal, MoveDealInput, UpdateDealInput } from "./deal.schema";
+import { DealStageMoveEntity } from "./deal-stage-move.entity";
 
 /** The hidden key attributes, derived from visible ones on every write (reads do not return them). */
 const derivedKeys = (deal: DealItem) => ({
@@ -201,7 +202,6 @@ export async function createDeal(
       stageEnteredAt: at,
       touchedAt: at,
       closedAt: stage.kind === "open" ? undefined : at,
-      stageHistory: [{ toStageId: stage.stageId, at, by: actor.memberId }],
       version: 1,
       createdBy: actor.memberId,
       createdAt: at,
@@ -211,6 +211,7 @@ export async function createDeal(
       deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [];
     await changeSet()
       .addAll(newDealSteps(orgId, deal, pipeline, references, at, { reportMissingLinks: true }))
+      .add("stage move", stageMoveAction(context, deal, { toStageId: stage.stageId, at }))
       .add(
         "audit entry",
         auditAction(context, {
@@ -223,6 +224,17 @@ export async function createDeal(
       .commit(() => new ConcurrentModificationError("deal", dealId));
     return toDeal(deal);
   });
+}
+
+/** The item that records a move of the deal into a stage (or the stage it was created in: no `fromStageId`). */
+function stageMoveAction(
+  context: TenantContext,
+  deal: Pick<DealItem, "orgId" | "dealId">,
+  move: { fromStageId?: string; toStageId: string; at: string },
+) {
+  return inTransaction(DealStageMoveEntity)
+    .create({ orgId: deal.orgId, dealId: deal.dealId, moveId: newUlid(), by: context.actor.memberId, ...move })
+    .commit();
 }
 
 /** Every key attribute of the deal's indexes, so a patch keeps all of them in step (ElectroDB needs whole keys). */
@@ -252,7 +264,6 @@ function dealPatch(current: DealItem, next: DealItem) {
       contactIds: next.contactIds,
       tags: next.tags,
       stageEnteredAt: next.stageEnteredAt,
-      stageHistory: next.stageHistory,
       version: next.version,
       updatedAt: next.updatedAt,
     })
@@ -345,18 +356,21 @@ async function applyStageMove(
     stageEnteredAt: stage.stageId === current.stageId ? current.stageEnteredAt : at,
     touchedAt: at,
     closedAt: stage.kind === "open" ? undefined : current.status === stage.kind ? current.closedAt : at,
-    stageHistory:
-      stage.stageId === current.stageId
-        ? current.stageHistory
-        : [
-            ...current.stageHistory,
-            { fromStageId: current.stageId, toStageId: stage.stageId, at, by: context.actor.memberId },
-          ].slice(-stageHistoryLimit),
     version: current.version + 1,
     updatedAt: at,
   };
+  const move =
+    stage.stageId === current.stageId
+      ? []
+      : [
+          step(
+            "stage move",
+            stageMoveAction(context, current, { fromStageId: current.stageId, toStageId: stage.stageId, at }),
+          ),
+        ];
   await changeSet()
     .add("deal", dealPatch(current, next))
+    .addAll(move)
     .addAll([pipelineUnchanged(pipeline)])
     .addAll(steps("stage total", stageTotalActions(context.orgId, positionOf(current), positionOf(next))))
     .add(

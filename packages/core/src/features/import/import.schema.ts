@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { money } from "../../domain/deal/deal.schema";
-import { recordId, timestamp } from "../../platform/schema";
+import { actorId, recordId, timestamp } from "../../platform/schema";
 import { importRecordTypes } from "./column-mapping";
 import { duplicateHandlings, importStatuses } from "./import.constants";
 
@@ -60,7 +60,7 @@ export const importSchema = z
       description:
         "Once the import has ended with failed rows: a presigned GET of them as CSV (5 minutes; read the import again for a new one). Each row as the file had it, with `Line` first and `Errors` last, ready to fix and import again.",
     }),
-    createdBy: recordId("member"),
+    createdBy: actorId,
     createdAt: timestamp,
     updatedAt: timestamp,
     startedAt: timestamp.optional(),
