@@ -137,6 +137,10 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     "an import",
   );
   const exported = ok(await invoke("exports.create", { ...asAdmin, body: { recordType: "contact" } }), "an export");
+  const apiKey = ok(
+    await invoke("apiKeys.create", { ...asAdmin, body: { name: `${marker} sync`, scopes: ["contacts:write"] } }),
+    "an API key",
+  );
 
   const byParameter: Record<string, string> = {
     orgId,
@@ -155,6 +159,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     fileId,
     importId: started.body.id,
     exportId: exported.body.id,
+    keyId: apiKey.body.id,
   };
   const byPrefix: Record<string, string[]> = {};
   const ids = [
@@ -175,7 +180,13 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     byPrefix,
     marker,
     // Lower-cased too: search terms and emails are folded.
-    secrets: [marker, marker.toLowerCase(), ...Object.values(people).map((person) => person.email), ...new Set(ids)],
+    secrets: [
+      marker,
+      marker.toLowerCase(),
+      apiKey.body.secret,
+      ...Object.values(people).map((person) => person.email),
+      ...new Set(ids),
+    ],
   };
 }
 

@@ -43,18 +43,23 @@ class EmfMetrics extends Metrics {
   }
 }
 
-const config = metricsConfig();
-const writeToFile = config.file ? (line: string) => appendFileSync(config.file as string, `${line}\n`) : undefined;
+let instance: EmfMetrics | undefined;
 
 /**
- * The container's one metrics instance (namespace and service from the configuration, read at cold start). It is
- * only ever touched synchronously, one whole record at a time (see flush), so invocations that overlap in one process,
- * as in the local cloud, cannot mix their dimensions or values.
+ * The container's one metrics instance (namespace, service and file from the configuration), made at the first
+ * invocation rather than at import: SST reads its links once, on first use, and a module that only imports this one
+ * must not fix them before the process has set them (as the tests and the local cloud do). It is only ever touched
+ * synchronously, one whole record at a time (see flush), so invocations that overlap in one process, as in the local
+ * cloud, cannot mix their dimensions or values.
  */
-export const metrics = new EmfMetrics(
-  { namespace: config.namespace, serviceName: config.service, logger },
-  writeToFile,
-);
+function containerMetrics(): EmfMetrics {
+  if (instance) return instance;
+  const config = metricsConfig();
+  const file = config.file;
+  const writeToFile = file ? (line: string) => appendFileSync(file, `${line}\n`) : undefined;
+  instance = new EmfMetrics({ namespace: config.namespace, serviceName: config.service, logger }, writeToFile);
+  return instance;
+}
 
 /** What one invocation has measured so far; kept per invocation (AsyncLocalStorage) and emitted at its end. */
 type InvocationMeasures = {
@@ -74,17 +79,25 @@ export function currentInvocation(): InvocationMeasures | undefined {
 }
 
 function addMetadata(values: Record<string, string | number | undefined>): void {
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) metrics.addMetadata(key, String(value));
+  for (const [key, value] of Object.entries(values))
+    if (value !== undefined) containerMetrics().addMetadata(key, String(value));
 }
 
 /** An external call is its own record: dimensions target, and target with outcome; the ids as metadata. */
 function emitExternalCall(call: ExternalCall): void {
-  metrics.addDimension(metricDimensions.target, call.target);
-  metrics.addDimensions({ [metricDimensions.target]: call.target, [metricDimensions.outcome]: call.outcome });
-  metrics.addMetric(metricNames.externalCalls, MetricUnit.Count, 1);
-  metrics.addMetric(metricNames.externalCallLatency, MetricUnit.Milliseconds, Math.max(0, Math.round(call.latencyMs)));
+  containerMetrics().addDimension(metricDimensions.target, call.target);
+  containerMetrics().addDimensions({
+    [metricDimensions.target]: call.target,
+    [metricDimensions.outcome]: call.outcome,
+  });
+  containerMetrics().addMetric(metricNames.externalCalls, MetricUnit.Count, 1);
+  containerMetrics().addMetric(
+    metricNames.externalCallLatency,
+    MetricUnit.Milliseconds,
+    Math.max(0, Math.round(call.latencyMs)),
+  );
   addMetadata({ ...invocations.getStore()?.metadata, ...call.details });
-  metrics.publishStoredMetrics();
+  containerMetrics().publishStoredMetrics();
 }
 
 /** Where core's measurements go: counts into the running invocation, external calls out at once. */
@@ -105,9 +118,9 @@ useMetricsSink(sink);
 
 /** 2xx, 4xx or 5xx as the three 0-or-1 status metrics (see metricNames.status2xx). */
 function addStatusClass(status: number): void {
-  metrics.addMetric(metricNames.status2xx, MetricUnit.Count, status < 400 ? 1 : 0);
-  metrics.addMetric(metricNames.status4xx, MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
-  metrics.addMetric(metricNames.status5xx, MetricUnit.Count, status >= 500 ? 1 : 0);
+  containerMetrics().addMetric(metricNames.status2xx, MetricUnit.Count, status < 400 ? 1 : 0);
+  containerMetrics().addMetric(metricNames.status4xx, MetricUnit.Count, status >= 400 && status < 500 ? 1 : 0);
+  containerMetrics().addMetric(metricNames.status5xx, MetricUnit.Count, status >= 500 ? 1 : 0);
 }
 
 /**
@@ -117,20 +130,32 @@ function addStatusClass(status: number): void {
  */
 function flush(measures: InvocationMeasures, context: Context, answer: { status: number } | null): void {
   if (measures.route) {
-    metrics.addDimension(metricDimensions.route, measures.route);
-    metrics.addDimensions({});
-    metrics.addMetric(metricNames.latency, MetricUnit.Milliseconds, Math.round(performance.now() - measures.started));
+    containerMetrics().addDimension(metricDimensions.route, measures.route);
+    containerMetrics().addDimensions({});
+    containerMetrics().addMetric(
+      metricNames.latency,
+      MetricUnit.Milliseconds,
+      Math.round(performance.now() - measures.started),
+    );
     addStatusClass(answer?.status ?? 500);
   } else {
-    metrics.addDimension(metricDimensions.function, context.functionName || "unknown");
+    containerMetrics().addDimension(metricDimensions.function, context.functionName || "unknown");
   }
-  metrics.addMetric(metricNames.dynamodbCalls, MetricUnit.Count, measures.counts.get(metricNames.dynamodbCalls) ?? 0);
+  containerMetrics().addMetric(
+    metricNames.dynamodbCalls,
+    MetricUnit.Count,
+    measures.counts.get(metricNames.dynamodbCalls) ?? 0,
+  );
   for (const [name, value] of measures.counts) {
-    if (name !== metricNames.dynamodbCalls) metrics.addMetric(name, MetricUnit.Count, value);
+    if (name !== metricNames.dynamodbCalls) containerMetrics().addMetric(name, MetricUnit.Count, value);
   }
-  metrics.addMetric(metricNames.memoryUsed, MetricUnit.Megabytes, Math.round(process.memoryUsage.rss() / 1048576));
+  containerMetrics().addMetric(
+    metricNames.memoryUsed,
+    MetricUnit.Megabytes,
+    Math.round(process.memoryUsage.rss() / 1048576),
+  );
   addMetadata({ ...measures.metadata, awsRequestId: context.awsRequestId });
-  metrics.publishStoredMetrics();
+  containerMetrics().publishStoredMetrics();
 }
 
 /** A route's answer's status (API Gateway takes a result without one as 200); a thrown error is API Gateway's 500. */
@@ -153,7 +178,7 @@ export const measuredExecution = ((...standardArguments: unknown[]) => {
     const measures: InvocationMeasures = { started: performance.now(), counts: new Map(), metadata: {} };
     let answer: { status: number } | null = null;
     try {
-      metrics.captureColdStartMetric(context.functionName);
+      containerMetrics().captureColdStartMetric(context.functionName);
       const result = await invocations.run(measures, () => standard(event, context));
       answer = { status: statusOf(result) };
       return result;
