@@ -5,7 +5,7 @@ import { changeSet } from "../../platform/change-set";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Identity } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { postToConnection } from "./management-api";
+import { postsInFlight, postToConnection } from "./management-api";
 import type { RealtimeMessage, RealtimeTopic } from "./realtime.schema";
 import { RealtimeConnectionEntity } from "./realtime-connection.entity";
 import { RealtimeSubscriptionEntity } from "./realtime-subscription.entity";
@@ -17,8 +17,6 @@ type SubscriptionItem = EntityItem<typeof RealtimeSubscriptionEntity>;
 export const connectionLifetimeSeconds = 2 * 60 * 60;
 /** Subscriptions one connection may hold at once. */
 export const maxSubscriptionsPerConnection = 50;
-/** Pushes of one message in flight at once; each is one call to the management API. */
-const pushConcurrency = 64;
 /** Rounds of BatchWriteItem retries for what DynamoDB left unprocessed. */
 const batchDeleteAttempts = 5;
 
@@ -188,7 +186,7 @@ async function endSubscriptionsOfMember(orgId: string, memberId: string): Promis
   const { data } = await RealtimeSubscriptionEntity.query
     .subscriptionsOfMember({ orgId, memberId })
     .go({ pages: "all" });
-  await forEachConcurrently(data, pushConcurrency, async (subscription) => {
+  await forEachConcurrently(data, postsInFlight, async (subscription) => {
     await unsubscribe(subscription.connectionId, topicOf(subscription));
     await pushToConnection(subscription.connectionId, {
       type: "unsubscribed",
@@ -214,15 +212,23 @@ export async function pushToConnection(connectionId: string, message: RealtimeMe
 }
 
 async function pushToConnections(connectionIds: string[], message: RealtimeMessage): Promise<PushReport> {
-  const data = JSON.stringify(message);
+  // Serialised and encoded once per message, not once per connection.
+  const data = new TextEncoder().encode(JSON.stringify(message));
   const report: PushReport = { delivered: 0, gone: 0, failed: 0 };
-  await forEachConcurrently(connectionIds, pushConcurrency, async (connectionId) => {
+  const gone: string[] = [];
+  await forEachConcurrently(connectionIds, postsInFlight, async (connectionId) => {
     try {
-      if ((await postToConnection(connectionId, data)) === "delivered") {
-        report.delivered++;
-        return;
-      }
-      report.gone++;
+      if ((await postToConnection(connectionId, data)) === "delivered") report.delivered++;
+      else gone.push(connectionId);
+    } catch (error) {
+      report.failed++;
+      report.firstError ??= error;
+    }
+  });
+  // Forgotten after every live connection has its message, so cleaning up never delays a delivery.
+  report.gone = gone.length;
+  await forEachConcurrently(gone, postsInFlight, async (connectionId) => {
+    try {
       await closeConnection(connectionId);
     } catch (error) {
       report.failed++;
