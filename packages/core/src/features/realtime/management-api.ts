@@ -12,6 +12,16 @@ import { realtimeConfig } from "../../platform/config/realtime.config";
 export const postsInFlight = 64;
 
 let client: ApiGatewayManagementApiClient | undefined;
+const clientHooks: ((client: ApiGatewayManagementApiClient) => void)[] = [];
+
+/**
+ * Runs `configure` on the management API's client when it is built (at once if it already is), without building it
+ * early: the client reads the WebSocket API's configuration, which is parsed once. The tests watch its posts here.
+ */
+export function onManagementApiClient(configure: (client: ApiGatewayManagementApiClient) => void): void {
+  if (client) configure(client);
+  else clientHooks.push(configure);
+}
 
 /**
  * The management API of the WebSocket API, built once per container. Always through `managementEndpoint` (the
@@ -26,6 +36,7 @@ function managementApi(): ApiGatewayManagementApiClient {
     cacheMiddleware: true,
     requestHandler: { httpAgent: agent, httpsAgent: agent },
   });
+  for (const configure of clientHooks.splice(0)) configure(client);
   return client;
 }
 
