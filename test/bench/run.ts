@@ -343,7 +343,7 @@ async function benchRealtime(options: {
   );
   report("delivery, per connection", perConnection);
   report("delivery to the last connection", toLastDelivery);
-  report("fan-out invocation", fanOutDurations);
+  report("fan-out invocation (its own shard)", fanOutDurations);
   if (missing > 0) console.log(`MISSING: ${missing} deliveries did not arrive within 30 s`);
 
   // The whole path: the write's audit entry goes through the stream reader (polling every 20 ms, as Lambda's

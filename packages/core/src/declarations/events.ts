@@ -47,6 +47,19 @@ export const importContinuedEventType = "import.continued";
 export const exportEventSource = "crm.exports";
 export const exportRequestedEventType = "export.requested";
 
+/** `source` of the shards the real-time fan-out puts on the bus for itself, never domain events. */
+export const realtimeEventSource = "crm.realtime";
+
+/** `detail-type` of a request to push one domain event to one shard of its subscribers, in an invocation of its own. */
+export const realtimeShardRequestedEventType = "realtime.shard_requested";
+
+/**
+ * Connections one real-time fan-out invocation posts to. An event with more subscribers is split into shards of
+ * this size: the invocation posts to the first and asks the bus for an invocation for each of the others, so an
+ * organisation's thousands of connections are reached in parallel rather than one after another.
+ */
+export const realtimeConnectionsPerShard = 250;
+
 /** An EventBridge pattern in SST's shape (`detailType` becomes `detail-type`). */
 export type BusPattern = {
   readonly source?: readonly unknown[];
@@ -75,8 +88,10 @@ const events = (file: string) => `packages/functions/src/events/${file}.handler`
 export const busSubscriptions = {
   realtime: {
     handler: events("realtime-fanout"),
-    pattern: { source: [domainEventSource] },
-    description: "Pushes every domain event to the WebSocket connections subscribed to its organisation or record.",
+    // Its own shards come back to it: an event with many subscribers is pushed by several invocations.
+    pattern: { source: [domainEventSource, realtimeEventSource] },
+    description:
+      "Pushes every domain event to the WebSocket connections subscribed to its organisation or record, in shards when they are many.",
   },
   webhooks: {
     handler: events("webhook-dispatch"),

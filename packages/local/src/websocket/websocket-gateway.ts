@@ -40,8 +40,17 @@ export type WebSocketGateway = {
   port: number;
   /** Connections currently open (past `$connect`). */
   connectionCount: () => number;
+  /** What the `@connections` API has served since the gateway started, or since the last reset. */
+  managementApiTraffic: () => ManagementApiTraffic;
+  resetManagementApiTraffic: () => void;
   /** Stops accepting, closes every connection (running `$disconnect` for each) and waits for every handler. */
   close: () => Promise<void>;
+};
+
+export type ManagementApiTraffic = {
+  requests: number;
+  /** TCP connections the requests opened: a client that keeps its connections alive opens few, once. */
+  connections: number;
 };
 
 /** API Gateway's limit for one WebSocket message, either way. */
@@ -79,6 +88,9 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions = {
   /** Subprotocols `$connect` accepted (echoed in Sec-WebSocket-Protocol), per handshake. */
   const acceptedProtocols = new WeakMap<IncomingMessage, string>();
   let closing = false;
+  let traffic: ManagementApiTraffic = { requests: 0, connections: 0 };
+  /** Every TCP connection that has carried a management request, so a reused one is not counted again. */
+  const seenSockets = new WeakSet<Socket>();
 
   const track = (work: Promise<unknown>) => {
     running.add(work);
@@ -228,6 +240,11 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions = {
   }
 
   const server = createServer((request, response) => {
+    traffic.requests++;
+    if (!seenSockets.has(request.socket)) {
+      seenSockets.add(request.socket);
+      traffic.connections++;
+    }
     track(
       manage(request, response).catch((error) => {
         log("management API request failed", error);
@@ -257,6 +274,10 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions = {
     managementEndpoint: `http://${address}:${port}/${localStage}`,
     port,
     connectionCount: () => connections.size,
+    managementApiTraffic: () => ({ ...traffic }),
+    resetManagementApiTraffic: () => {
+      traffic = { requests: 0, connections: 0 };
+    },
     close: async () => {
       closing = true;
       const closed = [...connections.values()].map(

@@ -46,13 +46,26 @@ export async function publishDomainEvents(events: DomainEvent[]): Promise<number
 /** An event of this API's own machinery (not a domain event), e.g. a sync requested by a provider's notification. */
 export type BusEntry = { detailType: string; detail: Record<string, unknown> };
 
-/** Puts events under `source` on the bus; throws when any entry was refused, so the caller's sender retries. */
+/** What EventBridge allows one PutEvents call: its entries' sizes together, as `busEntryBytes` counts them. */
+export const maxBusCallBytes = 256 * 1024;
+
+/** An entry's size as EventBridge counts it against the limit: source, detail-type and detail, in UTF-8 bytes. */
+export function busEntryBytes(source: string, entry: BusEntry): number {
+  return (
+    Buffer.byteLength(source) + Buffer.byteLength(entry.detailType) + Buffer.byteLength(JSON.stringify(entry.detail))
+  );
+}
+
+/**
+ * Puts events under `source` on the bus, as few calls as PutEvents' limits allow (10 entries, 256 KB); throws when
+ * any entry was refused, so the caller's sender retries.
+ */
 export async function publishBusEvents(source: string, entries: BusEntry[]): Promise<void> {
   const { name: busName } = busConfig();
-  for (let start = 0; start < entries.length; start += maxEntriesPerCall) {
+  for (const batch of callsOf(source, entries)) {
     const result = await eventBridge().send(
       new PutEventsCommand({
-        Entries: entries.slice(start, start + maxEntriesPerCall).map((entry) => ({
+        Entries: batch.map((entry) => ({
           EventBusName: busName,
           Source: source,
           DetailType: entry.detailType,
@@ -62,4 +75,22 @@ export async function publishBusEvents(source: string, entries: BusEntry[]): Pro
     );
     if ((result.FailedEntryCount ?? 0) > 0) throw new Error("The bus refused some events.");
   }
+}
+
+function callsOf(source: string, entries: BusEntry[]): BusEntry[][] {
+  const calls: BusEntry[][] = [];
+  let call: BusEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = busEntryBytes(source, entry);
+    if (call.length === maxEntriesPerCall || (call.length > 0 && bytes + size > maxBusCallBytes)) {
+      calls.push(call);
+      call = [];
+      bytes = 0;
+    }
+    call.push(entry);
+    bytes += size;
+  }
+  if (call.length > 0) calls.push(call);
+  return calls;
 }

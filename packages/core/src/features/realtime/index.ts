@@ -1,13 +1,17 @@
 /** The public surface of this module: what handlers, the local cloud and the tests use. */
 
-export type { RealtimeMessage } from "./realtime.schema";
-export { subscribeMessageSchema, unsubscribeMessageSchema } from "./realtime.schema";
+export { onManagementApiClient, postsInFlight } from "./management-api";
+export type { RealtimeMessage, RealtimeShard } from "./realtime.schema";
+export { realtimeFanOutSchema, subscribeMessageSchema, unsubscribeMessageSchema } from "./realtime.schema";
 export {
   closeConnection,
   connectionLifetimeSeconds,
+  type FanOutReport,
   maxSubscriptionsPerConnection,
   openConnection,
+  type PushReport,
   pushDomainEvent,
+  pushShard,
   pushToConnection,
   subscribe,
   unsubscribe,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { auditedRecordTypes } from "../../capabilities/audit/audit.constants";
-import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
+import { type DomainEvent, domainEventSchema } from "../../capabilities/events/domain-event.schema";
 import { idPrefixes } from "../../platform/ids";
 import { recordId } from "../../platform/schema";
 
@@ -24,6 +24,18 @@ export const subscribeMessageSchema = realtimeTopicSchema.extend({ action: z.lit
 
 /** `{"action":"unsubscribe","orgId":"org_…","recordId":"con_…"?}`. */
 export const unsubscribeMessageSchema = realtimeTopicSchema.extend({ action: z.literal("unsubscribe") }).strict();
+
+/**
+ * The detail of a `realtime.shard_requested` bus event: one domain event and the connections this invocation posts
+ * it to, a shard of its subscribers that the invocation which read them split off.
+ */
+export const realtimeShardSchema = z
+  .object({ event: domainEventSchema, connectionIds: z.array(z.string().min(1)).min(1) })
+  .strict();
+export type RealtimeShard = z.infer<typeof realtimeShardSchema>;
+
+/** What the real-time fan-out is given by the bus: a domain event, or a shard of one it split. */
+export const realtimeFanOutSchema = z.union([realtimeShardSchema, domainEventSchema]);
 
 /** Why a subscription ended. */
 export type UnsubscribeReason = "requested" | "membership-ended";

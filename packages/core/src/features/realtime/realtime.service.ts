@@ -1,12 +1,18 @@
 import type { EntityItem } from "electrodb";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
+import { busEntryBytes, maxBusCallBytes, publishBusEvents } from "../../capabilities/events/publisher";
+import {
+  realtimeConnectionsPerShard,
+  realtimeEventSource,
+  realtimeShardRequestedEventType,
+} from "../../declarations/events";
 import { findActor } from "../../domain/member/member.queries";
 import { changeSet } from "../../platform/change-set";
 import { ConcurrentModificationError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Identity } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
-import { postToConnection } from "./management-api";
-import type { RealtimeMessage, RealtimeTopic } from "./realtime.schema";
+import { postsInFlight, postToConnection } from "./management-api";
+import type { RealtimeMessage, RealtimeShard, RealtimeTopic } from "./realtime.schema";
 import { RealtimeConnectionEntity } from "./realtime-connection.entity";
 import { RealtimeSubscriptionEntity } from "./realtime-subscription.entity";
 
@@ -17,8 +23,6 @@ type SubscriptionItem = EntityItem<typeof RealtimeSubscriptionEntity>;
 export const connectionLifetimeSeconds = 2 * 60 * 60;
 /** Subscriptions one connection may hold at once. */
 export const maxSubscriptionsPerConnection = 50;
-/** Pushes of one message in flight at once; each is one call to the management API. */
-const pushConcurrency = 64;
 /** Rounds of BatchWriteItem retries for what DynamoDB left unprocessed. */
 const batchDeleteAttempts = 5;
 
@@ -161,18 +165,51 @@ export type PushReport = {
   firstError?: unknown;
 };
 
+/** What happened to a domain event: its pushes by this invocation, and the shards it asked the bus to push. */
+export type FanOutReport = PushReport & { shardsRequested: number };
+
 /**
  * Pushes a domain event to every live connection subscribed to its organisation's feed or to its record, once each
  * even when subscribed to both. Only that organisation's subscribers are read. When a member is removed, their
  * subscriptions to the organisation end first, so the removal event itself does not reach them.
+ *
+ * Up to `connectionsPerShard` subscribers are posted to here; beyond that the rest are split into shards of that
+ * size, each put on the bus for an invocation of its own (`pushShard`) while this one posts to the first. A shard
+ * that would not fit in a bus event (a very large event) is posted to here too.
  */
-export async function pushDomainEvent(event: DomainEvent): Promise<PushReport> {
+export async function pushDomainEvent(
+  event: DomainEvent,
+  { connectionsPerShard = realtimeConnectionsPerShard }: { connectionsPerShard?: number } = {},
+): Promise<FanOutReport> {
   if (event.type === "member.deleted") await endSubscriptionsOfMember(event.orgId, event.record.id);
   const [feed, record] = await Promise.all([
     liveSubscribers(event.orgId, organisationFeed),
     liveSubscribers(event.orgId, event.record.id),
   ]);
-  return pushToConnections([...new Set([...feed, ...record])], { type: "event", event });
+  const [own = [], ...others] = chunksOf([...new Set([...feed, ...record])], connectionsPerShard);
+  const shards = others.map((connectionIds) => ({
+    detailType: realtimeShardRequestedEventType,
+    detail: { event, connectionIds } satisfies RealtimeShard,
+  }));
+  const fits = (shard: (typeof shards)[number]) => busEntryBytes(realtimeEventSource, shard) <= maxBusCallBytes;
+  const requested = shards.filter(fits);
+  const postedHere = [...own, ...shards.filter((shard) => !fits(shard)).flatMap((shard) => shard.detail.connectionIds)];
+  const [report] = await Promise.all([
+    pushToConnections(postedHere, { type: "event", event }),
+    requested.length > 0 ? publishBusEvents(realtimeEventSource, requested) : undefined,
+  ]);
+  return { ...report, shardsRequested: requested.length };
+}
+
+/** Pushes a domain event to the shard of its subscribers another invocation split off for this one. */
+export async function pushShard(shard: RealtimeShard): Promise<PushReport> {
+  return pushToConnections(shard.connectionIds, { type: "event", event: shard.event });
+}
+
+function chunksOf<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }
 
 async function liveSubscribers(orgId: string, topic: string): Promise<string[]> {
@@ -188,7 +225,7 @@ async function endSubscriptionsOfMember(orgId: string, memberId: string): Promis
   const { data } = await RealtimeSubscriptionEntity.query
     .subscriptionsOfMember({ orgId, memberId })
     .go({ pages: "all" });
-  await forEachConcurrently(data, pushConcurrency, async (subscription) => {
+  await forEachConcurrently(data, postsInFlight, async (subscription) => {
     await unsubscribe(subscription.connectionId, topicOf(subscription));
     await pushToConnection(subscription.connectionId, {
       type: "unsubscribed",
@@ -214,15 +251,23 @@ export async function pushToConnection(connectionId: string, message: RealtimeMe
 }
 
 async function pushToConnections(connectionIds: string[], message: RealtimeMessage): Promise<PushReport> {
-  const data = JSON.stringify(message);
+  // Serialised and encoded once per message, not once per connection.
+  const data = new TextEncoder().encode(JSON.stringify(message));
   const report: PushReport = { delivered: 0, gone: 0, failed: 0 };
-  await forEachConcurrently(connectionIds, pushConcurrency, async (connectionId) => {
+  const gone: string[] = [];
+  await forEachConcurrently(connectionIds, postsInFlight, async (connectionId) => {
     try {
-      if ((await postToConnection(connectionId, data)) === "delivered") {
-        report.delivered++;
-        return;
-      }
-      report.gone++;
+      if ((await postToConnection(connectionId, data)) === "delivered") report.delivered++;
+      else gone.push(connectionId);
+    } catch (error) {
+      report.failed++;
+      report.firstError ??= error;
+    }
+  });
+  // Forgotten after every live connection has its message, so cleaning up never delays a delivery.
+  report.gone = gone.length;
+  await forEachConcurrently(gone, postsInFlight, async (connectionId) => {
+    try {
       await closeConnection(connectionId);
     } catch (error) {
       report.failed++;
