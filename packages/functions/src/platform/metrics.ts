@@ -139,7 +139,10 @@ function flush(measures: InvocationMeasures, context: Context, answer: { status:
     );
     addStatusClass(answer?.status ?? 500);
   } else {
-    containerMetrics().addDimension(metricDimensions.function, context.functionName || "unknown");
+    containerMetrics().addDimension(
+      metricDimensions.function,
+      (context as Context | undefined)?.functionName || "unknown",
+    );
   }
   containerMetrics().addMetric(
     metricNames.dynamodbCalls,
@@ -154,7 +157,7 @@ function flush(measures: InvocationMeasures, context: Context, answer: { status:
     MetricUnit.Megabytes,
     Math.round(process.memoryUsage.rss() / 1048576),
   );
-  addMetadata({ ...measures.metadata, awsRequestId: context.awsRequestId });
+  addMetadata({ ...measures.metadata, awsRequestId: (context as Context | undefined)?.awsRequestId });
   containerMetrics().publishStoredMetrics();
 }
 
@@ -178,7 +181,8 @@ export const measuredExecution = ((...standardArguments: unknown[]) => {
     const measures: InvocationMeasures = { started: performance.now(), counts: new Map(), metadata: {} };
     let answer: { status: number } | null = null;
     try {
-      containerMetrics().captureColdStartMetric(context.functionName);
+      // A handler called directly, as a test or the local scheduler may, has no Lambda context.
+      containerMetrics().captureColdStartMetric((context as Context | undefined)?.functionName);
       const result = await invocations.run(measures, () => standard(event, context));
       answer = { status: statusOf(result) };
       return result;
