@@ -17,6 +17,18 @@ function keysOf(detail: unknown): Record<string, string> {
 }
 
 /**
+ * The issues of a detail, with each failed union (a subscriber taking several kinds of event) replaced by the issues
+ * of the branch it came closest to, so the log names the field that is wrong rather than the whole detail.
+ */
+function closestIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+    const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    return closestIssues(closest).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+  });
+}
+
+/**
  * Builds an EventBridge subscriber: validates `detail` against `schema`, then runs `handle`. A detail that does not
  * parse never will, so it is logged at ERROR with its field issues and acknowledged: thrown, EventBridge would retry
  * it for a day. A failure of `handle` (a dependency down) is logged and thrown, so the bus retries the event;
@@ -31,7 +43,7 @@ export function busSubscriber<S extends z.ZodType>(
     const parsed = schema.safeParse(envelope.detail);
     if (!parsed.success) {
       logger.error("bus event can never be handled; acknowledged without retry", {
-        issues: fieldIssuesOf("detail", parsed.error.issues),
+        issues: fieldIssuesOf("detail", closestIssues(parsed.error.issues)),
       });
       return;
     }
