@@ -1,5 +1,5 @@
 import type { RouteContract } from "@crm/core/api";
-import { apiKeyCredentialOf, findApiKeyAccess, isApiKeyToken } from "@crm/core/api-key";
+import { type ApiKeyCredential, apiKeyCredentialOf, findApiKeyAccess, isApiKeyToken } from "@crm/core/api-key";
 import {
   apiKeyScopeFor,
   type RouteAccess,
@@ -75,12 +75,10 @@ function authentication(): middy.MiddlewareObj<
 async function apiKeyTenant(
   route: RouteDeclaration,
   orgId: string,
-  request: Request,
+  apiKey: ApiKeyCredential,
+  requestId: string,
 ): Promise<{ identity: Identity; tenant: TenantContext }> {
-  const access = await findApiKeyAccess(
-    orgId,
-    request.context.endpoint?.apiKey as NonNullable<EndpointContext["endpoint"]>["apiKey"] & {},
-  );
+  const access = await findApiKeyAccess(orgId, apiKey);
   if (access.kind === "unknown") throw new NotFoundError("organisation", orgId);
   if (access.kind === "refused") throw invalidCredential(access.reason);
   const scope = apiKeyScopeFor(route);
@@ -92,7 +90,7 @@ async function apiKeyTenant(
   }
   const { actor } = access;
   logger.appendKeys({ orgId, apiKeyId: actor.memberId });
-  return { identity: actor, tenant: { orgId, actor, requestId: requestIdOf(request.event) } };
+  return { identity: actor, tenant: { orgId, actor, requestId } };
 }
 
 /**
@@ -118,7 +116,7 @@ function tenancy(
       }
       const orgId = (params as { orgId: string }).orgId;
       if (apiKey) {
-        Object.assign(request.context.endpoint, await apiKeyTenant(route, orgId, request));
+        Object.assign(request.context.endpoint, await apiKeyTenant(route, orgId, apiKey, requestIdOf(request.event)));
         return;
       }
       const identity = request.context.endpoint.identity as Identity;
