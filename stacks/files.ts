@@ -1,12 +1,14 @@
 import {
   abandonedUploadDays,
   bucketSubscriptions,
+  fileCheckLinks,
   filesBucketName,
   malwareScanSubscription,
   uploadCheckTag,
 } from "../packages/core/src/declarations";
+import { linkable, linksNamed } from "./links";
 import { logicalName } from "./names";
-import { table } from "./storage";
+import "./storage";
 
 /** Origins whose browsers may upload with a presigned POST: the web app's, per stage (`FILES_UPLOAD_ORIGINS`). */
 const uploadOrigins = (process.env.FILES_UPLOAD_ORIGINS ?? "https://app.crm.example").split(",").filter(Boolean);
@@ -50,6 +52,8 @@ export const filesBucket = new sst.aws.Bucket(filesBucketName, {
   },
 });
 
+linkable(filesBucketName, filesBucket);
+
 // The upload check: S3 invokes it for every object created under the organisations' prefix (SST allows one
 // notify per bucket, so every declared subscription goes in it).
 filesBucket.notify({
@@ -59,7 +63,7 @@ filesBucket.notify({
       handler: subscription.handler,
       description: subscription.description,
       timeout: `${subscription.timeoutSeconds} seconds` as const,
-      link: [table, filesBucket],
+      link: linksNamed(fileCheckLinks),
       // GuardDuty Malware Protection for S3 is enabled per bucket outside this app; until it is, the EICAR-only check.
       environment: { FILES_MALWARE_SCAN: process.env.FILES_MALWARE_SCAN ?? "local" },
     },
@@ -79,7 +83,7 @@ if (process.env.FILES_MALWARE_SCAN === "guardduty") {
       handler: malwareScanSubscription.handler,
       description: malwareScanSubscription.description,
       timeout: `${malwareScanSubscription.timeoutSeconds} seconds`,
-      link: [table, filesBucket],
+      link: linksNamed(fileCheckLinks),
       environment: { FILES_MALWARE_SCAN: "guardduty" },
     },
     {

@@ -3,6 +3,7 @@ import {
   busName,
   cursorSigningKeyName,
   domainEventFailuresQueueName,
+  googleSettingsName,
   tableName,
   websocketApiName,
 } from "@crm/core/declarations";
@@ -10,6 +11,8 @@ import {
   busConfig,
   type ConfigSource,
   ConfigurationError,
+  googleConfig,
+  isLinked,
   readAuthConfig,
   readBusConfig,
   readConflictRetriesConfig,
@@ -20,9 +23,13 @@ import {
   readRealtimeConfig,
   readTableConfig,
   readWebhooksConfig,
+  runWithLinks,
   tableConfig,
 } from "@crm/core/platform";
+import { importHandler } from "@crm/local/gateway";
 import { describe, expect, it } from "vitest";
+// Not public: what every capability's configuration is cached with.
+import { once, runtimeConfigSource } from "../../packages/core/src/platform/config/configuration";
 
 /** A function's links and environment: by default linked to the table, the token settings and the cursor key. */
 function aSource(
@@ -110,6 +117,49 @@ describe("the configuration of each capability", () => {
     expect(tableConfig()).toBe(tableConfig());
     expect(() => busConfig()).toThrow(/^Invalid configuration: bus: name: missing/);
     expect(tableConfig().name).toBeTruthy();
+  });
+});
+
+describe("where one process runs every function (the local cloud)", () => {
+  // This test process is linked to everything the tests need, the table and Google among them.
+  const aRouteFunction = {
+    functionName: "contacts.get",
+    names: new Set([tableName, authSettingsName, cursorSigningKeyName]),
+  };
+  const anIntegrationFunction = {
+    functionName: "integrations.sync",
+    names: new Set([...aRouteFunction.names, googleSettingsName]),
+  };
+
+  it("a function reads only its own links: one not linked to Google fails on it, though another loaded it first", () => {
+    const loaded = googleConfig();
+    expect(runWithLinks(anIntegrationFunction, () => googleConfig())).toBe(loaded);
+    expect(() => runWithLinks(aRouteFunction, () => googleConfig())).toThrow(
+      /^Invalid configuration: google: .*missing: the function is not linked to Google/,
+    );
+    expect(runWithLinks(aRouteFunction, () => [isLinked(tableName), isLinked(googleSettingsName)])).toEqual([
+      true,
+      false,
+    ]);
+    // Unlinked once is not unlinked for ever: the linked function still gets the loaded settings.
+    expect(runWithLinks(anIntegrationFunction, () => googleConfig())).toBe(loaded);
+    expect(runWithLinks(aRouteFunction, () => tableConfig())).toBe(tableConfig());
+  });
+
+  it("what is built once from a configuration is refused to a function not given what it was built from", () => {
+    const readGoogle = once(() => runtimeConfigSource.linked(googleSettingsName)?.clientId);
+    const client = once(() => ({ clientId: readGoogle() ?? "none" }));
+    const built = runWithLinks(anIntegrationFunction, () => client());
+    expect(built.clientId).not.toBe("none");
+    // Built again as the route function would build it in its own process, not handed the integration's client.
+    expect(runWithLinks(aRouteFunction, () => client())).toEqual({ clientId: "none" });
+    expect(runWithLinks(anIntegrationFunction, () => client())).toBe(built);
+  });
+
+  it("a handler no declaration names is not run", async () => {
+    await expect(importHandler("packages/functions/src/platform/metrics.currentInvocation")).rejects.toThrow(
+      "No declared function has the handler packages/functions/src/platform/metrics.currentInvocation.",
+    );
   });
 });
 

@@ -3,6 +3,7 @@ export * from "./cors";
 export * from "./events";
 export * from "./files";
 export * from "./integrations";
+export * from "./links";
 export * from "./metrics";
 export * from "./routes";
 export * from "./schedules";

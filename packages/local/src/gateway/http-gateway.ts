@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { corsPolicy, fallbackRoute, matchRoute, routes } from "@crm/core/declarations";
+import { corsPolicy, declaredFunctionLinks, fallbackRoute, matchRoute, routes } from "@crm/core/declarations";
+import { runWithLinks } from "@crm/core/platform";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import { repositoryRoot } from "../cli/repository";
 import type { ExtraRoute } from "../identity";
@@ -26,9 +27,14 @@ export type HttpGateway = { url: string; port: number; close: () => Promise<void
 
 const moduleCache = new Map<string, Promise<unknown>>();
 
+/** What each declared function is linked to, as `stacks/` links it. */
+const functionLinks = declaredFunctionLinks();
+
 /**
  * Imports `<repo>/<file>.ts` and takes the named export, once per handler string, like a warm Lambda. `H` is the
- * handler's signature, which the caller knows from the kind of event it invokes it with (HTTP by default).
+ * handler's signature, which the caller knows from the kind of event it invokes it with (HTTP by default). Every
+ * function runs in this one process, so each invocation runs with its own function's links only: a resource it
+ * is not linked to reads as unlinked, as in AWS. A handler no declaration names is refused.
  */
 export function importHandler<H = LambdaHandler>(handler: string): Promise<H> {
   let loading = moduleCache.get(handler);
@@ -39,7 +45,10 @@ export function importHandler<H = LambdaHandler>(handler: string): Promise<H> {
     loading = import(pathToFileURL(`${repositoryRoot}${file}.ts`).href).then((module: Record<string, unknown>) => {
       const exported = module[exportName];
       if (typeof exported !== "function") throw new Error(`${file}.ts does not export a function named ${exportName}.`);
-      return exported;
+      const names = functionLinks.get(handler);
+      if (!names) throw new Error(`No declared function has the handler ${handler}.`);
+      const links = { functionName: handler, names: new Set<string>(names) };
+      return (...args: unknown[]) => runWithLinks(links, () => exported(...args));
     });
     // A module that failed to load (a syntax error being fixed) is loaded again next time, not cached broken.
     loading.catch(() => moduleCache.delete(handler));
