@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import { schedules } from "@crm/core/declarations";
-import { localIdentityDefaults } from "../identity";
-import { assertLambdaNodeMajor } from "./repository";
+import { assertLambdaNodeMajor, repositoryRoot } from "./repository";
+import { targetCloud } from "./running-cloud";
 
 assertLambdaNodeMajor();
 
@@ -16,9 +17,9 @@ ${Object.entries(schedules)
   process.exit(name && name !== "--help" ? 1 : 0);
 }
 
-const { port } = localIdentityDefaults();
+const { port, url } = targetCloud(join(repositoryRoot, ".data"));
 try {
-  const response = await fetch(`http://127.0.0.1:${port}/local/jobs/${encodeURIComponent(name)}`, { method: "POST" });
+  const response = await fetch(`${url}/local/jobs/${encodeURIComponent(name)}`, { method: "POST" });
   console.log(JSON.stringify(await response.json(), null, 2));
   process.exit(response.ok ? 0 : 1);
 } catch {

@@ -4,6 +4,7 @@ import { loopbackWebhooksSwitch, startLocalCloud } from "../cloud";
 import { localIdentityDefaults } from "../identity";
 import { seedDemoData } from "../seed";
 import { assertLambdaNodeMajor, repositoryRoot } from "./repository";
+import { recordRunningCloud } from "./running-cloud";
 
 assertLambdaNodeMajor();
 
@@ -52,11 +53,21 @@ const cloud = await startLocalCloud({
   ...(process.env.METRICS_FILE ? { metricsFile: resolve(process.env.METRICS_FILE) } : {}),
 });
 
+// The token and job commands find this cloud by it, whatever port it was started on.
+const record = recordRunningCloud(join(repositoryRoot, ".data"), {
+  pid: process.pid,
+  url: cloud.url,
+  port: defaults.port,
+  issuer: cloud.identityProvider.issuer,
+  audience: defaults.audience,
+});
+
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the local cloud...`);
+  record.forget();
   await cloud.stop();
   process.exit(0);
 }
@@ -80,7 +91,7 @@ console.log(`
   Fake Intuit   ${cloud.intuit.url}  (QuickBooks Online: connect page, accounting API; books at /app/books)
   Fake Xero     ${cloud.xero.url}  (identity, connections, accounting API)
   KMS           ${cloud.kms.endpoint}  (the token vault's data keys)
-  S3            ${cloud.s3.endpoint}  (the files' bucket, in memory; checks signatures and upload policies)
+  S3            ${cloud.s3.endpoint}  (the files' bucket${values["in-memory"] ? ", in memory" : ", objects in .data/s3"}; checks signatures and upload policies)
   Jobs          npm run job -- <name>  (e.g. integrationSync; npm run job -- --help lists them)
   Metrics       ${cloud.metricsFile}  (npm run metrics: p50/p95/p99 per route)
 `);

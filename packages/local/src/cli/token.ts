@@ -1,11 +1,15 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadOrCreateIdentityProvider, localIdentityDefaults } from "../identity";
+import { loadOrCreateIdentityProvider } from "../identity";
 import { repositoryRoot } from "./repository";
+import { targetCloud } from "./running-cloud";
 
 const usage = "Usage: npm run token -- --email alice@example.com [--name Alice] [--expires-in 3600]";
 
-/** Prints a token from the local identity provider (the keys the local cloud uses) on stdout, and nothing else. */
+/**
+ * Prints a token from the local identity provider (the keys the local cloud uses) on stdout, and nothing else: for
+ * the running local cloud, whatever port it was started on (PORT, when set, names another).
+ */
 async function main() {
   let values: { email?: string; name?: string; "expires-in"?: string };
   try {
@@ -27,11 +31,13 @@ async function main() {
     console.error(usage);
     process.exit(2);
   }
-  const defaults = localIdentityDefaults();
+  const dataDirectory = join(repositoryRoot, ".data");
+  const cloud = targetCloud(dataDirectory);
+  if (cloud.note) console.error(cloud.note);
   const identityProvider = await loadOrCreateIdentityProvider({
-    dataDirectory: join(repositoryRoot, ".data"),
-    issuer: defaults.issuer,
-    audience: defaults.audience,
+    dataDirectory,
+    issuer: cloud.issuer,
+    audience: cloud.audience,
   });
   process.stdout.write(
     `${identityProvider.signAccessToken({ email: values.email, ...(values.name ? { name: values.name } : {}), expiresInSeconds })}\n`,
