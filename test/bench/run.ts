@@ -144,6 +144,79 @@ try {
     }),
   );
   console.log(`\nratio create/get (p50): ${(create / get).toFixed(2)}`);
+
+  // Per endpoint: DynamoDB calls and units, time outside DynamoDB against a bare handler's, then what they cost.
+  {
+    const { benchWarmPath, printCostModel } = await import("./warm-path");
+    const company = (await call("companies.create", {
+      params: { orgId },
+      body: { name: "Bench Ltd", domain: "bench.example" },
+    })) as {
+      id: string;
+    };
+    const deals: string[] = [];
+    for (let index = 0; index < 25; index++) {
+      const deal = await call("deals.create", {
+        params: { orgId },
+        body: { title: `Deal ${index}`, value: { amount: 100_000 + index, currency: "EUR" }, companyId: company.id },
+      });
+      deals.push(deal.id);
+    }
+    const contactAt = (index: number) => contactIds[Math.max(0, index) % contactIds.length] ?? "";
+    const figures = await benchWarmPath({
+      call,
+      iterations,
+      dynamodbEndpoint: dynamodb.endpoint,
+      endpoints: [
+        {
+          name: "GET contact",
+          routeId: "contacts.get",
+          replayable: true,
+          input: (i) => ({ params: { orgId, contactId: contactAt(i) } }),
+        },
+        {
+          name: "GET contacts?limit=25",
+          routeId: "contacts.list",
+          replayable: true,
+          input: () => ({ params: { orgId }, query: { limit: "25" } }),
+        },
+        {
+          name: "GET company",
+          routeId: "companies.get",
+          replayable: true,
+          input: () => ({ params: { orgId, companyId: company.id } }),
+        },
+        {
+          name: "GET deal",
+          routeId: "deals.get",
+          replayable: true,
+          input: (i) => ({ params: { orgId, dealId: deals[Math.max(0, i) % deals.length] } }),
+        },
+        {
+          name: "GET deals?limit=25",
+          routeId: "deals.list",
+          replayable: true,
+          input: () => ({ params: { orgId }, query: { limit: "25" } }),
+        },
+        {
+          name: "PATCH contact",
+          routeId: "contacts.update",
+          replayable: false,
+          input: (i) => ({ params: { orgId, contactId: contactAt(i) }, body: { title: `W${i}` } }),
+        },
+        {
+          name: "POST contacts",
+          routeId: "contacts.create",
+          replayable: false,
+          input: (i) => ({
+            params: { orgId },
+            body: { firstName: "Warm", lastName: `P${i}`, emails: [`warm${i}.${Date.now()}@bench.example`] },
+          }),
+        },
+      ],
+    });
+    printCostModel(figures, new Set(["PATCH contact", "POST contacts"]));
+  }
   console.log(
     `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   );
