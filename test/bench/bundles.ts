@@ -9,6 +9,9 @@
  * `npm run bundles -- --at <git ref>` measures a commit instead of the working tree (a copy of it in a temporary
  * directory), so others' uncommitted work neither breaks nor skews the figures; `--at HEAD` for the last commit.
  *
+ * `npm run bundles -- --cold [runs]` then measures each bundle's cold import time against a bare DynamoDB handler's,
+ * in fresh processes (cold-starts.ts; 15 runs unless told).
+ *
  * `npm run bundles -- --why <function> <module>` prints the import chain by which that function's bundle pulls in
  * the first module whose path contains `<module>` (e.g. `--why contacts.create deal.entity`).
  */
@@ -31,7 +34,7 @@ import {
   repositoryRoot,
 } from "./function-bundles";
 
-const usage = "usage: npm run bundles [-- [--at <git ref>] [--why <function> <module path fragment>]]";
+const usage = "usage: npm run bundles [-- [--at <git ref>] [--cold [runs]] [--why <function> <module path fragment>]]";
 const arguments_ = process.argv.slice(2);
 const option = (flag: string, count: number) => {
   const at = arguments_.indexOf(flag);
@@ -206,4 +209,10 @@ if (first) {
     const chain = importChain(first.bundle, (path) => path === file);
     if (chain) console.log(`  ${chain.join("\n    → ")}`);
   }
+}
+
+if (arguments_.includes("--cold")) {
+  const { measureColdStarts } = await import("./cold-starts");
+  const runs = Number(option("--cold", 1)?.[0] ?? 15);
+  await measureColdStarts(bundles, Number.isInteger(runs) && runs > 0 ? runs : 15);
 }

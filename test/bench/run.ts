@@ -9,6 +9,9 @@
  * Then import and export (test/bench/import-export.ts): `BENCH_IMPORT_ROWS` (100,000; 0 skips it) contacts from a
  * CSV through the real import runner, in rows per second with peak memory, then exported as CSV and NDJSON.
  *
+ * First, cold starts (`BENCH_COLD_RUNS`, 15; 0 skips them): every function bundled as SST ships it, its cold import
+ * time in fresh processes as a ratio to a bare DynamoDB handler's, bundled the same way (cold-starts.ts).
+ *
  * Before search, real time: `BENCH_REALTIME_CONNECTIONS` (1,000; 0 skips it) WebSocket connections through the local
  * gateway, all subscribed to one organisation, then `BENCH_REALTIME_WRITES` (50) committed writes, each timed from
  * its commit to its delivery on every connection: first with the fan-out called right after the write, then
@@ -36,6 +39,15 @@ const searchQueries = Number(process.env.BENCH_SEARCH_QUERIES ?? 300);
 const realtimeConnections = Number(process.env.BENCH_REALTIME_CONNECTIONS ?? 1000);
 const realtimeWrites = Number(process.env.BENCH_REALTIME_WRITES ?? 50);
 const importRows = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 15);
+
+if (coldRuns > 0) {
+  // Before DynamoDB Local starts: fresh processes on a quiet machine, and nothing of this process's warm modules.
+  const { bundleEveryFunction } = await import("./function-bundles");
+  const { measureColdStarts } = await import("./cold-starts");
+  const { bundles } = await bundleEveryFunction();
+  await measureColdStarts(bundles, coldRuns);
+}
 
 /** Names for the seeded contacts: real first names, last names and domains made of syllables. */
 const firstNames = (
