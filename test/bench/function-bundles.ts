@@ -10,6 +10,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as workingTreeDeclarations from "@crm/core/declarations";
 import { build, type Metafile } from "esbuild";
+// The plugins stacks/ gives SST for every function (stacks/defaults.ts).
+import functionPlugins from "../../stacks/esbuild-plugins.mjs";
 
 export const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 const coreSource = "packages/core/src/";
@@ -95,7 +97,7 @@ export const bundleFileName = (name: string): string => name.replace(/[^\w.-]+/g
 /**
  * Bundles handlers as SST's node runtime does (pkg/runtime/node/build.go): esbuild, platform node, ESM with the
  * createRequire banner, main fields module then main, keepNames, minified for deploy, and everything bundled (the
- * AWS SDK included) but the two packages SST forces external. One build with an entry point per function: without
+ * AWS SDK included) but the two packages SST forces external, with the plugins stacks/ gives SST. One build with an entry point per function: without
  * code splitting each output is the same self-contained bundle a build of its own would give, and the shared
  * modules are parsed once. Writes nothing: the outputs stay in memory.
  */
@@ -117,6 +119,7 @@ export async function bundleFunctions(
     external: ["sharp", "pg-native"],
     keepNames: true,
     minify: true,
+    plugins: functionPlugins,
     metafile: true,
     logLevel: "silent",
     banner: {

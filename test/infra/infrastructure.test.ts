@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   bucketSubscriptions,
   busDeadLettersQueueName,
@@ -152,6 +153,17 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
     functionDefaults[0]?.transform(args);
     expect(args.runtime).toBe("nodejs24.x");
     expect(process.versions.node.split(".")[0]).toBe("24");
+  });
+
+  it("bundles every function with the esbuild plugins the bundle measurements use, from a file SST can find", async () => {
+    const functionDefaults = recording.transforms.filter((t) => t.target === standIns.FunctionComponent);
+    const args: Record<string, unknown> = {};
+    functionDefaults[0]?.transform(args);
+    const plugins = (args.nodejs as { plugins?: string } | undefined)?.plugins;
+    expect(plugins).toBe("./stacks/esbuild-plugins.mjs");
+    // SST resolves it from sst.config.ts's folder, the repository root.
+    const loaded = await import(pathToFileURL(join(repositoryRoot, plugins ?? "")).href);
+    expect(loaded.default.map((plugin: { name: string }) => plugin.name)).toEqual(["zod-english-only"]);
   });
 
   it("outputs the API URL and the user pool ids", () => {
