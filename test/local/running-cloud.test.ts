@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { recordRunningCloud, runningCloud, targetCloud } from "@crm/local/cloud";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordRunningCloud, runningCloud, targetCloud } from "../../packages/local/src/cli/running-cloud";
 
 describe("the CLIs find the running local cloud", () => {
   let dataDirectory: string;

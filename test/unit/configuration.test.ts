@@ -13,6 +13,7 @@ import {
   ConfigurationError,
   googleConfig,
   isLinked,
+  once,
   readAuthConfig,
   readBusConfig,
   readConflictRetriesConfig,
@@ -23,13 +24,12 @@ import {
   readRealtimeConfig,
   readTableConfig,
   readWebhooksConfig,
+  runtimeConfigSource,
   runWithLinks,
   tableConfig,
 } from "@crm/core/platform";
 import { importHandler } from "@crm/local/gateway";
 import { describe, expect, it } from "vitest";
-// Not public: what every capability's configuration is cached with.
-import { once, runtimeConfigSource } from "../../packages/core/src/platform/config/configuration";
 
 /** A function's links and environment: by default linked to the table, the token settings and the cursor key. */
 function aSource(

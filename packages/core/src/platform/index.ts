@@ -8,7 +8,7 @@ export type { AuthConfig } from "./config/auth.config";
 export { authConfig, readAuthConfig } from "./config/auth.config";
 export { busConfig, readBusConfig } from "./config/bus.config";
 export type { ConfigSource, FunctionLinks } from "./config/configuration";
-export { ConfigurationError, isLinked, runWithLinks } from "./config/configuration";
+export { ConfigurationError, isLinked, once, runtimeConfigSource, runWithLinks } from "./config/configuration";
 export { conflictRetriesConfig, readConflictRetriesConfig } from "./config/conflict-retries.config";
 export { readCursorConfig } from "./config/cursor.config";
 export { domainEventFailuresConfig, readDomainEventFailuresConfig } from "./config/domain-event-failures.config";

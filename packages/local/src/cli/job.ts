@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { schedules } from "@crm/core/declarations";
+import { targetCloud } from "../cloud/running-cloud";
 import { assertLambdaNodeMajor, repositoryRoot } from "./repository";
-import { targetCloud } from "./running-cloud";
 
 assertLambdaNodeMajor();
 

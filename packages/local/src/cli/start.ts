@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loopbackWebhooksSwitch, startLocalCloud } from "../cloud";
+import { recordRunningCloud } from "../cloud/running-cloud";
 import { localIdentityDefaults } from "../identity";
 import { seedDemoData } from "../seed";
 import { assertLambdaNodeMajor, repositoryRoot } from "./repository";
-import { recordRunningCloud } from "./running-cloud";
 
 assertLambdaNodeMajor();
 

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { targetCloud } from "../cloud/running-cloud";
 import { loadOrCreateIdentityProvider } from "../identity";
 import { repositoryRoot } from "./repository";
-import { targetCloud } from "./running-cloud";
 
 const usage = "Usage: npm run token -- --email alice@example.com [--name Alice] [--expires-in 3600]";
 

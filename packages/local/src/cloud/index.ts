@@ -1,2 +1,3 @@
 export * from "./handler-environment";
 export * from "./local-cloud";
+export * from "./running-cloud";
