@@ -75,9 +75,31 @@ const lazyClient = { send: (command: never, options?: never) => databaseClient()
 /**
  * An ElectroDB entity bound to the table. Each domain module defines its own entities with it, so a function's
  * bundle holds only the entities its route uses; no Service has to know them all (transactions are change sets, see
- * `change-set.ts`). The table name is read when an operation is built, not when the entity is defined.
+ * `change-set.ts`). The table name is read when an operation is built, not when the entity is defined. The entity is
+ * built on first use, not at import: ElectroDB parses and validates its model then (a few ms each), and a bundle
+ * holds many entities its route never touches.
  */
 export function tableEntity<A extends string, F extends string, C extends string, S extends Schema<A, F, C>>(
+  schema: S,
+): Entity<A, F, C, S> {
+  let built: Entity<A, F, C, S> | undefined;
+  const entity = () => {
+    built ??= boundEntity(schema);
+    return built;
+  };
+  // Its prototype is Entity's, so `instanceof Entity` holds before it is built too.
+  return new Proxy(Object.create(Entity.prototype) as Entity<A, F, C, S>, {
+    get(_, property) {
+      const real = entity();
+      const value = Reflect.get(real, property, real);
+      return typeof value === "function" ? value.bind(real) : value;
+    },
+    set: (_, property, value) => Reflect.set(entity(), property, value),
+    has: (_, property) => Reflect.has(entity(), property),
+  });
+}
+
+function boundEntity<A extends string, F extends string, C extends string, S extends Schema<A, F, C>>(
   schema: S,
 ): Entity<A, F, C, S> {
   const entity = new Entity(schema, { client: lazyClient as never }) as unknown as Entity<A, F, C, S>;
