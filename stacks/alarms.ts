@@ -11,9 +11,22 @@ import { busDeadLetters, domainEventFailures } from "./events";
 import { api } from "./http-api";
 
 /**
- * CloudWatch alarms on what must not go unnoticed, with the thresholds declared in packages/core. They have no
- * actions yet: an SNS topic or an incident tool is subscribed per deployment.
+ * CloudWatch alarms on what must not go unnoticed, with the thresholds declared in packages/core. Each notifies the
+ * alarms topic when it fires and when it is back to normal; an incident tool subscribes to the topic per
+ * deployment, and `ALARM_EMAIL` at deploy subscribes an address (SNS asks it to confirm first).
  */
+export const alarmTopic = new sst.aws.SnsTopic("Alarms");
+
+if (process.env.ALARM_EMAIL) {
+  new aws.sns.TopicSubscription("AlarmEmail", {
+    topic: alarmTopic.arn,
+    protocol: "email",
+    endpoint: process.env.ALARM_EMAIL,
+  });
+}
+
+/** Where every alarm sends its state changes. */
+const notify = { alarmActions: [alarmTopic.arn], okActions: [alarmTopic.arn] };
 
 const serverErrors = alarmThresholds.serverErrorRate;
 /**
@@ -22,6 +35,7 @@ const serverErrors = alarmThresholds.serverErrorRate;
  */
 export const serverErrorRateAlarm = new aws.cloudwatch.MetricAlarm("ApiServerErrorRate", {
   alarmDescription: `More than ${serverErrors.threshold * 100} % of the HTTP API's answers were 5xx.`,
+  ...notify,
   comparisonOperator: "GreaterThanThreshold",
   threshold: serverErrors.threshold,
   evaluationPeriods: serverErrors.evaluationPeriods,
@@ -61,6 +75,7 @@ const latency = alarmThresholds.p99LatencyMs;
  */
 export const latencyAlarm = new aws.cloudwatch.MetricAlarm("ApiLatencyP99", {
   alarmDescription: `The API's p99 latency was above ${latency.threshold} ms.`,
+  ...notify,
   namespace: metricsNamespaceOf($app.stage),
   metricName: metricNames.latency,
   dimensions: { [metricDimensions.service]: metricsService },
@@ -85,6 +100,7 @@ export const deadLetterAlarms = (
   ([name, queue]) =>
     new aws.cloudwatch.MetricAlarm(`${name}Waiting`, {
       alarmDescription: `Messages are waiting in the ${name} queue: inspect and replay them.`,
+      ...notify,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: queue.nodes.queue.name },

@@ -78,4 +78,17 @@ describe("the alarms (stacks/alarms.ts)", () => {
       });
     }
   });
+
+  it("each notify the alarms topic when they fire and when they are back to normal", () => {
+    const topic = recording.components.find((component) => component.component === "sst.aws.SnsTopic");
+    expect(topic?.name).toBe("Alarms");
+    const alarms = recording.components.filter((component) => component.component === "aws.cloudwatch.MetricAlarm");
+    expect(alarms.length).toBeGreaterThanOrEqual(4);
+    for (const { name, args } of alarms) {
+      expect(args.alarmActions, name).toEqual(["<Alarms.arn>"]);
+      expect(args.okActions, name).toEqual(["<Alarms.arn>"]);
+    }
+    // No address given at deploy: nobody is subscribed by email.
+    expect(recording.components.some((component) => component.component === "aws.sns.TopicSubscription")).toBe(false);
+  });
 });

@@ -189,6 +189,22 @@ class MetricAlarm extends Component {
   }
 }
 
+/** An SNS topic, with the ARN output its subscribers and alarm actions take. */
+class SnsTopic extends Component {
+  readonly arn: string;
+  constructor(name: string, args: Record<string, unknown> = {}) {
+    super("sst.aws.SnsTopic", name, args);
+    this.arn = output(name, "arn");
+  }
+}
+
+/** A Pulumi SNS subscription, recorded with its arguments. */
+class TopicSubscription extends Component {
+  constructor(name: string, args: Record<string, unknown>) {
+    super("aws.sns.TopicSubscription", name, args);
+  }
+}
+
 /** `sst.aws.permission(...)` returns its statement for a Linkable's `include`. */
 const permission = (statement: Record<string, unknown>) => ({ type: "aws.permission", ...statement });
 
@@ -201,6 +217,7 @@ const known = {
   Bus,
   Queue,
   CronV2,
+  SnsTopic,
   Function: FunctionComponent,
 };
 
@@ -237,6 +254,7 @@ export function installSstStandIns(stage = "test") {
       getRegionOutput: () => ({ region: "eu-west-1" }),
       kms: strict("aws.kms", { Key: KmsKey }),
       cloudwatch: strict("aws.cloudwatch", { MetricAlarm }),
+      sns: strict("aws.sns", { TopicSubscription }),
     }),
   });
   return { FunctionComponent, Dynamo, Linkable, Secret };
