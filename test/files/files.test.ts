@@ -212,6 +212,18 @@ describe("files on records", () => {
       });
       expect(response.status, routeId).toBe(404);
     }
+    // The deal's file list too, as the deal's own routes; a deal of its own with no file lists none.
+    const foreignList = await invoke("deals.files", {
+      token: other.admin.token,
+      params: { orgId: other.orgId, dealId: deal.id },
+    });
+    expect(foreignList.status).toBe(404);
+    const ownDeal = await aDeal(other);
+    const ownList = await invoke("deals.files", {
+      token: other.admin.token,
+      params: { orgId: other.orgId, dealId: ownDeal.id },
+    });
+    expect(ownList).toMatchObject({ status: 200, body: { data: [] } });
     const stranger = await aFileOn(other, deal.id, { name: "x.pdf", contentType: "application/pdf", size: 10 });
     expect(stranger.status).toBe(400);
     expect(stranger.body.errors).toEqual([{ path: "body.records.0.id", message: "No such deal." }]);

@@ -3,6 +3,7 @@ import { NotFoundError } from "../../platform/errors";
 import type { TenantContext } from "../../platform/request-context";
 import type { FileRecordType } from "./file.constants";
 import { FileEntity, FileLinkEntity } from "./file.entity";
+import { recordExists } from "./file.records";
 import type { FileView } from "./file.schema";
 
 export type FileItem = EntityItem<typeof FileEntity>;
@@ -42,7 +43,11 @@ export async function filesOfRecord(
   const { data: links } = await FileLinkEntity.query
     .fileLink({ orgId: context.orgId, recordType: record.type, recordId: record.id })
     .go({ pages: "all" });
-  if (links.length === 0) return { data: [] };
+  if (links.length === 0) {
+    // No files, or no such record here (another organisation's id): the latter is a 404, as on the record's own routes.
+    if (!(await recordExists[record.type](context.orgId, record.id))) throw new NotFoundError(record.type, record.id);
+    return { data: [] };
+  }
   const { data: files } = await FileEntity.get(
     links.map((link) => ({ orgId: context.orgId, fileId: link.fileId })),
   ).go();
