@@ -37,6 +37,7 @@ let xero: FakeXero;
 // table, and must not reach other files' connections (nor theirs ours).
 beforeAll(async () => {
   process.env.PROVIDER_BREAKER_OPEN_SECONDS = "1";
+  process.env.PROVIDER_ATTEMPT_TIMEOUT_SECONDS = "2";
   gateway = await startHttpGateway({ port: 0 });
   bus = await startLocalBus({
     busName: "crm-test-bus",
@@ -150,6 +151,8 @@ type AccountingProvider = {
   expectedWaitSeconds: number;
   /** The next `count` API calls answer 503. */
   outage(count: number): void;
+  /** Every API call takes `ms` before it answers (0: at once again). */
+  delay(ms: number): void;
   apiCalls(): number;
   webhooks: {
     pause(): void;
@@ -188,6 +191,7 @@ const quickBooks: AccountingProvider = {
       { code: "10000", message: "An application error has occurred.", type: "SystemFault", status: 503 },
       { count },
     ),
+  delay: (ms) => intuit.books.setLatency(ms),
   apiCalls: () => intuit.books.requests().length,
   webhooks: {
     pause: () => intuit.webhooks.pause(),
@@ -229,6 +233,7 @@ const xeroBooks: AccountingProvider = {
   throttle: (count) => xero.accounting.throttleNext(count, "minute", xeroThrottleSeconds),
   expectedWaitSeconds: xeroThrottleSeconds,
   outage: (count) => xero.accounting.failNext(count, 503),
+  delay: (ms) => xero.accounting.delayResponses(ms),
   apiCalls: () => xero.accounting.requests().length,
   webhooks: {
     pause: () => xero.webhooks.pause(),
@@ -397,16 +402,34 @@ describe.each([quickBooks, xeroBooks])("$name: syncing survives the provider's f
     expect(after).toHaveLength(before.length + 1);
   });
 
+  /** The failed attempts in the connection's own log, by class (the provider's count misses one that never reached it). */
+  async function failedAttempts(org: TestOrganisation, connectionId: string) {
+    const log = await invoke("integrations.logs", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, connectionId },
+      query: { limit: "100" },
+    });
+    const classes: string[] = log.body.data.flatMap((entry: { errorClass?: string }) =>
+      entry.errorClass ? [entry.errorClass] : [],
+    );
+    return {
+      failed: classes.filter((errorClass) => ["server_error", "network", "timeout"].includes(errorClass)).length,
+      notSent: classes.filter((errorClass) => errorClass === "circuit_open").length,
+    };
+  }
+
   it("an outage is retried, then deferred and the breaker opens; once the provider is back the next run catches up once", async () => {
     const { org, globexId, connectionId, before } = await aSyncedConnection();
     const billed = provider.billGlobex();
     provider.outage(5); // three attempts in the first run, two more open the breaker
     const calls = provider.apiCalls();
     expect(await sync(org, connectionId)).toBe("deferred");
-    expect(provider.apiCalls() - calls).toBe(3); // the first attempt and two retries
+    expect(await failedAttempts(org, connectionId)).toEqual({ failed: 3, notSent: 0 }); // the first and two retries
     await deferralPasses(org, connectionId, provider.resource);
     expect(await sync(org, connectionId)).toBe("deferred");
-    expect(provider.apiCalls() - calls).toBe(5); // the breaker opened on the fifth failure and stopped the retries
+    // The breaker opened on the fifth failure and stopped the retries: the run's third attempt was never sent.
+    expect(await failedAttempts(org, connectionId)).toEqual({ failed: 5, notSent: 1 });
+    expect(provider.apiCalls() - calls).toBeLessThanOrEqual(5);
     expect((await connectionOf(org, connectionId)).body).toMatchObject({ status: "active", circuit: "open" });
     expect(await syncStateOf(org, connectionId, provider.resource)).toMatchObject({
       consecutiveFailures: 2,
@@ -425,6 +448,21 @@ describe.each([quickBooks, xeroBooks])("$name: syncing survives the provider's f
     expect(await sync(org, connectionId)).toBe("synced");
     expect(await invoicesOf(org, globexId)).toHaveLength(before.length + 1);
   });
+
+  it("a provider that stops answering fails each attempt at its time limit: retried, then deferred, and it opens the breaker", async () => {
+    const { org, connectionId } = await aSyncedConnection();
+    provider.delay(5_000); // past the attempt's limit of 2 seconds (PROVIDER_ATTEMPT_TIMEOUT_SECONDS)
+    try {
+      expect(await sync(org, connectionId)).toBe("deferred");
+      await eventually(async () => expect(await failedAttempts(org, connectionId)).toEqual({ failed: 3, notSent: 0 }));
+      await deferralPasses(org, connectionId, provider.resource);
+      expect(await sync(org, connectionId)).toBe("deferred");
+      await eventually(async () => expect(await failedAttempts(org, connectionId)).toEqual({ failed: 5, notSent: 1 }));
+      expect((await connectionOf(org, connectionId)).body).toMatchObject({ status: "active", circuit: "open" });
+    } finally {
+      provider.delay(0);
+    }
+  }, 30_000);
 
   it("a change whose webhook never came arrives with the scheduled poll, once", async () => {
     const { org, globexId, connectionId, before } = await aSyncedConnection();

@@ -26,7 +26,7 @@ import { type CallRecord, type ConnectionKeys, recordCall } from "./integration-
 import { accessTokenFor } from "./token-refresh";
 
 /** One attempt's time limit: a provider that does not answer by then is treated as failing. */
-const attemptTimeoutMilliseconds = 10_000;
+const attemptTimeoutMilliseconds = () => providerCallsConfig().attemptTimeoutSeconds * 1000;
 const maxAttempts = 3;
 /** Retry-After up to this long is waited out in the call; longer is deferred to a later run. */
 const longestWaitInCallMilliseconds = 5_000;
@@ -121,7 +121,9 @@ const backoff = new DelegateBackoff<{ result: { error?: unknown } | { value: unk
     return { delay: asked ?? next.duration, state: next };
   },
 );
-const transient = handleWhen((error) => error instanceof TransientProviderError);
+// An attempt past its time limit is cancelled by the timeout policy (TaskCancelledError, whatever the attempt does
+// with its aborted signal): a failure like a 5xx, retried and counted by the breaker, so a hanging provider opens it.
+const transient = handleWhen((error) => error instanceof TransientProviderError || error instanceof TaskCancelledError);
 
 const connectionBulkheads = new Map<string, BulkheadPolicy>();
 const connectionBreakers = new Map<string, CircuitBreakerPolicy>();
@@ -225,20 +227,21 @@ export async function callProvider(call: ProviderCall): Promise<Response> {
     bulkheadFor(call.provider, call.keys),
     retry(transient, { maxAttempts: maxAttempts - 1, backoff }),
     breakerFor(call.provider, call.keys),
-    timeout(attemptTimeoutMilliseconds, TimeoutStrategy.Aggressive),
+    timeout(attemptTimeoutMilliseconds(), TimeoutStrategy.Aggressive),
   );
   let attempt = 0;
   let refreshedAfter401 = false;
   try {
     return await policy.execute(async ({ signal }) => {
-      attempt++;
+      // This attempt's number: a timed-out attempt logs after the next one has started.
+      const thisAttempt = ++attempt;
       const started = Date.now();
       const log = (status: number, response?: Response, errorClass?: string) =>
         logAttempt(call, {
           operation: call.operation,
           status,
           latencyMs: Date.now() - started,
-          attempt,
+          attempt: thisAttempt,
           ...(response && requestIdOf(response) ? { providerRequestId: requestIdOf(response) } : {}),
           ...(errorClass ? { errorClass } : {}),
         });

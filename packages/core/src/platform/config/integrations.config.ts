@@ -73,14 +73,17 @@ export const googleConfig = once(() => readGoogleConfig(runtimeConfigSource));
 const providerCallsConfigSchema = z.object({
   /** How long a connection's breaker stays open before one trial call; the tests shorten it. */
   breakerOpenSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** One attempt's time limit: a provider that has not answered by then is failing; the tests shorten it. */
+  attemptTimeoutSeconds: z.coerce.number().int().min(1).max(60).default(10),
 });
 
 export type ProviderCallsConfig = z.infer<typeof providerCallsConfigSchema>;
 
-/** The provider calls' tuning as `source` gives it (`PROVIDER_BREAKER_OPEN_SECONDS`). */
+/** The provider calls' tuning as `source` gives it (`PROVIDER_BREAKER_OPEN_SECONDS`, `PROVIDER_ATTEMPT_TIMEOUT_SECONDS`). */
 export function readProviderCallsConfig(source: ConfigSource): ProviderCallsConfig {
   return parseConfig("provider calls", providerCallsConfigSchema, {
     breakerOpenSeconds: source.variable("PROVIDER_BREAKER_OPEN_SECONDS"),
+    attemptTimeoutSeconds: source.variable("PROVIDER_ATTEMPT_TIMEOUT_SECONDS"),
   });
 }
 
