@@ -10,7 +10,12 @@ export { api };
 for (const [routeId, route] of Object.entries(routes) as [string, RouteDeclaration][]) {
   api.route(
     `${route.method} ${route.path}`,
-    { handler: route.handler, link: linksNamed(routeLinks(route)) },
+    {
+      handler: route.handler,
+      link: linksNamed(routeLinks(route)),
+      // What the handler reads at run time ships at the same path in its package (see shippedFile).
+      ...(route.files ? { copyFiles: route.files.map((from) => ({ from })) } : {}),
+    },
     { name: logicalName(routeId) },
   );
 }

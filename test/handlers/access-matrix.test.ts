@@ -53,6 +53,8 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "health.get": () => ({}),
   "openapi.get": () => ({}),
   "eventSchema.get": () => ({}),
+  "docs.page": () => ({}),
+  "docs.script": () => ({}),
   "orgs.create": () => ({ body: { name: "Another" } }),
   "orgs.list": () => ({}),
   "orgs.get": ({ org }) => ({ params: { orgId: org.orgId } }),

@@ -26,6 +26,7 @@ import {
   websocketRoutes,
   xeroSettingsName,
 } from "@crm/core/declarations";
+import { referencePageScriptFile } from "@crm/core/reference-page";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installSstStandIns, type Recorded, recording } from "./sst-stand-ins";
 
@@ -95,6 +96,16 @@ describe("the infrastructure (sst.config.ts and stacks/)", () => {
       expect(existsSync(file), file).toBe(true);
       expect(readFileSync(file, "utf8"), file).toMatch(/export const handler\b/);
     }
+  });
+
+  it("ships the files a route's handler reads in its package, at the path it reads them from, and no others", () => {
+    for (const route of Object.values(routes) as RouteDeclaration[]) {
+      const registered = recording.routes.find((r) => r.rawRoute === `${route.method} ${route.path}`);
+      const handler = registered?.handler as { copyFiles?: { from: string; to?: string }[] };
+      expect(handler.copyFiles, route.path).toEqual(route.files?.map((from) => ({ from })));
+      for (const from of route.files ?? []) expect(existsSync(`${repositoryRoot}${from}`), from).toBe(true);
+    }
+    expect(routes["docs.script"].files).toEqual([referencePageScriptFile]);
   });
 
   it("links the table, the token settings and the cursor key to every non-public route, and to each route what it declares it uses", () => {

@@ -68,10 +68,15 @@ export async function invoke(routeId: RouteId, input: EventInput = {}): Promise<
   };
   const result = await module.handler(anApiEvent(routeId, input), lambdaContext(routeId));
   const text = result.body ?? "";
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
+  );
+  // The API answers JSON, except its reference page and script, whose text is handed over as it is.
+  const isJson = !headers["content-type"] || headers["content-type"].includes("json");
   return {
     status: result.statusCode ?? 200,
-    headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)])),
-    body: text ? JSON.parse(text) : undefined,
+    headers,
+    body: text ? (isJson ? JSON.parse(text) : text) : undefined,
   };
 }
 

@@ -23,7 +23,7 @@ import type { PathParameterName, PathParameterNames, PathParametersSchema } from
 import { type RouteContract, withPathParameters } from "../platform/route-contract";
 import { systemContracts } from "./system.contract";
 
-export type { ResponseContract, RouteContract } from "../platform/route-contract";
+export type { ResponseContract, RouteContract, TextDocument } from "../platform/route-contract";
 
 const declaredContracts = {
   ...systemContracts,

@@ -93,9 +93,11 @@ function operation(routeId: RouteId): ZodOpenApiOperationObject {
   const responses: ZodOpenApiOperationObject["responses"] = {
     [String(contract.response.status)]: {
       description: contract.response.description,
-      ...(contract.response.schema
-        ? { content: { "application/json": { schema: contract.response.schema as z.ZodType } } }
-        : {}),
+      ...(contract.response.mediaType
+        ? { content: { [contract.response.mediaType]: { schema: z.string() } } }
+        : contract.response.schema
+          ? { content: { "application/json": { schema: contract.response.schema as z.ZodType } } }
+          : {}),
       ...(contract.response.etag
         ? { headers: z.object({ etag: etagHeader }) }
         : isRevalidated
@@ -154,7 +156,7 @@ export function openApiDocument() {
       title: "CRM API",
       version: "1.0.0",
       description:
-        "A multi-tenant CRM API: organisations, members, contacts, companies, pipelines, deals, activities and tasks, with timelines, associations, search and an audit log. Errors are RFC 9457 problem details (`application/problem+json`). Lists are cursor-paginated: `{ data, nextCursor }`.",
+        "A multi-tenant CRM API: organisations, members, contacts, companies, pipelines, deals, activities and tasks, with timelines, associations, search and an audit log. Errors are RFC 9457 problem details (`application/problem+json`). Lists are cursor-paginated: `{ data, nextCursor }`.\n\n**Authentication.** Every route but the public ones (health, these documents, the reference page) takes `Authorization: Bearer <credential>`: an ID token of the organisation's identity provider (`bearer`; locally, `npm run token` prints one), or an organisation's API key (`apiKey`), which works only on the routes whose `security` names one of its scopes. The organisation comes from the path and the caller's membership, never from the body: another organisation's ids are 404.\n\n**Events.** The domain events delivered to webhooks and over the WebSocket have the JSON Schema at [`/events/schema.json`](/events/schema.json).",
     },
     components: {
       securitySchemes: {

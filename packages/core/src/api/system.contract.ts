@@ -23,4 +23,17 @@ export const systemContracts = {
     tag: "System",
     response: { status: 200, description: "The JSON Schema of a domain event." },
   },
+  "docs.page": {
+    summary: "The API reference page",
+    description:
+      'An HTML page rendering this document with Scalar: every operation with its schemas and examples, the bearer authentication explained, and "try it" against the API serving the page with a token you paste. It loads nothing from elsewhere (a strict Content-Security-Policy).',
+    tag: "System",
+    response: { status: 200, description: "The reference page.", mediaType: "text/html" },
+  },
+  "docs.script": {
+    summary: "The reference page's script",
+    description: "Scalar's standalone API reference (script, styles and fonts in one file), which the page loads.",
+    tag: "System",
+    response: { status: 200, description: "The script.", mediaType: "text/javascript" },
+  },
 } as const satisfies ContractsOf<typeof systemRoutes>;

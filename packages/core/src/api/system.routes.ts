@@ -1,7 +1,8 @@
+import { referencePagePaths, referencePageScriptFile } from "../declarations/reference-page";
 import { httpHandler, type RouteDeclaration } from "../declarations/route-declaration";
 
 /**
- * The API's own routes: health and the machine-readable documents.
+ * The API's own routes: health, the machine-readable documents and the reference page that renders them.
  * Dependency-free, as SST's config loader imports the route table; the schemas are in system.contract.ts.
  */
 export const systemRoutes = {
@@ -12,5 +13,13 @@ export const systemRoutes = {
     path: "/events/schema.json",
     handler: httpHandler("docs/event-schema"),
     access: "public",
+  },
+  "docs.page": { method: "GET", path: referencePagePaths.page, handler: httpHandler("docs/page"), access: "public" },
+  "docs.script": {
+    method: "GET",
+    path: referencePagePaths.script,
+    handler: httpHandler("docs/script"),
+    access: "public",
+    files: [referencePageScriptFile],
   },
 } as const satisfies Record<string, RouteDeclaration>;

@@ -69,6 +69,11 @@ export type RouteDeclaration = {
   readonly signedBy?: string;
   /** The resource whose scope lets an API key call this route (see apiKeyResources); absent: people only. */
   readonly scope?: ApiKeyResource;
+  /**
+   * Files the handler reads at run time, as paths from the repository root: `stacks/` ships them in the function's
+   * package at the same path (SST's copyFiles), and locally they are read where they are (see `shippedFile`).
+   */
+  readonly files?: readonly string[];
 };
 
 /** The scope an API key needs for a route, or null when keys may not call it. */

@@ -13,7 +13,12 @@ export type ResponseContract = {
   location?: true;
   /** The handler returns a batch's outcomes; the body lists them, a successful entry with this status. */
   batchEntryStatus?: 200 | 201;
+  /** The answer is a document of this media type, not JSON: the handler returns a TextDocument. */
+  mediaType?: "text/html" | "text/javascript";
 };
+
+/** What a handler of a route whose response has a `mediaType` returns: the text, and headers of its own (a CSP). */
+export type TextDocument = { text: string; headers?: Record<string, string> };
 
 /**
  * What a route accepts and returns. The handler factory validates requests with these schemas and the OpenAPI

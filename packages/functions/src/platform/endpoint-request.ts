@@ -1,4 +1,4 @@
-import type { Contracts, DeclaredContracts } from "@crm/core/api";
+import type { Contracts, DeclaredContracts, TextDocument } from "@crm/core/api";
 import type { BatchOutcome } from "@crm/core/batch";
 import type { RouteId, routes } from "@crm/core/declarations";
 import { fieldIssuesOf, type Identity, invalidInput, type Preconditions, type TenantContext } from "@crm/core/platform";
@@ -36,11 +36,13 @@ type BatchRecord<S extends z.ZodType> = NonNullable<
   z.input<S> extends { results: (infer Entry)[] } ? (Entry extends { data?: infer D } ? D : never) : never
 >;
 
-type Result<Response> = Response extends { batchEntryStatus: number; schema: infer S extends z.ZodType }
-  ? BatchOutcome<BatchRecord<S>>[]
-  : Response extends { schema: infer S extends z.ZodType }
-    ? z.input<S>
-    : unknown;
+type Result<Response> = Response extends { mediaType: string }
+  ? TextDocument
+  : Response extends { batchEntryStatus: number; schema: infer S extends z.ZodType }
+    ? BatchOutcome<BatchRecord<S>>[]
+    : Response extends { schema: infer S extends z.ZodType }
+      ? z.input<S>
+      : unknown;
 
 export type Handle<R extends RouteId> = (request: EndpointRequest<R>) => Promise<Result<Contract<R>["response"]>>;
 

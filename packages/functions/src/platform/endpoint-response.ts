@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { ResponseContract } from "@crm/core/api";
+import { gzipSync } from "node:zlib";
+import type { ResponseContract, TextDocument } from "@crm/core/api";
 import type { BatchOutcome } from "@crm/core/batch";
 import { etagOf, noneMatchHolds } from "@crm/core/platform";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -21,6 +22,7 @@ export function endpointResponse(
   result: unknown,
 ): APIGatewayProxyStructuredResultV2 {
   if (response.status === 204) return { statusCode: 204 };
+  if (response.mediaType) return textDocumentResponse(response.mediaType, event, result as TextDocument);
   const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
   const record = result as { id: string; version: number };
   if (response.location) headers.location = `${event.rawPath}/${record.id}`;
@@ -37,4 +39,38 @@ export function endpointResponse(
     }
   }
   return { statusCode: response.status, headers, body };
+}
+
+/** Gzipped answers, by content tag: the same document is compressed once per container, not per request. */
+const gzipped = new Map<string, string>();
+/** Below this a document is sent as it is: compressing would save less than it costs. */
+const smallestGzipped = 1024;
+
+/**
+ * A document that is not JSON (the reference page, its script): its own media type and headers, the same
+ * ETag and 304 as every GET, and gzip when the client accepts it, which also keeps Scalar's 4.7 MB script (1.4 MB
+ * gzipped, base64 in Lambda's answer) under Lambda's 6 MB response limit.
+ */
+function textDocumentResponse(
+  mediaType: string,
+  event: APIGatewayProxyEventV2,
+  document: TextDocument,
+): APIGatewayProxyStructuredResultV2 {
+  const etag = contentTagOf(document.text);
+  if (noneMatchHolds(event.headers["if-none-match"], etag)) return { statusCode: 304, headers: { etag } };
+  const headers: Record<string, string> = {
+    "content-type": `${mediaType}; charset=utf-8`,
+    etag,
+    vary: "accept-encoding",
+    ...document.headers,
+  };
+  const acceptsGzip = /\bgzip\b/i.test(event.headers["accept-encoding"] ?? "");
+  if (!acceptsGzip || document.text.length < smallestGzipped) return { statusCode: 200, headers, body: document.text };
+  let body = gzipped.get(etag);
+  if (!body) {
+    body = gzipSync(document.text).toString("base64");
+    if (gzipped.size >= 4) gzipped.clear();
+    gzipped.set(etag, body);
+  }
+  return { statusCode: 200, headers: { ...headers, "content-encoding": "gzip" }, body, isBase64Encoded: true };
 }

@@ -82,7 +82,7 @@ const token = seed
 console.log(`
   CRM API, local cloud
   ─────────────────────
-  API           ${cloud.url}            (OpenAPI: ${cloud.url}/openapi.json)
+  API           ${cloud.url}            (reference: ${cloud.url}/docs, OpenAPI: ${cloud.url}/openapi.json)
   DynamoDB      ${cloud.dynamodbEndpoint}  table ${cloud.tableName}${values["in-memory"] ? " (in memory)" : " (data in .data/dynamodb)"}
   Identity      ${cloud.identityProvider.issuer}  (JWKS: ${cloud.identityProvider.issuer}/.well-known/jwks.json)
   Real time     ${cloud.websocketUrl}?token=<token>  (WebSocket; @connections API on the same port)

@@ -47,6 +47,8 @@ export function apiGatewayEvent(
   const rawQueryString = (request.url ?? "").includes("?")
     ? (request.url ?? "").slice((request.url ?? "").indexOf("?") + 1)
     : "";
+  // API Gateway tells the function how the client connected (HTTPS there); the local gateway speaks plain HTTP.
+  headers["x-forwarded-proto"] = "http";
   const isText = textContentType.test(headers["content-type"] ?? "");
   const method = (request.method ?? "GET").toUpperCase();
   const host = headers.host ?? "127.0.0.1";
