@@ -39,7 +39,8 @@ const address = z
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, "Must be an ISO 3166-1 alpha-2 country code such as GB.")
-      .optional(),
+      .optional()
+      .meta({ example: "GB" }),
   })
   .meta({ id: "Address" });
 
