@@ -46,7 +46,9 @@ export const emailAddress = z
   .meta({ example: "ada@example.com" });
 
 /** Tags are case-insensitive labels: stored lower-cased, so filtering by tag is exact. */
-export const tag = text(50).overwrite((value) => value.toLowerCase());
+export const tag = text(50)
+  .overwrite((value) => value.toLowerCase())
+  .meta({ example: "vip" });
 
 export const tagList = z
   .array(tag)
