@@ -15,12 +15,12 @@ export const activityIdParam = recordId("activity").meta({ description: "Activit
 export const trashedRecordIdParam = z
   .string()
   .regex(/^(con|com|dea|fil)_[0-9a-z]{1,64}$/, "Must be a contact, company, deal or file id.")
-  .meta({ description: "The deleted record's id." });
+  .meta({ description: "The deleted record's id.", example: "con_01jd8x4k2q7v3m9t5r1w6y8z0a" });
 
 export const ruleIdParam = z
   .string()
   .regex(/^rul_[0-9a-z]{26}$/, "Must be an automation rule id (rul_...).")
-  .meta({ description: "Automation rule id." });
+  .meta({ description: "Automation rule id.", example: "rul_01jd8x4k2q7v3m9t5r1w6y8z0a" });
 
 export const webhookIdParam = z
   .string()

@@ -15,14 +15,17 @@ export const actorId = z
   .regex(/^(mem|key)_[0-9a-z]{1,64}$/, "Must be a member id (mem_...) or an API key id (key_...).")
   .meta({ description: "A member, or the API key it was done with.", example: "mem_01jd8x4k2q7v3m9t5r1w6y8z0a" });
 
+/**
+ * No control characters (Unicode's Cc: U+0000 to U+001F and U+007F to U+009F), spelt as ranges rather than `\p{Cc}`
+ * because the pattern is published in the OpenAPI document, and `\p{…}` means that only to a validator that applies
+ * the `u` flag; without it the class excludes the letters p, C and c.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const noControlCharacters = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+
 /** Free text with no control characters, trimmed, with a length cap so no field can be used to bloat an item. */
 export function text(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u, "Must not contain control characters.");
+  return z.string().trim().min(1).max(max).regex(noControlCharacters, "Must not contain control characters.");
 }
 
 /**
@@ -43,7 +46,9 @@ export const emailAddress = z
   .meta({ example: "ada@example.com" });
 
 /** Tags are case-insensitive labels: stored lower-cased, so filtering by tag is exact. */
-export const tag = text(50).overwrite((value) => value.toLowerCase());
+export const tag = text(50)
+  .overwrite((value) => value.toLowerCase())
+  .meta({ example: "vip" });
 
 export const tagList = z
   .array(tag)

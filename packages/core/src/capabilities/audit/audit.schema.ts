@@ -33,7 +33,7 @@ export const listAuditQuery = z.strictObject({
       "Must be the id of an audited record: a contact, company, member, deal, pipeline, activity, integration, invoice, payment or API key.",
     )
     .optional()
-    .meta({ description: "Only the history of this record." }),
+    .meta({ description: "Only the history of this record.", example: "con_01jd8x4k2q7v3m9t5r1w6y8z0a" }),
 });
 export type ListAuditQuery = z.infer<typeof listAuditQuery>;
 

@@ -32,22 +32,23 @@ export const companySizeSchema = z.enum(companySizes).meta({ description: "Numbe
 
 const address = z
   .strictObject({
-    street: text(200).optional(),
-    city: text(100).optional(),
-    region: text(100).optional(),
-    postalCode: text(20).optional(),
+    street: text(200).optional().meta({ example: "1 Market Street" }),
+    city: text(100).optional().meta({ example: "London" }),
+    region: text(100).optional().meta({ example: "Greater London" }),
+    postalCode: text(20).optional().meta({ example: "EC1A 1AA" }),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, "Must be an ISO 3166-1 alpha-2 country code such as GB.")
-      .optional(),
+      .optional()
+      .meta({ example: "GB" }),
   })
   .meta({ id: "Address" });
 
 export const createCompanyInput = z
   .strictObject({
-    name: text(200),
+    name: text(200).meta({ example: "Acme Ltd" }),
     domain: companyDomain.optional(),
-    industry: text(100).optional(),
+    industry: text(100).optional().meta({ example: "Manufacturing" }),
     size: companySizeSchema.optional(),
     address: address.optional(),
     ownerId: recordId("member").optional().meta({ description: "Defaults to the creator." }),
@@ -58,9 +59,9 @@ export type CreateCompanyInput = z.infer<typeof createCompanyInput>;
 
 export const updateCompanyInput = z
   .strictObject({
-    name: text(200).optional(),
+    name: text(200).optional().meta({ example: "Acme Ltd" }),
     domain: companyDomain.nullable().optional(),
-    industry: text(100).nullable().optional(),
+    industry: text(100).nullable().optional().meta({ example: "Manufacturing" }),
     size: companySizeSchema.nullable().optional(),
     address: address.nullable().optional(),
     ownerId: recordId("member").optional(),
@@ -90,17 +91,17 @@ export type ListCompaniesQuery = z.infer<typeof listCompaniesQuery>;
 export const companySchema = z
   .object({
     id: companyIdParam,
-    name: z.string(),
-    domain: z.string().nullable(),
-    industry: z.string().nullable(),
+    name: z.string().meta({ example: "Acme Ltd" }),
+    domain: z.string().nullable().meta({ example: "acme.com" }),
+    industry: z.string().nullable().meta({ example: "Manufacturing" }),
     size: companySizeSchema.nullable(),
     address: z
       .object({
-        street: z.string().optional(),
-        city: z.string().optional(),
-        region: z.string().optional(),
-        postalCode: z.string().optional(),
-        country: z.string().optional(),
+        street: z.string().optional().meta({ example: "1 Market Street" }),
+        city: z.string().optional().meta({ example: "London" }),
+        region: z.string().optional().meta({ example: "Greater London" }),
+        postalCode: z.string().optional().meta({ example: "EC1A 1AA" }),
+        country: z.string().optional().meta({ example: "GB" }),
       })
       .nullable(),
     lastActivityAt: timestamp

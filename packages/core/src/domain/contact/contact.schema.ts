@@ -16,11 +16,11 @@ const emails = z
   .meta({ description: "Unique within the organisation, case-insensitively; the first is the primary email." });
 
 const contactFields = {
-  firstName: text(100),
-  lastName: text(100),
+  firstName: text(100).meta({ example: "Ada" }),
+  lastName: text(100).meta({ example: "Lovelace" }),
   emails,
   phones: z.array(phoneNumber).max(10),
-  title: text(200),
+  title: text(200).meta({ example: "Head of Engineering" }),
   ownerId: recordId("member").meta({ description: "The member who owns the contact; defaults to the creator." }),
   companyId: recordId("company").meta({
     description:
@@ -93,11 +93,11 @@ export type ListContactsQuery = z.infer<typeof listContactsQuery>;
 export const contactSchema = z
   .object({
     id: contactIdParam,
-    firstName: z.string().nullable(),
-    lastName: z.string().nullable(),
-    emails: z.array(z.string()),
-    phones: z.array(z.string()),
-    title: z.string().nullable(),
+    firstName: z.string().nullable().meta({ example: "Ada" }),
+    lastName: z.string().nullable().meta({ example: "Lovelace" }),
+    emails: z.array(z.string().meta({ example: "ada@example.com" })),
+    phones: z.array(z.string().meta({ example: "+44 20 7946 0958" })),
+    title: z.string().nullable().meta({ example: "Head of Engineering" }),
     ownerId: recordId("member"),
     companyId: recordId("company").nullable().meta({ description: "The primary company." }),
     companyIds: z.array(recordId("company")).meta({ description: "Every company of the contact, primary first." }),

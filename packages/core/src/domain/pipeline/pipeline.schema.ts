@@ -32,6 +32,14 @@ const stageInput = z
   })
   .meta({ id: "StageInput" });
 
+/** A stage list as the examples show it: a valid one (unique names, an open, a won and a lost stage). */
+const exampleStages = [
+  { name: "Qualified", probability: 20, kind: "open", rottingDays: 14 },
+  { name: "Proposal", probability: 60, kind: "open", rottingDays: 14 },
+  { name: "Won", probability: 100, kind: "won" },
+  { name: "Lost", probability: 0, kind: "lost" },
+];
+
 type StageListEntry = { name: string; kind: (typeof stageKinds)[number] };
 
 /** Rules a whole stage list must follow: names unique, at least one open, one won and one lost stage. */
@@ -53,8 +61,13 @@ function checkStageList(stages: StageListEntry[], context: z.RefinementCtx) {
 
 export const createPipelineInput = z
   .strictObject({
-    name: text(100),
-    stages: z.array(newStageInput).min(3).max(maxStagesPerPipeline).superRefine(checkStageList),
+    name: text(100).meta({ example: "Sales" }),
+    stages: z
+      .array(newStageInput)
+      .min(3)
+      .max(maxStagesPerPipeline)
+      .superRefine(checkStageList)
+      .meta({ example: exampleStages }),
   })
   .meta({ id: "CreatePipelineInput" });
 export type CreatePipelineInput = z.infer<typeof createPipelineInput>;
@@ -63,14 +76,25 @@ export const updatePipelineInput = z
   .strictObject({
     name: text(100).optional(),
     isDefault: z.literal(true).optional().meta({ description: "Make this the organisation's default pipeline." }),
-    stages: z.array(stageInput).min(3).max(maxStagesPerPipeline).superRefine(checkStageList).optional().meta({
-      description:
-        "The complete new stage list, in order. Stages with an `id` are kept (renamed, reordered, re-weighted); stages without one are added; stages left out are removed.",
-    }),
-    moveDealsTo: z.record(stageIdParam, stageIdParam).optional().meta({
-      description:
-        'For each removed stage that still has deals, the kept stage to move them to, e.g. `{ "stg_old": "stg_new" }`.',
-    }),
+    stages: z
+      .array(stageInput)
+      .min(3)
+      .max(maxStagesPerPipeline)
+      .superRefine(checkStageList)
+      .optional()
+      .meta({
+        description:
+          "The complete new stage list, in order. Stages with an `id` are kept (renamed, reordered, re-weighted); stages without one are added; stages left out are removed.",
+        example: [{ id: "stg_01jd8x4k2q7v3m9t5r1w6y8z0a", ...exampleStages[0] }, ...exampleStages.slice(1)],
+      }),
+    moveDealsTo: z
+      .record(stageIdParam, stageIdParam)
+      .optional()
+      .meta({
+        description:
+          'For each removed stage that still has deals, the kept stage to move them to, e.g. `{ "stg_old": "stg_new" }`.',
+        example: { stg_01jd8x4k2q7v3m9t5r1w6y8z0b: "stg_01jd8x4k2q7v3m9t5r1w6y8z0a" },
+      }),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
   .refine((input) => input.moveDealsTo === undefined || input.stages !== undefined, {

@@ -26,7 +26,11 @@ export const createApiKeyInput = z
     expiresAt: timestamp
       .refine((value) => Date.parse(value) > Date.now(), { message: "Must be in the future." })
       .optional()
-      .meta({ description: "When the key stops working; without it, it works until revoked." }),
+      // An example far ahead, so that it stays a valid request for as long as the document is read.
+      .meta({
+        description: "When the key stops working; without it, it works until revoked.",
+        example: "2099-12-31T23:59:59.000Z",
+      }),
   })
   .meta({ id: "CreateApiKeyInput" });
 export type CreateApiKeyInput = z.infer<typeof createApiKeyInput>;

@@ -90,7 +90,7 @@ export const callbackQuery = z.object({
     .string()
     .regex(/^\d{1,32}$/)
     .optional()
-    .meta({ description: "QuickBooks: the company connected." }),
+    .meta({ description: "QuickBooks: the company connected.", example: "9130357992221046" }),
   error_description: z.string().max(1024).optional(),
 });
 export type CallbackQuery = z.infer<typeof callbackQuery>;
