@@ -31,7 +31,7 @@ type JsonSchema = {
 };
 
 type MediaType = { schema?: JsonSchema; example?: unknown; examples?: unknown };
-type Parameter = { schema?: JsonSchema; example?: unknown; examples?: unknown };
+type Parameter = { name?: string; schema?: JsonSchema; example?: unknown; examples?: unknown };
 type Operation = {
   parameters?: Parameter[];
   requestBody?: { content?: Record<string, MediaType> };
@@ -142,7 +142,7 @@ export const parametersWithoutExample: ReadonlySet<string> = new Set([
 
 function fill(holder: MediaType | Parameter, schemas: Record<string, JsonSchema>) {
   if (holder.example !== undefined || holder.examples !== undefined) return;
-  if ("name" in holder && typeof holder.name === "string" && parametersWithoutExample.has(holder.name)) return;
+  if ("name" in holder && holder.name && parametersWithoutExample.has(holder.name)) return;
   const example = exampleOf(holder.schema, schemas);
   if (example !== undefined) holder.example = example;
 }
