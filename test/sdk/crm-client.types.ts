@@ -41,3 +41,16 @@ export async function callsTheCompilerChecks() {
   // @ts-expect-error the answer is typed too: a contact has no `shoeSize`.
   data?.data[0]?.shoeSize;
 }
+
+export async function answersTheCompilerKnows() {
+  const { data, error } = await crm.GET("/v1/orgs/{orgId}/contacts/{contactId}", {
+    params: { path: { orgId, contactId: "con_0example" } },
+  });
+  // A refusal is the problem details, whose fields are typed like the data's.
+  const detail: string | undefined = error?.detail;
+  const fieldPaths: string[] | undefined = error?.errors?.map((each) => each.path);
+  const lastName: string | null | undefined = data?.lastName;
+  // @ts-expect-error the problem details have no `message`: it is `detail`.
+  error?.message;
+  return { detail, fieldPaths, lastName };
+}

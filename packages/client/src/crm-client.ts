@@ -4,7 +4,7 @@ import createClient, {
   type FetchResponse,
   type Middleware,
 } from "openapi-fetch";
-import type { FilterKeys, HttpMethod, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
+import type { FilterKeys, HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import type { paths } from "./schema";
 
 /** A bearer credential: an ID token or an API key, or a function that returns a current one for each request. */
@@ -22,7 +22,8 @@ type Operation<Path extends keyof paths, Method extends HttpMethod> = FilterKeys
 type Options<Path extends keyof paths, Method extends HttpMethod> = FetchOptions<Operation<Path, Method>>;
 type Response<Path extends keyof paths, Method extends HttpMethod> =
   Operation<Path, Method> extends Record<string | number, unknown>
-    ? FetchResponse<Operation<Path, Method>, Options<Path, Method>, "application/json">
+    ? // Any media type: answers are application/json, errors application/problem+json.
+      FetchResponse<Operation<Path, Method>, Options<Path, Method>, MediaType>
     : never;
 
 /**
