@@ -20,8 +20,13 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["packages/*/src/**/*.ts"],
-      // The CLIs are started by hand (npm start, job, token); types-only files have no code to run.
-      exclude: ["packages/local/src/cli/**", "packages/**/*.d.ts", "packages/**/*-types.ts"],
+      // The CLIs are started by hand (npm start, job, token, sdk); types-only files have no code to run.
+      exclude: [
+        "packages/local/src/cli/**",
+        "packages/sdk-gen/src/cli/**",
+        "packages/**/*.d.ts",
+        "packages/**/*-types.ts",
+      ],
       reporter: ["text-summary", "json-summary"],
       reportsDirectory: ".data/coverage",
       // Branches measured 78.2 % (lines 92.5 %) when the gate went in: held there until tests reach the 80 % goal.

@@ -1,0 +1,3 @@
+/** TypeScript: the declarations `@crm/client` is typed by. */
+
+export { schemaTypes } from "./schema-types";
