@@ -339,9 +339,17 @@ function scopeString(scope: Scope): string {
 export function parseLongDate(value: string): Date | undefined {
   const match = longDatePattern.exec(value);
   if (match === null) return undefined;
-  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
-  const date = new Date(Date.UTC(year as number, (month as number) - 1, day, hour, minute, second));
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const [, year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match.map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls 25:00 over into the next day; S3 takes only a time that exists.
+  const exists =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  return exists ? date : undefined;
 }
 
 /** A header's value as one string (repeated headers joined as Node joins them), or undefined. */
