@@ -150,6 +150,27 @@ describe("objects through the real S3 client", () => {
     expect(read.ChecksumCRC32).toBe(stored?.checksum?.value);
   });
 
+  it.each([
+    ["CRC32C", "crc32c", "ChecksumCRC32C"],
+    ["CRC64NVME", "crc64nvme", "ChecksumCRC64NVME"],
+    ["SHA1", "sha1", "ChecksumSHA1"],
+    ["SHA256", "sha256", "ChecksumSHA256"],
+  ] as const)(
+    "verifies and keeps a %s checksum the SDK computed, and answers it on a read",
+    async (algorithm, stored, field) => {
+      const key = aKey(`checksum-${stored}.bin`);
+      const bytes = randomBytes(5_000);
+
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ChecksumAlgorithm: algorithm }));
+
+      const [object] = s3.objects(bucket).filter((candidate) => candidate.key === key);
+      expect(object?.checksum?.algorithm).toBe(stored);
+      const read = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
+      expect(Buffer.from((await read.Body?.transformToByteArray()) ?? []).equals(bytes)).toBe(true);
+      expect(read[field]).toBe(object?.checksum?.value);
+    },
+  );
+
   it("refuses a body whose checksum is not the one sent as BadDigest, storing nothing", async () => {
     const key = aKey("corrupted.txt");
 
