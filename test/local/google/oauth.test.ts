@@ -406,3 +406,56 @@ describe("the fake Google's one origin", () => {
     expect((await fetch(`${google.url}/no/such/path`)).status).toBe(404);
   });
 });
+
+describe("the fake Google's refusals, in Google's words", () => {
+  it.each([
+    ["a response type other than code", { response_type: "token" }, "unsupported_response_type"],
+    ["no scope", { scope: "" }, "invalid_request"],
+    ["a scope of no Google API", { scope: "openid https://example.com/auth/everything" }, "invalid_scope"],
+    ["an unknown access type", { access_type: "forever" }, "invalid_request"],
+    ["an unknown prompt", { prompt: "always" }, "invalid_request"],
+    ["prompt=none with another prompt", { prompt: "none consent" }, "invalid_request"],
+    ["a challenge method without a challenge", { code_challenge_method: "S256" }, "invalid_request"],
+    [
+      "an unknown challenge method",
+      { code_challenge: pkcePair().challenge, code_challenge_method: "S512" },
+      "invalid_request",
+    ],
+    ["a malformed challenge", { code_challenge: "short", code_challenge_method: "S256" }, "invalid_request"],
+  ])("shows an error page, without redirecting, for %s", async (_, parameters, error) => {
+    const response = await fetch(authorizationUrl(parameters), { redirect: "manual" });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain(`Error 400: ${error}`);
+  });
+
+  it("refuses a token request without a grant type or with one it does not know", async () => {
+    const credentials = { client_id: client.clientId, client_secret: client.clientSecret };
+    expect(await postToken(credentials)).toMatchObject({ status: 400, body: { error: "unsupported_grant_type" } });
+    expect(await postToken({ ...credentials, grant_type: "password" })).toMatchObject({
+      status: 400,
+      body: { error: "unsupported_grant_type", error_description: "Invalid grant_type: password" },
+    });
+  });
+
+  it("refuses to revoke without a token or a token it never issued, and to describe one", async () => {
+    const revoke = async (query: string) => {
+      const response = await fetch(`${google.url}/revoke${query}`, { method: "POST" });
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await revoke("")).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+    expect(await revoke("?token=never-issued")).toMatchObject({ status: 400, body: { error: "invalid_token" } });
+    for (const query of ["?id_token=not.a.jwt", "?access_token=never-issued", ""]) {
+      const info = await fetch(`${google.url}/tokeninfo${query}`);
+      expect(info.status, query).toBe(400);
+      expect(await info.json()).toMatchObject({ error: "invalid_token" });
+    }
+  });
+
+  it("answers user info only to a live access token, with WWW-Authenticate otherwise", async () => {
+    const anonymous = await fetch(`${google.url}/oauth2/v3/userinfo`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    const unknown = await fetch(`${google.url}/v1/userinfo`, { headers: { authorization: "Bearer never-issued" } });
+    expect(unknown.status).toBe(401);
+  });
+});
