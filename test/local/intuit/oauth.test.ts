@@ -406,3 +406,79 @@ describe("the fake Intuit's revocation and token-endpoint controls", () => {
     expect((await refresh(fake, "AB11notatoken")).body).toEqual({ error: "invalid_grant" });
   });
 });
+
+describe("the fake Intuit's refusals", () => {
+  const context = useFake();
+
+  it.each([
+    ["a response type other than code", { response_type: "token" }, "unsupported_response_type"],
+    ["no scope", { scope: "" }, "invalid_scope"],
+    ["an unknown scope", { scope: "com.intuit.quickbooks.everything" }, "invalid_scope"],
+    [
+      "an unknown challenge method",
+      { code_challenge: "a".repeat(43), code_challenge_method: "S512" },
+      "invalid_request",
+    ],
+    ["a malformed challenge", { code_challenge: "short", code_challenge_method: "S256" }, "invalid_request"],
+  ])("shows an error page, without redirecting, for %s", async (_, parameters, error) => {
+    const response = await fetch(authorizationUrl(context.fake, parameters), { redirect: "manual" });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain(`Error: ${error}`);
+  });
+
+  it("refuses an unknown or expired consent submission, and a connection without one of the listed companies", async () => {
+    const { fake } = context;
+    const submit = async (form: Record<string, string>) => {
+      const response = await fetch(`${fake.url}/connect/oauth2/consent`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+        redirect: "manual",
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    expect(await submit({ request: "never-issued", decision: "connect" })).toMatchObject({ status: 400 });
+    const pageHtml = await (await fetch(authorizationUrl(fake))).text();
+    const requestId = /name="request" value="([^"]+)"/.exec(pageHtml)?.[1] as string;
+    const unlisted = await submit({ request: requestId, decision: "connect", realmId: "999" });
+    expect(unlisted.status).toBe(400);
+    expect(unlisted.text).toContain("Choose one of the listed companies.");
+  });
+
+  it("refuses a token request with a Basic header without a secret, an exchange without a code, and a refresh without a token", async () => {
+    const { fake } = context;
+    const noSecret = `Basic ${Buffer.from(client.clientId).toString("base64")}`;
+    expect(
+      await postToken(fake, { grant_type: "refresh_token", refresh_token: "x" }, { authorization: noSecret }),
+    ).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect((await postToken(fake, { grant_type: "authorization_code", redirect_uri: redirectUri })).body).toEqual({
+      error: "invalid_request",
+    });
+    expect((await postToken(fake, { grant_type: "refresh_token" })).body).toEqual({ error: "invalid_request" });
+  });
+
+  it("revokes only for an authenticated app and a named token; an unknown token is answered 200 (RFC 7009)", async () => {
+    const { fake } = context;
+    const revoke = (form: Record<string, string>, authorization = basic()) =>
+      fetch(`${fake.url}/v2/oauth2/tokens/revoke`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization },
+        body: new URLSearchParams(form).toString(),
+      });
+    expect((await revoke({ token: "x" }, basic(client.clientId, "wrong"))).status).toBe(401);
+    expect((await revoke({})).status).toBe(400);
+    expect((await revoke({ token: "never-issued" })).status).toBe(200);
+  });
+
+  it("answers user info only to a token granted openid", async () => {
+    const { fake } = context;
+    const body = await connectAndExchange(fake); // accounting only
+    const accountingOnly = await fetch(`${fake.url}/v1/openid_connect/userinfo`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    expect(accountingOnly.status).toBe(401);
+    expect(accountingOnly.headers.get("www-authenticate")).toBe('Bearer realm="Intuit"');
+    const anonymous = await fetch(`${fake.url}/v1/openid_connect/userinfo`);
+    expect(anonymous.status).toBe(401);
+  });
+});
