@@ -37,7 +37,9 @@ let xero: FakeXero;
 // table, and must not reach other files' connections (nor theirs ours).
 beforeAll(async () => {
   process.env.PROVIDER_BREAKER_OPEN_SECONDS = "1";
-  process.env.PROVIDER_ATTEMPT_TIMEOUT_SECONDS = "2";
+  // Shorter than the 10 s default so a stalled provider costs seconds, long enough that no call of a loaded
+  // machine reaches it (at 2 s one did, and the outage test's counts were off).
+  process.env.PROVIDER_ATTEMPT_TIMEOUT_SECONDS = "5";
   gateway = await startHttpGateway({ port: 0 });
   bus = await startLocalBus({
     busName: "crm-test-bus",
@@ -449,20 +451,27 @@ describe.each([quickBooks, xeroBooks])("$name: syncing survives the provider's f
     expect(await invoicesOf(org, globexId)).toHaveLength(before.length + 1);
   });
 
-  it("a provider that stops answering fails each attempt at its time limit: retried, then deferred, and it opens the breaker", async () => {
-    const { org, connectionId } = await aSyncedConnection();
-    provider.delay(5_000); // past the attempt's limit of 2 seconds (PROVIDER_ATTEMPT_TIMEOUT_SECONDS)
-    try {
-      expect(await sync(org, connectionId)).toBe("deferred");
-      await eventually(async () => expect(await failedAttempts(org, connectionId)).toEqual({ failed: 3, notSent: 0 }));
-      await deferralPasses(org, connectionId, provider.resource);
-      expect(await sync(org, connectionId)).toBe("deferred");
-      await eventually(async () => expect(await failedAttempts(org, connectionId)).toEqual({ failed: 5, notSent: 1 }));
-      expect((await connectionOf(org, connectionId)).body).toMatchObject({ status: "active", circuit: "open" });
-    } finally {
-      provider.delay(0);
-    }
-  }, 30_000);
+  // The time limit is the same code for every provider: one is enough, as each attempt waits out the limit.
+  if (provider === quickBooks) {
+    it("a provider that stops answering fails each attempt at its time limit: retried, then deferred, and it opens the breaker", async () => {
+      const { org, connectionId } = await aSyncedConnection();
+      provider.delay(6_000); // past the attempt's limit of 5 seconds (PROVIDER_ATTEMPT_TIMEOUT_SECONDS)
+      try {
+        expect(await sync(org, connectionId)).toBe("deferred");
+        await eventually(async () =>
+          expect(await failedAttempts(org, connectionId)).toEqual({ failed: 3, notSent: 0 }),
+        );
+        await deferralPasses(org, connectionId, provider.resource);
+        expect(await sync(org, connectionId)).toBe("deferred");
+        await eventually(async () =>
+          expect(await failedAttempts(org, connectionId)).toEqual({ failed: 5, notSent: 1 }),
+        );
+        expect((await connectionOf(org, connectionId)).body).toMatchObject({ status: "active", circuit: "open" });
+      } finally {
+        provider.delay(0);
+      }
+    }, 60_000);
+  }
 
   it("a change whose webhook never came arrives with the scheduled poll, once", async () => {
     const { org, globexId, connectionId, before } = await aSyncedConnection();
