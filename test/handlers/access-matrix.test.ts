@@ -138,6 +138,7 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   }),
   "automationRules.runs": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "events.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: { q: "ada" } }),
   "webhooks.create": ({ org }) => ({
     params: { orgId: org.orgId },
@@ -291,6 +292,7 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "automationRules.dryRun": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId }, body: { event: {} } }),
   "automationRules.runs": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId }, query: { limit: "0" } }),
   "audit.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordId: "org_not_a_record" } }),
+  "events.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { types: "contact.exploded" } }),
   "search.query": ({ org }) => ({ params: { orgId: org.orgId }, query: {} }),
   "webhooks.create": ({ org }) => ({
     params: { orgId: org.orgId },

@@ -33,6 +33,8 @@ Object.assign(
     // writers need longer than the production budget to take their turns; but well below the handlers' 20 s
     // timeout, as a delete does its unlinking before its retries start (15 s let deletes time out under load).
     CONFLICT_RETRY_BUDGET_MS: process.env.CONFLICT_RETRY_BUDGET_MS ?? "10000",
+    // The change feed's tests wait for the settled head; two seconds outlast DynamoDB Local's slow writes.
+    CHANGE_FEED_SETTLE_MS: process.env.CHANGE_FEED_SETTLE_MS ?? "2000",
   },
 );
 

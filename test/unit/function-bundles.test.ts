@@ -23,9 +23,13 @@ describe("function bundles, built as SST builds them", () => {
     expect(bundle.modules.filter((module) => /\.(entity|service)\.ts$/.test(module))).toEqual([]);
   }, 60_000);
 
-  it("the table-stream subscriber's bundle holds no entity but the audit entry, its outbox", async () => {
+  it("the table-stream subscriber's bundle holds no entity but the audit entry, its outbox, and the change feed it fills", async () => {
     const bundle = await bundleOf("table stream");
-    expect(entityFilesIn(bundle)).toEqual(["packages/core/src/capabilities/audit/audit-entry.entity.ts"]);
+    expect(entityFilesIn(bundle).sort()).toEqual([
+      "packages/core/src/capabilities/audit/audit-entry.entity.ts",
+      "packages/core/src/capabilities/change-feed/change-feed-entry.entity.ts",
+      "packages/core/src/capabilities/change-feed/change-feed-receipt.entity.ts",
+    ]);
   }, 60_000);
 
   // A handler names its domain's contracts (not the table of every contract), the schemas take their enum values from

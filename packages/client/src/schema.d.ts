@@ -960,6 +960,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{orgId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the change feed
+         * @description The organisation's domain events in the order they were recorded, oldest first: the same events, with the same ids and schema, as webhooks and the WebSocket deliver. Store `nextCursor` and pass it as `after` to resume, now or up to 30 days later; it is there on every page, also an empty one, so a client polls from the head. The feed stops a few seconds before the present, so a cursor never passes an event still being recorded. Events are kept 30 days: an older cursor is 410, and the client resyncs. Roles: admin.
+         */
+        get: operations["events.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{orgId}/search": {
         parameters: {
             query?: never;
@@ -2426,7 +2446,7 @@ export interface components {
              *       "deals:read"
              *     ]
              */
-            scopes: ("organisation:read" | "organisation:write" | "members:read" | "members:write" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "pipelines:read" | "pipelines:write" | "deals:read" | "deals:write" | "activities:read" | "activities:write" | "trash:read" | "trash:write" | "search:read" | "search:write" | "audit:read" | "audit:write" | "automation:read" | "automation:write" | "webhooks:read" | "webhooks:write" | "integrations:read" | "integrations:write" | "invoices:read" | "invoices:write" | "files:read" | "files:write" | "imports:read" | "imports:write" | "exports:read" | "exports:write")[];
+            scopes: ("organisation:read" | "organisation:write" | "members:read" | "members:write" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "pipelines:read" | "pipelines:write" | "deals:read" | "deals:write" | "activities:read" | "activities:write" | "trash:read" | "trash:write" | "search:read" | "search:write" | "audit:read" | "audit:write" | "events:read" | "events:write" | "automation:read" | "automation:write" | "webhooks:read" | "webhooks:write" | "integrations:read" | "integrations:write" | "invoices:read" | "invoices:write" | "files:read" | "files:write" | "imports:read" | "imports:write" | "exports:read" | "exports:write")[];
             /**
              * Format: date-time
              * @description When the key stops working; without it, it works until revoked.
@@ -3039,6 +3059,39 @@ export interface components {
              */
             startedAt: string;
             finishedAt: string | null;
+        };
+        ChangeFeedPage: {
+            data: components["schemas"]["DomainEvent"][];
+            /** @description Where this page ended: pass it as `after` for the next page, now or later. Always present, also on an empty page, so a client can store it and poll from there. */
+            nextCursor: string;
+            /** @description True when the feed may hold more settled events after this page: ask again at once. False at the head: poll later. */
+            hasMore: boolean;
+        };
+        DomainEvent: {
+            /** @constant */
+            schemaVersion: 1;
+            /** @description Unique per change; the same on every redelivery. */
+            id: string;
+            /** @enum {string} */
+            type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            orgId: string;
+            actor: {
+                /** @description The member who made the change, the API key (`key_…`) it was made with, or `system:<name>` for automation. */
+                memberId: string;
+            };
+            record: {
+                /** @enum {string} */
+                type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey";
+                id: string;
+            };
+            /** @description Each changed field, before and after. */
+            changes: components["schemas"]["FieldChange"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            occurredAt: string;
+            requestId: string;
         };
         /** @description Exact matches first, then prefix matches, each in a stable order. */
         SearchResults: {
@@ -17769,6 +17822,238 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The identity provider's keys are unavailable; retry later.",
                      *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/audit",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "events.list": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The `nextCursor` of the previous page: the feed continues right after it. Without it, the feed starts at its oldest event (30 days back). A cursor older than 30 days is 410.
+                 * @example text
+                 */
+                after?: string;
+                /**
+                 * @description Comma-separated event types to list; default all. The cursor still moves past the others.
+                 * @example contact.created,deal.stage_changed
+                 */
+                types?: string;
+                /**
+                 * @description Items per page, 1 to 100 (default 25).
+                 * @example 25
+                 */
+                limit?: number;
+            };
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the change feed. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "schemaVersion": 1,
+                     *           "id": "text",
+                     *           "type": "contact.created",
+                     *           "orgId": "text",
+                     *           "actor": {
+                     *             "memberId": "text"
+                     *           },
+                     *           "record": {
+                     *             "type": "contact",
+                     *             "id": "text"
+                     *           },
+                     *           "changes": [
+                     *             {
+                     *               "field": "text",
+                     *               "before": null,
+                     *               "after": null
+                     *             }
+                     *           ],
+                     *           "occurredAt": "2026-11-25T09:30:00.000Z",
+                     *           "requestId": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text",
+                     *       "hasMore": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangeFeedPage"];
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/events",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.after",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/events",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/events",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/events",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change feed's cursor is older than its 30 days of retention: events after it may be gone. Resync the records, then read the feed again without `after`. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/cursor-expired",
+                     *       "title": "The cursor is older than the change feed keeps events.",
+                     *       "status": 410,
+                     *       "detail": "The cursor is older than the change feed's 30 days of retention; resync, then read the feed without after.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/events",
+                     *       "code": "cursor-expired",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/events",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/events",
                      *       "code": "service-unavailable",
                      *       "requestId": "Kx3v2gJaoAMEVbQ="
                      *     }

@@ -1,4 +1,5 @@
 import { auditContracts } from "../capabilities/audit/audit.contract";
+import { changeFeedContracts } from "../capabilities/change-feed/change-feed.contract";
 import { searchContracts } from "../capabilities/search/search.contract";
 import { type RouteId, routes } from "../declarations/routes";
 import { activityContracts } from "../domain/activity/activity.contract";
@@ -39,6 +40,7 @@ const declaredContracts = {
   ...trashContracts,
   ...automationContracts,
   ...auditContracts,
+  ...changeFeedContracts,
   ...searchContracts,
   ...webhookContracts,
   ...notificationContracts,

@@ -61,6 +61,14 @@ const errorResponses: Record<number, { description: string; code: string; title:
     title: "The record was changed by another request.",
     detail: "Another request changed the record at the same time; read it again and retry.",
   },
+  410: {
+    description:
+      "The change feed's cursor is older than its 30 days of retention: events after it may be gone. Resync the records, then read the feed again without `after`.",
+    code: "cursor-expired",
+    title: "The cursor is older than the change feed keeps events.",
+    detail:
+      "The cursor is older than the change feed's 30 days of retention; resync, then read the feed without after.",
+  },
   412: {
     description:
       "If-Match did not match: the record changed since the caller read it. The response's ETag is the current one.",
@@ -178,6 +186,7 @@ const tagDescriptions: Record<RouteContract["tag"], string> = {
   Trash: "Records deleted in the last 30 days, and restoring them with their links.",
   Automation: "Rules that run actions (create a task, update a field, notify) when a domain event matches.",
   Audit: "The change history of the organisation: who changed what, when, with the fields before and after.",
+  Events: "The change feed: the organisation's domain events in order, with a durable cursor to resume from.",
   Search: "Prefix search over contacts, companies and deals.",
   Webhooks: "Subscriptions that deliver the organisation's domain events to an HTTPS endpoint, signed.",
   "API keys": "Keys for machine callers, limited to their scopes and their organisation.",

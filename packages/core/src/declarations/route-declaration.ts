@@ -41,6 +41,7 @@ export const apiKeyResources = [
   "trash",
   "search",
   "audit",
+  "events",
   "automation",
   "webhooks",
   "integrations",

@@ -7,6 +7,7 @@
 
 import { systemRoutes } from "../api/system.routes";
 import { auditRoutes } from "../capabilities/audit/audit.routes";
+import { changeFeedRoutes } from "../capabilities/change-feed/change-feed.routes";
 import { searchRoutes } from "../capabilities/search/search.routes";
 import { activityRoutes } from "../domain/activity/activity.routes";
 import { associationRoutes } from "../domain/association/association.routes";
@@ -54,6 +55,7 @@ export const routes = {
   ...trashRoutes,
   ...automationRoutes,
   ...auditRoutes,
+  ...changeFeedRoutes,
   ...searchRoutes,
   ...webhookRoutes,
   ...notificationRoutes,

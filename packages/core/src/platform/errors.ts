@@ -88,8 +88,17 @@ export class ForbiddenError extends DomainError<PlatformErrorCode> {
 /** A pagination cursor that this API did not issue for this exact query. */
 export class InvalidCursorError extends DomainError<PlatformErrorCode> {
   readonly code = "invalid-cursor";
-  constructor(options?: ErrorOptions) {
+  /** The request field that held the cursor (`query.after`), when the route names it in the problem. */
+  readonly field: string | undefined;
+  constructor(options?: ErrorOptions & { field?: string }) {
     super("The cursor is invalid, expired or belongs to another query; start again without a cursor.", options);
+    this.field = options?.field;
+  }
+
+  override problemFields() {
+    return this.field
+      ? { errors: [{ path: this.field, message: "Not a cursor this API issued for this query." }] }
+      : {};
   }
 }
 

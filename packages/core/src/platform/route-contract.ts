@@ -40,6 +40,7 @@ export type RouteContract = {
     | "Trash"
     | "Automation"
     | "Audit"
+    | "Events"
     | "Search"
     | "Webhooks"
     | "API keys"

@@ -1,5 +1,6 @@
 export * from "./auth.config";
 export * from "./bus.config";
+export * from "./change-feed.config";
 export { type ConfigSource, ConfigurationError, isLinked } from "./configuration";
 export * from "./conflict-retries.config";
 export * from "./container-cache.config";
