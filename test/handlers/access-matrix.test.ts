@@ -127,6 +127,9 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "trash.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "trash.restore": ({ org, trashedId }) => ({ params: { orgId: org.orgId, recordId: trashedId } }),
+  "duplicates.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "company" } }),
+  "contacts.duplicates": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
+  "companies.duplicates": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "automationRules.create": ({ org }) => ({ params: { orgId: org.orgId }, body: aRuleBody() }),
   "automationRules.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "automationRules.get": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId } }),
@@ -282,6 +285,7 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { limit: "101" } }),
   "trash.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "member" } }),
   "trash.restore": ({ org }) => ({ params: { orgId: org.orgId, recordId: "mem_x" } }),
+  "duplicates.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "deal" } }),
   "automationRules.create": ({ org }) => ({
     params: { orgId: org.orgId },
     body: { ...aRuleBody(), trigger: { eventType: "deal.exploded" } },

@@ -19,6 +19,7 @@ import { pipelineRoutes } from "../domain/pipeline/pipeline.routes";
 import { apiKeyRoutes } from "../features/api-key/api-key.routes";
 import { automationRoutes } from "../features/automation/automation.routes";
 import { batchRoutes } from "../features/batch/batch.routes";
+import { duplicateRoutes } from "../features/duplicate/duplicate.routes";
 import { exportRoutes } from "../features/export/export.routes";
 import { fileRoutes } from "../features/file/file.routes";
 import { importRoutes } from "../features/import/import.routes";
@@ -52,6 +53,7 @@ export const routes = {
   ...batchRoutes,
   ...associationRoutes,
   ...trashRoutes,
+  ...duplicateRoutes,
   ...automationRoutes,
   ...auditRoutes,
   ...searchRoutes,

@@ -1,6 +1,8 @@
 import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
+import { matchKeysOfContact } from "../../capabilities/duplicates/match-keys";
 import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
@@ -76,6 +78,24 @@ const emailReference = (value: string): Reference => ({
   value,
 });
 
+type MatchedContact = Parameters<typeof matchKeysOfContact>[0];
+
+/** The steps that move a contact's duplicate match keys from `before` to `after` (null: it does not exist there). */
+export function contactMatchKeySteps(
+  orgId: string,
+  contactId: string,
+  before: MatchedContact | null,
+  after: MatchedContact | null,
+) {
+  return matchKeySteps(orgId, "contact", [
+    {
+      recordId: contactId,
+      before: before && matchKeysOfContact(before),
+      after: after && matchKeysOfContact(after),
+    },
+  ]);
+}
+
 /** What search terms are made from (the item's emails and phones are always set on a new contact). */
 type SearchedContact = Parameters<typeof searchDocumentOfContact>[0];
 
@@ -143,18 +163,21 @@ export async function createContact(
     ...contact.emails.map((value) => emailReference(value)),
     ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
   ];
-  await changeSet()
-    .addAll(newContactSteps(orgId, contact, references, companies, at, missingCompany(input)))
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "contact",
-        recordId: contact.contactId,
-        action: "created",
-        changes: fieldChanges(null, contact, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("contact", contact.contactId));
+  await retryingMatchKeyRaces(async () =>
+    changeSet()
+      .addAll(newContactSteps(orgId, contact, references, companies, at, missingCompany(input)))
+      .addAll(await contactMatchKeySteps(orgId, contact.contactId, null, contact))
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "contact",
+          recordId: contact.contactId,
+          action: "created",
+          changes: fieldChanges(null, contact, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("contact", contact.contactId)),
+  );
   return toContact(contact);
 }
 
@@ -243,6 +266,7 @@ export async function updateContact(
           ),
         ),
       )
+      .addAll(await contactMatchKeySteps(orgId, contactId, current, next))
       .add(
         "audit entry",
         auditAction(context, {
@@ -275,125 +299,143 @@ export async function deleteContact(
   const formerDealIds = former.deal ?? [];
   const formerActivityIds = former.activity ?? [];
   const formerFileIds = former.file ?? [];
-  const current = await loadContact(context, contactId);
-  assertPreconditions(preconditions, current, "contact", contactId);
-  const { orgId } = context;
-  const plan = companyPlan(contactId, companiesOf(current), []);
-  await changeSet()
-    .add(
-      "contact",
-      inTransaction(ContactEntity)
-        .delete({ orgId, contactId })
-        .where(
-          (attributes, { eq, notExists }) =>
-            `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
-        )
-        .commit(),
-    )
-    .addAll(linkPlanSteps(orgId, plan, now()))
-    .addAll(releaseUniqueValues(orgId, record, "contact-email", current.emails))
-    .addAll(
-      steps(
-        "search term",
-        searchTermActions(
-          orgId,
-          { recordType: "contact", recordId: contactId },
-          searchDocumentOfContact(current),
-          null,
+  await retryingMatchKeyRaces(async () => {
+    const current = await loadContact(context, contactId);
+    assertPreconditions(preconditions, current, "contact", contactId);
+    const { orgId } = context;
+    const plan = companyPlan(contactId, companiesOf(current), []);
+    await changeSet()
+      .add(
+        "contact",
+        inTransaction(ContactEntity)
+          .delete({ orgId, contactId })
+          .where(
+            (attributes, { eq, notExists }) =>
+              `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+          )
+          .commit(),
+      )
+      .addAll(linkPlanSteps(orgId, plan, now()))
+      .addAll(releaseUniqueValues(orgId, record, "contact-email", current.emails))
+      .addAll(await contactMatchKeySteps(orgId, contactId, current, null))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(
+            orgId,
+            { recordType: "contact", recordId: contactId },
+            searchDocumentOfContact(current),
+            null,
+          ),
         ),
-      ),
-    )
-    .add(
-      "move to trash",
-      moveToTrashAction(
-        context,
-        {
-          type: "contact",
-          id: contactId,
-          label: contactLabel(current),
-          snapshot: { ...current, formerDealIds, formerActivityIds, formerFileIds },
-        },
-        now(),
-      ),
-    )
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "contact",
-        recordId: contactId,
-        action: "deleted",
-        changes: fieldChanges(current, null, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("contact", contactId));
+      )
+      .add(
+        "move to trash",
+        moveToTrashAction(
+          context,
+          {
+            type: "contact",
+            id: contactId,
+            label: contactLabel(current),
+            snapshot: { ...current, formerDealIds, formerActivityIds, formerFileIds },
+          },
+          now(),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "contact",
+          recordId: contactId,
+          action: "deleted",
+          changes: fieldChanges(current, null, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("contact", contactId));
+  });
 }
 
 /**
- * Takes a company that is being deleted off its contacts, 15 contacts per transaction: each needs up to six actions
- * (its change, both link directions, the primary flag moving to its next company, its audit entry), plus one count
- * change on the company, within DynamoDB's 100.
+ * Takes a company that is being deleted off its contacts, 12 contacts per transaction: each needs up to eight
+ * actions (its change, both link directions, the primary flag moving to its next company, its name match key out of
+ * the company and into the next one, its audit entry), plus one count change on the company, within DynamoDB's 100.
  */
 export async function detachCompanyFromContacts(context: TenantContext, companyId: string): Promise<void> {
   const { orgId } = context;
   const company = { type: "company" as const, id: companyId };
   const linked = await linkedRecords(orgId, company, "contact");
-  for (let start = 0; start < linked.length; start += 15) {
-    const { data } = await ContactEntity.get(
-      linked.slice(start, start + 15).map(({ id }) => ({ orgId, contactId: id })),
-    ).go({ consistent: true });
-    const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
-    if (contacts.length === 0) continue;
-    const at = now();
-    await changeSet()
-      .addAll(
-        steps(
-          "contact off company",
-          contacts.flatMap((contact) => {
-            const companies = companiesOf(contact).filter((id) => id !== companyId);
-            const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
-            const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
-            return [
-              inTransaction(ContactEntity)
-                .patch({ orgId, contactId: contact.contactId })
-                .set({
-                  companyIds: companies,
-                  companyKey: companies[0] ?? noCompany,
-                  ...(companies[0] ? { companyId: companies[0] } : {}),
-                  version: next.version,
-                  updatedAt: at,
-                })
-                .remove(companies[0] ? [] : ["companyId"])
-                .where((attributes, { eq }) => eq(attributes.version, contact.version))
-                .commit(),
-              inTransaction(AssociationEntity)
-                .delete({ orgId, recordId: contact.contactId, relatedId: companyId })
-                .commit(),
-              inTransaction(AssociationEntity)
-                .delete({ orgId, recordId: companyId, relatedId: contact.contactId })
-                .commit(),
-              // The contact's next company becomes its primary one: both directions carry the flag.
-              ...promoted.flatMap((promotedId) => [
-                inTransaction(AssociationEntity)
-                  .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
-                  .set({ primary: true })
-                  .commit(),
-                inTransaction(AssociationEntity)
-                  .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
-                  .set({ primary: true })
-                  .commit(),
-              ]),
-              auditAction(context, {
-                recordType: "contact",
-                recordId: contact.contactId,
-                action: "updated",
-                changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
-              }),
-            ];
+  for (let start = 0; start < linked.length; start += 12) {
+    await retryingMatchKeyRaces(async () => {
+      const { data } = await ContactEntity.get(
+        linked.slice(start, start + 12).map(({ id }) => ({ orgId, contactId: id })),
+      ).go({ consistent: true });
+      const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
+      if (contacts.length === 0) return;
+      const at = now();
+      const nameKeySteps = await matchKeySteps(
+        orgId,
+        "contact",
+        contacts.map((contact) => ({
+          recordId: contact.contactId,
+          before: matchKeysOfContact(contact),
+          after: matchKeysOfContact({
+            ...contact,
+            companyId: companiesOf(contact).filter((id) => id !== companyId)[0],
           }),
-        ),
-      )
-      .add("company", companyLinks.countLinks(orgId, companyId, -contacts.length))
-      .commit(() => new ConcurrentModificationError("company", companyId));
+        })),
+      );
+      await changeSet()
+        .addAll(
+          steps(
+            "contact off company",
+            contacts.flatMap((contact) => {
+              const companies = companiesOf(contact).filter((id) => id !== companyId);
+              const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
+              const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
+              return [
+                inTransaction(ContactEntity)
+                  .patch({ orgId, contactId: contact.contactId })
+                  .set({
+                    companyIds: companies,
+                    companyKey: companies[0] ?? noCompany,
+                    ...(companies[0] ? { companyId: companies[0] } : {}),
+                    version: next.version,
+                    updatedAt: at,
+                  })
+                  .remove(companies[0] ? [] : ["companyId"])
+                  .where((attributes, { eq }) => eq(attributes.version, contact.version))
+                  .commit(),
+                inTransaction(AssociationEntity)
+                  .delete({ orgId, recordId: contact.contactId, relatedId: companyId })
+                  .commit(),
+                inTransaction(AssociationEntity)
+                  .delete({ orgId, recordId: companyId, relatedId: contact.contactId })
+                  .commit(),
+                // The contact's next company becomes its primary one: both directions carry the flag.
+                ...promoted.flatMap((promotedId) => [
+                  inTransaction(AssociationEntity)
+                    .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
+                    .set({ primary: true })
+                    .commit(),
+                  inTransaction(AssociationEntity)
+                    .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
+                    .set({ primary: true })
+                    .commit(),
+                ]),
+                auditAction(context, {
+                  recordType: "contact",
+                  recordId: contact.contactId,
+                  action: "updated",
+                  changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
+                }),
+              ];
+            }),
+          ),
+        )
+        .addAll(nameKeySteps)
+        .add("company", companyLinks.countLinks(orgId, companyId, -contacts.length))
+        .commit(() => new ConcurrentModificationError("company", companyId));
+    });
   }
 }
 
@@ -424,19 +466,22 @@ export async function restoreContact(
     updatedAt: at,
   } satisfies NewContact;
   const references = contact.emails.map((value) => emailReference(value));
-  await changeSet()
-    .addAll(newContactSteps(orgId, contact, references, existing, at))
-    .add("take from trash", takeFromTrashAction(orgId, contact.contactId))
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "contact",
-        recordId: contact.contactId,
-        action: "restored",
-        changes: fieldChanges(null, contact, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("contact", contact.contactId));
+  await retryingMatchKeyRaces(async () =>
+    changeSet()
+      .addAll(newContactSteps(orgId, contact, references, existing, at))
+      .addAll(await contactMatchKeySteps(orgId, contact.contactId, null, contact))
+      .add("take from trash", takeFromTrashAction(orgId, contact.contactId))
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "contact",
+          recordId: contact.contactId,
+          action: "restored",
+          changes: fieldChanges(null, contact, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("contact", contact.contactId)),
+  );
   await relinkToHolders(
     context,
     { type: "contact", id: contact.contactId },
