@@ -1,3 +1,4 @@
+import type { MergeErrorCode } from "../capabilities/duplicates/merge.errors";
 import type { TrashErrorCode } from "../capabilities/trash/trash.errors";
 import type { MemberErrorCode } from "../domain/member/member.errors";
 import type { PipelineErrorCode } from "../domain/pipeline/pipeline.errors";
@@ -12,6 +13,7 @@ import type { PlatformErrorCode } from "../platform/errors";
 export type DomainErrorCode =
   | PlatformErrorCode
   | TrashErrorCode
+  | MergeErrorCode
   | PipelineErrorCode
   | MemberErrorCode
   | IntegrationErrorCode

@@ -45,6 +45,7 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "concurrent-modification": { status: 409, title: "The record was changed by another request." },
   "pipeline-in-use": { status: 409, title: "The pipeline is in use." },
   "restore-conflict": { status: 409, title: "The record cannot be restored as it was." },
+  merged: { status: 404, title: "The record was merged into another." },
   "precondition-failed": { status: 412, title: "The record has changed since you read it." },
   "idempotency-key-in-flight": { status: 409, title: "A request with this Idempotency-Key is still running." },
   "payload-too-large": { status: 413, title: "The body is too large." },

@@ -106,8 +106,9 @@ export async function sharedMatchKeys(
   if (keys.length === 0) return [];
   const { data } = await MatchKeyEntity.get(
     keys.map((key) => ({ orgId, recordType, kind: key.kind, value: key.value })),
-  ).go({ consistent: true });
-  return data.filter((item) => item.recordIds.some((id) => id !== recordId));
+  ).go({ consistent: true, preserveBatchOrder: true });
+  // In the record's key order (a batch read answers in any order), so the answer is stable.
+  return data.flatMap((item) => (item?.recordIds.some((id) => id !== recordId) ? [item] : []));
 }
 
 /** Attempts of a write that lost match-key races before the caller gets a 409. */

@@ -3,6 +3,7 @@ import { auditAction, fieldChanges } from "../../capabilities/audit/audit.servic
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
 import { matchKeysOfCompany } from "../../capabilities/duplicates/match-keys";
+import { forgetMergedRecordAction } from "../../capabilities/duplicates/merged-records";
 import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
@@ -287,7 +288,14 @@ export async function restoreCompany(
 ): Promise<Company> {
   const { orgId } = context;
   const at = now();
-  const { formerContactIds = [], formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
+  const {
+    formerContactIds = [],
+    formerDealIds = [],
+    formerActivityIds = [],
+    formerFileIds = [],
+    mergedInto: _merged,
+    ...stored
+  } = snapshot;
   const company = {
     ...stored,
     sortName: sortKeyOf(snapshot.name),
@@ -302,6 +310,7 @@ export async function restoreCompany(
       .addAll(newCompanySteps(orgId, company, references))
       .addAll(await companyMatchKeySteps(orgId, company.companyId, null, company))
       .add("take from trash", takeFromTrashAction(orgId, company.companyId))
+      .add("forget merge", forgetMergedRecordAction(orgId, company.companyId))
       .add(
         "audit entry",
         auditAction(context, {

@@ -3,6 +3,7 @@ import { auditAction, fieldChanges } from "../../capabilities/audit/audit.servic
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
 import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
 import { matchKeysOfContact } from "../../capabilities/duplicates/match-keys";
+import { forgetMergedRecordAction } from "../../capabilities/duplicates/merged-records";
 import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
@@ -16,7 +17,7 @@ import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
 import { AssociationEntity } from "../association/association.entity";
 import { type LinkPlan, linkedRecords, linkPlanSteps, planLinks } from "../association/association.service";
-import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
+import { detachFromHolders, type LinkCascade, relinkToHolders, replacedId } from "../association/link-cascades";
 import { noCompany } from "../company/company.constants";
 import { CompanyEntity } from "../company/company.entity";
 import { companyLinks } from "../company/company.links";
@@ -29,7 +30,7 @@ import type { Contact, CreateContactInput, UpdateContactInput } from "./contact.
 type NewContact = CreateEntityItem<typeof ContactEntity>;
 
 /** The fields of a contact that its audit history tracks. */
-const auditedFields = [
+export const auditedFields = [
   "firstName",
   "lastName",
   "emails",
@@ -41,7 +42,7 @@ const auditedFields = [
   "tags",
 ] as const;
 
-const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
+export const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
   [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.emails[0] || "(no name)";
 
 /**
@@ -58,7 +59,7 @@ function nextCompanies(current: string[], input: { companyId?: string | null; co
   return companies;
 }
 
-const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
+export const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
   planLinks({ type: "contact", id: contactId }, companyLinks, before, after, true);
 
 /** A linked company that does not exist, reported on the field that named it (`companyId` or `companyIds`). */
@@ -454,7 +455,7 @@ export async function restoreContact(
   ).go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
   const existing = companies.flatMap((company) => (company ? [company.companyId] : []));
   const at = now();
-  const { formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
+  const { formerDealIds = [], formerActivityIds = [], formerFileIds = [], mergedInto: _merged, ...stored } = snapshot;
   const contact = {
     ...stored,
     companyIds: existing,
@@ -471,6 +472,7 @@ export async function restoreContact(
       .addAll(newContactSteps(orgId, contact, references, existing, at))
       .addAll(await contactMatchKeySteps(orgId, contact.contactId, null, contact))
       .add("take from trash", takeFromTrashAction(orgId, contact.contactId))
+      .add("forget merge", forgetMergedRecordAction(orgId, contact.contactId))
       .add(
         "audit entry",
         auditAction(context, {
@@ -518,4 +520,18 @@ export const contactLinkCascade: LinkCascade = {
     return contactIds;
   },
   relink: (context, company, contactIds) => relinkCompanyToContacts(context, company.id, contactIds),
+  holders: async (context, company) =>
+    (await linkedRecords(context.orgId, company, "contact")).map((contact) => contact.id),
+  move: async (context, from, to) => {
+    for (const { id } of await linkedRecords(context.orgId, from, "contact")) {
+      try {
+        const companies = companiesOf(await loadContact(context, id));
+        if (companies.includes(from.id)) {
+          await updateContact(context, id, { companyIds: replacedId(companies, from.id, to.id) });
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+  },
 };

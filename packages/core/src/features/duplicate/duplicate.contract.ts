@@ -2,6 +2,7 @@ import type { ContractsOf } from "../../platform/route-contract";
 import { page } from "../../platform/schema";
 import type { duplicateRoutes } from "./duplicate.routes";
 import { duplicateCandidatesSchema, duplicateGroupSchema, listDuplicatesQuery } from "./duplicate.schema";
+import { contactMergeSchema, mergeContactsInput } from "./merge.schema";
 
 /** What the routes of duplicate.routes.ts accept and answer. */
 export const duplicateContracts = {
@@ -25,5 +26,14 @@ export const duplicateContracts = {
     description: "The other companies sharing a normalised domain or name with this one, most shared values first.",
     tag: "Duplicates",
     response: { status: 200, description: "The company's candidates.", schema: duplicateCandidatesSchema },
+  },
+  "contacts.merge": {
+    summary: "Merge contacts",
+    description:
+      "Merges up to 9 contacts into a survivor, which keeps its id: per field the survivor's value unless empty, else the most recently updated contact's (or the record named in `fields`); emails, phones, tags and companies are the union. Their deals, activities (with the timeline) and files move to the survivor; the merged contacts go to the trash (restorable, without the emails and links that moved) and their ids answer 404 `merged` with `mergedInto`. A concurrent change of any of them is a 409 with nothing changed; a merge interrupted after it began is finished by sending it again. `preview: true` answers with the merged contact and what would move, changing nothing.",
+    tag: "Duplicates",
+    body: mergeContactsInput,
+    response: { status: 200, description: "The merged contact and what moved.", schema: contactMergeSchema },
+    errors: [409],
   },
 } as const satisfies ContractsOf<typeof duplicateRoutes>;

@@ -1,4 +1,4 @@
-import { everyRole, httpHandler, type RouteDeclaration } from "../../declarations/route-declaration";
+import { everyRole, httpHandler, managers, type RouteDeclaration } from "../../declarations/route-declaration";
 
 /**
  * Duplicate candidates and merges.
@@ -25,5 +25,12 @@ export const duplicateRoutes = {
     handler: httpHandler("companies/duplicates"),
     access: everyRole,
     scope: "companies",
+  },
+  "contacts.merge": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/contacts/merge",
+    handler: httpHandler("contacts/merge"),
+    access: managers,
+    scope: "contacts",
   },
 } as const satisfies Record<string, RouteDeclaration>;
