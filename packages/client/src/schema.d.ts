@@ -2246,6 +2246,15 @@ export interface components {
              */
             ifMatch?: string;
         };
+        /**
+         * @example {
+         *       "survivorId": "con_01jd8x4k2q7v3m9t5r1w6y8z0a",
+         *       "mergedIds": [
+         *         "con_01jd8x6e0q3w5r7t9y1u3i5o7p"
+         *       ],
+         *       "preview": true
+         *     }
+         */
         MergeContactsInput: {
             /**
              * @description The record that stays, with its id and history.
@@ -2282,7 +2291,7 @@ export interface components {
         };
         RuleTrigger: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };
@@ -2392,7 +2401,7 @@ export interface components {
             /** @description The event to try the rule on: its type, record and changes. */
             event: {
                 /** @enum {string} */
-                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
                 record: {
                     /** @enum {string} */
                     type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey";
@@ -2418,7 +2427,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
+            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
             /** @description What the endpoint is for, for the admins' benefit. */
             description?: string;
             /** @default true */
@@ -2436,7 +2445,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
+            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
             description?: string | null;
             /** @description `true` also re-enables a subscription the API disabled. */
             enabled?: boolean;
@@ -3763,7 +3772,7 @@ export interface components {
         };
         RuleTriggerOutput: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };
@@ -16715,16 +16724,9 @@ export interface operations {
                  * @example {
                  *       "survivorId": "con_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *       "mergedIds": [
-                 *         "con_01jd8x4k2q7v3m9t5r1w6y8z0a"
+                 *         "con_01jd8x6e0q3w5r7t9y1u3i5o7p"
                  *       ],
-                 *       "fields": {
-                 *         "firstName": "con_01jd8x4k2q7v3m9t5r1w6y8z0a",
-                 *         "lastName": "con_01jd8x4k2q7v3m9t5r1w6y8z0a",
-                 *         "title": "con_01jd8x4k2q7v3m9t5r1w6y8z0a",
-                 *         "ownerId": "con_01jd8x4k2q7v3m9t5r1w6y8z0a",
-                 *         "companyId": "con_01jd8x4k2q7v3m9t5r1w6y8z0a"
-                 *       },
-                 *       "preview": false
+                 *       "preview": true
                  *     }
                  */
                 "application/json": components["schemas"]["MergeContactsInput"];

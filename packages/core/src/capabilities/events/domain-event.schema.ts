@@ -17,7 +17,6 @@ export const domainEventTypes = [
   "company.updated",
   "company.deleted",
   "company.restored",
-  "company.merged",
   "deal.created",
   "deal.updated",
   "deal.deleted",

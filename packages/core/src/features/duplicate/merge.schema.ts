@@ -2,7 +2,7 @@ import { z } from "zod";
 import { maxMergedRecords } from "../../capabilities/duplicates/duplicates.constants";
 import { companySchema } from "../../domain/company/company.schema";
 import { contactSchema } from "../../domain/contact/contact.schema";
-import type { IdKind } from "../../platform/ids";
+import { type IdKind, idPrefixes } from "../../platform/ids";
 import { recordId } from "../../platform/schema";
 
 /** A contact's fields whose value one record gives (the lists are the union of every record's). */
@@ -60,7 +60,14 @@ function mergeInput<const F extends readonly string[]>(kind: IdKind, fields: F, 
         }
       }
     })
-    .meta({ id });
+    .meta({
+      id,
+      example: {
+        survivorId: `${idPrefixes[kind]}_01jd8x4k2q7v3m9t5r1w6y8z0a`,
+        mergedIds: [`${idPrefixes[kind]}_01jd8x6e0q3w5r7t9y1u3i5o7p`],
+        preview: true,
+      },
+    });
 }
 
 export const mergeContactsInput = mergeInput("contact", contactMergeFields, "MergeContactsInput");
