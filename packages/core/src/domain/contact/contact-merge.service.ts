@@ -24,7 +24,6 @@ import { auditedFields, companyPlan, contactLabel, contactMatchKeySteps, updateC
 
 /** The fields whose value one record gives; lists (emails, phones, tags, companies) are the union of all. */
 type ChosenField = "firstName" | "lastName" | "title" | "ownerId" | "companyId";
-const chosenFields: readonly ChosenField[] = ["firstName", "lastName", "title", "ownerId", "companyId"];
 
 export type ContactMergeRequest = {
   survivorId: string;
