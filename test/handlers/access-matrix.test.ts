@@ -27,6 +27,8 @@ import { dispatch } from "../webhooks/support/webhooks";
 type World = {
   org: TestOrganisation;
   contactId: string;
+  /** A second Ada Lovelace: a duplicate of the contact, to merge into it. */
+  twinContactId: string;
   companyId: string;
   memberId: string;
   pipelineId: string;
@@ -127,6 +129,13 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
   "trash.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "trash.restore": ({ org, trashedId }) => ({ params: { orgId: org.orgId, recordId: trashedId } }),
+  "duplicates.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "company" } }),
+  "contacts.duplicates": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
+  "companies.duplicates": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
+  "contacts.merge": ({ org, contactId, twinContactId }) => ({
+    params: { orgId: org.orgId },
+    body: { survivorId: contactId, mergedIds: [twinContactId] },
+  }),
   "automationRules.create": ({ org }) => ({ params: { orgId: org.orgId }, body: aRuleBody() }),
   "automationRules.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "automationRules.get": ({ org, ruleId }) => ({ params: { orgId: org.orgId, ruleId } }),
@@ -283,6 +292,11 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "deals.associations": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { limit: "101" } }),
   "trash.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "member" } }),
   "trash.restore": ({ org }) => ({ params: { orgId: org.orgId, recordId: "mem_x" } }),
+  "duplicates.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { type: "deal" } }),
+  "contacts.merge": ({ org, contactId }) => ({
+    params: { orgId: org.orgId },
+    body: { survivorId: contactId, mergedIds: [contactId] },
+  }),
   "automationRules.create": ({ org }) => ({
     params: { orgId: org.orgId },
     body: { ...aRuleBody(), trigger: { eventType: "deal.exploded" } },
@@ -431,6 +445,7 @@ async function anAvailableFile(
 async function aWorld(): Promise<World> {
   const org = await anOrganisation();
   const contact = await aContact(org, { firstName: "Ada", lastName: "Lovelace" });
+  const twin = await aContact(org, { firstName: "Ada", lastName: "Lovelace" });
   const company = await aCompany(org, { name: "Analytical Engines" });
   const member = await org.member("member");
   const pipeline = await aPipeline(org, aPipelineBody());
@@ -529,6 +544,7 @@ async function aWorld(): Promise<World> {
     trashedId: doomed.id,
     activityId: task.id,
     contactId: contact.id,
+    twinContactId: twin.id,
     companyId: company.id,
     memberId: member.memberId,
     pipelineId: pipeline.id,

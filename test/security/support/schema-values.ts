@@ -32,10 +32,20 @@ function patternsOf(schema: JsonSchema): string[] {
   );
 }
 
-/** The smallest string a schema takes: a real id for an id, the example where there is one, else a unique text. */
-function minimalString(schema: JsonSchema, ids: IdSource): string {
+/**
+ * The smallest string a schema takes: a real id for an id (the next one of its kind in this value, so that two id
+ * fields of one body, a merge's survivor and merged, name different records), the example where there is one, else a
+ * unique text.
+ */
+function minimalString(schema: JsonSchema, options: Build): string {
+  const { ids } = options;
   const prefix = idPrefixOf(schema);
-  if (prefix) return ids.byPrefix(prefix)[0] ?? `${prefix}_01jd8x4k2q7v3m9t5r1w6y8z0a`;
+  if (prefix) {
+    const known = ids.byPrefix(prefix);
+    const used = options.idsUsed.get(prefix) ?? 0;
+    options.idsUsed.set(prefix, used + 1);
+    return known[used % Math.max(1, known.length)] ?? `${prefix}_01jd8x4k2q7v3m9t5r1w6y8z0a`;
+  }
   const patterns = patternsOf(schema);
   const fits = (value: string) =>
     patterns.every((pattern) => matches(pattern, value)) &&
@@ -64,7 +74,14 @@ function minimalNumber(schema: JsonSchema): number {
   return high !== undefined && value > high ? high : value;
 }
 
-type Build = { ids: IdSource; leaf?: (value: unknown) => unknown; extra?: string | undefined; nested?: boolean };
+type Build = {
+  ids: IdSource;
+  /** How many ids of each prefix this value has taken so far: the next id field takes the next one. */
+  idsUsed: Map<string, number>;
+  leaf?: (value: unknown) => unknown;
+  extra?: string | undefined;
+  nested?: boolean;
+};
 
 /**
  * The smallest valid-looking value of a schema (required properties only, the first non-null branch, the n-th enum
@@ -74,7 +91,7 @@ type Build = { ids: IdSource; leaf?: (value: unknown) => unknown; extra?: string
  * checks the result against the zod schema: refinements are not in the JSON Schema (see `validValue`).
  */
 export function minimalValue(schema: JsonSchema, ids: IdSource, path: Step[] = [], leaf?: (value: unknown) => unknown) {
-  return buildValue(schema, path, true, 0, { ids, ...(leaf ? { leaf } : {}) });
+  return buildValue(schema, path, true, 0, { ids, idsUsed: new Map(), ...(leaf ? { leaf } : {}) });
 }
 
 function buildValue(node: JsonSchema, path: Step[], onPath: boolean, variant: number, options: Build): unknown {
@@ -101,7 +118,7 @@ function buildNode(node: JsonSchema, path: Step[], onPath: boolean, variant: num
     case "number":
       return minimalNumber(node);
     case "string":
-      return minimalString(node, options.ids);
+      return minimalString(node, options);
     case "array": {
       const count = Math.max(node.minItems ?? 0, step && "item" in step ? 1 : 0);
       return Array.from({ length: count }, (_, index) =>
@@ -123,7 +140,12 @@ function buildNode(node: JsonSchema, path: Step[], onPath: boolean, variant: num
           object[name] = buildValue(child, [], false, variant, options);
         } else if (name === extra) {
           const withItem = child.type === "array" ? [{ item: true } as Step] : [];
-          object[name] = buildValue(child, withItem, true, variant, { ids: options.ids, nested: true });
+          object[name] = buildValue(child, withItem, true, variant, {
+            ...options,
+            leaf: undefined,
+            extra: undefined,
+            nested: true,
+          });
         }
       }
       // A nested object with nothing required (the `changes` of a batch entry) says something: its first field.
@@ -156,7 +178,12 @@ export function validValue(
 ): unknown {
   const optional = Object.keys(schema.properties ?? {}).filter((name) => !schema.required?.includes(name));
   for (const extra of [undefined, ...optional]) {
-    const value = buildValue(schema, path, true, 0, { ids, ...(leaf ? { leaf } : {}), ...(extra ? { extra } : {}) });
+    const value = buildValue(schema, path, true, 0, {
+      ids,
+      idsUsed: new Map(),
+      ...(leaf ? { leaf } : {}),
+      ...(extra ? { extra } : {}),
+    });
     if (accepts(value)) return value;
   }
   return undefined;

@@ -98,6 +98,8 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     contactIds: [contact.id],
     dealIds: [deal.id],
   });
+  // A second contact, so a body that names two contacts (a merge's survivor and merged) can name two different ones.
+  const colleague = await aContact(org, { firstName: `${marker}Grace`, companyId: company.id });
   const doomed = await aContact(org, { firstName: `${marker}Doomed` });
   ok(await invoke("contacts.delete", { ...asAdmin, params: { orgId, contactId: doomed.id } }), "trash a contact");
   const rule = ok(
@@ -166,6 +168,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     ...Object.values(byParameter).filter((value) => /^[a-z]{3}_/.test(value)),
     ...Object.values(people).map((person) => person.memberId),
     csvFileId,
+    colleague.id,
     deal.stageId,
     ...pipeline.stages.map((stage: { id: string }) => stage.id),
   ];

@@ -13,6 +13,7 @@ import { pipelineContracts } from "../domain/pipeline/pipeline.contract";
 import { apiKeyContracts } from "../features/api-key/api-key.contract";
 import { automationContracts } from "../features/automation/automation.contract";
 import { batchContracts } from "../features/batch/batch.contract";
+import { duplicateContracts } from "../features/duplicate/duplicate.contract";
 import { exportContracts } from "../features/export/export.contract";
 import { fileContracts } from "../features/file/file.contract";
 import { importContracts } from "../features/import/import.contract";
@@ -38,6 +39,7 @@ const declaredContracts = {
   ...batchContracts,
   ...associationContracts,
   ...trashContracts,
+  ...duplicateContracts,
   ...automationContracts,
   ...auditContracts,
   ...changeFeedContracts,

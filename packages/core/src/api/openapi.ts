@@ -184,6 +184,7 @@ const tagDescriptions: Record<RouteContract["tag"], string> = {
   Deals: "Opportunities moving through a pipeline's stages, with their value, status and stage history.",
   Activities: "Notes, tasks, calls, meetings and emails linked to contacts, companies and deals, and the timelines.",
   Trash: "Records deleted in the last 30 days, and restoring them with their links.",
+  Duplicates: "Contacts and companies that look like the same one, found as they are written, and merging them.",
   Automation: "Rules that run actions (create a task, update a field, notify) when a domain event matches.",
   Audit: "The change history of the organisation: who changed what, when, with the fields before and after.",
   Events: "The change feed: the organisation's domain events in order, with a durable cursor to resume from.",

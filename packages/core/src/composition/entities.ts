@@ -1,4 +1,6 @@
 import { AuditEntryEntity } from "../capabilities/audit/audit-entry.entity";
+import { MatchKeyEntity } from "../capabilities/duplicates/match-key.entity";
+import { MergedRecordEntity } from "../capabilities/duplicates/merged-record.entity";
 import { IdempotencyRecordEntity } from "../capabilities/idempotency/idempotency-record.entity";
 import { RateLimitCounterEntity } from "../capabilities/ratelimit/rate-limit-counter.entity";
 import { SearchTermEntity } from "../capabilities/search/search-term.entity";
@@ -67,6 +69,8 @@ export const tableEntities = {
   automationRun: AutomationRunEntity,
   delayedActions: DelayedActionsEntity,
   searchTerm: SearchTermEntity,
+  matchKey: MatchKeyEntity,
+  mergedRecord: MergedRecordEntity,
   webhookSubscription: WebhookSubscriptionEntity,
   webhookDelivery: WebhookDeliveryEntity,
   notification: NotificationEntity,

@@ -1,4 +1,5 @@
 import type { ChangeFeedErrorCode } from "../capabilities/change-feed/change-feed.errors";
+import type { MergeErrorCode } from "../capabilities/duplicates/merge.errors";
 import type { TrashErrorCode } from "../capabilities/trash/trash.errors";
 import type { MemberErrorCode } from "../domain/member/member.errors";
 import type { PipelineErrorCode } from "../domain/pipeline/pipeline.errors";
@@ -14,6 +15,7 @@ export type DomainErrorCode =
   | PlatformErrorCode
   | TrashErrorCode
   | ChangeFeedErrorCode
+  | MergeErrorCode
   | PipelineErrorCode
   | MemberErrorCode
   | IntegrationErrorCode

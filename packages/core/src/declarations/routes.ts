@@ -20,6 +20,7 @@ import { pipelineRoutes } from "../domain/pipeline/pipeline.routes";
 import { apiKeyRoutes } from "../features/api-key/api-key.routes";
 import { automationRoutes } from "../features/automation/automation.routes";
 import { batchRoutes } from "../features/batch/batch.routes";
+import { duplicateRoutes } from "../features/duplicate/duplicate.routes";
 import { exportRoutes } from "../features/export/export.routes";
 import { fileRoutes } from "../features/file/file.routes";
 import { importRoutes } from "../features/import/import.routes";
@@ -53,6 +54,7 @@ export const routes = {
   ...batchRoutes,
   ...associationRoutes,
   ...trashRoutes,
+  ...duplicateRoutes,
   ...automationRoutes,
   ...auditRoutes,
   ...changeFeedRoutes,

@@ -38,6 +38,7 @@ export type RouteContract = {
     | "Deals"
     | "Activities"
     | "Trash"
+    | "Duplicates"
     | "Automation"
     | "Audit"
     | "Events"

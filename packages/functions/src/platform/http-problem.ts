@@ -46,6 +46,7 @@ export const problemCatalogue: Record<ProblemCode, { status: number; title: stri
   "pipeline-in-use": { status: 409, title: "The pipeline is in use." },
   "restore-conflict": { status: 409, title: "The record cannot be restored as it was." },
   "cursor-expired": { status: 410, title: "The cursor is older than the change feed keeps events." },
+  merged: { status: 404, title: "The record was merged into another." },
   "precondition-failed": { status: 412, title: "The record has changed since you read it." },
   "idempotency-key-in-flight": { status: 409, title: "A request with this Idempotency-Key is still running." },
   "payload-too-large": { status: 413, title: "The body is too large." },

@@ -178,6 +178,24 @@ export function demoContacts(): DemoContact[] {
   });
 }
 
+/**
+ * A second entry for the first demo contact, as a second import or a colleague typing them in again makes one: same
+ * name at the same company, the email with a `+tag`, the phone written differently. It is the demo's duplicate pair.
+ */
+export function demoDuplicateContact(): DemoContact {
+  const [first] = demoContacts();
+  if (!first) throw new Error("There are no demo contacts.");
+  const [local, domain] = first.email.split("@");
+  return {
+    ...first,
+    email: `${local}+events@${domain}`,
+    phone: first.phone.replaceAll(" ", "-"),
+    title: "Buyer",
+    tags: [],
+    ownedByMember: false,
+  };
+}
+
 /** Deal products; each demo deal sells one of them to a demo company. */
 const dealProducts = [
   { title: "Fleet telematics rollout", amount: 48_000_00 },

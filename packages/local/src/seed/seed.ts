@@ -5,7 +5,14 @@ import { createDeal, moveDealToStage } from "@crm/core/deal";
 import { addMember, createOrganisation, findActor, listMyOrganisations } from "@crm/core/member";
 import { listPipelines } from "@crm/core/pipeline";
 import { type Identity, memberIdFor, type TenantContext } from "@crm/core/platform";
-import { demoCompanies, demoContacts, demoDeals, demoOrganisationName, demoPeople } from "./demo-data";
+import {
+  demoCompanies,
+  demoContacts,
+  demoDeals,
+  demoDuplicateContact,
+  demoOrganisationName,
+  demoPeople,
+} from "./demo-data";
 
 export type SeedReport = { seeded: boolean; orgId: string; people: typeof demoPeople };
 
@@ -64,6 +71,15 @@ export async function seedDemoData(): Promise<SeedReport> {
       ]);
     }
   }
+  const duplicate = demoDuplicateContact();
+  await createContact(context, {
+    firstName: duplicate.firstName,
+    lastName: duplicate.lastName,
+    emails: [duplicate.email],
+    phones: [duplicate.phone],
+    title: duplicate.title,
+    ...(duplicate.companyIndex === null ? {} : { companyId: companyIds[duplicate.companyIndex] }),
+  });
   await seedDeals(context, companyIds, contactIdsByCompany, memberId);
   return { seeded: true, orgId: organisation.id, people: demoPeople };
 }

@@ -21,6 +21,7 @@ export const changeActions = [
   "updated",
   "deleted",
   "restored",
+  "merged",
   "stage_changed",
   "connected",
   "disconnected",

@@ -12,6 +12,7 @@ export const domainEventTypes = [
   "contact.updated",
   "contact.deleted",
   "contact.restored",
+  "contact.merged",
   "company.created",
   "company.updated",
   "company.deleted",

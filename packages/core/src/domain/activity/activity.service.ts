@@ -398,6 +398,15 @@ export async function deleteActivity(
     .commit(() => new ConcurrentModificationError("activity", activityId));
 }
 
+/** The activities linked to a record: its timeline's activity entries, whose ids are the activities'. */
+async function activitiesOf(orgId: string, record: LinkedRecord): Promise<string[]> {
+  const { data: entries } = await AuditEntryEntity.query
+    .historyOfRecord({ orgId, recordId: record.id })
+    .where((attributes, { eq }) => eq(attributes.action, "activity"))
+    .go({ pages: "all", consistent: true });
+  return entries.map((entry) => entry.entryId);
+}
+
 /**
  * Removes a record that is being deleted from every activity linked to it (its timeline lists them): each
  * activity loses the link and the entry; an activity left with no link is deleted. One transaction per activity,
@@ -406,13 +415,9 @@ export async function deleteActivity(
 export async function unlinkFromActivities(context: TenantContext, record: LinkedRecord): Promise<string[]> {
   const { orgId } = context;
   const kept: string[] = [];
-  const { data: entries } = await AuditEntryEntity.query
-    .historyOfRecord({ orgId, recordId: record.id })
-    .where((attributes, { eq }) => eq(attributes.action, "activity"))
-    .go({ pages: "all", consistent: true });
-  for (const entry of entries) {
+  for (const activityId of await activitiesOf(orgId, record)) {
     await retryingConflicts(async () => {
-      const { data: current } = await ActivityEntity.get({ orgId, activityId: entry.entryId }).go({ consistent: true });
+      const { data: current } = await ActivityEntity.get({ orgId, activityId }).go({ consistent: true });
       if (!current) return;
       const field = `${record.type}Ids` as const;
       const next: ActivityItem = {
@@ -501,4 +506,9 @@ export const activityLinkCascade: LinkCascade = {
   holds: ["contact", "company", "deal"],
   detach: unlinkFromActivities,
   relink: relinkActivities,
+  holders: (context, record) => activitiesOf(context.orgId, record as LinkedRecord),
+  move: async (context, from, to) => {
+    await relinkActivities(context, to as LinkedRecord, await activitiesOf(context.orgId, from as LinkedRecord));
+    await unlinkFromActivities(context, from as LinkedRecord);
+  },
 };

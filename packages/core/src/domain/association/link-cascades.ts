@@ -14,6 +14,14 @@ export type LinkCascade = {
   detach(context: TenantContext, record: LinkedRecord): Promise<string[]>;
   /** Links `record` again to those of `holderIds` that still exist and have room for it. */
   relink(context: TenantContext, record: LinkedRecord, holderIds: string[]): Promise<void>;
+  /** The holders of this kind that link to `record`, read strongly consistently. */
+  holders(context: TenantContext, record: LinkedRecord): Promise<string[]>;
+  /**
+   * Moves every link of this kind from `from` to `to` (a merge), each holder in a transaction of its own and
+   * idempotently: `to` is linked before `from` is let go, so an interrupted move loses nothing and a repeat
+   * continues. A holder with no room for `to` keeps neither (see the README's known limitations).
+   */
+  move(context: TenantContext, from: LinkedRecord, to: LinkedRecord): Promise<void>;
 };
 
 /** What a deleted record was linked from, per kind of holder: kept in its trash item for the restore. */
@@ -47,4 +55,21 @@ export async function detachFromHolders(context: TenantContext, record: LinkedRe
 /** Links a restored record again to the holders it was taken off, where they still exist. */
 export async function relinkToHolders(context: TenantContext, record: LinkedRecord, former: FormerLinks) {
   for (const [holder, cascade] of cascadesFor(record)) await cascade.relink(context, record, former[holder] ?? []);
+}
+
+/** What links to a record, per kind of holder (what a merge would move). */
+export async function holdersOf(context: TenantContext, record: LinkedRecord): Promise<FormerLinks> {
+  const holders: FormerLinks = {};
+  for (const [holder, cascade] of cascadesFor(record)) holders[holder] = await cascade.holders(context, record);
+  return holders;
+}
+
+/** Moves every link to `from` onto `to`, holder kind by holder kind (a merge). */
+export async function moveLinks(context: TenantContext, from: LinkedRecord, to: LinkedRecord): Promise<void> {
+  for (const [, cascade] of cascadesFor(from)) await cascade.move(context, from, to);
+}
+
+/** Replaces `from` by `to` in a list of ids, keeping its place and each id once. */
+export function replacedId(ids: readonly string[], from: string, to: string): string[] {
+  return [...new Set(ids.map((id) => (id === from ? to : id)))];
 }

@@ -12,6 +12,8 @@ export const CompanyEntity = tableEntity({
   model: { service: "crm", entity: "company", version: "1" },
   attributes: {
     ...ownedRecordAttributes,
+    /** Set while a merge moves this company into another (the survivor): it takes no more changes. */
+    mergedInto: { type: "string" },
     orgId: { type: "string", required: true, readOnly: true },
     companyId: { type: "string", required: true, readOnly: true },
     name: { type: "string", required: true },

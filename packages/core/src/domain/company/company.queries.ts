@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
@@ -30,6 +31,7 @@ export function toCompany(item: CompanyItem): Company {
 export async function loadCompany(context: TenantContext, companyId: string): Promise<CompanyItem> {
   if (!isIdOf("company", companyId)) throw new NotFoundError("company", companyId);
   const { data } = await CompanyEntity.get({ orgId: context.orgId, companyId }).go({ consistent: true });
+  await assertNotMerged(context.orgId, "company", companyId, data);
   if (!data) throw new NotFoundError("company", companyId);
   return data;
 }

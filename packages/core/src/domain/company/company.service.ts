@@ -1,6 +1,9 @@
 import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
+import { matchKeysOfCompany } from "../../capabilities/duplicates/match-keys";
+import { forgetMergedRecordAction } from "../../capabilities/duplicates/merged-records";
 import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
@@ -29,6 +32,20 @@ const domainReference = (value: string): Reference => ({
   field: "domain",
   value,
 });
+
+type MatchedCompany = Parameters<typeof matchKeysOfCompany>[0];
+
+/** The steps that move a company's duplicate match keys from `before` to `after` (null: it does not exist there). */
+export function companyMatchKeySteps(
+  orgId: string,
+  companyId: string,
+  before: MatchedCompany | null,
+  after: MatchedCompany | null,
+) {
+  return matchKeySteps(orgId, "company", [
+    { recordId: companyId, before: before && matchKeysOfCompany(before), after: after && matchKeysOfCompany(after) },
+  ]);
+}
 
 /** What puts a new company in place, created or restored: the item, its references and its search terms. */
 function newCompanySteps(orgId: string, company: NewCompany, references: Reference[]): ChangeStep[] {
@@ -79,18 +96,21 @@ export async function createCompany(
     ...(company.domain ? [domainReference(company.domain)] : []),
     ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
   ];
-  await changeSet()
-    .addAll(newCompanySteps(orgId, company, references))
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "company",
-        recordId: company.companyId,
-        action: "created",
-        changes: fieldChanges(null, company, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("company", company.companyId));
+  await retryingMatchKeyRaces(async () =>
+    changeSet()
+      .addAll(newCompanySteps(orgId, company, references))
+      .addAll(await companyMatchKeySteps(orgId, company.companyId, null, company))
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "company",
+          recordId: company.companyId,
+          action: "created",
+          changes: fieldChanges(null, company, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("company", company.companyId)),
+  );
   return toCompany(company);
 }
 
@@ -164,6 +184,7 @@ export async function updateCompany(
           ),
         ),
       )
+      .addAll(await companyMatchKeySteps(orgId, companyId, current, next))
       .add(
         "audit entry",
         auditAction(context, {
@@ -198,55 +219,58 @@ export async function deleteCompany(
   const formerDealIds = former.deal ?? [];
   const formerActivityIds = former.activity ?? [];
   const formerFileIds = former.file ?? [];
-  const current = await loadCompany(context, companyId);
-  assertPreconditions(preconditions, current, "company", companyId);
-  const { orgId } = context;
-  await changeSet()
-    .add(
-      "company",
-      inTransaction(CompanyEntity)
-        .delete({ orgId, companyId })
-        .where(
-          (attributes, { eq, notExists }) =>
-            `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
-        )
-        .commit(),
-    )
-    .addAll(current.domain ? releaseUniqueValues(orgId, record, "company-domain", [current.domain]) : [])
-    .addAll(
-      steps(
-        "search term",
-        searchTermActions(
-          orgId,
-          { recordType: "company", recordId: companyId },
-          searchDocumentOfCompany(current),
-          null,
+  await retryingMatchKeyRaces(async () => {
+    const current = await loadCompany(context, companyId);
+    assertPreconditions(preconditions, current, "company", companyId);
+    const { orgId } = context;
+    await changeSet()
+      .add(
+        "company",
+        inTransaction(CompanyEntity)
+          .delete({ orgId, companyId })
+          .where(
+            (attributes, { eq, notExists }) =>
+              `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+          )
+          .commit(),
+      )
+      .addAll(current.domain ? releaseUniqueValues(orgId, record, "company-domain", [current.domain]) : [])
+      .addAll(await companyMatchKeySteps(orgId, companyId, current, null))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(
+            orgId,
+            { recordType: "company", recordId: companyId },
+            searchDocumentOfCompany(current),
+            null,
+          ),
         ),
-      ),
-    )
-    .add(
-      "move to trash",
-      moveToTrashAction(
-        context,
-        {
-          type: "company",
-          id: companyId,
-          label: current.name,
-          snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds, formerFileIds },
-        },
-        now(),
-      ),
-    )
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "company",
-        recordId: companyId,
-        action: "deleted",
-        changes: fieldChanges(current, null, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("company", companyId));
+      )
+      .add(
+        "move to trash",
+        moveToTrashAction(
+          context,
+          {
+            type: "company",
+            id: companyId,
+            label: current.name,
+            snapshot: { ...current, formerContactIds, formerDealIds, formerActivityIds, formerFileIds },
+          },
+          now(),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "company",
+          recordId: companyId,
+          action: "deleted",
+          changes: fieldChanges(current, null, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("company", companyId));
+  });
 }
 
 /**
@@ -264,7 +288,14 @@ export async function restoreCompany(
 ): Promise<Company> {
   const { orgId } = context;
   const at = now();
-  const { formerContactIds = [], formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
+  const {
+    formerContactIds = [],
+    formerDealIds = [],
+    formerActivityIds = [],
+    formerFileIds = [],
+    mergedInto: _merged,
+    ...stored
+  } = snapshot;
   const company = {
     ...stored,
     sortName: sortKeyOf(snapshot.name),
@@ -274,19 +305,23 @@ export async function restoreCompany(
   } satisfies NewCompany;
   const references = company.domain ? [domainReference(company.domain)] : [];
   const record = { type: "company" as const, id: company.companyId };
-  await changeSet()
-    .addAll(newCompanySteps(orgId, company, references))
-    .add("take from trash", takeFromTrashAction(orgId, company.companyId))
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "company",
-        recordId: company.companyId,
-        action: "restored",
-        changes: fieldChanges(null, company, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("company", company.companyId));
+  await retryingMatchKeyRaces(async () =>
+    changeSet()
+      .addAll(newCompanySteps(orgId, company, references))
+      .addAll(await companyMatchKeySteps(orgId, company.companyId, null, company))
+      .add("take from trash", takeFromTrashAction(orgId, company.companyId))
+      .add("forget merge", forgetMergedRecordAction(orgId, company.companyId))
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "company",
+          recordId: company.companyId,
+          action: "restored",
+          changes: fieldChanges(null, company, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("company", company.companyId)),
+  );
   await relinkToHolders(context, record, {
     contact: formerContactIds,
     deal: formerDealIds,

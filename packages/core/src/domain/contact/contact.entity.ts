@@ -29,6 +29,8 @@ export const ContactEntity = tableEntity({
     companyIds: { type: "list", items: { type: "string" }, required: true, default: () => [] },
     /** `companyId` or `noCompany`: the key of the sparse contactsByCompany index. */
     companyKey: { type: "string", required: true, hidden: true },
+    /** Set while a merge moves this contact into another (the survivor): it takes no more changes. */
+    mergedInto: { type: "string" },
   },
   indexes: {
     contact: {

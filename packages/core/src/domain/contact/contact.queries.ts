@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
@@ -39,6 +40,7 @@ export function companiesOf(contact: Pick<ContactItem, "companyId" | "companyIds
 export async function loadContact(context: TenantContext, contactId: string): Promise<ContactItem> {
   if (!isIdOf("contact", contactId)) throw new NotFoundError("contact", contactId);
   const { data } = await ContactEntity.get({ orgId: context.orgId, contactId }).go({ consistent: true });
+  await assertNotMerged(context.orgId, "contact", contactId, data);
   if (!data) throw new NotFoundError("contact", contactId);
   return data;
 }

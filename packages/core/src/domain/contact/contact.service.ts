@@ -1,6 +1,9 @@
 import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
+import { matchKeysOfContact } from "../../capabilities/duplicates/match-keys";
+import { forgetMergedRecordAction } from "../../capabilities/duplicates/merged-records";
 import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
@@ -14,7 +17,7 @@ import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
 import { AssociationEntity } from "../association/association.entity";
 import { type LinkPlan, linkedRecords, linkPlanSteps, planLinks } from "../association/association.service";
-import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
+import { detachFromHolders, type LinkCascade, relinkToHolders, replacedId } from "../association/link-cascades";
 import { noCompany } from "../company/company.constants";
 import { CompanyEntity } from "../company/company.entity";
 import { companyLinks } from "../company/company.links";
@@ -27,7 +30,7 @@ import type { Contact, CreateContactInput, UpdateContactInput } from "./contact.
 type NewContact = CreateEntityItem<typeof ContactEntity>;
 
 /** The fields of a contact that its audit history tracks. */
-const auditedFields = [
+export const auditedFields = [
   "firstName",
   "lastName",
   "emails",
@@ -39,7 +42,7 @@ const auditedFields = [
   "tags",
 ] as const;
 
-const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
+export const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
   [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.emails[0] || "(no name)";
 
 /**
@@ -56,7 +59,7 @@ function nextCompanies(current: string[], input: { companyId?: string | null; co
   return companies;
 }
 
-const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
+export const companyPlan = (contactId: string, before: string[], after: string[]): LinkPlan =>
   planLinks({ type: "contact", id: contactId }, companyLinks, before, after, true);
 
 /** A linked company that does not exist, reported on the field that named it (`companyId` or `companyIds`). */
@@ -75,6 +78,24 @@ const emailReference = (value: string): Reference => ({
   field: "email",
   value,
 });
+
+type MatchedContact = Parameters<typeof matchKeysOfContact>[0];
+
+/** The steps that move a contact's duplicate match keys from `before` to `after` (null: it does not exist there). */
+export function contactMatchKeySteps(
+  orgId: string,
+  contactId: string,
+  before: MatchedContact | null,
+  after: MatchedContact | null,
+) {
+  return matchKeySteps(orgId, "contact", [
+    {
+      recordId: contactId,
+      before: before && matchKeysOfContact(before),
+      after: after && matchKeysOfContact(after),
+    },
+  ]);
+}
 
 /** What search terms are made from (the item's emails and phones are always set on a new contact). */
 type SearchedContact = Parameters<typeof searchDocumentOfContact>[0];
@@ -143,18 +164,21 @@ export async function createContact(
     ...contact.emails.map((value) => emailReference(value)),
     ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
   ];
-  await changeSet()
-    .addAll(newContactSteps(orgId, contact, references, companies, at, missingCompany(input)))
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "contact",
-        recordId: contact.contactId,
-        action: "created",
-        changes: fieldChanges(null, contact, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("contact", contact.contactId));
+  await retryingMatchKeyRaces(async () =>
+    changeSet()
+      .addAll(newContactSteps(orgId, contact, references, companies, at, missingCompany(input)))
+      .addAll(await contactMatchKeySteps(orgId, contact.contactId, null, contact))
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "contact",
+          recordId: contact.contactId,
+          action: "created",
+          changes: fieldChanges(null, contact, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("contact", contact.contactId)),
+  );
   return toContact(contact);
 }
 
@@ -243,6 +267,7 @@ export async function updateContact(
           ),
         ),
       )
+      .addAll(await contactMatchKeySteps(orgId, contactId, current, next))
       .add(
         "audit entry",
         auditAction(context, {
@@ -275,125 +300,143 @@ export async function deleteContact(
   const formerDealIds = former.deal ?? [];
   const formerActivityIds = former.activity ?? [];
   const formerFileIds = former.file ?? [];
-  const current = await loadContact(context, contactId);
-  assertPreconditions(preconditions, current, "contact", contactId);
-  const { orgId } = context;
-  const plan = companyPlan(contactId, companiesOf(current), []);
-  await changeSet()
-    .add(
-      "contact",
-      inTransaction(ContactEntity)
-        .delete({ orgId, contactId })
-        .where(
-          (attributes, { eq, notExists }) =>
-            `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
-        )
-        .commit(),
-    )
-    .addAll(linkPlanSteps(orgId, plan, now()))
-    .addAll(releaseUniqueValues(orgId, record, "contact-email", current.emails))
-    .addAll(
-      steps(
-        "search term",
-        searchTermActions(
-          orgId,
-          { recordType: "contact", recordId: contactId },
-          searchDocumentOfContact(current),
-          null,
+  await retryingMatchKeyRaces(async () => {
+    const current = await loadContact(context, contactId);
+    assertPreconditions(preconditions, current, "contact", contactId);
+    const { orgId } = context;
+    const plan = companyPlan(contactId, companiesOf(current), []);
+    await changeSet()
+      .add(
+        "contact",
+        inTransaction(ContactEntity)
+          .delete({ orgId, contactId })
+          .where(
+            (attributes, { eq, notExists }) =>
+              `${eq(attributes.version, current.version)} AND (${notExists(attributes.linkCount)} OR ${eq(attributes.linkCount, 0)})`,
+          )
+          .commit(),
+      )
+      .addAll(linkPlanSteps(orgId, plan, now()))
+      .addAll(releaseUniqueValues(orgId, record, "contact-email", current.emails))
+      .addAll(await contactMatchKeySteps(orgId, contactId, current, null))
+      .addAll(
+        steps(
+          "search term",
+          searchTermActions(
+            orgId,
+            { recordType: "contact", recordId: contactId },
+            searchDocumentOfContact(current),
+            null,
+          ),
         ),
-      ),
-    )
-    .add(
-      "move to trash",
-      moveToTrashAction(
-        context,
-        {
-          type: "contact",
-          id: contactId,
-          label: contactLabel(current),
-          snapshot: { ...current, formerDealIds, formerActivityIds, formerFileIds },
-        },
-        now(),
-      ),
-    )
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "contact",
-        recordId: contactId,
-        action: "deleted",
-        changes: fieldChanges(current, null, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("contact", contactId));
+      )
+      .add(
+        "move to trash",
+        moveToTrashAction(
+          context,
+          {
+            type: "contact",
+            id: contactId,
+            label: contactLabel(current),
+            snapshot: { ...current, formerDealIds, formerActivityIds, formerFileIds },
+          },
+          now(),
+        ),
+      )
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "contact",
+          recordId: contactId,
+          action: "deleted",
+          changes: fieldChanges(current, null, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("contact", contactId));
+  });
 }
 
 /**
- * Takes a company that is being deleted off its contacts, 15 contacts per transaction: each needs up to six actions
- * (its change, both link directions, the primary flag moving to its next company, its audit entry), plus one count
- * change on the company, within DynamoDB's 100.
+ * Takes a company that is being deleted off its contacts, 12 contacts per transaction: each needs up to eight
+ * actions (its change, both link directions, the primary flag moving to its next company, its name match key out of
+ * the company and into the next one, its audit entry), plus one count change on the company, within DynamoDB's 100.
  */
 export async function detachCompanyFromContacts(context: TenantContext, companyId: string): Promise<void> {
   const { orgId } = context;
   const company = { type: "company" as const, id: companyId };
   const linked = await linkedRecords(orgId, company, "contact");
-  for (let start = 0; start < linked.length; start += 15) {
-    const { data } = await ContactEntity.get(
-      linked.slice(start, start + 15).map(({ id }) => ({ orgId, contactId: id })),
-    ).go({ consistent: true });
-    const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
-    if (contacts.length === 0) continue;
-    const at = now();
-    await changeSet()
-      .addAll(
-        steps(
-          "contact off company",
-          contacts.flatMap((contact) => {
-            const companies = companiesOf(contact).filter((id) => id !== companyId);
-            const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
-            const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
-            return [
-              inTransaction(ContactEntity)
-                .patch({ orgId, contactId: contact.contactId })
-                .set({
-                  companyIds: companies,
-                  companyKey: companies[0] ?? noCompany,
-                  ...(companies[0] ? { companyId: companies[0] } : {}),
-                  version: next.version,
-                  updatedAt: at,
-                })
-                .remove(companies[0] ? [] : ["companyId"])
-                .where((attributes, { eq }) => eq(attributes.version, contact.version))
-                .commit(),
-              inTransaction(AssociationEntity)
-                .delete({ orgId, recordId: contact.contactId, relatedId: companyId })
-                .commit(),
-              inTransaction(AssociationEntity)
-                .delete({ orgId, recordId: companyId, relatedId: contact.contactId })
-                .commit(),
-              // The contact's next company becomes its primary one: both directions carry the flag.
-              ...promoted.flatMap((promotedId) => [
-                inTransaction(AssociationEntity)
-                  .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
-                  .set({ primary: true })
-                  .commit(),
-                inTransaction(AssociationEntity)
-                  .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
-                  .set({ primary: true })
-                  .commit(),
-              ]),
-              auditAction(context, {
-                recordType: "contact",
-                recordId: contact.contactId,
-                action: "updated",
-                changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
-              }),
-            ];
+  for (let start = 0; start < linked.length; start += 12) {
+    await retryingMatchKeyRaces(async () => {
+      const { data } = await ContactEntity.get(
+        linked.slice(start, start + 12).map(({ id }) => ({ orgId, contactId: id })),
+      ).go({ consistent: true });
+      const contacts = data.filter((contact) => companiesOf(contact).includes(companyId));
+      if (contacts.length === 0) return;
+      const at = now();
+      const nameKeySteps = await matchKeySteps(
+        orgId,
+        "contact",
+        contacts.map((contact) => ({
+          recordId: contact.contactId,
+          before: matchKeysOfContact(contact),
+          after: matchKeysOfContact({
+            ...contact,
+            companyId: companiesOf(contact).filter((id) => id !== companyId)[0],
           }),
-        ),
-      )
-      .add("company", companyLinks.countLinks(orgId, companyId, -contacts.length))
-      .commit(() => new ConcurrentModificationError("company", companyId));
+        })),
+      );
+      await changeSet()
+        .addAll(
+          steps(
+            "contact off company",
+            contacts.flatMap((contact) => {
+              const companies = companiesOf(contact).filter((id) => id !== companyId);
+              const next = { ...contact, companyIds: companies, companyId: companies[0], version: contact.version + 1 };
+              const promoted = companies[0] && companies[0] !== companiesOf(contact)[0] ? [companies[0]] : [];
+              return [
+                inTransaction(ContactEntity)
+                  .patch({ orgId, contactId: contact.contactId })
+                  .set({
+                    companyIds: companies,
+                    companyKey: companies[0] ?? noCompany,
+                    ...(companies[0] ? { companyId: companies[0] } : {}),
+                    version: next.version,
+                    updatedAt: at,
+                  })
+                  .remove(companies[0] ? [] : ["companyId"])
+                  .where((attributes, { eq }) => eq(attributes.version, contact.version))
+                  .commit(),
+                inTransaction(AssociationEntity)
+                  .delete({ orgId, recordId: contact.contactId, relatedId: companyId })
+                  .commit(),
+                inTransaction(AssociationEntity)
+                  .delete({ orgId, recordId: companyId, relatedId: contact.contactId })
+                  .commit(),
+                // The contact's next company becomes its primary one: both directions carry the flag.
+                ...promoted.flatMap((promotedId) => [
+                  inTransaction(AssociationEntity)
+                    .patch({ orgId, recordId: contact.contactId, relatedId: promotedId })
+                    .set({ primary: true })
+                    .commit(),
+                  inTransaction(AssociationEntity)
+                    .patch({ orgId, recordId: promotedId, relatedId: contact.contactId })
+                    .set({ primary: true })
+                    .commit(),
+                ]),
+                auditAction(context, {
+                  recordType: "contact",
+                  recordId: contact.contactId,
+                  action: "updated",
+                  changes: fieldChanges(contact, next, ["companyId", "companyIds"]),
+                }),
+              ];
+            }),
+          ),
+        )
+        .addAll(nameKeySteps)
+        .add("company", companyLinks.countLinks(orgId, companyId, -contacts.length))
+        .commit(() => new ConcurrentModificationError("company", companyId));
+    });
   }
 }
 
@@ -412,7 +455,7 @@ export async function restoreContact(
   ).go({ consistent: true, attributes: ["companyId"], preserveBatchOrder: true });
   const existing = companies.flatMap((company) => (company ? [company.companyId] : []));
   const at = now();
-  const { formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
+  const { formerDealIds = [], formerActivityIds = [], formerFileIds = [], mergedInto: _merged, ...stored } = snapshot;
   const contact = {
     ...stored,
     companyIds: existing,
@@ -424,19 +467,23 @@ export async function restoreContact(
     updatedAt: at,
   } satisfies NewContact;
   const references = contact.emails.map((value) => emailReference(value));
-  await changeSet()
-    .addAll(newContactSteps(orgId, contact, references, existing, at))
-    .add("take from trash", takeFromTrashAction(orgId, contact.contactId))
-    .add(
-      "audit entry",
-      auditAction(context, {
-        recordType: "contact",
-        recordId: contact.contactId,
-        action: "restored",
-        changes: fieldChanges(null, contact, auditedFields),
-      }),
-    )
-    .commit(() => new ConcurrentModificationError("contact", contact.contactId));
+  await retryingMatchKeyRaces(async () =>
+    changeSet()
+      .addAll(newContactSteps(orgId, contact, references, existing, at))
+      .addAll(await contactMatchKeySteps(orgId, contact.contactId, null, contact))
+      .add("take from trash", takeFromTrashAction(orgId, contact.contactId))
+      .add("forget merge", forgetMergedRecordAction(orgId, contact.contactId))
+      .add(
+        "audit entry",
+        auditAction(context, {
+          recordType: "contact",
+          recordId: contact.contactId,
+          action: "restored",
+          changes: fieldChanges(null, contact, auditedFields),
+        }),
+      )
+      .commit(() => new ConcurrentModificationError("contact", contact.contactId)),
+  );
   await relinkToHolders(
     context,
     { type: "contact", id: contact.contactId },
@@ -473,4 +520,18 @@ export const contactLinkCascade: LinkCascade = {
     return contactIds;
   },
   relink: (context, company, contactIds) => relinkCompanyToContacts(context, company.id, contactIds),
+  holders: async (context, company) =>
+    (await linkedRecords(context.orgId, company, "contact")).map((contact) => contact.id),
+  move: async (context, from, to) => {
+    for (const { id } of await linkedRecords(context.orgId, from, "contact")) {
+      try {
+        const companies = companiesOf(await loadContact(context, id));
+        if (companies.includes(from.id)) {
+          await updateContact(context, id, { companyIds: replacedId(companies, from.id, to.id) });
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+  },
 };

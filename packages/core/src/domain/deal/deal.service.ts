@@ -19,7 +19,7 @@ import {
   planLinks,
   unlinkActions,
 } from "../association/association.service";
-import { detachFromHolders, type LinkCascade, relinkToHolders } from "../association/link-cascades";
+import { detachFromHolders, type LinkCascade, relinkToHolders, replacedId } from "../association/link-cascades";
 import { noCompany } from "../company/company.constants";
 import { CompanyEntity } from "../company/company.entity";
 import { companyLinks } from "../company/company.links";
@@ -634,4 +634,18 @@ export const dealLinkCascade: LinkCascade = {
     return dealIds;
   },
   relink: (context, record, dealIds) => relinkDeals(context, record as DealLinkedRecord, dealIds),
+  holders: async (context, record) => (await linkedRecords(context.orgId, record, "deal")).map((deal) => deal.id),
+  move: async (context, from, to) => {
+    for (const { id } of await linkedRecords(context.orgId, from, "deal")) {
+      try {
+        const deal = await loadDeal(context, id);
+        if (from.type === "contact" && deal.contactIds.includes(from.id)) {
+          await updateDeal(context, id, { contactIds: replacedId(deal.contactIds, from.id, to.id) });
+        }
+        if (from.type === "company" && deal.companyId === from.id) await updateDeal(context, id, { companyId: to.id });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+  },
 };

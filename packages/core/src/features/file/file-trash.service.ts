@@ -238,7 +238,20 @@ export const fileLinkCascade = {
   holds: ["contact", "company", "deal"] as const,
   detach: detachFiles,
   relink: relinkFiles,
+  holders: (context: TenantContext, record: HeldRecord) => filesOf(context.orgId, record),
+  move: async (context: TenantContext, from: HeldRecord, to: HeldRecord) => {
+    await relinkFiles(context, to, await filesOf(context.orgId, from));
+    await detachFiles(context, from);
+  },
 };
+
+/** The files on a record, by their links. */
+async function filesOf(orgId: string, record: HeldRecord): Promise<string[]> {
+  const { data: links } = await FileLinkEntity.query
+    .fileLink({ orgId, recordType: record.type, recordId: record.id })
+    .go({ pages: "all" });
+  return links.map((link) => link.fileId);
+}
 
 /**
  * Files let go of a deleted activity (run for its `activity.deleted` event): a file also on other records only loses
