@@ -29,8 +29,8 @@ export default defineConfig({
       ],
       reporter: ["text-summary", "json-summary"],
       reportsDirectory: ".data/coverage",
-      // Branches measured 78.2 % (lines 92.5 %) when the gate went in: held there until tests reach the 80 % goal.
-      thresholds: { lines: 80, branches: 78 },
+      // The goal: 80 % of branches (80.6 % measured when the gate reached it; lines 93.6 %).
+      thresholds: { lines: 80, branches: 80 },
     },
   },
 });
