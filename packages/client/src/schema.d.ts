@@ -5555,6 +5555,8 @@ export interface operations {
                  * @example vip
                  */
                 tag?: string;
+                /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
+                filter?: string;
                 /**
                  * @description Sort field; a leading `-` sorts descending. Default `-createdAt` (newest first).
                  * @example -createdAt

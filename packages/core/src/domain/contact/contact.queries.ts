@@ -1,11 +1,13 @@
 import type { EntityItem } from "electrodb";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
+import { type FilterCatalogue, parseFilterParameter } from "../../capabilities/filter/filter";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
+import { invalidInput } from "../../platform/validation";
 import { noCompany } from "../company/company.constants";
 import { ContactEntity } from "./contact.entity";
 import type { Contact, ListContactsQuery } from "./contact.schema";
@@ -49,42 +51,64 @@ export async function getContact(context: TenantContext, contactId: string): Pro
   return toContact(await loadContact(context, contactId));
 }
 
+/** What `?filter=` may name on contacts, and where each field is kept. */
+export const contactFilterFields: FilterCatalogue = {
+  firstName: { kind: "text", attribute: "firstName" },
+  lastName: { kind: "text", attribute: "lastName" },
+  title: { kind: "text", attribute: "title" },
+  emails: { kind: "list", attribute: "emails", folded: true },
+  phones: { kind: "list", attribute: "phones" },
+  ownerId: { kind: "id", attribute: "ownerId" },
+  companyId: { kind: "id", attribute: "companyId" },
+  companyIds: { kind: "list", attribute: "companyIds" },
+  tags: { kind: "list", attribute: "tags", folded: true },
+  createdAt: { kind: "timestamp", attribute: "createdAt" },
+  updatedAt: { kind: "timestamp", attribute: "updatedAt" },
+  lastActivityAt: { kind: "timestamp", attribute: "lastActivityAt" },
+};
+
 /**
- * Lists contacts through the index that serves the sort and the most selective filter directly; the remaining
- * filters become a FilterExpression on that index (never a Scan).
+ * Lists contacts through the index that serves the sort and the most selective filter directly (a company or owner
+ * the query or every group of `filter` requires); the remaining filters become a FilterExpression on that index
+ * (never a Scan).
  */
 export async function listContacts(context: TenantContext, query: ListContactsQuery): Promise<Page<Contact>> {
   const { orgId } = context;
   const contacts = ContactEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("lastName");
+  const compiled = query.filter === undefined ? undefined : parseFilterParameter(contactFilterFields, query.filter);
+  if (compiled && "issues" in compiled) throw invalidInput(compiled.issues);
+  const filter = compiled?.filter;
+  const companyId = query.companyId ?? filter?.required("companyId");
+  const ownerId = query.ownerId ?? filter?.required("ownerId");
 
-  const indexed: "company" | "owner" | null = byName
-    ? null
-    : query.companyId
-      ? "company"
-      : query.ownerId
-        ? "owner"
-        : null;
+  const indexed: "company" | "owner" | null = byName ? null : companyId ? "company" : ownerId ? "owner" : null;
   const filters = {
     ownerId: indexed === "owner" ? undefined : query.ownerId,
     companyId: indexed === "company" ? undefined : query.companyId,
     tag: query.tag,
   };
-  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const ownFilters = Object.values(filters).some((value) => value !== undefined);
+  const filtered = ownFilters || filter !== undefined;
   const base = byName
     ? contacts.contactsByName({ orgId })
     : indexed === "company"
-      ? contacts.contactsByCompany({ orgId, companyKey: query.companyId ?? noCompany })
+      ? contacts.contactsByCompany({ orgId, companyKey: companyId ?? noCompany })
       : indexed === "owner"
-        ? contacts.contactsByOwner({ orgId, ownerId: query.ownerId ?? "" })
+        ? contacts.contactsByOwner({ orgId, ownerId: ownerId ?? "" })
         : contacts.contactsByCreation({ orgId });
   const withFilters = filtered
-    ? base.where((attributes, { eq, contains }) =>
+    ? base.where((attributes, operations) =>
         allOf([
-          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
-          filters.companyId !== undefined ? eq(attributes.companyKey, filters.companyId) : null,
-          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+          filters.ownerId !== undefined ? operations.eq(attributes.ownerId, filters.ownerId) : null,
+          filters.companyId !== undefined ? operations.eq(attributes.companyKey, filters.companyId) : null,
+          filters.tag !== undefined ? operations.contains(attributes.tags, filters.tag) : null,
+          filter
+            ? filter.where(attributes as unknown as Record<string, unknown>, operations, {
+                alongsideOthers: ownFilters,
+              })
+            : null,
         ]),
       )
     : base;
@@ -92,7 +116,14 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
   return readPage(run, {
     limit: query.limit,
     cursor: query.cursor,
-    fingerprint: queryFingerprint({ list: "contacts", orgId, ...filters, indexed, sort: query.sort }),
+    fingerprint: queryFingerprint({
+      list: "contacts",
+      orgId,
+      ...filters,
+      indexed,
+      sort: query.sort,
+      ...(query.filter === undefined ? {} : { filter: query.filter }),
+    }),
     filtered,
     map: toContact,
   });

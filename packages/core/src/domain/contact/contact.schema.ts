@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { contactIdParam } from "../../platform/path-parameters";
 import { emailAddress, pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
 
@@ -83,6 +84,7 @@ export const listContactsQuery = z.strictObject({
       "Only contacts whose primary company this is. Every contact of a company: `GET …/companies/{companyId}/associations?type=contact`.",
   }),
   tag: tag.optional().meta({ description: "Only contacts with this tag." }),
+  filter: filterQueryParameter.optional(),
   sort: z
     .enum(contactSortOrders)
     .default("-createdAt")
