@@ -6756,6 +6756,8 @@ export interface operations {
                  * @example vip
                  */
                 tag?: string;
+                /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
+                filter?: string;
                 /**
                  * @description Sort field; a leading `-` sorts descending. Default `-createdAt`.
                  * @example -createdAt
@@ -9553,6 +9555,8 @@ export interface operations {
                 companyId?: string;
                 /** @example vip */
                 tag?: string;
+                /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
+                filter?: string;
             };
             header?: {
                 /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */

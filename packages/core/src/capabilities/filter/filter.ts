@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FieldIssue } from "../../platform/errors";
+import { invalidInput } from "../../platform/validation";
 
 /**
  * One filter grammar for the lists: conditions `{ field, op, value }`, all of a group (`and`) must hold, any group of
@@ -46,7 +47,7 @@ export const filterQueryParameter = z.string().max(4000).meta({
 });
 
 /** What a list lets its filter name: the kind of each field and the attribute that holds it. */
-export type FieldKind = "text" | "id" | "timestamp" | "list";
+export type FieldKind = "text" | "id" | "timestamp" | "number" | "list";
 export type FilterField = { kind: FieldKind; attribute: string; folded?: true };
 export type FilterCatalogue = Readonly<Record<string, FilterField>>;
 
@@ -54,6 +55,7 @@ const operatorsByKind: Record<FieldKind, readonly FilterOperator[]> = {
   text: filterOperators,
   id: ["eq", "neq", "in", "isEmpty", "isNotEmpty"],
   timestamp: ["eq", "neq", "lt", "lte", "gt", "gte", "between", "isEmpty", "isNotEmpty"],
+  number: ["eq", "neq", "in", "lt", "lte", "gt", "gte", "between", "isEmpty", "isNotEmpty"],
   list: ["contains", "in", "isEmpty", "isNotEmpty"],
 };
 
@@ -86,12 +88,14 @@ export type CompiledFilter = {
 
 // Timestamps are stored as UTC ISO strings, which order as text: a value with an offset is compared in UTC too.
 const scalarValue = (kind: FieldKind) =>
-  kind === "timestamp"
-    ? z.iso
-        .datetime({ offset: true })
-        .transform((value) => new Date(value).toISOString())
-        .or(z.iso.date())
-    : z.string().min(1).max(200);
+  kind === "number"
+    ? z.number().finite()
+    : kind === "timestamp"
+      ? z.iso
+          .datetime({ offset: true })
+          .transform((value) => new Date(value).toISOString())
+          .or(z.iso.date())
+      : z.string().min(1).max(200);
 
 /** The value schema of a condition: none, a list, a pair or one value, as its operator takes. */
 function valueSchema(kind: FieldKind, op: FilterOperator) {
@@ -231,4 +235,12 @@ export function parseFilterParameter(
     };
   }
   return compileFilter(catalogue, parsed.data);
+}
+
+/** The compiled `?filter=` of a list, or undefined without one; a bad filter is a 400 naming its place. */
+export function filterOf(catalogue: FilterCatalogue, text: string | undefined): CompiledFilter | undefined {
+  if (text === undefined) return undefined;
+  const compiled = parseFilterParameter(catalogue, text);
+  if ("issues" in compiled) throw invalidInput(compiled.issues);
+  return compiled.filter;
 }

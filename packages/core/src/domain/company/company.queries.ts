@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
+import { type FilterCatalogue, filterOf } from "../../capabilities/filter/filter";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
@@ -40,24 +41,45 @@ export async function getCompany(context: TenantContext, companyId: string): Pro
   return toCompany(await loadCompany(context, companyId));
 }
 
+/** What `?filter=` may name on companies, and where each field is kept. */
+export const companyFilterFields: FilterCatalogue = {
+  name: { kind: "text", attribute: "name" },
+  domain: { kind: "text", attribute: "domain" },
+  industry: { kind: "text", attribute: "industry" },
+  size: { kind: "text", attribute: "size" },
+  ownerId: { kind: "id", attribute: "ownerId" },
+  tags: { kind: "list", attribute: "tags", folded: true },
+  createdAt: { kind: "timestamp", attribute: "createdAt" },
+  updatedAt: { kind: "timestamp", attribute: "updatedAt" },
+  lastActivityAt: { kind: "timestamp", attribute: "lastActivityAt" },
+};
+
 export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
   const { orgId } = context;
   const companies = CompanyEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("name");
-  const ownerIndexed = !byName && query.ownerId !== undefined;
+  const filter = filterOf(companyFilterFields, query.filter);
+  const ownerId = query.ownerId ?? filter?.required("ownerId");
+  const ownerIndexed = !byName && ownerId !== undefined;
   const filters = { ownerId: ownerIndexed ? undefined : query.ownerId, tag: query.tag };
-  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const ownFilters = Object.values(filters).some((value) => value !== undefined);
+  const filtered = ownFilters || filter !== undefined;
   const base = byName
     ? companies.companiesByName({ orgId })
     : ownerIndexed
-      ? companies.companiesByOwner({ orgId, ownerId: query.ownerId ?? "" })
+      ? companies.companiesByOwner({ orgId, ownerId: ownerId ?? "" })
       : companies.companiesByCreation({ orgId });
   const withFilters = filtered
-    ? base.where((attributes, { eq, contains }) =>
+    ? base.where((attributes, operations) =>
         allOf([
-          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
-          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+          filters.ownerId !== undefined ? operations.eq(attributes.ownerId, filters.ownerId) : null,
+          filters.tag !== undefined ? operations.contains(attributes.tags, filters.tag) : null,
+          filter
+            ? filter.where(attributes as unknown as Record<string, unknown>, operations, {
+                alongsideOthers: ownFilters,
+              })
+            : null,
         ]),
       )
     : base;
@@ -65,7 +87,14 @@ export async function listCompanies(context: TenantContext, query: ListCompanies
   return readPage(run, {
     limit: query.limit,
     cursor: query.cursor,
-    fingerprint: queryFingerprint({ list: "companies", orgId, ...filters, ownerIndexed, sort: query.sort }),
+    fingerprint: queryFingerprint({
+      list: "companies",
+      orgId,
+      ...filters,
+      ownerIndexed,
+      sort: query.sort,
+      ...(query.filter === undefined ? {} : { filter: query.filter }),
+    }),
     filtered,
     map: toCompany,
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { companyIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
 import { companySizes } from "./company.constants";
@@ -81,6 +82,7 @@ export const listCompaniesQuery = z.strictObject({
   cursor: pageCursor.optional(),
   ownerId: recordId("member").optional().meta({ description: "Only companies owned by this member." }),
   tag: tag.optional().meta({ description: "Only companies with this tag." }),
+  filter: filterQueryParameter.optional(),
   sort: z
     .enum(companySortOrders)
     .default("-createdAt")

@@ -1,13 +1,12 @@
 import type { EntityItem } from "electrodb";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
-import { type FilterCatalogue, parseFilterParameter } from "../../capabilities/filter/filter";
+import { type FilterCatalogue, filterOf } from "../../capabilities/filter/filter";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
 import { allOf, type QueryPage, readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
-import { invalidInput } from "../../platform/validation";
 import { noCompany } from "../company/company.constants";
 import { ContactEntity } from "./contact.entity";
 import type { Contact, ListContactsQuery } from "./contact.schema";
@@ -77,9 +76,7 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
   const contacts = ContactEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("lastName");
-  const compiled = query.filter === undefined ? undefined : parseFilterParameter(contactFilterFields, query.filter);
-  if (compiled && "issues" in compiled) throw invalidInput(compiled.issues);
-  const filter = compiled?.filter;
+  const filter = filterOf(contactFilterFields, query.filter);
   const companyId = query.companyId ?? filter?.required("companyId");
   const ownerId = query.ownerId ?? filter?.required("ownerId");
 

@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { type FilterCatalogue, filterOf } from "../../capabilities/filter/filter";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
@@ -83,17 +84,42 @@ export async function getDealStageHistory(context: TenantContext, dealId: string
  * Lists deals through the index that serves the most selective criterion: pipeline (and stage), expected close
  * date range or status, owner, company, or newest first. Other criteria filter that index (never a Scan).
  */
+/** What `?filter=` may name on deals, and where each field is kept. */
+export const dealFilterFields: FilterCatalogue = {
+  title: { kind: "text", attribute: "title" },
+  amount: { kind: "number", attribute: "amount" },
+  currency: { kind: "text", attribute: "currency" },
+  status: { kind: "text", attribute: "status" },
+  lostReason: { kind: "text", attribute: "lostReason" },
+  pipelineId: { kind: "id", attribute: "pipelineId" },
+  stageId: { kind: "id", attribute: "stageId" },
+  ownerId: { kind: "id", attribute: "ownerId" },
+  companyId: { kind: "id", attribute: "companyId" },
+  contactIds: { kind: "list", attribute: "contactIds" },
+  tags: { kind: "list", attribute: "tags", folded: true },
+  expectedCloseDate: { kind: "timestamp", attribute: "expectedCloseDate" },
+  createdAt: { kind: "timestamp", attribute: "createdAt" },
+  updatedAt: { kind: "timestamp", attribute: "updatedAt" },
+  closedAt: { kind: "timestamp", attribute: "closedAt" },
+  stageEnteredAt: { kind: "timestamp", attribute: "stageEnteredAt" },
+  lastActivityAt: { kind: "timestamp", attribute: "lastActivityAt" },
+};
+
 export async function listDeals(context: TenantContext, query: ListDealsQuery): Promise<Page<Deal>> {
   const { orgId } = context;
   const deals = DealEntity.query;
   const byCloseDate = query.closeFrom !== undefined || query.closeTo !== undefined;
+  const filter = filterOf(dealFilterFields, query.filter);
+  // An owner or company every group of the filter requires is served by its index, as the parameter is.
+  const ownerId = query.ownerId ?? filter?.required("ownerId");
+  const companyId = query.companyId ?? filter?.required("companyId");
   const indexed = query.pipelineId
     ? "stage"
     : byCloseDate || query.status
       ? "status"
-      : query.ownerId
+      : ownerId
         ? "owner"
-        : query.companyId
+        : companyId
           ? "company"
           : "creation";
   const status = indexed === "status" ? (query.status ?? "open") : undefined;
@@ -103,7 +129,8 @@ export async function listDeals(context: TenantContext, query: ListDealsQuery): 
     status: indexed === "status" ? undefined : query.status,
     tag: query.tag,
   };
-  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const ownFilters = Object.values(filters).some((value) => value !== undefined);
+  const filtered = ownFilters || filter !== undefined;
   const base =
     indexed === "stage"
       ? deals.dealsByStage({
@@ -121,17 +148,22 @@ export async function listDeals(context: TenantContext, query: ListDealsQuery): 
               { closeKey: `${query.closeTo ?? (byCloseDate ? "9999-12-30" : noCloseDate)}~` },
             )
         : indexed === "owner"
-          ? deals.dealsByOwner({ orgId, ownerId: query.ownerId ?? "" })
+          ? deals.dealsByOwner({ orgId, ownerId: ownerId ?? "" })
           : indexed === "company"
-            ? deals.dealsByCompany({ orgId, companyKey: query.companyId ?? noCompany })
+            ? deals.dealsByCompany({ orgId, companyKey: companyId ?? noCompany })
             : deals.dealsByCreation({ orgId });
   const withFilters = filtered
-    ? base.where((attributes, { eq, contains }) =>
+    ? base.where((attributes, operations) =>
         allOf([
-          filters.ownerId !== undefined ? eq(attributes.ownerId, filters.ownerId) : null,
-          filters.companyId !== undefined ? eq(attributes.companyKey, filters.companyId) : null,
-          filters.status !== undefined ? eq(attributes.status, filters.status) : null,
-          filters.tag !== undefined ? contains(attributes.tags, filters.tag) : null,
+          filters.ownerId !== undefined ? operations.eq(attributes.ownerId, filters.ownerId) : null,
+          filters.companyId !== undefined ? operations.eq(attributes.companyKey, filters.companyId) : null,
+          filters.status !== undefined ? operations.eq(attributes.status, filters.status) : null,
+          filters.tag !== undefined ? operations.contains(attributes.tags, filters.tag) : null,
+          filter
+            ? filter.where(attributes as unknown as Record<string, unknown>, operations, {
+                alongsideOthers: ownFilters,
+              })
+            : null,
         ]),
       )
     : base;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { dealIdParam, pipelineIdParam } from "../../platform/path-parameters";
 import { actorId, pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
 import { stageIdParam } from "../pipeline/pipeline.schema";
@@ -85,6 +86,7 @@ export const listDealsQuery = z
     closeTo: calendarDate.optional().meta({ description: "Expected close date on or before (inclusive)." }),
     companyId: recordId("company").optional(),
     tag: tag.optional(),
+    filter: filterQueryParameter.optional(),
   })
   .refine((query) => query.stageId === undefined || query.pipelineId !== undefined, {
     path: ["stageId"],
