@@ -142,6 +142,20 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     "an API key",
   );
 
+  const customField = ok(
+    await invoke("customFields.create", {
+      ...asAdmin,
+      body: {
+        recordType: "contact",
+        key: "tier",
+        label: `${marker} tier`,
+        type: "singleSelect",
+        options: [{ label: "Gold" }],
+      },
+    }),
+    "a custom field",
+  );
+
   const byParameter: Record<string, string> = {
     orgId,
     memberId: people.member.memberId,
@@ -160,6 +174,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     importId: started.body.id,
     exportId: exported.body.id,
     keyId: apiKey.body.id,
+    fieldId: customField.body.id,
   };
   const byPrefix: Record<string, string[]> = {};
   const ids = [
@@ -167,6 +182,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     ...Object.values(people).map((person) => person.memberId),
     csvFileId,
     deal.stageId,
+    ...customField.body.options.map((option: { id: string }) => option.id),
     ...pipeline.stages.map((stage: { id: string }) => stage.id),
   ];
   for (const id of new Set(ids)) {

@@ -1,4 +1,5 @@
 import { auditContracts } from "../capabilities/audit/audit.contract";
+import { customFieldContracts } from "../capabilities/custom-fields/custom-field.contract";
 import { searchContracts } from "../capabilities/search/search.contract";
 import { type RouteId, routes } from "../declarations/routes";
 import { activityContracts } from "../domain/activity/activity.contract";
@@ -47,6 +48,7 @@ const declaredContracts = {
   ...exportContracts,
   ...importContracts,
   ...apiKeyContracts,
+  ...customFieldContracts,
 } as const satisfies Record<RouteId, RouteContract>;
 
 // Each `*.contract.ts` has exactly its `*.routes.ts`'s ids; these make the compiler check the two assemblies too.

@@ -1,4 +1,9 @@
 import { AuditEntryEntity } from "../capabilities/audit/audit-entry.entity";
+import {
+  CustomFieldDeletionEntity,
+  CustomFieldEntity,
+  CustomFieldKeyEntity,
+} from "../capabilities/custom-fields/custom-field.entity";
 import { IdempotencyRecordEntity } from "../capabilities/idempotency/idempotency-record.entity";
 import { RateLimitCounterEntity } from "../capabilities/ratelimit/rate-limit-counter.entity";
 import { SearchTermEntity } from "../capabilities/search/search-term.entity";
@@ -89,6 +94,9 @@ export const tableEntities = {
   importRowError: ImportRowErrorEntity,
   importSeenKey: ImportSeenKeyEntity,
   apiKey: ApiKeyEntity,
+  customField: CustomFieldEntity,
+  customFieldKey: CustomFieldKeyEntity,
+  customFieldDeletion: CustomFieldDeletionEntity,
 };
 
 export const allEntities = Object.values(tableEntities);

@@ -48,6 +48,7 @@ export const apiKeyResources = [
   "files",
   "imports",
   "exports",
+  "customFields",
 ] as const;
 export type ApiKeyResource = (typeof apiKeyResources)[number];
 

@@ -7,6 +7,7 @@
 
 import { systemRoutes } from "../api/system.routes";
 import { auditRoutes } from "../capabilities/audit/audit.routes";
+import { customFieldRoutes } from "../capabilities/custom-fields/custom-field.routes";
 import { searchRoutes } from "../capabilities/search/search.routes";
 import { activityRoutes } from "../domain/activity/activity.routes";
 import { associationRoutes } from "../domain/association/association.routes";
@@ -62,6 +63,7 @@ export const routes = {
   ...exportRoutes,
   ...importRoutes,
   ...apiKeyRoutes,
+  ...customFieldRoutes,
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;

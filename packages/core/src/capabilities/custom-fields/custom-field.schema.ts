@@ -1,27 +1,12 @@
 import { z } from "zod";
 import { customFieldIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
-
-/** The record types an organisation can add fields to. */
-export const customFieldRecordTypes = ["contact", "company", "deal", "activity"] as const;
-export type CustomFieldRecordType = (typeof customFieldRecordTypes)[number];
-
-export const customFieldTypes = [
-  "text",
-  "longText",
-  "number",
-  "currency",
-  "date",
-  "dateTime",
-  "boolean",
-  "singleSelect",
-  "multiSelect",
-  "url",
-  "email",
-  "phone",
-  "member",
-] as const;
-export type CustomFieldType = (typeof customFieldTypes)[number];
+import {
+  type CustomFieldRecordType,
+  type CustomFieldType,
+  customFieldRecordTypes,
+  customFieldTypes,
+} from "./custom-field.constants";
 
 /** Fields per record type, archived ones included: HubSpot's and Pipedrive's order of magnitude, and one item's size. */
 export const maxCustomFieldsPerRecordType = 100;
@@ -39,7 +24,10 @@ const newOption = z.strictObject({ label: optionLabel });
 const changedOption = z.strictObject({
   id: recordId("fieldOption").optional().meta({ description: "An existing option's id; absent: a new option." }),
   label: optionLabel,
-  archived: z.boolean().optional().meta({ description: "An archived option is kept on records but refused on writes." }),
+  archived: z
+    .boolean()
+    .optional()
+    .meta({ description: "An archived option is kept on records but refused on writes." }),
 });
 
 const selectTypes = new Set<CustomFieldType>(["singleSelect", "multiSelect"]);
@@ -90,15 +78,10 @@ export const updateCustomFieldInput = z
       .boolean()
       .optional()
       .meta({ description: "An archived field is left out of the schema and refused on writes; its values stay." }),
-    options: z
-      .array(changedOption)
-      .min(1)
-      .max(maxOptionsPerField)
-      .optional()
-      .meta({
-        description:
-          "The complete list of a select field's options: keep (or rename) one by its id, add one without an id. An option left out is archived, never deleted, as records may hold it.",
-      }),
+    options: z.array(changedOption).min(1).max(maxOptionsPerField).optional().meta({
+      description:
+        "The complete list of a select field's options: keep (or rename) one by its id, add one without an id. An option left out is archived, never deleted, as records may hold it.",
+    }),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
   .meta({ id: "UpdateCustomFieldInput" });
