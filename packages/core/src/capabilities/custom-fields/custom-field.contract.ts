@@ -13,7 +13,7 @@ import {
 export const customFieldContracts = {
   "customFields.create": {
     summary: "Define a custom field",
-    description: `Adds a typed field to a record type (contact, company, deal, activity): its values then travel in the records' \`customFields\` object. The key is unique per record type, case-insensitively (409 \`duplicate\`), and cannot change; at most ${maxCustomFieldsPerRecordType} fields per record type, archived ones included. Managers and admins.`,
+    description: `Adds a typed field to a record type (contact, company, deal, activity): its values then travel in the records' \`customFields\` object. The key is unique per record type, case-insensitively (409 \`duplicate\`), and cannot change; at most ${maxCustomFieldsPerRecordType} fields per record type, archived ones included.`,
     tag: "Custom fields",
     body: createCustomFieldInput,
     response: {
@@ -42,7 +42,7 @@ export const customFieldContracts = {
   "customFields.update": {
     summary: "Update a custom field",
     description:
-      "Changes the label, description, required flag, archived state or a select's options (renamed by id, so records keep their values). Archiving hides the field from the schema and refuses new values, while records keep and show the ones they hold. Managers and admins.",
+      "Changes the label, description, required flag, archived state or a select's options (renamed by id, so records keep their values). Archiving hides the field from the schema and refuses new values, while records keep and show the ones they hold.",
     tag: "Custom fields",
     body: updateCustomFieldInput,
     conditional: true,
@@ -51,7 +51,7 @@ export const customFieldContracts = {
   "customFields.delete": {
     summary: "Delete a custom field",
     description:
-      "The field disappears at once (its key stays taken until then); a background job removes its values from the records and then the field. Managers and admins.",
+      "The field disappears at once (its key stays taken until then); a background job removes its values from the records and then the field.",
     tag: "Custom fields",
     conditional: true,
     response: { status: 204, description: "The field is being deleted." },

@@ -66,12 +66,22 @@ export const createCustomFieldInput = z
       context.addIssue({ code: "custom", path: ["currency"], message: "Only currency fields have a currency." });
     }
   })
-  .meta({ id: "CreateCustomFieldInput" });
+  .meta({
+    id: "CreateCustomFieldInput",
+    example: {
+      recordType: "contact",
+      key: "renewalDate",
+      label: "Renewal date",
+      description: "When the contract comes up for renewal.",
+      type: "date",
+      required: false,
+    },
+  });
 export type CreateCustomFieldInput = z.infer<typeof createCustomFieldInput>;
 
 export const updateCustomFieldInput = z
   .strictObject({
-    label: text(100).optional(),
+    label: text(100).optional().meta({ example: "Contract renewal" }),
     description: text(500).nullable().optional(),
     required: z.boolean().optional(),
     archived: z
@@ -84,7 +94,7 @@ export const updateCustomFieldInput = z
     }),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
-  .meta({ id: "UpdateCustomFieldInput" });
+  .meta({ id: "UpdateCustomFieldInput", example: { label: "Contract renewal", required: true } });
 export type UpdateCustomFieldInput = z.infer<typeof updateCustomFieldInput>;
 
 export const listCustomFieldsQuery = z.strictObject({

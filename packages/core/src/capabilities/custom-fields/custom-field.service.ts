@@ -20,6 +20,11 @@ import {
   maxCustomFieldsPerRecordType,
   type UpdateCustomFieldInput,
 } from "./custom-field.schema";
+import {
+  needsCustomFieldDefinitions,
+  type ValidatedCustomFieldValues,
+  validateCustomFieldValues,
+} from "./custom-field.values";
 
 export type CustomFieldItem = EntityItem<typeof CustomFieldEntity>;
 
@@ -59,7 +64,7 @@ export async function customFieldDefinitionsOf(orgId: string): Promise<CustomFie
 async function loadCustomField(orgId: string, fieldId: string): Promise<CustomFieldItem> {
   if (!isIdOf("customField", fieldId)) throw new NotFoundError("custom field", fieldId);
   const { data } = await CustomFieldEntity.get({ orgId, fieldId }).go({ consistent: true });
-  if (!data || data.status !== "active") throw new NotFoundError("custom field", fieldId);
+  if (data?.status !== "active") throw new NotFoundError("custom field", fieldId);
   return data;
 }
 
@@ -293,3 +298,24 @@ export async function activeCustomFieldsOf(orgId: string, recordType: CustomFiel
     .filter((definition) => definition.recordType === recordType && !definition.archived)
     .map(toCustomField);
 }
+
+/**
+ * The custom field values a record holds after a create or an update, checked against the organisation's
+ * definitions (read only when the write needs them: a create, or an update that sets values). Null when an update
+ * leaves them as they are. Throws ValidationError at `body.customFields.<key>`.
+ */
+export async function customFieldValuesAfterWrite(
+  orgId: string,
+  recordType: CustomFieldRecordType,
+  input: Record<string, unknown> | undefined,
+  current: Record<string, unknown> | undefined,
+  mode: "create" | "update",
+): Promise<ValidatedCustomFieldValues | null> {
+  if (!needsCustomFieldDefinitions(input, mode)) return null;
+  const definitions = await customFieldDefinitionsOf(orgId);
+  return validateCustomFieldValues(definitions, recordType, input, current, mode);
+}
+
+/** The attribute to store: the values, or nothing at all when there are none (no empty maps on items). */
+export const storedCustomFields = (values: Record<string, unknown>) =>
+  Object.keys(values).length > 0 ? values : undefined;

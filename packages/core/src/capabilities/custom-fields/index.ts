@@ -6,9 +6,15 @@ export {
   activeCustomFieldsOf,
   createCustomField,
   customFieldDefinitionsOf,
+  customFieldValuesAfterWrite,
   deleteCustomField,
   getCustomField,
   listCustomFields,
+  storedCustomFields,
   updateCustomField,
 } from "./custom-field.service";
-export { validateCustomFieldValues } from "./custom-field.values";
+export {
+  type CustomFieldMemberReference,
+  maxCustomFieldValuesBytes,
+  validateCustomFieldValues,
+} from "./custom-field.values";
