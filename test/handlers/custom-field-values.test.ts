@@ -264,3 +264,89 @@ describe("custom field values on contacts", () => {
     expect(pathsOf(refused.body)).toEqual(["body.customFields"]);
   });
 });
+
+/** A valid body of each other record type's create, given the organisation's first contact for the activity. */
+const recordTypes = [
+  {
+    recordType: "company",
+    create: "companies.create",
+    update: "companies.update",
+    idName: "companyId",
+    body: () => ({ name: "Initech" }),
+  },
+  {
+    recordType: "deal",
+    create: "deals.create",
+    update: "deals.update",
+    idName: "dealId",
+    body: () => ({ title: "Forty seats", value: { amount: 400_00, currency: "EUR" } }),
+  },
+  {
+    recordType: "activity",
+    create: "activities.create",
+    update: "activities.update",
+    idName: "activityId",
+    body: (contactId: string) => ({ type: "note", subject: "Intro", contactIds: [contactId] }),
+  },
+] as const;
+
+describe.each(recordTypes)("custom field values on a $recordType", ({ recordType, create, update, idName, body }) => {
+  it("are stored, merged on update and refused at body.customFields.<key>", async () => {
+    const org = await anOrganisation();
+    const contact = await createContact(org, { firstName: "Ada" });
+    const defined = await invoke("customFields.create", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      body: { recordType, key: "budget", label: "Budget", type: "currency" },
+    });
+    expect(defined.status).toBe(201);
+    const at = { token: org.admin.token, params: { orgId: org.orgId } };
+
+    const created = await invoke(create, {
+      ...at,
+      body: { ...body(contact.body.id), customFields: { budget: { amount: 100, currency: "GBP" } } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.customFields).toEqual({ budget: { amount: 100, currency: "GBP" } });
+    const params = { orgId: org.orgId, [idName]: created.body.id };
+    const updated = await invoke(update, { token: org.admin.token, params, body: { customFields: { budget: null } } });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.customFields).toEqual({});
+
+    const refused = await invoke(update, {
+      token: org.admin.token,
+      params,
+      body: { customFields: { budget: { amount: "lots", currency: "GBP" } } },
+    });
+    expect(refused.status).toBe(400);
+    expect(pathsOf(refused.body)).toEqual(["body.customFields.budget.amount"]);
+    const contactField = await invoke(create, {
+      ...at,
+      body: { ...body(contact.body.id), customFields: { nickname: "x" } },
+    });
+    expect(pathsOf(contactField.body)).toEqual(["body.customFields.nickname"]);
+  });
+});
+
+describe("custom field values in a batch", () => {
+  it("are checked per entry, with paths into the entry", async () => {
+    const org = await anOrganisation();
+    await withContactFields(org, { score: { type: "number" } });
+
+    const batch = await invoke("contacts.batchCreate", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      body: {
+        items: [
+          { firstName: "Ada", customFields: { score: 1 } },
+          { firstName: "Bob", customFields: { score: "x" } },
+        ],
+      },
+    });
+
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    expect(batch.body.results[0]).toMatchObject({ status: 201, data: { customFields: { score: 1 } } });
+    expect(batch.body.results[1]).toMatchObject({ status: 400 });
+    expect(pathsOf(batch.body.results[1].error)).toEqual(["body.items.1.customFields.score"]);
+  });
+});

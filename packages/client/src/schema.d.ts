@@ -1917,6 +1917,15 @@ export interface components {
              */
             ownerId?: string;
             tags?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         Address: {
             /** @example 1 Market Street */
@@ -1942,6 +1951,15 @@ export interface components {
             /** @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a */
             ownerId?: string;
             tags?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         CreatePipelineInput: {
             /** @example Sales */
@@ -2080,6 +2098,15 @@ export interface components {
             tags?: string[];
             /** @description Why the deal was lost; only for deals in a lost stage. */
             lostReason?: string;
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         Money: {
             /** @description In minor units of the currency (cents for EUR): 125000 is 1,250.00. */
@@ -2099,6 +2126,15 @@ export interface components {
             contactIds?: string[];
             tags?: string[];
             lostReason?: string | null;
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         MoveDealInput: {
             /**
@@ -2144,6 +2180,15 @@ export interface components {
             contactIds?: string[];
             companyIds?: string[];
             dealIds?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         /** @description Fields to change; `null` clears a field; link lists replace the stored ones. The type is fixed. */
         UpdateActivityInput: {
@@ -2172,6 +2217,15 @@ export interface components {
             contactIds?: string[];
             companyIds?: string[];
             dealIds?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         BatchCreateContactsInput: {
             /** @description 1 to 100 entries. Each is validated and written on its own; results come back in the same order. */
@@ -2743,6 +2797,15 @@ export interface components {
             /** @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a */
             ownerId: string;
             tags: string[];
+            /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
             /** @description Increases with every change; the ETag header carries it for If-Match. */
             version: number;
             /**
@@ -2857,6 +2920,15 @@ export interface components {
             contactIds: string[];
             tags: string[];
             /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
              * Format: date-time
              * @example 2026-11-25T09:30:00.000Z
              */
@@ -2908,6 +2980,15 @@ export interface components {
             companyId: string | null;
             contactIds: string[];
             tags: string[];
+            /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
             /**
              * Format: date-time
              * @example 2026-11-25T09:30:00.000Z
@@ -2984,6 +3065,15 @@ export interface components {
             contactIds: string[];
             companyIds: string[];
             dealIds: string[];
+            /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
             /**
              * @description A member, or the API key it was done with.
              * @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a
@@ -6789,6 +6879,9 @@ export interface operations {
                      *           "tags": [
                      *             "text"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "version": 1,
                      *           "createdAt": "2026-11-25T09:30:00.000Z",
                      *           "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -6975,7 +7068,10 @@ export interface operations {
                  *       "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *       "tags": [
                  *         "vip"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCompanyInput"];
@@ -7009,6 +7105,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -7275,6 +7374,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -7657,7 +7759,10 @@ export interface operations {
                  *       "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *       "tags": [
                  *         "vip"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateCompanyInput"];
@@ -7691,6 +7796,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -9343,6 +9451,9 @@ export interface operations {
                      *           "tags": [
                      *             "text"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *           "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *           "closedAt": "2026-11-25T09:30:00.000Z",
@@ -9583,6 +9694,9 @@ export interface operations {
                      *           "tags": [
                      *             "text"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *           "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *           "closedAt": "2026-11-25T09:30:00.000Z",
@@ -9774,7 +9888,10 @@ export interface operations {
                  *       "tags": [
                  *         "vip"
                  *       ],
-                 *       "lostReason": "text"
+                 *       "lostReason": "text",
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["CreateDealInput"];
@@ -9810,6 +9927,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -10081,6 +10201,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -10466,7 +10589,10 @@ export interface operations {
                  *       "tags": [
                  *         "vip"
                  *       ],
-                 *       "lostReason": "text"
+                 *       "lostReason": "text",
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateDealInput"];
@@ -10502,6 +10628,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -10783,6 +10912,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -11230,7 +11362,10 @@ export interface operations {
                  *       ],
                  *       "dealIds": [
                  *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["CreateActivityInput"];
@@ -11267,6 +11402,9 @@ export interface operations {
                      *       "dealIds": [
                      *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
@@ -11537,6 +11675,9 @@ export interface operations {
                      *       "dealIds": [
                      *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
@@ -11922,7 +12063,10 @@ export interface operations {
                  *       ],
                  *       "dealIds": [
                  *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateActivityInput"];
@@ -11959,6 +12103,9 @@ export interface operations {
                      *       "dealIds": [
                      *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
@@ -12238,6 +12385,9 @@ export interface operations {
                      *           "dealIds": [
                      *             "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *           "version": 1,
                      *           "createdAt": "2026-11-25T09:30:00.000Z",
@@ -12448,6 +12598,9 @@ export interface operations {
                      *           "dealIds": [
                      *             "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *           "version": 1,
                      *           "createdAt": "2026-11-25T09:30:00.000Z",
@@ -13921,7 +14074,10 @@ export interface operations {
                  *           "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *           "tags": [
                  *             "vip"
-                 *           ]
+                 *           ],
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -13960,6 +14116,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "version": 1,
                      *             "createdAt": "2026-11-25T09:30:00.000Z",
                      *             "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -14241,7 +14400,10 @@ export interface operations {
                  *             "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *             "tags": [
                  *               "vip"
-                 *             ]
+                 *             ],
+                 *             "customFields": {
+                 *               "renewalDate": "2027-03-31"
+                 *             }
                  *           },
                  *           "ifMatch": "\"3\""
                  *         }
@@ -14282,6 +14444,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "version": 1,
                      *             "createdAt": "2026-11-25T09:30:00.000Z",
                      *             "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -14563,7 +14728,10 @@ export interface operations {
                  *           "tags": [
                  *             "vip"
                  *           ],
-                 *           "lostReason": "text"
+                 *           "lostReason": "text",
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -14604,6 +14772,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *             "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *             "closedAt": "2026-11-25T09:30:00.000Z",
@@ -14888,7 +15059,10 @@ export interface operations {
                  *             "tags": [
                  *               "vip"
                  *             ],
-                 *             "lostReason": "text"
+                 *             "lostReason": "text",
+                 *             "customFields": {
+                 *               "renewalDate": "2027-03-31"
+                 *             }
                  *           },
                  *           "ifMatch": "\"3\""
                  *         }
@@ -14931,6 +15105,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *             "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *             "closedAt": "2026-11-25T09:30:00.000Z",
