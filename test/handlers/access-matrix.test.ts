@@ -217,6 +217,7 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
     body: { label: "Renewal" },
   }),
   "customFields.delete": ({ org, customFieldId }) => ({ params: { orgId: org.orgId, fieldId: customFieldId } }),
+  "schema.get": ({ org }) => ({ params: { orgId: org.orgId } }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },

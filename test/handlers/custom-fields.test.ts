@@ -231,3 +231,44 @@ describe("custom field definitions", () => {
     expect(key?.fieldId).toBe(field.id);
   });
 });
+
+describe("the organisation's record schemas", () => {
+  it("hold the built-in fields and the active custom fields, typed, with select options labelled", async () => {
+    const org = await anOrganisation();
+    const viewer = await org.member("viewer");
+    const tier = await aCustomField(org, {
+      key: "tier",
+      label: "Tier",
+      type: "singleSelect",
+      required: true,
+      options: [{ label: "Gold" }, { label: "Silver" }],
+    });
+    await aCustomField(org, { recordType: "deal", key: "budget", label: "Budget", type: "currency", currency: "EUR" });
+    const archived = await aCustomField(org, { key: "legacyCode", type: "text" });
+    await invoke("customFields.update", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, fieldId: archived.id },
+      body: { archived: true },
+    });
+
+    const schema = await invoke("schema.get", { token: viewer.token, params: { orgId: org.orgId } });
+
+    expect(schema.status, JSON.stringify(schema.body)).toBe(200);
+    const contact = schema.body.contact;
+    expect(contact.properties.firstName).toBeDefined();
+    expect(Object.keys(contact.properties.customFields.properties)).toEqual(["tier"]);
+    expect(contact.properties.customFields.properties.tier).toMatchObject({
+      title: "Tier",
+      type: "string",
+      "x-required": true,
+      "x-custom-field-id": tier.id,
+      oneOf: tier.options.map((option: { id: string; label: string }) => ({ const: option.id, title: option.label })),
+    });
+    expect(schema.body.deal.properties.customFields.properties.budget).toMatchObject({
+      type: "object",
+      properties: { currency: { const: "EUR" } },
+    });
+    expect(schema.body.company.properties.customFields.properties).toEqual({});
+    expect(schema.body.activity.properties.subject).toBeDefined();
+  });
+});

@@ -1812,6 +1812,26 @@ export interface paths {
         patch: operations["customFields.update"];
         trace?: never;
     };
+    "/v1/orgs/{orgId}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the record schemas
+         * @description The JSON Schema (2020-12) of a contact, a company, a deal and an activity as this organisation's API answers them: the built-in fields, and in `customFields` every custom field that is not archived, typed, with its label as `title`, a select's options as `oneOf` of `{ const: <option id>, title: <label> }`, and `x-required` on the fields a new record must have. Archived fields are left out; records may still hold their values. Roles: admin, manager, member, viewer.
+         */
+        get: operations["schema.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3879,6 +3899,24 @@ export interface components {
             /** @example Gold */
             label: string;
             archived: boolean;
+        };
+        RecordSchemas: {
+            /** @description JSON Schema (2020-12) of a contact as the API answers it, with the organisation's custom fields. */
+            contact: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (2020-12) of a company as the API answers it, with the organisation's custom fields. */
+            company: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (2020-12) of a deal as the API answers it, with the organisation's custom fields. */
+            deal: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (2020-12) of a activity as the API answers it, with the organisation's custom fields. */
+            activity: {
+                [key: string]: unknown;
+            };
         };
         RuleTriggerOutput: {
             /** @enum {string} */
@@ -29219,6 +29257,180 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The identity provider's keys are unavailable; retry later.",
                      *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schema.get": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON Schema per record type. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "contact": {},
+                     *       "company": {},
+                     *       "deal": {},
+                     *       "activity": {}
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordSchemas"];
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.orgId",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
                      *       "code": "service-unavailable",
                      *       "requestId": "Kx3v2gJaoAMEVbQ="
                      *     }

@@ -18,6 +18,7 @@ import { fileContracts } from "../features/file/file.contract";
 import { importContracts } from "../features/import/import.contract";
 import { integrationContracts } from "../features/integration/integration.contract";
 import { notificationContracts } from "../features/notification/notification.contract";
+import { recordSchemaContracts } from "../features/record-schema/record-schema.contract";
 import { trashContracts } from "../features/trash/trash.contract";
 import { webhookContracts } from "../features/webhook/webhook.contract";
 import type { PathParameterName, PathParameterNames, PathParametersSchema } from "../platform/path-parameters";
@@ -49,6 +50,7 @@ const declaredContracts = {
   ...importContracts,
   ...apiKeyContracts,
   ...customFieldContracts,
+  ...recordSchemaContracts,
 } as const satisfies Record<RouteId, RouteContract>;
 
 // Each `*.contract.ts` has exactly its `*.routes.ts`'s ids; these make the compiler check the two assemblies too.

@@ -25,6 +25,7 @@ import { fileRoutes } from "../features/file/file.routes";
 import { importRoutes } from "../features/import/import.routes";
 import { integrationRoutes } from "../features/integration/integration.routes";
 import { notificationRoutes } from "../features/notification/notification.routes";
+import { recordSchemaRoutes } from "../features/record-schema/record-schema.routes";
 import { trashRoutes } from "../features/trash/trash.routes";
 import { webhookRoutes } from "../features/webhook/webhook.routes";
 import { type HttpMethod, httpHandler, type RouteDeclaration } from "./route-declaration";
@@ -64,6 +65,7 @@ export const routes = {
   ...importRoutes,
   ...apiKeyRoutes,
   ...customFieldRoutes,
+  ...recordSchemaRoutes,
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;
