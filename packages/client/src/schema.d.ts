@@ -2319,7 +2319,7 @@ export interface components {
         };
         RuleTrigger: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };
@@ -2429,7 +2429,7 @@ export interface components {
             /** @description The event to try the rule on: its type, record and changes. */
             event: {
                 /** @enum {string} */
-                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
                 record: {
                     /** @enum {string} */
                     type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey" | "customField";
@@ -2455,7 +2455,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
+            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
             /** @description What the endpoint is for, for the admins' benefit. */
             description?: string;
             /** @default true */
@@ -2473,7 +2473,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
+            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
             description?: string | null;
             /** @description `true` also re-enables a subscription the API disabled. */
             enabled?: boolean;
@@ -3920,7 +3920,7 @@ export interface components {
         };
         RuleTriggerOutput: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };

@@ -86,6 +86,8 @@ export const CustomFieldDeletionEntity = tableEntity({
     recordType: { type: customFieldRecordTypes, required: true, readOnly: true },
     key: { type: "string", required: true, readOnly: true },
     requestedAt: { type: "string", required: true, readOnly: true },
+    /** Where the cleanup stopped in the record type's list (a record type and ElectroDB cursor), to go on from. */
+    cursor: { type: "string" },
   },
   indexes: {
     customFieldDeletion: {
