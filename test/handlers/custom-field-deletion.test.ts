@@ -62,9 +62,7 @@ describe("deleting a custom field", () => {
     }).go();
     expect(key).toBeNull();
     await define(org, "contact", "nickname");
-    const { data: entries } = await tableEntities.auditEntry.query
-      .auditOfOrganisation({ orgId: org.orgId })
-      .go();
+    const { data: entries } = await tableEntities.auditEntry.query.auditOfOrganisation({ orgId: org.orgId }).go();
     expect(entries).toContainEqual(
       expect.objectContaining({ recordId: bob.body.id, action: "updated", actorId: "system:custom-fields" }),
     );
