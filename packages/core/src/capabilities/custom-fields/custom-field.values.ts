@@ -145,7 +145,8 @@ export function validateCustomFieldValues(
 
   if (mode === "create") {
     for (const definition of usable.values()) {
-      const given = input?.[definition.key];
+      // Own properties only: a key such as `toString` must not be found on the object's prototype.
+      const given = input && Object.hasOwn(input, definition.key) ? input[definition.key] : undefined;
       if (definition.required && !definition.archived && (given === undefined || given === null)) {
         issues.push({ path: pathOf(definition.key), message: "Required." });
       }

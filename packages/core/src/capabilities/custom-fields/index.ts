@@ -14,6 +14,7 @@ export {
   updateCustomField,
 } from "./custom-field.service";
 export {
+  type CustomFieldDefinition,
   type CustomFieldMemberReference,
   maxCustomFieldValuesBytes,
   validateCustomFieldValues,

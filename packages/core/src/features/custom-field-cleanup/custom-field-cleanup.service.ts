@@ -43,7 +43,7 @@ type Holder = { id: string; version: number; before: Values; write: (after: Valu
 type RecordPage = { holders: Holder[]; cursor: string | null };
 
 const holds = (values: unknown, key: string): values is Record<string, unknown> =>
-  typeof values === "object" && values !== null && key in values;
+  typeof values === "object" && values !== null && Object.hasOwn(values, key);
 
 /**
  * One page of the organisation's records of a type, in creation order, and those of them that hold the key. Every
