@@ -68,6 +68,24 @@ describe("deleting a custom field", () => {
     );
   });
 
+  it("does not come back with a record restored from the trash", async () => {
+    const org = await anOrganisation();
+    const at = { token: org.admin.token, params: { orgId: org.orgId } };
+    const nickname = await define(org, "contact", "nickname");
+    await define(org, "contact", "region");
+    const ada = await invoke("contacts.create", {
+      ...at,
+      body: { firstName: "Ada", customFields: { nickname: "Ada", region: "EMEA" } },
+    });
+    await invoke("contacts.delete", { ...at, params: { ...at.params, contactId: ada.body.id } });
+    await invoke("customFields.delete", { ...at, params: { ...at.params, fieldId: nickname } });
+
+    const restored = await invoke("trash.restore", { ...at, params: { ...at.params, recordId: ada.body.id } });
+
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    expect(restored.body.record.customFields).toEqual({ region: "EMEA" });
+  });
+
   it("removes a deal's and a company's values too", async () => {
     const org = await anOrganisation();
     const at = { token: org.admin.token, params: { orgId: org.orgId } };

@@ -319,3 +319,21 @@ export async function customFieldValuesAfterWrite(
 /** The attribute to store: the values, or nothing at all when there are none (no empty maps on items). */
 export const storedCustomFields = (values: Record<string, unknown>) =>
   Object.keys(values).length > 0 ? values : undefined;
+
+/**
+ * Of a restored record's values, those of fields that still exist (archived ones included): a field deleted while
+ * the record was in the trash must not come back with it.
+ */
+export async function valuesOfLiveFields(
+  orgId: string,
+  recordType: CustomFieldRecordType,
+  values: unknown,
+): Promise<Record<string, unknown> | undefined> {
+  if (typeof values !== "object" || values === null || Object.keys(values).length === 0) return undefined;
+  const live = new Set(
+    (await customFieldDefinitionsOf(orgId))
+      .filter((definition) => definition.recordType === recordType)
+      .map((definition) => definition.key),
+  );
+  return storedCustomFields(Object.fromEntries(Object.entries(values).filter(([key]) => live.has(key))));
+}

@@ -1,7 +1,11 @@
 import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
-import { customFieldValuesAfterWrite, storedCustomFields } from "../../capabilities/custom-fields/custom-field.service";
+import {
+  customFieldValuesAfterWrite,
+  storedCustomFields,
+  valuesOfLiveFields,
+} from "../../capabilities/custom-fields/custom-field.service";
 import { searchDocumentOfCompany, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
@@ -287,6 +291,7 @@ export async function restoreCompany(
   const { formerContactIds = [], formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
   const company = {
     ...stored,
+    customFields: await valuesOfLiveFields(orgId, "company", stored.customFields),
     sortName: sortKeyOf(snapshot.name),
     linkCount: 0,
     version: snapshot.version + 1,

@@ -1,7 +1,11 @@
 import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
-import { customFieldValuesAfterWrite, storedCustomFields } from "../../capabilities/custom-fields/custom-field.service";
+import {
+  customFieldValuesAfterWrite,
+  storedCustomFields,
+  valuesOfLiveFields,
+} from "../../capabilities/custom-fields/custom-field.service";
 import { searchDocumentOfContact, searchTermActions } from "../../capabilities/search/search.service";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
@@ -435,6 +439,7 @@ export async function restoreContact(
   const { formerDealIds = [], formerActivityIds = [], formerFileIds = [], ...stored } = snapshot;
   const contact = {
     ...stored,
+    customFields: await valuesOfLiveFields(orgId, "contact", stored.customFields),
     companyIds: existing,
     companyId: existing[0],
     companyKey: existing[0] ?? noCompany,

@@ -1,6 +1,10 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
-import { customFieldValuesAfterWrite, storedCustomFields } from "../../capabilities/custom-fields/custom-field.service";
+import {
+  customFieldValuesAfterWrite,
+  storedCustomFields,
+  valuesOfLiveFields,
+} from "../../capabilities/custom-fields/custom-field.service";
 import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
 import { RestoreConflictError } from "../../capabilities/trash/trash.errors";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
@@ -601,6 +605,7 @@ export async function restoreDeal(
     const at = now();
     const deal: DealItem = {
       ...snapshot,
+      customFields: await valuesOfLiveFields(orgId, "deal", snapshot.customFields),
       contactIds: snapshot.contactIds.filter((id) => contacts.data.some((contact) => contact?.contactId === id)),
       companyId: companies.data ? snapshot.companyId : undefined,
       linkCount: 0,
