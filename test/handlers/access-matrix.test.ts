@@ -50,6 +50,9 @@ type World = {
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
+/** Each valid custom field definition takes a key of its own: the same world serves several roles' requests. */
+let customFieldsDefined = 0;
+
 const validRequests: Record<RouteId, (world: World) => Request> = {
   "health.get": () => ({}),
   "openapi.get": () => ({}),
@@ -208,7 +211,7 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "apiKeys.revoke": ({ org, apiKeyId }) => ({ params: { orgId: org.orgId, keyId: apiKeyId } }),
   "customFields.create": ({ org }) => ({
     params: { orgId: org.orgId },
-    body: { recordType: "deal", key: `tier${Math.random().toString(36).slice(2, 8)}`, label: "Tier", type: "text" },
+    body: { recordType: "deal", key: `tier${++customFieldsDefined}`, label: "Tier", type: "text" },
   }),
   "customFields.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordType: "contact" } }),
   "customFields.get": ({ org, customFieldId }) => ({ params: { orgId: org.orgId, fieldId: customFieldId } }),
