@@ -54,6 +54,41 @@ describe("exporting a list", () => {
     expect(Object.keys(rows[0] ?? {})).toEqual(expect.arrayContaining(["id", "firstName", "emails", "createdAt"]));
   }, 120_000);
 
+  it("writes a column per custom field of the record type, named customFields.<key>", async () => {
+    const org = await anOrganisation();
+    for (const [key, type] of [
+      ["renewalDate", "date"],
+      ["newsletter", "boolean"],
+    ]) {
+      const defined = await invoke("customFields.create", {
+        token: org.admin.token,
+        params: { orgId: org.orgId },
+        body: { recordType: "company", key, label: key, type },
+      });
+      expect(defined.status).toBe(201);
+    }
+    await invoke("companies.create", {
+      token: org.admin.token,
+      params: { orgId: org.orgId },
+      body: { name: "Initech", customFields: { renewalDate: "2027-03-31" } },
+    });
+
+    const done = await anExport(org, { recordType: "company", format: "csv" });
+
+    const rows = parse(await (await fetch(done.download.url)).text(), { columns: true, bom: true }) as Record<
+      string,
+      string
+    >[];
+    expect(rows).toEqual([
+      expect.objectContaining({
+        name: "Initech",
+        "customFields.renewalDate": "2027-03-31",
+        "customFields.newsletter": "",
+      }),
+    ]);
+    expect(Object.keys(rows[0] ?? {})).not.toContain("customFields");
+  }, 60_000);
+
   it("writes NDJSON, one record per line; filters the list does not take are refused at their path", async () => {
     const org = await anOrganisation();
     await aContact(org, { firstName: "Ada", emails: ["ada@example.com"] });

@@ -48,8 +48,12 @@ type World = {
   importId: string;
   exportId: string;
   apiKeyId: string;
+  customFieldId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
+
+/** Each valid custom field definition takes a key of its own: the same world serves several roles' requests. */
+let customFieldsDefined = 0;
 
 const validRequests: Record<RouteId, (world: World) => Request> = {
   "health.get": () => ({}),
@@ -215,6 +219,18 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "apiKeys.list": ({ org }) => ({ params: { orgId: org.orgId } }),
   "apiKeys.get": ({ org, apiKeyId }) => ({ params: { orgId: org.orgId, keyId: apiKeyId } }),
   "apiKeys.revoke": ({ org, apiKeyId }) => ({ params: { orgId: org.orgId, keyId: apiKeyId } }),
+  "customFields.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { recordType: "deal", key: `tier${++customFieldsDefined}`, label: "Tier", type: "text" },
+  }),
+  "customFields.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordType: "contact" } }),
+  "customFields.get": ({ org, customFieldId }) => ({ params: { orgId: org.orgId, fieldId: customFieldId } }),
+  "customFields.update": ({ org, customFieldId }) => ({
+    params: { orgId: org.orgId, fieldId: customFieldId },
+    body: { label: "Renewal" },
+  }),
+  "customFields.delete": ({ org, customFieldId }) => ({ params: { orgId: org.orgId, fieldId: customFieldId } }),
+  "schema.get": ({ org }) => ({ params: { orgId: org.orgId } }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
@@ -348,6 +364,17 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
   "apiKeys.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "0" } }),
   "apiKeys.get": ({ org }) => ({ params: { orgId: org.orgId, keyId: "key_NOT-AN-ID" } }),
   "apiKeys.revoke": ({ org }) => ({ params: { orgId: org.orgId, keyId: "not-a-key" } }),
+  "customFields.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { recordType: "contact", key: "Not A Key", label: "Bad", type: "text" },
+  }),
+  "customFields.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordType: "lead" } }),
+  "customFields.get": ({ org }) => ({ params: { orgId: org.orgId, fieldId: "not-a-field" } }),
+  "customFields.update": ({ org, customFieldId }) => ({
+    params: { orgId: org.orgId, fieldId: customFieldId },
+    body: { type: "number" },
+  }),
+  "customFields.delete": ({ org }) => ({ params: { orgId: org.orgId, fieldId: "fld_NOT-AN-ID" } }),
   "deals.invoices": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "paid" } }),
   "companies.pushToBooks": ({ org, companyId }) => ({
     params: { orgId: org.orgId, companyId },
@@ -523,8 +550,14 @@ async function aWorld(): Promise<World> {
     params: { orgId: org.orgId },
     body: { name: "Nightly sync", scopes: ["contacts:write"] },
   });
+  const customField = await invoke("customFields.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { recordType: "contact", key: "renewalDate", label: "Renewal date", type: "date" },
+  });
   return {
     org,
+    customFieldId: customField.body.id,
     apiKeyId: apiKey.body.id,
     exportId: exported.body.id,
     wonDealId: wonDeal.id,

@@ -72,6 +72,25 @@ describe("request bodies", () => {
     }
   });
 
+  it("a body nested more than 32 levels deep is a 400 naming the body, however it is nested; brackets in strings do not count", async () => {
+    const { orgId, admin } = await anOrganisation();
+    const deep = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+    for (const rawBody of [
+      `{"survivorId":"con_1","mergedIds":["con_2"],"fields":{"x":${deep(10_000)}}}`,
+      `{"firstName":"Ada","tags":${deep(40)}}`,
+    ]) {
+      const refused = await invoke("contacts.merge", { token: admin.token, params: { orgId }, rawBody });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([{ path: "body", message: "Nested more than 32 levels deep." }]);
+    }
+    const bracketsInText = await invoke("contacts.create", {
+      token: admin.token,
+      params: { orgId },
+      body: { firstName: `Ada ${"[{".repeat(40)}`, lastName: '\\" [[[' },
+    });
+    expect(bracketsInText.status).toBe(201);
+  });
+
   it("every field that fails is reported with its path", async () => {
     const { orgId, admin } = await anOrganisation();
     const refused = await invoke("contacts.create", {

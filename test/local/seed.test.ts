@@ -21,7 +21,14 @@ describe("demo seed data", () => {
       params: { orgId: first.orgId },
       query: { limit: "100" },
     });
-    expect(contacts.body.data).toHaveLength(demoContacts().length);
+    // The demo contacts, and one of them entered again: the demo's duplicate pair.
+    expect(contacts.body.data).toHaveLength(demoContacts().length + 1);
+    const duplicates = await invoke("duplicates.list", {
+      token: admin,
+      params: { orgId: first.orgId },
+      query: { type: "contact" },
+    });
+    expect(duplicates.body.data.length).toBeGreaterThan(0);
     const companies = await invoke("companies.list", { token: admin, params: { orgId: first.orgId } });
     expect(companies.body.data.length).toBeGreaterThanOrEqual(10);
 

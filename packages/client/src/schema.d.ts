@@ -1860,6 +1860,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{orgId}/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List custom fields
+         * @description The organisation's fields in the order they were defined, without archived ones unless `archived` says so; narrow by `recordType`. Everyone may read them. Roles: admin, manager, member, viewer.
+         */
+        get: operations["customFields.list"];
+        put?: never;
+        /**
+         * Define a custom field
+         * @description Adds a typed field to a record type (contact, company, deal, activity): its values then travel in the records' `customFields` object. The key is unique per record type, case-insensitively (409 `duplicate`), and cannot change; at most 100 fields per record type, archived ones included. Roles: admin, manager.
+         */
+        post: operations["customFields.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{orgId}/custom-fields/{fieldId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a custom field
+         * @description One field's definition, archived or not. A deleted field is a 404 at once. Roles: admin, manager, member, viewer.
+         */
+        get: operations["customFields.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a custom field
+         * @description The field disappears at once (its key stays taken until then); a background job removes its values from the records and then the field. Roles: admin, manager.
+         */
+        delete: operations["customFields.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a custom field
+         * @description Changes the label, description, required flag, archived state or a select's options (renamed by id, so records keep their values). Archiving hides the field from the schema and refuses new values, while records keep and show the ones they hold. Roles: admin, manager.
+         */
+        patch: operations["customFields.update"];
+        trace?: never;
+    };
+    "/v1/orgs/{orgId}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the record schemas
+         * @description The JSON Schema (2020-12) of a contact, a company, a deal and an activity as this organisation's API answers them: the built-in fields, and in `customFields` every custom field that is not archived, typed, with its label as `title`, a select's options as `oneOf` of `{ const: <option id>, title: <label> }`, and `x-required` on the fields a new record must have. Archived fields are left out; records may still hold their values. Roles: admin, manager, member, viewer.
+         */
+        get: operations["schema.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1906,6 +1978,15 @@ export interface components {
             /** @description Every company of the contact, primary first (at most 10). */
             companyIds?: string[];
             tags?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         /** @description Fields to change; `null` clears a field, arrays replace the stored list, absent fields stay as they are. */
         UpdateContactInput: {
@@ -1924,6 +2005,15 @@ export interface components {
             /** @description Every company of the contact, primary first (at most 10). */
             companyIds?: string[];
             tags?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         CreateCompanyInput: {
             /** @example Acme Ltd */
@@ -1947,6 +2037,15 @@ export interface components {
              */
             ownerId?: string;
             tags?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         Address: {
             /** @example 1 Market Street */
@@ -1972,6 +2071,15 @@ export interface components {
             /** @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a */
             ownerId?: string;
             tags?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         CreatePipelineInput: {
             /** @example Sales */
@@ -2110,6 +2218,15 @@ export interface components {
             tags?: string[];
             /** @description Why the deal was lost; only for deals in a lost stage. */
             lostReason?: string;
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         Money: {
             /** @description In minor units of the currency (cents for EUR): 125000 is 1,250.00. */
@@ -2129,6 +2246,15 @@ export interface components {
             contactIds?: string[];
             tags?: string[];
             lostReason?: string | null;
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         MoveDealInput: {
             /**
@@ -2174,6 +2300,15 @@ export interface components {
             contactIds?: string[];
             companyIds?: string[];
             dealIds?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         /** @description Fields to change; `null` clears a field; link lists replace the stored ones. The type is fixed. */
         UpdateActivityInput: {
@@ -2202,6 +2337,15 @@ export interface components {
             contactIds?: string[];
             companyIds?: string[];
             dealIds?: string[];
+            /**
+             * @description Values of the organisation's custom fields of this record type, by key (see `GET /v1/orgs/{orgId}/custom-fields` and `/schema`). A select stores option ids; a currency `{ amount, currency }` in minor units; a member a member id; `null` clears a value.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         };
         BatchCreateContactsInput: {
             /** @description 1 to 100 entries. Each is validated and written on its own; results come back in the same order. */
@@ -2311,7 +2455,7 @@ export interface components {
         };
         RuleTrigger: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };
@@ -2421,10 +2565,10 @@ export interface components {
             /** @description The event to try the rule on: its type, record and changes. */
             event: {
                 /** @enum {string} */
-                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
                 record: {
                     /** @enum {string} */
-                    type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey";
+                    type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey" | "customField";
                     id: string;
                 };
                 /** @default [] */
@@ -2447,7 +2591,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
+            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
             /** @description What the endpoint is for, for the admins' benefit. */
             description?: string;
             /** @default true */
@@ -2465,7 +2609,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked") | "*")[];
+            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
             description?: string | null;
             /** @description `true` also re-enables a subscription the API disabled. */
             enabled?: boolean;
@@ -2562,13 +2706,79 @@ export interface components {
              *       "deals:read"
              *     ]
              */
-            scopes: ("organisation:read" | "organisation:write" | "members:read" | "members:write" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "pipelines:read" | "pipelines:write" | "deals:read" | "deals:write" | "activities:read" | "activities:write" | "trash:read" | "trash:write" | "search:read" | "search:write" | "audit:read" | "audit:write" | "events:read" | "events:write" | "automation:read" | "automation:write" | "webhooks:read" | "webhooks:write" | "integrations:read" | "integrations:write" | "invoices:read" | "invoices:write" | "files:read" | "files:write" | "imports:read" | "imports:write" | "exports:read" | "exports:write")[];
+            scopes: ("organisation:read" | "organisation:write" | "members:read" | "members:write" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "pipelines:read" | "pipelines:write" | "deals:read" | "deals:write" | "activities:read" | "activities:write" | "trash:read" | "trash:write" | "search:read" | "search:write" | "audit:read" | "audit:write" | "events:read" | "events:write" | "automation:read" | "automation:write" | "webhooks:read" | "webhooks:write" | "integrations:read" | "integrations:write" | "invoices:read" | "invoices:write" | "files:read" | "files:write" | "imports:read" | "imports:write" | "exports:read" | "exports:write" | "customFields:read" | "customFields:write")[];
             /**
              * Format: date-time
              * @description When the key stops working; without it, it works until revoked.
              * @example 2099-12-31T23:59:59.000Z
              */
             expiresAt?: string;
+        };
+        /**
+         * @example {
+         *       "recordType": "contact",
+         *       "key": "renewalDate",
+         *       "label": "Renewal date",
+         *       "description": "When the contract comes up for renewal.",
+         *       "type": "date",
+         *       "required": false
+         *     }
+         */
+        CreateCustomFieldInput: {
+            /** @enum {string} */
+            recordType: "contact" | "company" | "deal" | "activity";
+            /** @example renewalDate */
+            key: string;
+            /** @example Renewal date */
+            label: string;
+            /** @example When the contract comes up for renewal. */
+            description?: string;
+            /**
+             * @example date
+             * @enum {string}
+             */
+            type: "text" | "longText" | "number" | "currency" | "date" | "dateTime" | "boolean" | "singleSelect" | "multiSelect" | "url" | "email" | "phone" | "member";
+            /**
+             * @description Records created from now on must have a value; existing ones are not checked.
+             * @default false
+             */
+            required: boolean;
+            /** @description The choices of a `singleSelect` or `multiSelect` field (and only of those). */
+            options?: {
+                /** @example Gold */
+                label: string;
+            }[];
+            /**
+             * @description A `currency` field's currency, if every value must be in it.
+             * @example EUR
+             */
+            currency?: string;
+        };
+        /**
+         * @example {
+         *       "label": "Contract renewal",
+         *       "required": true
+         *     }
+         */
+        UpdateCustomFieldInput: {
+            /** @example Contract renewal */
+            label?: string;
+            description?: string | null;
+            required?: boolean;
+            /** @description An archived field is left out of the schema and refused on writes; its values stay. */
+            archived?: boolean;
+            /** @description The complete list of a select field's options: keep (or rename) one by its id, add one without an id. An option left out is archived, never deleted, as records may hold it. */
+            options?: {
+                /**
+                 * @description An existing option's id; absent: a new option.
+                 * @example opt_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                id?: string;
+                /** @example Gold */
+                label: string;
+                /** @description An archived option is kept on records but refused on writes. */
+                archived?: boolean;
+            }[];
         };
         Health: {
             /** @constant */
@@ -2691,6 +2901,15 @@ export interface components {
             /** @description When an activity linked to it was last logged or completed. */
             lastActivityAt: string | null;
             tags: string[];
+            /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
             /** @description Increases with every change; the ETag header carries it for If-Match. */
             version: number;
             /**
@@ -2734,6 +2953,15 @@ export interface components {
             /** @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a */
             ownerId: string;
             tags: string[];
+            /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
             /** @description Increases with every change; the ETag header carries it for If-Match. */
             version: number;
             /**
@@ -2848,6 +3076,15 @@ export interface components {
             contactIds: string[];
             tags: string[];
             /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
              * Format: date-time
              * @example 2026-11-25T09:30:00.000Z
              */
@@ -2899,6 +3136,15 @@ export interface components {
             companyId: string | null;
             contactIds: string[];
             tags: string[];
+            /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
             /**
              * Format: date-time
              * @example 2026-11-25T09:30:00.000Z
@@ -2976,6 +3222,15 @@ export interface components {
             companyIds: string[];
             dealIds: string[];
             /**
+             * @description Values of the organisation's custom fields, by key; a field without a value is absent.
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
              * @description A member, or the API key it was done with.
              * @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a
              */
@@ -3027,7 +3282,7 @@ export interface components {
         AuditEntry: {
             id: string;
             /** @enum {string} */
-            recordType: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey";
+            recordType: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey" | "customField";
             recordId: string;
             /** @enum {string} */
             action: "created" | "updated" | "deleted" | "restored" | "merged" | "stage_changed" | "connected" | "disconnected" | "needs_reauth" | "sync_failed" | "paid" | "received" | "revoked";
@@ -3239,7 +3494,7 @@ export interface components {
             /** @description Unique per change; the same on every redelivery. */
             id: string;
             /** @enum {string} */
-            type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             orgId: string;
             actor: {
                 /** @description The member who made the change, the API key (`key_…`) it was made with, or `system:<name>` for automation. */
@@ -3247,7 +3502,7 @@ export interface components {
             };
             record: {
                 /** @enum {string} */
-                type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey";
+                type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey" | "customField";
                 id: string;
             };
             /** @description Each changed field, before and after. */
@@ -3823,9 +4078,68 @@ export interface components {
             revokedAt: string | null;
             revokedBy: string | null;
         };
+        CustomField: {
+            /**
+             * @description Custom field id.
+             * @example fld_01jd8x4k2q7v3m9t5r1w6y8z0a
+             */
+            id: string;
+            /** @enum {string} */
+            recordType: "contact" | "company" | "deal" | "activity";
+            /** @example renewalDate */
+            key: string;
+            /** @example Renewal date */
+            label: string;
+            /** @example When the contract comes up for renewal. */
+            description: string | null;
+            /** @enum {string} */
+            type: "text" | "longText" | "number" | "currency" | "date" | "dateTime" | "boolean" | "singleSelect" | "multiSelect" | "url" | "email" | "phone" | "member";
+            required: boolean;
+            archived: boolean;
+            /** @description A select field's options; empty for other types. */
+            options: components["schemas"]["CustomFieldOption"][];
+            /** @example EUR */
+            currency: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        CustomFieldOption: {
+            /** @example opt_01jd8x4k2q7v3m9t5r1w6y8z0a */
+            id: string;
+            /** @example Gold */
+            label: string;
+            archived: boolean;
+        };
+        RecordSchemas: {
+            /** @description JSON Schema (2020-12) of a contact as the API answers it, with the organisation's custom fields. */
+            contact: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (2020-12) of a company as the API answers it, with the organisation's custom fields. */
+            company: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (2020-12) of a deal as the API answers it, with the organisation's custom fields. */
+            deal: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema (2020-12) of a activity as the API answers it, with the organisation's custom fields. */
+            activity: {
+                [key: string]: unknown;
+            };
+        };
         RuleTriggerOutput: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };
@@ -5609,6 +5923,9 @@ export interface operations {
                      *           "tags": [
                      *             "text"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "version": 1,
                      *           "createdAt": "2026-11-25T09:30:00.000Z",
                      *           "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -5797,7 +6114,10 @@ export interface operations {
                  *       ],
                  *       "tags": [
                  *         "vip"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["CreateContactInput"];
@@ -5833,6 +6153,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -6101,6 +6424,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -6485,7 +6811,10 @@ export interface operations {
                  *       ],
                  *       "tags": [
                  *         "vip"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateContactInput"];
@@ -6521,6 +6850,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -6808,6 +7140,9 @@ export interface operations {
                      *           "tags": [
                      *             "text"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "version": 1,
                      *           "createdAt": "2026-11-25T09:30:00.000Z",
                      *           "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -6994,7 +7329,10 @@ export interface operations {
                  *       "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *       "tags": [
                  *         "vip"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCompanyInput"];
@@ -7028,6 +7366,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -7294,6 +7635,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -7676,7 +8020,10 @@ export interface operations {
                  *       "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *       "tags": [
                  *         "vip"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateCompanyInput"];
@@ -7710,6 +8057,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
                      *       "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -9362,6 +9712,9 @@ export interface operations {
                      *           "tags": [
                      *             "text"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *           "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *           "closedAt": "2026-11-25T09:30:00.000Z",
@@ -9604,6 +9957,9 @@ export interface operations {
                      *           "tags": [
                      *             "text"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *           "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *           "closedAt": "2026-11-25T09:30:00.000Z",
@@ -9795,7 +10151,10 @@ export interface operations {
                  *       "tags": [
                  *         "vip"
                  *       ],
-                 *       "lostReason": "text"
+                 *       "lostReason": "text",
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["CreateDealInput"];
@@ -9831,6 +10190,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -10102,6 +10464,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -10487,7 +10852,10 @@ export interface operations {
                  *       "tags": [
                  *         "vip"
                  *       ],
-                 *       "lostReason": "text"
+                 *       "lostReason": "text",
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateDealInput"];
@@ -10523,6 +10891,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -10804,6 +11175,9 @@ export interface operations {
                      *       "tags": [
                      *         "text"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *       "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *       "closedAt": "2026-11-25T09:30:00.000Z",
@@ -11251,7 +11625,10 @@ export interface operations {
                  *       ],
                  *       "dealIds": [
                  *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["CreateActivityInput"];
@@ -11288,6 +11665,9 @@ export interface operations {
                      *       "dealIds": [
                      *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
@@ -11558,6 +11938,9 @@ export interface operations {
                      *       "dealIds": [
                      *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
@@ -11943,7 +12326,10 @@ export interface operations {
                  *       ],
                  *       "dealIds": [
                  *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
-                 *       ]
+                 *       ],
+                 *       "customFields": {
+                 *         "renewalDate": "2027-03-31"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateActivityInput"];
@@ -11980,6 +12366,9 @@ export interface operations {
                      *       "dealIds": [
                      *         "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *       ],
+                     *       "customFields": {
+                     *         "renewalDate": "2027-03-31"
+                     *       },
                      *       "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *       "version": 1,
                      *       "createdAt": "2026-11-25T09:30:00.000Z",
@@ -12259,6 +12648,9 @@ export interface operations {
                      *           "dealIds": [
                      *             "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *           "version": 1,
                      *           "createdAt": "2026-11-25T09:30:00.000Z",
@@ -12469,6 +12861,9 @@ export interface operations {
                      *           "dealIds": [
                      *             "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
                      *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
                      *           "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *           "version": 1,
                      *           "createdAt": "2026-11-25T09:30:00.000Z",
@@ -13284,7 +13679,10 @@ export interface operations {
                  *           ],
                  *           "tags": [
                  *             "vip"
-                 *           ]
+                 *           ],
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -13325,6 +13723,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "version": 1,
                      *             "createdAt": "2026-11-25T09:30:00.000Z",
                      *             "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -13608,7 +14009,10 @@ export interface operations {
                  *             ],
                  *             "tags": [
                  *               "vip"
-                 *             ]
+                 *             ],
+                 *             "customFields": {
+                 *               "renewalDate": "2027-03-31"
+                 *             }
                  *           },
                  *           "ifMatch": "\"3\""
                  *         }
@@ -13651,6 +14055,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "version": 1,
                      *             "createdAt": "2026-11-25T09:30:00.000Z",
                      *             "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -13930,7 +14337,10 @@ export interface operations {
                  *           "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *           "tags": [
                  *             "vip"
-                 *           ]
+                 *           ],
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -13969,6 +14379,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "version": 1,
                      *             "createdAt": "2026-11-25T09:30:00.000Z",
                      *             "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -14250,7 +14663,10 @@ export interface operations {
                  *             "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
                  *             "tags": [
                  *               "vip"
-                 *             ]
+                 *             ],
+                 *             "customFields": {
+                 *               "renewalDate": "2027-03-31"
+                 *             }
                  *           },
                  *           "ifMatch": "\"3\""
                  *         }
@@ -14291,6 +14707,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "version": 1,
                      *             "createdAt": "2026-11-25T09:30:00.000Z",
                      *             "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -14572,7 +14991,10 @@ export interface operations {
                  *           "tags": [
                  *             "vip"
                  *           ],
-                 *           "lostReason": "text"
+                 *           "lostReason": "text",
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -14613,6 +15035,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *             "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *             "closedAt": "2026-11-25T09:30:00.000Z",
@@ -14897,7 +15322,10 @@ export interface operations {
                  *             "tags": [
                  *               "vip"
                  *             ],
-                 *             "lostReason": "text"
+                 *             "lostReason": "text",
+                 *             "customFields": {
+                 *               "renewalDate": "2027-03-31"
+                 *             }
                  *           },
                  *           "ifMatch": "\"3\""
                  *         }
@@ -14940,6 +15368,9 @@ export interface operations {
                      *             "tags": [
                      *               "text"
                      *             ],
+                     *             "customFields": {
+                     *               "renewalDate": "2027-03-31"
+                     *             },
                      *             "stageEnteredAt": "2026-11-25T09:30:00.000Z",
                      *             "lastActivityAt": "2026-11-25T09:30:00.000Z",
                      *             "closedAt": "2026-11-25T09:30:00.000Z",
@@ -16821,6 +17252,9 @@ export interface operations {
                      *         "tags": [
                      *           "text"
                      *         ],
+                     *         "customFields": {
+                     *           "renewalDate": "2027-03-31"
+                     *         },
                      *         "version": 1,
                      *         "createdAt": "2026-11-25T09:30:00.000Z",
                      *         "updatedAt": "2026-11-25T09:30:00.000Z"
@@ -29036,6 +29470,1296 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The identity provider's keys are unavailable; retry later.",
                      *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/api-keys/key_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customFields.list": {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page, 1 to 100 (default 25).
+                 * @example 25
+                 */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description Only this record type's fields.
+                 * @example contact
+                 */
+                recordType?: "contact" | "company" | "deal" | "activity";
+                /**
+                 * @description Whether archived fields are listed (default: not).
+                 * @example exclude
+                 */
+                archived?: "include" | "only" | "exclude";
+            };
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of fields. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "recordType": "contact",
+                     *           "key": "renewalDate",
+                     *           "label": "Renewal date",
+                     *           "description": "When the contract comes up for renewal.",
+                     *           "type": "text",
+                     *           "required": true,
+                     *           "archived": true,
+                     *           "options": [
+                     *             {
+                     *               "id": "opt_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *               "label": "Gold",
+                     *               "archived": true
+                     *             }
+                     *           ],
+                     *           "currency": "EUR",
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-25T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CustomField"][];
+                        /** @description Pass as `cursor` to get the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.limit",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customFields.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response for this key is replayed for 24 hours (with `Idempotent-Replayed: true`); the same key with another body is 422, and while the first request still runs, 409 with Retry-After. A fresh UUID per change, e.g. `6f1c8a52-3c1e-4f7e-9d4b-2a9b3f0e7c11`. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "recordType": "contact",
+                 *       "key": "renewalDate",
+                 *       "label": "Renewal date",
+                 *       "description": "When the contract comes up for renewal.",
+                 *       "type": "date",
+                 *       "required": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCustomFieldInput"];
+            };
+        };
+        responses: {
+            /** @description The new field. */
+            201: {
+                headers: {
+                    /** @description The record's version as a strong entity tag, e.g. `"3"`. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "recordType": "contact",
+                     *       "key": "renewalDate",
+                     *       "label": "Renewal date",
+                     *       "description": "When the contract comes up for renewal.",
+                     *       "type": "text",
+                     *       "required": true,
+                     *       "archived": true,
+                     *       "options": [
+                     *         {
+                     *           "id": "opt_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "label": "Gold",
+                     *           "archived": true
+                     *         }
+                     *       ],
+                     *       "currency": "EUR",
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.recordType",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a duplicate unique value (see `existing`), the last admin, a concurrent change, or the same Idempotency-Key still in flight. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/concurrent-modification",
+                     *       "title": "The record was changed by another request.",
+                     *       "status": 409,
+                     *       "detail": "Another request changed the record at the same time; read it again and retry.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "concurrent-modification",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "The body is too large.",
+                     *       "status": 413,
+                     *       "detail": "The body is larger than the limit.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "payload-too-large",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "The body must be JSON.",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "unsupported-media-type",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "This Idempotency-Key was used with another request.",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was first used with another body.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "idempotency-key-reused",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customFields.get": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+                /**
+                 * @description Custom field id.
+                 * @example fld_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                fieldId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The field. */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag, e.g. `"3"`. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "recordType": "contact",
+                     *       "key": "renewalDate",
+                     *       "label": "Renewal date",
+                     *       "description": "When the contract comes up for renewal.",
+                     *       "type": "text",
+                     *       "required": true,
+                     *       "archived": true,
+                     *       "options": [
+                     *         {
+                     *           "id": "opt_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "label": "Gold",
+                     *           "archived": true
+                     *         }
+                     *       ],
+                     *       "currency": "EUR",
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description The record's version as a strong entity tag, e.g. `"3"`. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.orgId",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customFields.delete": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the record's ETag is still this one, e.g. `"3"` (or `*`); otherwise 412. Optional. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+                /**
+                 * @description Custom field id.
+                 * @example fld_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                fieldId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The field is being deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.orgId",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match: the record changed since the caller read it. The response's ETag is the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The record has changed since you read it.",
+                     *       "status": 412,
+                     *       "detail": "If-Match was \"2\" but the record is at \"3\".",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "precondition-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "customFields.update": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the record's ETag is still this one, e.g. `"3"` (or `*`); otherwise 412. Optional. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+                /**
+                 * @description Custom field id.
+                 * @example fld_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                fieldId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "label": "Contract renewal",
+                 *       "required": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCustomFieldInput"];
+            };
+        };
+        responses: {
+            /** @description The updated field. */
+            200: {
+                headers: {
+                    /** @description The record's version as a strong entity tag, e.g. `"3"`. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "recordType": "contact",
+                     *       "key": "renewalDate",
+                     *       "label": "Renewal date",
+                     *       "description": "When the contract comes up for renewal.",
+                     *       "type": "text",
+                     *       "required": true,
+                     *       "archived": true,
+                     *       "options": [
+                     *         {
+                     *           "id": "opt_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "label": "Gold",
+                     *           "archived": true
+                     *         }
+                     *       ],
+                     *       "currency": "EUR",
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.label",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match did not match: the record changed since the caller read it. The response's ETag is the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "The record has changed since you read it.",
+                     *       "status": 412,
+                     *       "detail": "If-Match was \"2\" but the record is at \"3\".",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "precondition-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "The body is too large.",
+                     *       "status": 413,
+                     *       "detail": "The body is larger than the limit.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "payload-too-large",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "The body must be JSON.",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unsupported-media-type",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/custom-fields/fld_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schema.get": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON Schema per record type. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "contact": {},
+                     *       "company": {},
+                     *       "deal": {},
+                     *       "activity": {}
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordSchemas"];
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.orgId",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/schema",
                      *       "code": "service-unavailable",
                      *       "requestId": "Kx3v2gJaoAMEVbQ="
                      *     }

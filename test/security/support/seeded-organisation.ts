@@ -144,6 +144,20 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     "an API key",
   );
 
+  const customField = ok(
+    await invoke("customFields.create", {
+      ...asAdmin,
+      body: {
+        recordType: "contact",
+        key: "tier",
+        label: `${marker} tier`,
+        type: "singleSelect",
+        options: [{ label: "Gold" }],
+      },
+    }),
+    "a custom field",
+  );
+
   const byParameter: Record<string, string> = {
     orgId,
     memberId: people.member.memberId,
@@ -162,6 +176,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     importId: started.body.id,
     exportId: exported.body.id,
     keyId: apiKey.body.id,
+    fieldId: customField.body.id,
   };
   const byPrefix: Record<string, string[]> = {};
   const ids = [
@@ -170,6 +185,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     csvFileId,
     colleague.id,
     deal.stageId,
+    ...customField.body.options.map((option: { id: string }) => option.id),
     ...pipeline.stages.map((stage: { id: string }) => stage.id),
   ];
   for (const id of new Set(ids)) {

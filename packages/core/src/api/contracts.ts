@@ -1,5 +1,6 @@
 import { auditContracts } from "../capabilities/audit/audit.contract";
 import { changeFeedContracts } from "../capabilities/change-feed/change-feed.contract";
+import { customFieldContracts } from "../capabilities/custom-fields/custom-field.contract";
 import { searchContracts } from "../capabilities/search/search.contract";
 import { type RouteId, routes } from "../declarations/routes";
 import { activityContracts } from "../domain/activity/activity.contract";
@@ -19,6 +20,7 @@ import { fileContracts } from "../features/file/file.contract";
 import { importContracts } from "../features/import/import.contract";
 import { integrationContracts } from "../features/integration/integration.contract";
 import { notificationContracts } from "../features/notification/notification.contract";
+import { recordSchemaContracts } from "../features/record-schema/record-schema.contract";
 import { trashContracts } from "../features/trash/trash.contract";
 import { webhookContracts } from "../features/webhook/webhook.contract";
 import type { PathParameterName, PathParameterNames, PathParametersSchema } from "../platform/path-parameters";
@@ -51,6 +53,8 @@ const declaredContracts = {
   ...exportContracts,
   ...importContracts,
   ...apiKeyContracts,
+  ...customFieldContracts,
+  ...recordSchemaContracts,
 } as const satisfies Record<RouteId, RouteContract>;
 
 // Each `*.contract.ts` has exactly its `*.routes.ts`'s ids; these make the compiler check the two assemblies too.

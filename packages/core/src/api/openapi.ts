@@ -196,6 +196,8 @@ const tagDescriptions: Record<RouteContract["tag"], string> = {
   Files: "Files on contacts, companies, deals and activities, uploaded and downloaded through presigned requests.",
   Imports: "CSV imports of contacts, companies and deals, run in the background.",
   Exports: "Exports of contacts, companies or deals as CSV or NDJSON, run in the background.",
+  "Custom fields":
+    "Fields an organisation adds to its contacts, companies, deals and activities, and the JSON Schema of each record type with them.",
 };
 
 /** Who may call: an ID token always (unless public), and an API key holding the route's scope where keys may. */

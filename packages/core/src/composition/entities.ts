@@ -1,4 +1,9 @@
 import { AuditEntryEntity } from "../capabilities/audit/audit-entry.entity";
+import {
+  CustomFieldDeletionEntity,
+  CustomFieldEntity,
+  CustomFieldKeyEntity,
+} from "../capabilities/custom-fields/custom-field.entity";
 import { MatchKeyEntity } from "../capabilities/duplicates/match-key.entity";
 import { MergedRecordEntity } from "../capabilities/duplicates/merged-record.entity";
 import { IdempotencyRecordEntity } from "../capabilities/idempotency/idempotency-record.entity";
@@ -93,6 +98,9 @@ export const tableEntities = {
   importRowError: ImportRowErrorEntity,
   importSeenKey: ImportSeenKeyEntity,
   apiKey: ApiKeyEntity,
+  customField: CustomFieldEntity,
+  customFieldKey: CustomFieldKeyEntity,
+  customFieldDeletion: CustomFieldDeletionEntity,
 };
 
 export const allEntities = Object.values(tableEntities);

@@ -49,6 +49,7 @@ export const apiKeyResources = [
   "files",
   "imports",
   "exports",
+  "customFields",
 ] as const;
 export type ApiKeyResource = (typeof apiKeyResources)[number];
 

@@ -8,6 +8,7 @@
 import { systemRoutes } from "../api/system.routes";
 import { auditRoutes } from "../capabilities/audit/audit.routes";
 import { changeFeedRoutes } from "../capabilities/change-feed/change-feed.routes";
+import { customFieldRoutes } from "../capabilities/custom-fields/custom-field.routes";
 import { searchRoutes } from "../capabilities/search/search.routes";
 import { activityRoutes } from "../domain/activity/activity.routes";
 import { associationRoutes } from "../domain/association/association.routes";
@@ -26,6 +27,7 @@ import { fileRoutes } from "../features/file/file.routes";
 import { importRoutes } from "../features/import/import.routes";
 import { integrationRoutes } from "../features/integration/integration.routes";
 import { notificationRoutes } from "../features/notification/notification.routes";
+import { recordSchemaRoutes } from "../features/record-schema/record-schema.routes";
 import { trashRoutes } from "../features/trash/trash.routes";
 import { webhookRoutes } from "../features/webhook/webhook.routes";
 import { type HttpMethod, httpHandler, type RouteDeclaration } from "./route-declaration";
@@ -66,6 +68,8 @@ export const routes = {
   ...exportRoutes,
   ...importRoutes,
   ...apiKeyRoutes,
+  ...customFieldRoutes,
+  ...recordSchemaRoutes,
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteId = keyof typeof routes;

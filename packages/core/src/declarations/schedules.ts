@@ -69,4 +69,11 @@ export const schedules = {
     timeoutSeconds: 300,
     uses: ["files"],
   },
+  customFieldCleanup: {
+    handler: jobs("custom-field-cleanup"),
+    schedule: "rate(5 minutes)",
+    description:
+      "Removes the values of deleted custom fields from the records (a bounded number of pages per field and run, resumed from a cursor), then deletes the fields and frees their keys.",
+    timeoutSeconds: 300,
+  },
 } as const satisfies Record<string, ScheduleDeclaration>;

@@ -84,3 +84,21 @@ export function releaseUniqueValues(
     ),
   );
 }
+
+/**
+ * The members custom field values name, as references checked in the record's transaction; a member the write
+ * already checks is not checked twice (one transaction may touch an item only once).
+ */
+export function withCustomFieldMembers(
+  references: Reference[],
+  members: readonly { memberId: string; path: string }[],
+): Reference[] {
+  const checked = new Set(references.flatMap((reference) => (reference.kind === "unique" ? [] : [reference.memberId])));
+  const added: Reference[] = [];
+  for (const { memberId, path } of members) {
+    if (checked.has(memberId)) continue;
+    checked.add(memberId);
+    added.push({ kind: "member", memberId, path });
+  }
+  return [...references, ...added];
+}

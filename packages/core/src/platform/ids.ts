@@ -22,6 +22,8 @@ export const idPrefixes = {
   import: "imp",
   export: "exp",
   apiKey: "key",
+  customField: "fld",
+  fieldOption: "opt",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

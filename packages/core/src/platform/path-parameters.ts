@@ -37,6 +37,7 @@ export const importIdParam = recordId("import").meta({ description: "Import id."
 export const exportIdParam = recordId("export").meta({ description: "Export id." });
 export const apiKeyIdParam = recordId("apiKey").meta({ description: "API key id." });
 export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
+export const customFieldIdParam = recordId("customField").meta({ description: "Custom field id." });
 export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
 
 /** The schema of every `{name}` a route path may hold: a name means the same thing in every route. */
@@ -58,6 +59,7 @@ export const pathParameters = {
   importId: importIdParam,
   exportId: exportIdParam,
   keyId: apiKeyIdParam,
+  fieldId: customFieldIdParam,
 } as const;
 
 export type PathParameterName = keyof typeof pathParameters;

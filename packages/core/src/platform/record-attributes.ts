@@ -1,4 +1,10 @@
 /**
+ * The record's custom field values by key (capabilities/custom-fields validates them): a map whose properties are
+ * the organisation's to choose, so ElectroDB stores it as it is. Absent while the record holds none.
+ */
+export const customFieldValuesAttribute = { customFields: { type: "any" } } as const;
+
+/**
  * Attributes every owned CRM record (contact, company, later deal) carries: its owner, tags, the folded sort name
  * of its list index, the version that guards concurrent writes, and its audit timestamps.
  */
@@ -16,4 +22,5 @@ export const ownedRecordAttributes = {
   createdBy: { type: "string", required: true, readOnly: true },
   createdAt: { type: "string", required: true, readOnly: true },
   updatedAt: { type: "string", required: true },
+  ...customFieldValuesAttribute,
 } as const;

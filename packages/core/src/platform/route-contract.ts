@@ -49,7 +49,8 @@ export type RouteContract = {
     | "Integrations"
     | "Files"
     | "Imports"
-    | "Exports";
+    | "Exports"
+    | "Custom fields";
   /** Derived from the route's path template (platform/path-parameters.ts), never declared beside the route. */
   params?: z.ZodObject;
   query?: z.ZodObject;

@@ -181,8 +181,32 @@ function bodyLimits(
         throw new HttpProblemError("payload-too-large", `The body is ${size} bytes; the limit is ${maxBodyBytes}.`);
       }
       if (size === 0) throw new ValidationError([{ path: "body", message: "A JSON body is required." }]);
+      const text = isBase64Encoded ? Buffer.from(body ?? "", "base64").toString("utf8") : (body ?? "");
+      if (nestingDepthOf(text) > maxBodyNesting) {
+        throw new ValidationError([{ path: "body", message: `Nested more than ${maxBodyNesting} levels deep.` }]);
+      }
     },
   };
+}
+
+/** No contract nests this deep; a deeper body would only exhaust the stack of whatever walks it (a 500). */
+const maxBodyNesting = 32;
+
+/** How deep arrays and objects nest in JSON text, outside its strings; malformed text is the parser's to refuse. */
+function nestingDepthOf(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (inString) {
+      if (character === "\\") index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === "[" || character === "{") deepest = Math.max(deepest, ++depth);
+    else if (character === "]" || character === "}") depth--;
+  }
+  return deepest;
 }
 
 /** Maps @middy/http-json-body-parser's errors onto this API's problems (it answers 422 for malformed JSON). */

@@ -1,6 +1,7 @@
 import { createActivity, updateActivity } from "@crm/core/activity";
 import { createCompany } from "@crm/core/company";
 import { createContact } from "@crm/core/contact";
+import { createCustomField } from "@crm/core/custom-fields";
 import { createDeal, moveDealToStage } from "@crm/core/deal";
 import { addMember, createOrganisation, findActor, listMyOrganisations } from "@crm/core/member";
 import { listPipelines } from "@crm/core/pipeline";
@@ -40,6 +41,34 @@ export async function seedDemoData(): Promise<SeedReport> {
   await addMember(context, { email: demoPeople.viewer.email, name: demoPeople.viewer.name, role: "viewer" });
   const memberId = memberIdFor(organisation.id, demoPeople.member.email);
 
+  // A few custom fields, so the forms, the schema and the lists show some.
+  const tier = await createCustomField(context, {
+    recordType: "company",
+    key: "accountTier",
+    label: "Account tier",
+    description: "How much attention the account gets.",
+    type: "singleSelect",
+    required: false,
+    options: [{ label: "Gold" }, { label: "Silver" }, { label: "Bronze" }],
+  });
+  const tierOf = (size: string) => tier.options[size === "5001+" ? 0 : size === "1001-5000" ? 1 : 2]?.id;
+  await createCustomField(context, {
+    recordType: "contact",
+    key: "newsletter",
+    label: "Newsletter",
+    description: "Agreed to receive the newsletter.",
+    type: "boolean",
+    required: false,
+  });
+  await createCustomField(context, {
+    recordType: "deal",
+    key: "renewalDate",
+    label: "Renewal date",
+    description: "When the contract comes up for renewal.",
+    type: "date",
+    required: false,
+  });
+
   const companyIds: string[] = [];
   for (const company of demoCompanies) {
     const created = await createCompany(context, {
@@ -49,6 +78,7 @@ export async function seedDemoData(): Promise<SeedReport> {
       size: company.size,
       address: { city: company.city, country: company.country },
       tags: company.size === "5001+" ? ["enterprise"] : [],
+      customFields: { accountTier: tierOf(company.size) },
     });
     companyIds.push(created.id);
   }
@@ -61,6 +91,7 @@ export async function seedDemoData(): Promise<SeedReport> {
       phones: [contact.phone],
       title: contact.title,
       tags: contact.tags,
+      customFields: { newsletter: contact.tags.length > 0 },
       ...(contact.companyIndex === null ? {} : { companyId: companyIds[contact.companyIndex] }),
       ...(contact.ownedByMember ? { ownerId: memberId } : {}),
     });
@@ -111,6 +142,11 @@ async function seedDeals(
       companyId: companyIds[deal.companyIndex],
       contactIds,
       expectedCloseDate: daysFromNow(deal.closeInDays).toISOString().slice(0, 10),
+      customFields: {
+        renewalDate: daysFromNow(deal.closeInDays + 365)
+          .toISOString()
+          .slice(0, 10),
+      },
       ...(deal.ownedByMember ? { ownerId: memberId } : {}),
     });
     const closed = deal.stage === "Won" || deal.stage === "Lost";

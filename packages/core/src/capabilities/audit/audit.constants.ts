@@ -10,6 +10,7 @@ export const auditedRecordTypes = [
   "invoice",
   "payment",
   "apiKey",
+  "customField",
 ] as const;
 
 /**

@@ -29,8 +29,8 @@ export const listAuditQuery = z.strictObject({
   recordId: z
     .string()
     .regex(
-      /^(con|com|mem|dea|pip|act|int|inv|pay|key)_[0-9a-z]{1,64}$/,
-      "Must be the id of an audited record: a contact, company, member, deal, pipeline, activity, integration, invoice, payment or API key.",
+      /^(con|com|mem|dea|pip|act|int|inv|pay|key|fld)_[0-9a-z]{1,64}$/,
+      "Must be the id of an audited record: a contact, company, member, deal, pipeline, activity, integration, invoice, payment, API key or custom field.",
     )
     .optional()
     .meta({ description: "Only the history of this record.", example: "con_01jd8x4k2q7v3m9t5r1w6y8z0a" }),

@@ -42,6 +42,9 @@ export const domainEventTypes = [
   "payment.received",
   "apiKey.created",
   "apiKey.revoked",
+  "customField.created",
+  "customField.updated",
+  "customField.deleted",
 ] as const;
 export type DomainEventType = (typeof domainEventTypes)[number];
 

@@ -1,3 +1,4 @@
+import { customFieldValuesAttribute } from "../../platform/record-attributes";
 import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 import { activityTypes, taskPriorities } from "./activity.constants";
@@ -38,6 +39,7 @@ export const ActivityEntity = tableEntity({
     assigneeKey: { type: "string", required: true, hidden: true },
     dueKey: { type: "string", required: true, hidden: true },
     version: { type: "number", required: true, default: 1 },
+    ...customFieldValuesAttribute,
     createdBy: { type: "string", required: true, readOnly: true },
     createdAt: { type: "string", required: true, readOnly: true },
     updatedAt: { type: "string", required: true },

@@ -27,6 +27,7 @@ export function toActivity(item: ActivityItem): Activity {
     contactIds: item.contactIds,
     companyIds: item.companyIds,
     dealIds: item.dealIds,
+    customFields: (item.customFields as Record<string, unknown> | undefined) ?? {},
     createdBy: item.createdBy,
     version: item.version,
     createdAt: item.createdAt,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customFieldValues, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
 import { activityIdParam } from "../../platform/path-parameters";
 import { actorId, pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
 import { activityTypes, taskPriorities } from "./activity.constants";
@@ -49,6 +50,7 @@ export const createActivityInput = z
     priority: fields.priority.optional(),
     done: fields.done.optional(),
     ...links,
+    customFields: customFieldValuesInput.optional(),
   })
   .refine((input) => linkCount(input) >= 1, {
     message: "Link the activity to at least one contact, company or deal.",
@@ -70,6 +72,7 @@ export const updateActivityInput = z
     priority: fields.priority.optional(),
     done: fields.done.optional(),
     ...links,
+    customFields: customFieldValuesInput.optional(),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
   .meta({
@@ -94,6 +97,7 @@ export const activitySchema = z
     contactIds: z.array(recordId("contact")),
     companyIds: z.array(recordId("company")),
     dealIds: z.array(recordId("deal")),
+    customFields: customFieldValues,
     createdBy: actorId,
     version: z.number().int().min(1),
     createdAt: timestamp,

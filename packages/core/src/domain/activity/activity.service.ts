@@ -2,6 +2,7 @@ import type { TimelineActivity } from "../../capabilities/audit/audit.schema";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { AuditEntryEntity } from "../../capabilities/audit/audit-entry.entity";
 import { assertCanDelete, assertCanWrite } from "../../capabilities/authorization/policy";
+import { customFieldValuesAfterWrite, storedCustomFields } from "../../capabilities/custom-fields/custom-field.service";
 import { type ChangeStep, changeSet, step, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
@@ -14,7 +15,7 @@ import type { LinkCascade } from "../association/link-cascades";
 import { CompanyEntity } from "../company/company.entity";
 import { ContactEntity } from "../contact/contact.entity";
 import { DealEntity } from "../deal/deal.entity";
-import { type Reference, referenceSteps } from "../references";
+import { type Reference, referenceSteps, withCustomFieldMembers } from "../references";
 import { ActivityEntity, noAssignee, noDueDate } from "./activity.entity";
 import { type ActivityItem, loadActivity, toActivity } from "./activity.queries";
 import type { Activity, CreateActivityInput, UpdateActivityInput } from "./activity.schema";
@@ -36,7 +37,11 @@ const auditedFields = [
   "contactIds",
   "companyIds",
   "dealIds",
+  "customFields",
 ] as const;
+
+/** A create that is not a sync's: none of its steps claims a provider's message or event. */
+const noClaims = () => [];
 
 /** The hidden key attributes of the task indexes, derived from the visible ones on every write. */
 const derivedKeys = (activity: ActivityItem) => ({
@@ -190,13 +195,21 @@ function assertFieldsFitType(activity: ActivityItem) {
 export async function createActivity(
   context: TenantContext,
   input: CreateActivityInput,
-  claimsOf: (activityId: string) => readonly ChangeStep[] = () => [],
+  claimsOf: (activityId: string) => readonly ChangeStep[] = noClaims,
 ): Promise<Activity> {
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
   const activityId = newId("activity");
   const isTask = input.type === "task";
   return retryingConflicts(async () => {
+    // A synced email or meeting is not refused for a required field: nobody could have given it a value.
+    const custom = await customFieldValuesAfterWrite(
+      orgId,
+      "activity",
+      input.customFields,
+      undefined,
+      claimsOf === noClaims ? "create" : "update",
+    );
     const at = now();
     const activity: ActivityItem = {
       orgId,
@@ -214,6 +227,7 @@ export async function createActivity(
       contactIds: input.contactIds ?? [],
       companyIds: input.companyIds ?? [],
       dealIds: input.dealIds ?? [],
+      customFields: storedCustomFields(custom?.values ?? {}),
       version: 1,
       createdBy: actor.memberId,
       createdAt: at,
@@ -223,7 +237,10 @@ export async function createActivity(
     assertFieldsFitType(activity);
     const records = linkedRecords(activity);
     const dealStages = await stagesOf(orgId, activity.dealIds);
-    const references = assigneeReferences(actor, activity, null);
+    const references = withCustomFieldMembers(
+      assigneeReferences(actor, activity, null),
+      custom?.memberReferences ?? [],
+    );
     await changeSet()
       .add(
         "activity",
@@ -271,6 +288,13 @@ export async function updateActivity(
       (input[key] === undefined ? current[key] : (input[key] ?? undefined)) as ActivityItem[K];
     const at = now();
     const completing = input.done === true && !current.done;
+    const custom = await customFieldValuesAfterWrite(
+      orgId,
+      "activity",
+      input.customFields,
+      current.customFields as Record<string, unknown> | undefined,
+      "update",
+    );
     const next: ActivityItem = {
       ...current,
       subject: keep("subject"),
@@ -285,6 +309,7 @@ export async function updateActivity(
       contactIds: input.contactIds ?? current.contactIds,
       companyIds: input.companyIds ?? current.companyIds,
       dealIds: input.dealIds ?? current.dealIds,
+      customFields: custom ? storedCustomFields(custom.values) : current.customFields,
       version: current.version + 1,
       updatedAt: at,
     };
@@ -305,7 +330,10 @@ export async function updateActivity(
       orgId,
       touched.filter((record) => record.type === "deal").map((record) => record.id),
     );
-    const references = assigneeReferences(context.actor, next, current);
+    const references = withCustomFieldMembers(
+      assigneeReferences(context.actor, next, current),
+      custom?.memberReferences ?? [],
+    );
     const optional = [
       "body",
       "occurredAt",
@@ -315,6 +343,7 @@ export async function updateActivity(
       "priority",
       "done",
       "doneAt",
+      "customFields",
     ] as const;
     await changeSet()
       .add(

@@ -23,6 +23,7 @@ export function toCompany(item: CompanyItem): Company {
     lastActivityAt: item.lastActivityAt ?? null,
     ownerId: item.ownerId,
     tags: item.tags,
+    customFields: (item.customFields as Record<string, unknown> | undefined) ?? {},
     version: item.version,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customFieldValues, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
 import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { companyIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
@@ -54,6 +55,7 @@ export const createCompanyInput = z
     address: address.optional(),
     ownerId: recordId("member").optional().meta({ description: "Defaults to the creator." }),
     tags: tagList.optional(),
+    customFields: customFieldValuesInput.optional(),
   })
   .meta({ id: "CreateCompanyInput" });
 export type CreateCompanyInput = z.infer<typeof createCompanyInput>;
@@ -67,6 +69,7 @@ export const updateCompanyInput = z
     address: address.nullable().optional(),
     ownerId: recordId("member").optional(),
     tags: tagList.optional(),
+    customFields: customFieldValuesInput.optional(),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
   .meta({
@@ -111,6 +114,7 @@ export const companySchema = z
       .meta({ description: "When an activity linked to it was last logged or completed." }),
     ownerId: recordId("member"),
     tags: z.array(z.string()),
+    customFields: customFieldValues,
     version: z.number().int().min(1).meta({
       description: "Increases with every change; the ETag header carries it for If-Match.",
     }),

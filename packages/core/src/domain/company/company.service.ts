@@ -1,6 +1,11 @@
 import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import {
+  customFieldValuesAfterWrite,
+  storedCustomFields,
+  valuesOfLiveFields,
+} from "../../capabilities/custom-fields/custom-field.service";
 import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
 import { matchKeysOfCompany } from "../../capabilities/duplicates/match-keys";
 import { forgetMergedRecordAction } from "../../capabilities/duplicates/merged-records";
@@ -16,7 +21,7 @@ import { sortKeyOf } from "../../platform/schema";
 import { inTransaction } from "../../platform/table";
 import { retryingConflicts } from "../../platform/transactions";
 import { detachFromHolders, relinkToHolders } from "../association/link-cascades";
-import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
+import { type Reference, referenceSteps, releaseUniqueValues, withCustomFieldMembers } from "../references";
 import { CompanyEntity } from "./company.entity";
 import { type CompanyItem, getCompany, loadCompany, toCompany } from "./company.queries";
 import type { Company, CreateCompanyInput, UpdateCompanyInput } from "./company.schema";
@@ -24,7 +29,7 @@ import type { Company, CreateCompanyInput, UpdateCompanyInput } from "./company.
 type NewCompany = CreateEntityItem<typeof CompanyEntity>;
 
 /** The fields of a company that its audit history tracks. */
-const auditedFields = ["name", "domain", "industry", "size", "address", "ownerId", "tags"] as const;
+const auditedFields = ["name", "domain", "industry", "size", "address", "ownerId", "tags", "customFields"] as const;
 
 const domainReference = (value: string): Reference => ({
   kind: "unique",
@@ -76,6 +81,7 @@ export async function createCompany(
   assertCanWrite(context.actor);
   const { orgId, actor } = context;
   const at = now();
+  const custom = await customFieldValuesAfterWrite(orgId, "company", input.customFields, undefined, "create");
   const company = {
     orgId,
     companyId: options.companyId ?? newId("company"),
@@ -86,16 +92,20 @@ export async function createCompany(
     address: input.address,
     ownerId: input.ownerId ?? newRecordOwner(actor),
     tags: input.tags ?? [],
+    customFields: storedCustomFields(custom?.values ?? {}),
     sortName: sortKeyOf(input.name),
     version: 1,
     createdBy: actor.memberId,
     createdAt: at,
     updatedAt: at,
   } satisfies NewCompany;
-  const references: Reference[] = [
-    ...(company.domain ? [domainReference(company.domain)] : []),
-    ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
-  ];
+  const references = withCustomFieldMembers(
+    [
+      ...(company.domain ? [domainReference(company.domain)] : []),
+      ...(company.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: company.ownerId }] : []),
+    ],
+    custom?.memberReferences ?? [],
+  );
   await retryingMatchKeyRaces(async () =>
     changeSet()
       .addAll(newCompanySteps(orgId, company, references))
@@ -128,6 +138,13 @@ export async function updateCompany(
       assertCanReassign(context.actor, current, "company");
     }
     const cleared = (field: "domain" | "industry" | "size" | "address") => input[field] === null;
+    const custom = await customFieldValuesAfterWrite(
+      context.orgId,
+      "company",
+      input.customFields,
+      current.customFields as Record<string, unknown> | undefined,
+      "update",
+    );
     const next: CompanyItem = {
       ...current,
       name: input.name ?? current.name,
@@ -137,17 +154,23 @@ export async function updateCompany(
       address: cleared("address") ? undefined : (input.address ?? current.address),
       ownerId: input.ownerId ?? current.ownerId,
       tags: input.tags ?? current.tags,
+      customFields: custom ? storedCustomFields(custom.values) : current.customFields,
       version: current.version + 1,
       updatedAt: now(),
     };
     const domainChanged = next.domain !== current.domain;
-    const references: Reference[] = [
-      ...(domainChanged && next.domain ? [domainReference(next.domain)] : []),
-      ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
-    ];
+    const references = withCustomFieldMembers(
+      [
+        ...(domainChanged && next.domain ? [domainReference(next.domain)] : []),
+        ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
+      ],
+      custom?.memberReferences ?? [],
+    );
     const { orgId } = context;
     const owner = { type: "company" as const, id: companyId };
-    const removed = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
+    const removed = (["domain", "industry", "size", "address", "customFields"] as const).filter(
+      (field) => next[field] === undefined,
+    );
     await changeSet()
       .add(
         "company",
@@ -159,6 +182,7 @@ export async function updateCompany(
             ...(next.industry !== undefined ? { industry: next.industry } : {}),
             ...(next.size !== undefined ? { size: next.size } : {}),
             ...(next.address !== undefined ? { address: next.address } : {}),
+            ...(next.customFields !== undefined ? { customFields: next.customFields } : {}),
             ownerId: next.ownerId,
             tags: next.tags,
             sortName: sortKeyOf(next.name),
@@ -298,6 +322,7 @@ export async function restoreCompany(
   } = snapshot;
   const company = {
     ...stored,
+    customFields: await valuesOfLiveFields(orgId, "company", stored.customFields),
     sortName: sortKeyOf(snapshot.name),
     linkCount: 0,
     version: snapshot.version + 1,

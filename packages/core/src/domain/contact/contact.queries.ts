@@ -26,6 +26,7 @@ export function toContact(item: ContactItem): Contact {
     companyIds: companiesOf(item),
     lastActivityAt: item.lastActivityAt ?? null,
     tags: item.tags,
+    customFields: (item.customFields as Record<string, unknown> | undefined) ?? {},
     version: item.version,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customFieldValues, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
 import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { contactIdParam } from "../../platform/path-parameters";
 import { emailAddress, pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
@@ -46,6 +47,7 @@ export const createContactInput = z
     companyId: contactFields.companyId.nullable().optional(),
     companyIds: contactFields.companyIds.optional(),
     tags: contactFields.tags.optional(),
+    customFields: customFieldValuesInput.optional(),
   })
   .refine((input) => input.firstName || input.lastName || (input.emails?.length ?? 0) > 0, {
     message: "A contact needs a first name, a last name or an email.",
@@ -64,6 +66,7 @@ export const updateContactInput = z
     companyId: contactFields.companyId.nullable().optional(),
     companyIds: contactFields.companyIds.optional(),
     tags: contactFields.tags.optional(),
+    customFields: customFieldValuesInput.optional(),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
   .meta({
@@ -107,6 +110,7 @@ export const contactSchema = z
       .nullable()
       .meta({ description: "When an activity linked to it was last logged or completed." }),
     tags: z.array(z.string()),
+    customFields: customFieldValues,
     version: z.number().int().min(1).meta({
       description: "Increases with every change; the ETag header carries it for If-Match.",
     }),

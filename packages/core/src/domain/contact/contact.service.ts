@@ -1,6 +1,11 @@
 import type { CreateEntityItem } from "electrodb";
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import {
+  customFieldValuesAfterWrite,
+  storedCustomFields,
+  valuesOfLiveFields,
+} from "../../capabilities/custom-fields/custom-field.service";
 import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
 import { matchKeysOfContact } from "../../capabilities/duplicates/match-keys";
 import { forgetMergedRecordAction } from "../../capabilities/duplicates/merged-records";
@@ -21,7 +26,7 @@ import { detachFromHolders, type LinkCascade, relinkToHolders, replacedId } from
 import { noCompany } from "../company/company.constants";
 import { CompanyEntity } from "../company/company.entity";
 import { companyLinks } from "../company/company.links";
-import { type Reference, referenceSteps, releaseUniqueValues } from "../references";
+import { type Reference, referenceSteps, releaseUniqueValues, withCustomFieldMembers } from "../references";
 import { ContactEntity } from "./contact.entity";
 import { type ContactItem, companiesOf, getContact, loadContact, toContact } from "./contact.queries";
 import type { Contact, CreateContactInput, UpdateContactInput } from "./contact.schema";
@@ -40,6 +45,7 @@ export const auditedFields = [
   "companyId",
   "companyIds",
   "tags",
+  "customFields",
 ] as const;
 
 export const contactLabel = (contact: Pick<ContactItem, "firstName" | "lastName" | "emails">) =>
@@ -141,6 +147,7 @@ export async function createContact(
   const { orgId, actor } = context;
   const at = now();
   const companies = nextCompanies([], input);
+  const custom = await customFieldValuesAfterWrite(orgId, "contact", input.customFields, undefined, "create");
   const contact = {
     orgId,
     contactId: options.contactId ?? newId("contact"),
@@ -154,16 +161,20 @@ export async function createContact(
     companyIds: companies,
     companyKey: companies[0] ?? noCompany,
     tags: input.tags ?? [],
+    customFields: storedCustomFields(custom?.values ?? {}),
     sortName: sortKeyOf(input.lastName, input.firstName),
     version: 1,
     createdBy: actor.memberId,
     createdAt: at,
     updatedAt: at,
   } satisfies NewContact;
-  const references: Reference[] = [
-    ...contact.emails.map((value) => emailReference(value)),
-    ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
-  ];
+  const references = withCustomFieldMembers(
+    [
+      ...contact.emails.map((value) => emailReference(value)),
+      ...(contact.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: contact.ownerId }] : []),
+    ],
+    custom?.memberReferences ?? [],
+  );
   await retryingMatchKeyRaces(async () =>
     changeSet()
       .addAll(newContactSteps(orgId, contact, references, companies, at, missingCompany(input)))
@@ -198,6 +209,14 @@ export async function updateContact(
     const pick = <K extends keyof UpdateContactInput>(key: K, fallback: ContactItem[K & keyof ContactItem]) =>
       input[key] === undefined ? fallback : (input[key] ?? undefined);
     const companies = nextCompanies(companiesOf(current), input);
+    const custom = await customFieldValuesAfterWrite(
+      context.orgId,
+      "contact",
+      input.customFields,
+      current.customFields as Record<string, unknown> | undefined,
+      "update",
+    );
+    const customFields = custom ? storedCustomFields(custom.values) : current.customFields;
     const next: ContactItem = {
       ...current,
       firstName: pick("firstName", current.firstName) as string | undefined,
@@ -209,6 +228,7 @@ export async function updateContact(
       companyId: companies[0],
       companyIds: companies,
       tags: input.tags ?? current.tags,
+      customFields,
       version: current.version + 1,
       updatedAt: now(),
     };
@@ -220,13 +240,16 @@ export async function updateContact(
 
     const addedEmails = next.emails.filter((email) => !current.emails.includes(email));
     const removedEmails = current.emails.filter((email) => !next.emails.includes(email));
-    const references: Reference[] = [
-      ...addedEmails.map((value) => emailReference(value)),
-      ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
-    ];
+    const references = withCustomFieldMembers(
+      [
+        ...addedEmails.map((value) => emailReference(value)),
+        ...(next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : []),
+      ],
+      custom?.memberReferences ?? [],
+    );
     const plan = companyPlan(contactId, companiesOf(current), companies);
     const { orgId } = context;
-    const cleared = (["firstName", "lastName", "title", "companyId"] as const).filter(
+    const cleared = (["firstName", "lastName", "title", "companyId", "customFields"] as const).filter(
       (field) => next[field] === undefined,
     );
     await changeSet()
@@ -239,6 +262,7 @@ export async function updateContact(
             ...(next.lastName !== undefined ? { lastName: next.lastName } : {}),
             ...(next.title !== undefined ? { title: next.title } : {}),
             ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
+            ...(next.customFields !== undefined ? { customFields: next.customFields } : {}),
             emails: next.emails,
             phones: next.phones,
             ownerId: next.ownerId,
@@ -458,6 +482,7 @@ export async function restoreContact(
   const { formerDealIds = [], formerActivityIds = [], formerFileIds = [], mergedInto: _merged, ...stored } = snapshot;
   const contact = {
     ...stored,
+    customFields: await valuesOfLiveFields(orgId, "contact", stored.customFields),
     companyIds: existing,
     companyId: existing[0],
     companyKey: existing[0] ?? noCompany,

@@ -28,6 +28,7 @@ export function toDeal(item: DealItem): Deal {
     companyId: item.companyId ?? null,
     contactIds: item.contactIds,
     tags: item.tags,
+    customFields: (item.customFields as Record<string, unknown> | undefined) ?? {},
     stageEnteredAt: item.stageEnteredAt,
     lastActivityAt: item.lastActivityAt ?? null,
     closedAt: item.closedAt ?? null,

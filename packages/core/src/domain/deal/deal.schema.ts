@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customFieldValues, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
 import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { dealIdParam, pipelineIdParam } from "../../platform/path-parameters";
 import { actorId, pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
@@ -43,6 +44,7 @@ export const createDealInput = z
     contactIds: contactIds.optional(),
     tags: tagList.optional(),
     lostReason: lostReason.optional(),
+    customFields: customFieldValuesInput.optional(),
   })
   .meta({ id: "CreateDealInput" });
 export type CreateDealInput = z.infer<typeof createDealInput>;
@@ -57,6 +59,7 @@ export const updateDealInput = z
     contactIds: contactIds.optional(),
     tags: tagList.optional(),
     lostReason: lostReason.nullable().optional(),
+    customFields: customFieldValuesInput.optional(),
   })
   .refine((input) => Object.keys(input).length > 0, { message: "Give at least one field to change." })
   .meta({
@@ -115,6 +118,7 @@ export const dealSchema = z
     companyId: recordId("company").nullable(),
     contactIds: z.array(recordId("contact")),
     tags: z.array(z.string()),
+    customFields: customFieldValues,
     stageEnteredAt: timestamp,
     lastActivityAt: timestamp.nullable(),
     closedAt: timestamp.nullable(),

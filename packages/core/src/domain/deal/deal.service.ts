@@ -1,5 +1,10 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
 import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabilities/authorization/policy";
+import {
+  customFieldValuesAfterWrite,
+  storedCustomFields,
+  valuesOfLiveFields,
+} from "../../capabilities/custom-fields/custom-field.service";
 import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
 import { RestoreConflictError } from "../../capabilities/trash/trash.errors";
 import { moveToTrashAction, takeFromTrashAction } from "../../capabilities/trash/trash-actions";
@@ -36,7 +41,7 @@ import {
   stageOf,
 } from "../pipeline/pipeline.queries";
 import { type DealPosition, stageTotalActions } from "../pipeline/stage-totals";
-import { type Reference, referenceSteps } from "../references";
+import { type Reference, referenceSteps, withCustomFieldMembers } from "../references";
 import { DealEntity, noCloseDate } from "./deal.entity";
 import { type DealItem, loadDeal, toDeal } from "./deal.queries";
 import type { CreateDealInput, Deal, MoveDealInput, UpdateDealInput } from "./deal.schema";
@@ -63,6 +68,7 @@ const auditedFields = [
   "companyId",
   "contactIds",
   "tags",
+  "customFields",
 ] as const;
 
 const positionOf = (deal: DealItem): DealPosition => ({
@@ -183,6 +189,7 @@ export async function createDeal(
     const pipeline = await pipelineForNewDeal(orgId, input.pipelineId, input.stageId);
     const stage = input.stageId ? stageOf(pipeline, input.stageId, "body.stageId") : firstOpenStage(pipeline);
     assertLostReasonFits(stage, input.lostReason);
+    const custom = await customFieldValuesAfterWrite(orgId, "deal", input.customFields, undefined, "create");
     const at = now();
     const deal: DealItem = {
       orgId,
@@ -199,6 +206,7 @@ export async function createDeal(
       companyId: input.companyId ?? undefined,
       contactIds: input.contactIds ?? [],
       tags: input.tags ?? [],
+      customFields: storedCustomFields(custom?.values ?? {}),
       stageEnteredAt: at,
       touchedAt: at,
       closedAt: stage.kind === "open" ? undefined : at,
@@ -207,8 +215,10 @@ export async function createDeal(
       createdAt: at,
       updatedAt: at,
     };
-    const references: Reference[] =
-      deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [];
+    const references = withCustomFieldMembers(
+      deal.ownerId !== actor.memberId ? [{ kind: "owner" as const, memberId: deal.ownerId }] : [],
+      custom?.memberReferences ?? [],
+    );
     await changeSet()
       .addAll(newDealSteps(orgId, deal, pipeline, references, at, { reportMissingLinks: true }))
       .add("stage move", stageMoveAction(context, deal, { toStageId: stage.stageId, at }))
@@ -251,7 +261,14 @@ function indexedAttributes(deal: DealItem) {
 
 /** Writes `next` over `current` in one transaction with the given extra actions; undefined fields are removed. */
 function dealPatch(current: DealItem, next: DealItem) {
-  const optional = ["lostReason", "expectedCloseDate", "companyId", "lastActivityAt", "closedAt"] as const;
+  const optional = [
+    "lostReason",
+    "expectedCloseDate",
+    "companyId",
+    "lastActivityAt",
+    "closedAt",
+    "customFields",
+  ] as const;
   const present = Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]]));
   return inTransaction(DealEntity)
     .patch({ orgId: current.orgId, dealId: current.dealId })
@@ -292,6 +309,13 @@ export async function updateDeal(
       input[key] === undefined ? fallback : ((input[key] as string | null) ?? undefined);
     const expectedCloseDate = keep("expectedCloseDate", current.expectedCloseDate);
     const companyId = keep("companyId", current.companyId);
+    const custom = await customFieldValuesAfterWrite(
+      context.orgId,
+      "deal",
+      input.customFields,
+      current.customFields as Record<string, unknown> | undefined,
+      "update",
+    );
     const next: DealItem = {
       ...current,
       title: input.title ?? current.title,
@@ -302,12 +326,15 @@ export async function updateDeal(
       companyId,
       contactIds: input.contactIds ?? current.contactIds,
       tags: input.tags ?? current.tags,
+      customFields: custom ? storedCustomFields(custom.values) : current.customFields,
       lostReason: keep("lostReason", current.lostReason),
       version: current.version + 1,
       updatedAt: now(),
     };
-    const references: Reference[] =
-      next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : [];
+    const references = withCustomFieldMembers(
+      next.ownerId !== current.ownerId ? [{ kind: "owner" as const, memberId: next.ownerId }] : [],
+      custom?.memberReferences ?? [],
+    );
     const plans = dealLinkPlans(dealId, current, next);
     await changeSet()
       .add("deal", dealPatch(current, next))
@@ -578,6 +605,7 @@ export async function restoreDeal(
     const at = now();
     const deal: DealItem = {
       ...snapshot,
+      customFields: await valuesOfLiveFields(orgId, "deal", snapshot.customFields),
       contactIds: snapshot.contactIds.filter((id) => contacts.data.some((contact) => contact?.contactId === id)),
       companyId: companies.data ? snapshot.companyId : undefined,
       linkCount: 0,

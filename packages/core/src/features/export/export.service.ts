@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { EntityItem } from "electrodb";
 import type { z } from "zod";
 import { assertCanWrite } from "../../capabilities/authorization/policy";
+import { customFieldDefinitionsOf } from "../../capabilities/custom-fields/custom-field.service";
 import { presignedDownload, putObjectFromFile } from "../../capabilities/storage/object-store";
 import { downloadUrlSeconds, fileObjectPrefix } from "../../declarations/files";
 import { listCompanies } from "../../domain/company/company.queries";
@@ -119,6 +120,19 @@ export async function startExport(context: TenantContext, input: CreateExportInp
  * Writes the export: the list page by page into a temporary file (memory holds one page), then the file streamed
  * to the bucket, then the export marked completed with its row count. A failure is recorded and rethrown.
  */
+/**
+ * The CSV columns of a record type: its response schema's fields, with `customFields` as one column per custom field
+ * of the type (archived ones too, as records answer their values), `customFields.<key>`.
+ */
+async function exportColumns(orgId: string, recordType: ExportRecordType): Promise<string[]> {
+  const definitions = (await customFieldDefinitionsOf(orgId)).filter(
+    (definition) => definition.recordType === recordType,
+  );
+  return columnsOf(lists[recordType].schema).flatMap((column) =>
+    column === "customFields" ? definitions.map((definition) => `customFields.${definition.key}`) : [column],
+  );
+}
+
 export async function runExport(request: ExportRunRequest): Promise<ExportView> {
   const { orgId, exportId } = request;
   const { data: item } = await ExportEntity.get({ orgId, exportId }).go({ consistent: true });
@@ -133,7 +147,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportView> 
   const path = join(tmpdir(), `${exportId}.${item.format}`);
   try {
     const query = parsedFilters(item.recordType, JSON.parse(item.filters) as Record<string, string>);
-    const columns = columnsOf(lists[item.recordType].schema);
+    const columns = await exportColumns(orgId, item.recordType);
     const written = await writeExportFile(path, item.format, columns, pagesOf(context, item.recordType, query));
     await putObjectFromFile(item.objectKey, path, {
       contentType: exportContentTypes[item.format],

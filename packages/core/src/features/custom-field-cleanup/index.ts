@@ -1,0 +1,1 @@
+export { removeDeletedCustomFields } from "./custom-field-cleanup.service";

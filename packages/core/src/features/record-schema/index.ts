@@ -1,0 +1,2 @@
+export { recordSchemaContracts } from "./record-schema.contract";
+export { recordSchemas } from "./record-schema.service";
