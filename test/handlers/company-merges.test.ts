@@ -317,4 +317,57 @@ describe("merging companies", () => {
       expect(taken.status).toBe(409);
     }
   });
+
+  it("lets no edit that read a merged company before the merge decided land after it", async () => {
+    const org = await anOrganisation();
+    const { survivor } = await aPairOfDuplicates(org);
+    // Without a domain: no reservation of its own that the mark releases, which would stop the edit by itself.
+    const merged = await aCompany(org, { name: "Initech Inc", domain: undefined, industry: "Software" });
+    const client = databaseClient();
+    // The edit has read the company when the merge starts; its write is sent between the merge's mark and the rest.
+    let merging: Promise<Awaited<ReturnType<typeof merge>>> | undefined;
+    let marked = () => {};
+    const markCommitted = new Promise<void>((resolve) => {
+      marked = resolve;
+    });
+    let edited = () => {};
+    const editSent = new Promise<void>((resolve) => {
+      edited = resolve;
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const text = JSON.stringify((args.input as { TransactItems?: unknown[] }).TransactItems ?? null);
+        if (!merging && text.includes("Consulting")) {
+          merging = merge(org, { survivorId: survivor.id, mergedIds: [merged.id] });
+          await markCommitted;
+          try {
+            return await next(args);
+          } finally {
+            edited();
+          }
+        }
+        if (text.includes("mergedInto")) {
+          const result = await next(args);
+          marked();
+          await editSent;
+          return result;
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "mergeDuringCompanyEdit", override: true },
+    );
+    removals.push(() => client.middlewareStack.remove("mergeDuringCompanyEdit"));
+
+    const edit = await invoke("companies.update", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, companyId: merged.id },
+      body: { industry: "Consulting", domain: "late.example" },
+    });
+    expect((await merging)?.status).toBe(200);
+    expect(edit.status).toBe(404);
+    expect(edit.body).toMatchObject({ code: "merged", mergedInto: { type: "company", id: survivor.id } });
+    expect((await company(org, survivor.id)).body).toMatchObject({ industry: "Software", domain: "initech.example" });
+    // The edit's domain was never reserved by the merged company.
+    expect((await aCompany(org, { name: "Late", domain: "late.example" })).domain).toBe("late.example");
+  });
 });
