@@ -30,6 +30,8 @@ type World = {
   /** A second Ada Lovelace: a duplicate of the contact, to merge into it. */
   twinContactId: string;
   companyId: string;
+  /** A second Analytical Engines: a duplicate of the company, to merge into it. */
+  twinCompanyId: string;
   memberId: string;
   pipelineId: string;
   stageId: string;
@@ -139,6 +141,10 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "contacts.merge": ({ org, contactId, twinContactId }) => ({
     params: { orgId: org.orgId },
     body: { survivorId: contactId, mergedIds: [twinContactId] },
+  }),
+  "companies.merge": ({ org, companyId, twinCompanyId }) => ({
+    params: { orgId: org.orgId },
+    body: { survivorId: companyId, mergedIds: [twinCompanyId] },
   }),
   "automationRules.create": ({ org }) => ({ params: { orgId: org.orgId }, body: aRuleBody() }),
   "automationRules.list": ({ org }) => ({ params: { orgId: org.orgId } }),
@@ -313,6 +319,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     params: { orgId: org.orgId },
     body: { survivorId: contactId, mergedIds: [contactId] },
   }),
+  "companies.merge": ({ org, companyId }) => ({
+    params: { orgId: org.orgId },
+    body: { survivorId: companyId, mergedIds: [companyId] },
+  }),
   "automationRules.create": ({ org }) => ({
     params: { orgId: org.orgId },
     body: { ...aRuleBody(), trigger: { eventType: "deal.exploded" } },
@@ -474,6 +484,7 @@ async function aWorld(): Promise<World> {
   const contact = await aContact(org, { firstName: "Ada", lastName: "Lovelace" });
   const twin = await aContact(org, { firstName: "Ada", lastName: "Lovelace" });
   const company = await aCompany(org, { name: "Analytical Engines" });
+  const twinCompany = await aCompany(org, { name: "Analytical Engines Ltd" });
   const member = await org.member("member");
   const pipeline = await aPipeline(org, aPipelineBody());
   const deal = await aDeal(org, { title: "Engines", value: { amount: 5000_00, currency: "GBP" } });
@@ -579,6 +590,7 @@ async function aWorld(): Promise<World> {
     contactId: contact.id,
     twinContactId: twin.id,
     companyId: company.id,
+    twinCompanyId: twinCompany.id,
     memberId: member.memberId,
     pipelineId: pipeline.id,
     stageId: deal.stageId,

@@ -233,4 +233,54 @@ describe("merging contacts", () => {
     expect(await snapshotOf(org, [survivor.id])).toEqual(before);
     expect((await contact(org, merged.id)).body).toMatchObject({ title: "Analyst", version: 2 });
   });
+
+  it("lets no edit that read a merged contact before the merge decided land after it", async () => {
+    const org = await anOrganisation();
+    const { survivor, merged } = await aPairOfDuplicates(org);
+    const client = databaseClient();
+    // The edit has read the contact when the merge starts; its write is sent between the merge's mark and the rest.
+    let merging: Promise<Awaited<ReturnType<typeof merge>>> | undefined;
+    let marked = () => {};
+    const markCommitted = new Promise<void>((resolve) => {
+      marked = resolve;
+    });
+    let edited = () => {};
+    const editSent = new Promise<void>((resolve) => {
+      edited = resolve;
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const text = JSON.stringify((args.input as { TransactItems?: unknown[] }).TransactItems ?? null);
+        if (!merging && text.includes("late@engines.example")) {
+          merging = merge(org, { survivorId: survivor.id, mergedIds: [merged.id] });
+          await markCommitted;
+          try {
+            return await next(args);
+          } finally {
+            edited();
+          }
+        }
+        if (text.includes("mergedInto")) {
+          const result = await next(args);
+          marked();
+          await editSent;
+          return result;
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "mergeDuringContactEdit", override: true },
+    );
+    removals.push(() => client.middlewareStack.remove("mergeDuringContactEdit"));
+
+    const edit = await invoke("contacts.update", {
+      token: org.admin.token,
+      params: { orgId: org.orgId, contactId: merged.id },
+      body: { emails: [...merged.emails, "late@engines.example"] },
+    });
+    expect((await merging)?.status).toBe(200);
+    expect(edit.status).toBe(404);
+    expect(edit.body).toMatchObject({ code: "merged", mergedInto: { type: "contact", id: survivor.id } });
+    // The edit's email was never reserved by the merged contact.
+    expect((await aContact(org, { emails: ["late@engines.example"] })).emails).toEqual(["late@engines.example"]);
+  });
 });

@@ -190,7 +190,10 @@ describe("another organisation's ids", () => {
 
   // Fields whose id must be one of the same body's other ids: no body the schema accepts can hold a foreign id there
   // (any other id is a 400 at the field), and the foreign-id cases of those other fields cover the route.
-  const boundToTheBody: Partial<Record<string, RegExp>> = { "contacts.merge": /^body\.fields\./ };
+  const boundToTheBody: Partial<Record<string, RegExp>> = {
+    "contacts.merge": /^body\.fields\./,
+    "companies.merge": /^body\.fields\./,
+  };
 
   it.for(bodyCases)(
     "%s refuses their id in %s, and reveals and writes nothing of theirs",

@@ -928,6 +928,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{orgId}/companies/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge companies
+         * @description Merges up to 9 companies into a survivor, which keeps its id: per field the survivor's value unless empty, else the most recently updated company's (or the record named in `fields`); tags are the union. The survivor keeps its domain or takes the chosen one, whose reservation passes to it; the other merged companies' domains are released, free to reuse. Their contacts (the survivor takes the merged company's place in each contact's companies), deals, activities (with the timeline) and files move to the survivor; the merged companies go to the trash (restorable, without their domain and the links that moved) and their ids answer 404 `merged` with `mergedInto`. A concurrent change of any of them is a 409 with nothing changed; a merge interrupted after it began is finished by sending it again. `preview: true` answers with the merged company and what would move, changing nothing. Roles: admin, manager.
+         */
+        post: operations["companies.merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{orgId}/automation-rules": {
         parameters: {
             query?: never;
@@ -2446,6 +2466,44 @@ export interface components {
              */
             preview: boolean;
         };
+        /**
+         * @example {
+         *       "survivorId": "com_01jd8x4k2q7v3m9t5r1w6y8z0a",
+         *       "mergedIds": [
+         *         "com_01jd8x6e0q3w5r7t9y1u3i5o7p"
+         *       ],
+         *       "preview": true
+         *     }
+         */
+        MergeCompaniesInput: {
+            /**
+             * @description The record that stays, with its id and history.
+             * @example com_01jd8x4k2q7v3m9t5r1w6y8z0a
+             */
+            survivorId: string;
+            /** @description The records merged into it (1–9); they go to the trash. */
+            mergedIds: string[];
+            /** @description Per field, the id of the record whose value wins. Otherwise the survivor's value unless it is empty, else the most recently updated record's non-empty value. */
+            fields?: {
+                /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
+                name?: string;
+                /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
+                domain?: string;
+                /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
+                industry?: string;
+                /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
+                size?: string;
+                /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
+                address?: string;
+                /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
+                ownerId?: string;
+            };
+            /**
+             * @description true: answer with the merged record and what would move, and change nothing.
+             * @default false
+             */
+            preview: boolean;
+        };
         CreateAutomationRuleInput: {
             name: string;
             /** @default true */
@@ -2455,7 +2513,7 @@ export interface components {
         };
         RuleTrigger: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };
@@ -2565,7 +2623,7 @@ export interface components {
             /** @description The event to try the rule on: its type, record and changes. */
             event: {
                 /** @enum {string} */
-                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
+                type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
                 record: {
                     /** @enum {string} */
                     type: "contact" | "company" | "member" | "deal" | "pipeline" | "activity" | "integration" | "invoice" | "payment" | "apiKey" | "customField";
@@ -2591,7 +2649,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
+            events: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
             /** @description What the endpoint is for, for the admins' benefit. */
             description?: string;
             /** @default true */
@@ -2609,7 +2667,7 @@ export interface components {
              *       "deal.created"
              *     ]
              */
-            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
+            events?: (("contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted") | "*")[];
             description?: string | null;
             /** @description `true` also re-enables a subscription the API disabled. */
             enabled?: boolean;
@@ -3437,6 +3495,13 @@ export interface components {
             /** @description Files on it, moving. */
             files: string[];
         };
+        CompanyMerge: {
+            preview: boolean;
+            /** @description The survivor as merged (as it would be, in a preview). */
+            record: components["schemas"]["Company"];
+            mergedIds: string[];
+            moves: components["schemas"]["MergeMoves"][];
+        };
         AutomationRule: {
             /**
              * @description Automation rule id.
@@ -3494,7 +3559,7 @@ export interface components {
             /** @description Unique per change; the same on every redelivery. */
             id: string;
             /** @enum {string} */
-            type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
+            type: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             orgId: string;
             actor: {
                 /** @description The member who made the change, the API key (`key_…`) it was made with, or `system:<name>` for automation. */
@@ -4139,7 +4204,7 @@ export interface components {
         };
         RuleTriggerOutput: {
             /** @enum {string} */
-            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
+            eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
         };
@@ -17483,6 +17548,304 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The identity provider's keys are unavailable; retry later.",
                      *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/contacts/merge",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "companies.merge": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response for this key is replayed for 24 hours (with `Idempotent-Replayed: true`); the same key with another body is 422, and while the first request still runs, 409 with Retry-After. A fresh UUID per change, e.g. `6f1c8a52-3c1e-4f7e-9d4b-2a9b3f0e7c11`. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "survivorId": "com_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                 *       "mergedIds": [
+                 *         "com_01jd8x6e0q3w5r7t9y1u3i5o7p"
+                 *       ],
+                 *       "preview": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["MergeCompaniesInput"];
+            };
+        };
+        responses: {
+            /** @description The merged company and what moved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "preview": true,
+                     *       "record": {
+                     *         "id": "com_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *         "name": "Acme Ltd",
+                     *         "domain": "acme.com",
+                     *         "industry": "Manufacturing",
+                     *         "size": "1-10",
+                     *         "address": {
+                     *           "street": "1 Market Street",
+                     *           "city": "London",
+                     *           "region": "Greater London",
+                     *           "postalCode": "EC1A 1AA",
+                     *           "country": "GB"
+                     *         },
+                     *         "lastActivityAt": "2026-11-25T09:30:00.000Z",
+                     *         "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *         "tags": [
+                     *           "text"
+                     *         ],
+                     *         "customFields": {
+                     *           "renewalDate": "2027-03-31"
+                     *         },
+                     *         "version": 1,
+                     *         "createdAt": "2026-11-25T09:30:00.000Z",
+                     *         "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *       },
+                     *       "mergedIds": [
+                     *         "text"
+                     *       ],
+                     *       "moves": [
+                     *         {
+                     *           "id": "con_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "contacts": [
+                     *             "text"
+                     *           ],
+                     *           "deals": [
+                     *             "text"
+                     *           ],
+                     *           "activities": [
+                     *             "text"
+                     *           ],
+                     *           "files": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CompanyMerge"];
+                };
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.survivorId",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a duplicate unique value (see `existing`), the last admin, a concurrent change, or the same Idempotency-Key still in flight. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/concurrent-modification",
+                     *       "title": "The record was changed by another request.",
+                     *       "status": 409,
+                     *       "detail": "Another request changed the record at the same time; read it again and retry.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "concurrent-modification",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "The body is too large.",
+                     *       "status": 413,
+                     *       "detail": "The body is larger than the limit.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "payload-too-large",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "The body must be JSON.",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "unsupported-media-type",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "This Idempotency-Key was used with another request.",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was first used with another body.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "idempotency-key-reused",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/companies/merge",
                      *       "code": "service-unavailable",
                      *       "requestId": "Kx3v2gJaoAMEVbQ="
                      *     }

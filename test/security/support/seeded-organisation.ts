@@ -100,6 +100,8 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
   });
   // A second contact, so a body that names two contacts (a merge's survivor and merged) can name two different ones.
   const colleague = await aContact(org, { firstName: `${marker}Grace`, companyId: company.id });
+  // Likewise a second company, for a company merge.
+  const sister = await aCompany(org, { name: `${marker} Engines Ltd` });
   const doomed = await aContact(org, { firstName: `${marker}Doomed` });
   ok(await invoke("contacts.delete", { ...asAdmin, params: { orgId, contactId: doomed.id } }), "trash a contact");
   const rule = ok(
@@ -184,6 +186,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     ...Object.values(people).map((person) => person.memberId),
     csvFileId,
     colleague.id,
+    sister.id,
     deal.stageId,
     ...customField.body.options.map((option: { id: string }) => option.id),
     ...pipeline.stages.map((stage: { id: string }) => stage.id),

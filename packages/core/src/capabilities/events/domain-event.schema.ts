@@ -17,6 +17,7 @@ export const domainEventTypes = [
   "company.updated",
   "company.deleted",
   "company.restored",
+  "company.merged",
   "deal.created",
   "deal.updated",
   "deal.deleted",

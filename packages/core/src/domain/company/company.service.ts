@@ -29,7 +29,16 @@ import type { Company, CreateCompanyInput, UpdateCompanyInput } from "./company.
 type NewCompany = CreateEntityItem<typeof CompanyEntity>;
 
 /** The fields of a company that its audit history tracks. */
-const auditedFields = ["name", "domain", "industry", "size", "address", "ownerId", "tags", "customFields"] as const;
+export const auditedFields = [
+  "name",
+  "domain",
+  "industry",
+  "size",
+  "address",
+  "ownerId",
+  "tags",
+  "customFields",
+] as const;
 
 const domainReference = (value: string): Reference => ({
   kind: "unique",

@@ -231,7 +231,9 @@ async function markMerge(context: TenantContext, survivor: ContactItem, merged: 
         merged.map((contact) =>
           inTransaction(ContactEntity)
             .patch({ orgId, contactId: contact.contactId })
-            .set({ mergedInto: survivorId })
+            // The version moves too, so a write that read the contact before the mark (an email added, say, whose
+            // reservation nothing would hand over) cannot land after it.
+            .set({ mergedInto: survivorId, version: contact.version + 1 })
             .where(
               (attributes, { eq, notExists }) =>
                 `${eq(attributes.version, contact.version)} AND ${notExists(attributes.mergedInto)}`,

@@ -2,7 +2,7 @@ import type { ContractsOf } from "../../platform/route-contract";
 import { page } from "../../platform/schema";
 import type { duplicateRoutes } from "./duplicate.routes";
 import { duplicateCandidatesSchema, duplicateGroupSchema, listDuplicatesQuery } from "./duplicate.schema";
-import { contactMergeSchema, mergeContactsInput } from "./merge.schema";
+import { companyMergeSchema, contactMergeSchema, mergeCompaniesInput, mergeContactsInput } from "./merge.schema";
 
 /** What the routes of duplicate.routes.ts accept and answer. */
 export const duplicateContracts = {
@@ -34,6 +34,15 @@ export const duplicateContracts = {
     tag: "Duplicates",
     body: mergeContactsInput,
     response: { status: 200, description: "The merged contact and what moved.", schema: contactMergeSchema },
+    errors: [409],
+  },
+  "companies.merge": {
+    summary: "Merge companies",
+    description:
+      "Merges up to 9 companies into a survivor, which keeps its id: per field the survivor's value unless empty, else the most recently updated company's (or the record named in `fields`); tags are the union. The survivor keeps its domain or takes the chosen one, whose reservation passes to it; the other merged companies' domains are released, free to reuse. Their contacts (the survivor takes the merged company's place in each contact's companies), deals, activities (with the timeline) and files move to the survivor; the merged companies go to the trash (restorable, without their domain and the links that moved) and their ids answer 404 `merged` with `mergedInto`. A concurrent change of any of them is a 409 with nothing changed; a merge interrupted after it began is finished by sending it again. `preview: true` answers with the merged company and what would move, changing nothing.",
+    tag: "Duplicates",
+    body: mergeCompaniesInput,
+    response: { status: 200, description: "The merged company and what moved.", schema: companyMergeSchema },
     errors: [409],
   },
 } as const satisfies ContractsOf<typeof duplicateRoutes>;

@@ -33,4 +33,11 @@ export const duplicateRoutes = {
     access: managers,
     scope: "contacts",
   },
+  "companies.merge": {
+    method: "POST",
+    path: "/v1/orgs/{orgId}/companies/merge",
+    handler: httpHandler("companies/merge"),
+    access: managers,
+    scope: "companies",
+  },
 } as const satisfies Record<string, RouteDeclaration>;
