@@ -51,6 +51,7 @@ type World = {
   exportId: string;
   apiKeyId: string;
   customFieldId: string;
+  savedViewId: string;
 };
 type Request = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -237,6 +238,17 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   }),
   "customFields.delete": ({ org, customFieldId }) => ({ params: { orgId: org.orgId, fieldId: customFieldId } }),
   "schema.get": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "views.create": ({ org }) => ({
+    params: { orgId: org.orgId },
+    body: { name: "VIPs", recordType: "contact", filter: { and: [{ field: "tags", op: "contains", value: "vip" }] } },
+  }),
+  "views.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordType: "contact" } }),
+  "views.get": ({ org, savedViewId }) => ({ params: { orgId: org.orgId, viewId: savedViewId } }),
+  "views.update": ({ org, savedViewId }) => ({
+    params: { orgId: org.orgId, viewId: savedViewId },
+    body: { name: "Key people" },
+  }),
+  "views.delete": ({ org, savedViewId }) => ({ params: { orgId: org.orgId, viewId: savedViewId } }),
   "deals.invoices": ({ org, wonDealId }) => ({ params: { orgId: org.orgId, dealId: wonDealId } }),
   "integrations.tenants": ({ org, xeroConnectionId }) => ({
     params: { orgId: org.orgId, connectionId: xeroConnectionId },
@@ -385,6 +397,12 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     body: { type: "number" },
   }),
   "customFields.delete": ({ org }) => ({ params: { orgId: org.orgId, fieldId: "fld_NOT-AN-ID" } }),
+  "views.create": ({ org }) => ({ params: { orgId: org.orgId }, body: { name: "Bad", recordType: "lead" } }),
+  "views.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { recordType: "lead" } }),
+  "views.update": ({ org, savedViewId }) => ({
+    params: { orgId: org.orgId, viewId: savedViewId },
+    body: { columns: "all" },
+  }),
   "deals.invoices": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { status: "paid" } }),
   "companies.pushToBooks": ({ org, companyId }) => ({
     params: { orgId: org.orgId, companyId },
@@ -566,9 +584,15 @@ async function aWorld(): Promise<World> {
     params: { orgId: org.orgId },
     body: { recordType: "contact", key: "renewalDate", label: "Renewal date", type: "date" },
   });
+  const savedView = await invoke("views.create", {
+    token: org.admin.token,
+    params: { orgId: org.orgId },
+    body: { name: "Everyone", recordType: "contact", visibility: "organisation" },
+  });
   return {
     org,
     customFieldId: customField.body.id,
+    savedViewId: savedView.body.id,
     apiKeyId: apiKey.body.id,
     exportId: exported.body.id,
     wonDealId: wonDeal.id,

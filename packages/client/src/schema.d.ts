@@ -1880,6 +1880,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{orgId}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the views the caller sees
+         * @description The caller's own views and the organisation's shared ones, newest first. Roles: admin, manager, member, viewer.
+         */
+        get: operations["views.list"];
+        put?: never;
+        /**
+         * Save a view of a list
+         * @description A name, the record type (contact, company, deal), a filter in the lists' grammar, a sort and the columns to show. Private by default; managers and admins may share it with the organisation (`visibility: organisation`). The answer's `query` is the view as the list's query parameters. Roles: admin, manager, member, viewer.
+         */
+        post: operations["views.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{orgId}/views/{viewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a saved view
+         * @description Another member's private view is a 404. Roles: admin, manager, member, viewer.
+         */
+        get: operations["views.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a saved view
+         * @description As for changing it: its owner, or for a shared view a manager or admin. Roles: admin, manager, member, viewer.
+         */
+        delete: operations["views.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a saved view
+         * @description Its owner changes a private view; its owner, managers and admins a shared one. `null` clears the filter or the sort. Roles: admin, manager, member, viewer.
+         */
+        patch: operations["views.update"];
+        trace?: never;
+    };
     "/v1/orgs/{orgId}/custom-fields": {
         parameters: {
             query?: never;
@@ -2771,6 +2823,98 @@ export interface components {
              * @example 2099-12-31T23:59:59.000Z
              */
             expiresAt?: string;
+        };
+        CreateSavedViewInput: {
+            /** @example VIP contacts */
+            name: string;
+            /** @enum {string} */
+            recordType: "contact" | "company" | "deal";
+            /**
+             * @description A filter of the record type's list (the grammar of `?filter=`; see the list's `filter` parameter).
+             * @example {
+             *       "and": [
+             *         {
+             *           "field": "tags",
+             *           "op": "contains",
+             *           "value": "vip"
+             *         }
+             *       ]
+             *     }
+             */
+            filter?: {
+                or: {
+                    and: {
+                        field: string;
+                        /** @enum {string} */
+                        op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                        value?: unknown;
+                    }[];
+                }[];
+            } | {
+                and: {
+                    field: string;
+                    /** @enum {string} */
+                    op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                    value?: unknown;
+                }[];
+            };
+            /**
+             * @description One of the list's sort orders.
+             * @example -createdAt
+             */
+            sort?: string;
+            /**
+             * @description The fields a client shows, in order: the record's fields, or `customFields.<key>`.
+             * @example [
+             *       "firstName",
+             *       "lastName",
+             *       "emails",
+             *       "customFields.renewalDate"
+             *     ]
+             */
+            columns?: string[];
+            /**
+             * @description `private`: only its owner sees it; `organisation`: every member (managers and admins share).
+             * @default private
+             * @enum {string}
+             */
+            visibility: "private" | "organisation";
+        };
+        UpdateSavedViewInput: {
+            name?: string;
+            filter?: ({
+                or: {
+                    and: {
+                        field: string;
+                        /** @enum {string} */
+                        op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                        value?: unknown;
+                    }[];
+                }[];
+            } | {
+                and: {
+                    field: string;
+                    /** @enum {string} */
+                    op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                    value?: unknown;
+                }[];
+            }) | null;
+            sort?: string | null;
+            /**
+             * @description The fields a client shows, in order: the record's fields, or `customFields.<key>`.
+             * @example [
+             *       "firstName",
+             *       "lastName",
+             *       "emails",
+             *       "customFields.renewalDate"
+             *     ]
+             */
+            columns?: string[];
+            /**
+             * @description `private`: only its owner sees it; `organisation`: every member (managers and admins share).
+             * @enum {string}
+             */
+            visibility?: "private" | "organisation";
         };
         /**
          * @example {
@@ -4142,6 +4286,66 @@ export interface components {
             createdAt: string;
             revokedAt: string | null;
             revokedBy: string | null;
+        };
+        SavedView: {
+            /**
+             * @description Saved view id.
+             * @example viw_01jd8x4k2q7v3m9t5r1w6y8z0a
+             */
+            id: string;
+            /** @example VIP contacts */
+            name: string;
+            /** @enum {string} */
+            recordType: "contact" | "company" | "deal";
+            /**
+             * @example {
+             *       "and": [
+             *         {
+             *           "field": "tags",
+             *           "op": "contains",
+             *           "value": "vip"
+             *         }
+             *       ]
+             *     }
+             */
+            filter: {
+                [key: string]: unknown;
+            } | null;
+            /** @example -createdAt */
+            sort: string | null;
+            /**
+             * @example [
+             *       "firstName",
+             *       "lastName",
+             *       "emails"
+             *     ]
+             */
+            columns: string[];
+            /** @enum {string} */
+            visibility: "private" | "organisation";
+            /** @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a */
+            ownerId: string;
+            /**
+             * @description The view as the list's query parameters (`filter` as JSON, `sort`): what to send to apply it.
+             * @example {
+             *       "filter": "{\"and\":[{\"field\":\"tags\",\"op\":\"contains\",\"value\":\"vip\"}]}",
+             *       "sort": "-createdAt"
+             *     }
+             */
+            query: {
+                [key: string]: string;
+            };
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            updatedAt: string;
         };
         CustomField: {
             /**
@@ -29833,6 +30037,1148 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The identity provider's keys are unavailable; retry later.",
                      *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/api-keys/key_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views.list": {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page, 1 to 100 (default 25).
+                 * @example 25
+                 */
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description Only views of this record type.
+                 * @example contact
+                 */
+                recordType?: "contact" | "company" | "deal";
+            };
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of views. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "name": "VIP contacts",
+                     *           "recordType": "contact",
+                     *           "filter": {
+                     *             "and": [
+                     *               {
+                     *                 "field": "tags",
+                     *                 "op": "contains",
+                     *                 "value": "vip"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "sort": "-createdAt",
+                     *           "columns": [
+                     *             "firstName",
+                     *             "lastName",
+                     *             "emails"
+                     *           ],
+                     *           "visibility": "private",
+                     *           "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "query": {
+                     *             "filter": "{\"and\":[{\"field\":\"tags\",\"op\":\"contains\",\"value\":\"vip\"}]}",
+                     *             "sort": "-createdAt"
+                     *           },
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-25T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["SavedView"][];
+                        /** @description Pass as `cursor` to get the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.limit",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response for this key is replayed for 24 hours (with `Idempotent-Replayed: true`); the same key with another body is 422, and while the first request still runs, 409 with Retry-After. A fresh UUID per change, e.g. `6f1c8a52-3c1e-4f7e-9d4b-2a9b3f0e7c11`. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "VIP contacts",
+                 *       "recordType": "contact",
+                 *       "filter": {
+                 *         "and": [
+                 *           {
+                 *             "field": "tags",
+                 *             "op": "contains",
+                 *             "value": "vip"
+                 *           }
+                 *         ]
+                 *       },
+                 *       "sort": "-createdAt",
+                 *       "columns": [
+                 *         "firstName",
+                 *         "lastName",
+                 *         "emails",
+                 *         "customFields.renewalDate"
+                 *       ],
+                 *       "visibility": "private"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateSavedViewInput"];
+            };
+        };
+        responses: {
+            /** @description The new view. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "name": "VIP contacts",
+                     *       "recordType": "contact",
+                     *       "filter": {
+                     *         "and": [
+                     *           {
+                     *             "field": "tags",
+                     *             "op": "contains",
+                     *             "value": "vip"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "sort": "-createdAt",
+                     *       "columns": [
+                     *         "firstName",
+                     *         "lastName",
+                     *         "emails"
+                     *       ],
+                     *       "visibility": "private",
+                     *       "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "query": {
+                     *         "filter": "{\"and\":[{\"field\":\"tags\",\"op\":\"contains\",\"value\":\"vip\"}]}",
+                     *         "sort": "-createdAt"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.name",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a duplicate unique value (see `existing`), the last admin, a concurrent change, or the same Idempotency-Key still in flight. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/concurrent-modification",
+                     *       "title": "The record was changed by another request.",
+                     *       "status": 409,
+                     *       "detail": "Another request changed the record at the same time; read it again and retry.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "concurrent-modification",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "The body is too large.",
+                     *       "status": 413,
+                     *       "detail": "The body is larger than the limit.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "payload-too-large",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "The body must be JSON.",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "unsupported-media-type",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/idempotency-key-reused",
+                     *       "title": "This Idempotency-Key was used with another request.",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was first used with another body.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "idempotency-key-reused",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views.get": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+                /**
+                 * @description Saved view id.
+                 * @example viw_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "name": "VIP contacts",
+                     *       "recordType": "contact",
+                     *       "filter": {
+                     *         "and": [
+                     *           {
+                     *             "field": "tags",
+                     *             "op": "contains",
+                     *             "value": "vip"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "sort": "-createdAt",
+                     *       "columns": [
+                     *         "firstName",
+                     *         "lastName",
+                     *         "emails"
+                     *       ],
+                     *       "visibility": "private",
+                     *       "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "query": {
+                     *         "filter": "{\"and\":[{\"field\":\"tags\",\"op\":\"contains\",\"value\":\"vip\"}]}",
+                     *         "sort": "-createdAt"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.orgId",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+                /**
+                 * @description Saved view id.
+                 * @example viw_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "path.orgId",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+                /**
+                 * @description Saved view id.
+                 * @example viw_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "text",
+                 *       "filter": {
+                 *         "and": [
+                 *           {
+                 *             "field": "tags",
+                 *             "op": "contains",
+                 *             "value": "vip"
+                 *           }
+                 *         ]
+                 *       },
+                 *       "sort": "text",
+                 *       "columns": [
+                 *         "firstName",
+                 *         "lastName",
+                 *         "emails",
+                 *         "customFields.renewalDate"
+                 *       ],
+                 *       "visibility": "private"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateSavedViewInput"];
+            };
+        };
+        responses: {
+            /** @description The changed view. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "name": "VIP contacts",
+                     *       "recordType": "contact",
+                     *       "filter": {
+                     *         "and": [
+                     *           {
+                     *             "field": "tags",
+                     *             "op": "contains",
+                     *             "value": "vip"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "sort": "-createdAt",
+                     *       "columns": [
+                     *         "firstName",
+                     *         "lastName",
+                     *         "emails"
+                     *       ],
+                     *       "visibility": "private",
+                     *       "ownerId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "query": {
+                     *         "filter": "{\"and\":[{\"field\":\"tags\",\"op\":\"contains\",\"value\":\"vip\"}]}",
+                     *         "sort": "-createdAt"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.name",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a duplicate unique value (see `existing`), the last admin, a concurrent change, or the same Idempotency-Key still in flight. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/concurrent-modification",
+                     *       "title": "The record was changed by another request.",
+                     *       "status": 409,
+                     *       "detail": "Another request changed the record at the same time; read it again and retry.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "concurrent-modification",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "The body is too large.",
+                     *       "status": 413,
+                     *       "detail": "The body is larger than the limit.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "payload-too-large",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "The body must be JSON.",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "unsupported-media-type",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/views/viw_01jd8x4k2q7v3m9t5r1w6y8z0a",
                      *       "code": "service-unavailable",
                      *       "requestId": "Kx3v2gJaoAMEVbQ="
                      *     }

@@ -146,6 +146,14 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     "an API key",
   );
 
+  const savedView = ok(
+    await invoke("views.create", {
+      ...asAdmin,
+      body: { name: `${marker} view`, recordType: "contact", visibility: "organisation" },
+    }),
+    "a shared saved view",
+  );
+
   const customField = ok(
     await invoke("customFields.create", {
       ...asAdmin,
@@ -179,6 +187,7 @@ export async function aSeededOrganisation(label: string): Promise<SeededOrganisa
     exportId: exported.body.id,
     keyId: apiKey.body.id,
     fieldId: customField.body.id,
+    viewId: savedView.body.id,
   };
   const byPrefix: Record<string, string[]> = {};
   const ids = [

@@ -21,6 +21,7 @@ import { importContracts } from "../features/import/import.contract";
 import { integrationContracts } from "../features/integration/integration.contract";
 import { notificationContracts } from "../features/notification/notification.contract";
 import { recordSchemaContracts } from "../features/record-schema/record-schema.contract";
+import { savedViewContracts } from "../features/saved-view/saved-view.contract";
 import { trashContracts } from "../features/trash/trash.contract";
 import { webhookContracts } from "../features/webhook/webhook.contract";
 import type { PathParameterName, PathParameterNames, PathParametersSchema } from "../platform/path-parameters";
@@ -53,6 +54,7 @@ const declaredContracts = {
   ...exportContracts,
   ...importContracts,
   ...apiKeyContracts,
+  ...savedViewContracts,
   ...customFieldContracts,
   ...recordSchemaContracts,
 } as const satisfies Record<RouteId, RouteContract>;

@@ -196,6 +196,7 @@ const tagDescriptions: Record<RouteContract["tag"], string> = {
   Files: "Files on contacts, companies, deals and activities, uploaded and downloaded through presigned requests.",
   Imports: "CSV imports of contacts, companies and deals, run in the background.",
   Exports: "Exports of contacts, companies or deals as CSV or NDJSON, run in the background.",
+  "Saved views": "Named filters, sorts and columns of the contacts, companies and deals lists, private or shared.",
   "Custom fields":
     "Fields an organisation adds to its contacts, companies, deals and activities, and the JSON Schema of each record type with them.",
 };

@@ -45,6 +45,7 @@ import { WatchChannelEntity } from "../features/integration/watch-channel.entity
 import { NotificationEntity } from "../features/notification/notification.entity";
 import { RealtimeConnectionEntity } from "../features/realtime/realtime-connection.entity";
 import { RealtimeSubscriptionEntity } from "../features/realtime/realtime-subscription.entity";
+import { SavedViewEntity } from "../features/saved-view/saved-view.entity";
 import { WebhookSubscriptionEntity } from "../features/webhook/webhook.entity";
 import { WebhookDeliveryEntity } from "../features/webhook/webhook-delivery.entity";
 
@@ -101,6 +102,7 @@ export const tableEntities = {
   customField: CustomFieldEntity,
   customFieldKey: CustomFieldKeyEntity,
   customFieldDeletion: CustomFieldDeletionEntity,
+  savedView: SavedViewEntity,
 };
 
 export const allEntities = Object.values(tableEntities);

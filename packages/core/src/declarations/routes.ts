@@ -28,6 +28,7 @@ import { importRoutes } from "../features/import/import.routes";
 import { integrationRoutes } from "../features/integration/integration.routes";
 import { notificationRoutes } from "../features/notification/notification.routes";
 import { recordSchemaRoutes } from "../features/record-schema/record-schema.routes";
+import { savedViewRoutes } from "../features/saved-view/saved-view.routes";
 import { trashRoutes } from "../features/trash/trash.routes";
 import { webhookRoutes } from "../features/webhook/webhook.routes";
 import { type HttpMethod, httpHandler, type RouteDeclaration } from "./route-declaration";
@@ -68,6 +69,7 @@ export const routes = {
   ...exportRoutes,
   ...importRoutes,
   ...apiKeyRoutes,
+  ...savedViewRoutes,
   ...customFieldRoutes,
   ...recordSchemaRoutes,
 } as const satisfies Record<string, RouteDeclaration>;

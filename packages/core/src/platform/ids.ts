@@ -24,6 +24,7 @@ export const idPrefixes = {
   apiKey: "key",
   customField: "fld",
   fieldOption: "opt",
+  savedView: "viw",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

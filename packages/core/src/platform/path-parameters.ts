@@ -37,6 +37,7 @@ export const importIdParam = recordId("import").meta({ description: "Import id."
 export const exportIdParam = recordId("export").meta({ description: "Export id." });
 export const apiKeyIdParam = recordId("apiKey").meta({ description: "API key id." });
 export const connectionIdParam = recordId("integration").meta({ description: "Connection id." });
+export const savedViewIdParam = recordId("savedView").meta({ description: "Saved view id." });
 export const customFieldIdParam = recordId("customField").meta({ description: "Custom field id." });
 export const providerParam = z.enum(providerIds).meta({ description: "The provider." });
 
@@ -60,6 +61,7 @@ export const pathParameters = {
   exportId: exportIdParam,
   keyId: apiKeyIdParam,
   fieldId: customFieldIdParam,
+  viewId: savedViewIdParam,
 } as const;
 
 export type PathParameterName = keyof typeof pathParameters;

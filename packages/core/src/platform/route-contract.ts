@@ -50,7 +50,8 @@ export type RouteContract = {
     | "Files"
     | "Imports"
     | "Exports"
-    | "Custom fields";
+    | "Custom fields"
+    | "Saved views";
   /** Derived from the route's path template (platform/path-parameters.ts), never declared beside the route. */
   params?: z.ZodObject;
   query?: z.ZodObject;
