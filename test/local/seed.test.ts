@@ -29,6 +29,8 @@ describe("demo seed data", () => {
       query: { type: "contact" },
     });
     expect(duplicates.body.data.length).toBeGreaterThan(0);
+    const views = await invoke("views.list", { token: admin, params: { orgId: first.orgId } });
+    expect(views.body.data.map((view: { name: string }) => view.name)).toEqual(["Big open deals"]);
     const companies = await invoke("companies.list", { token: admin, params: { orgId: first.orgId } });
     expect(companies.body.data.length).toBeGreaterThanOrEqual(10);
 

@@ -6,6 +6,7 @@ import { createDeal, moveDealToStage } from "@crm/core/deal";
 import { addMember, createOrganisation, findActor, listMyOrganisations } from "@crm/core/member";
 import { listPipelines } from "@crm/core/pipeline";
 import { type Identity, memberIdFor, type TenantContext } from "@crm/core/platform";
+import { createSavedView } from "@crm/core/saved-view";
 import {
   demoCompanies,
   demoContacts,
@@ -112,6 +113,18 @@ export async function seedDemoData(): Promise<SeedReport> {
     ...(duplicate.companyIndex === null ? {} : { companyId: companyIds[duplicate.companyIndex] }),
   });
   await seedDeals(context, companyIds, contactIdsByCompany, memberId);
+  await createSavedView(context, {
+    name: "Big open deals",
+    recordType: "deal",
+    filter: {
+      and: [
+        { field: "status", op: "eq", value: "open" },
+        { field: "amount", op: "gte", value: 10_000_00 },
+      ],
+    },
+    columns: ["title", "value", "stageId", "expectedCloseDate", "customFields.renewalDate"],
+    visibility: "organisation",
+  });
   return { seeded: true, orgId: organisation.id, people: demoPeople };
 }
 
