@@ -10,11 +10,9 @@ export type SavedViewRecordType = (typeof savedViewRecordTypes)[number];
 /** Private views per member, and shared ones per organisation: enough for any team, bounded per list read. */
 export const maxSavedViewsPerMember = 100;
 
-const visibility = z
-  .enum(["private", "organisation"])
-  .meta({
-    description: "`private`: only its owner sees it; `organisation`: every member (managers and admins share).",
-  });
+const visibility = z.enum(["private", "organisation"]).meta({
+  description: "`private`: only its owner sees it; `organisation`: every member (managers and admins share).",
+});
 const columns = z
   .array(z.string().regex(/^[a-z][A-Za-z0-9]{0,49}(\.[a-z][A-Za-z0-9]{0,49})?$/, "Must be a field name."))
   .max(50)
