@@ -49,6 +49,9 @@ beforeAll(async () => {
   process.env[`SST_RESOURCE_${busName}`] = JSON.stringify({ name: "crm-test-bus" });
   process.env.EVENTBRIDGE_ENDPOINT = bus.endpoint;
   intuit = await startFakeIntuit({
+    // Intuit allows 10 calls a second per company; a fast run of these tests (a first sync, then three attempts and
+    // two more) reaches that, and its 429 would defer a run the outage tests count on. Their faults are injected.
+    throttle: { requestsPerSecond: 1_000 },
     clients: [{ ...testIntuitClient, redirectUris: [`${gateway.url}/v1/integrations/quickbooks/callback`] }],
     seed: demoBooks(Date.now()).map((books) => ({ ...books, realmId: `9${randomInt(10 ** 12, 10 ** 13)}` })),
     webhooks: {
@@ -83,7 +86,7 @@ beforeEach(() => {
   intuit.webhooks.pause();
   xero.webhooks.pause();
   xero.accounting.resetLimits(); // Xero's 60 calls a minute per tenant: each test starts with its own
-  intuit.books.resetLimits(); // and Intuit's 10 a second per company
+  intuit.books.resetLimits(); // and Intuit's, and anything a test left queued
   xero.accounting.delayResponses(0);
 });
 afterEach(async () => {
