@@ -28,6 +28,16 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
+/**
+ * Floors: the bare handler plus the libraries the project chose, without any of its code. An HTTP function loads all
+ * of them, so its ratio cannot go below the last one's; the others show what each library costs alone.
+ */
+const libraryFloors = [
+  { name: "bare + zod", handler: "test/bench/library-floors/zod.handler" },
+  { name: "bare + ElectroDB", handler: "test/bench/library-floors/electrodb.handler" },
+  { name: "bare + chosen libraries", handler: "test/bench/library-floors/chosen-libraries.handler" },
+];
+
 export type ColdStart = { name: string; bytes: number; milliseconds: number; ratio: number };
 
 /** Measures `bundles` against the bare handler, printing a line per function and a summary; returns the rows. */
@@ -36,7 +46,11 @@ export async function measureColdStarts(bundles: readonly FunctionBundle[], runs
   mkdirSync(directory, { recursive: true });
   const [bare] = await bundleFunctions([{ name: "bare handler", handler: "test/bench/bare-handler.handler" }]);
   if (!bare) throw new Error("the bare handler did not bundle");
-  const files = [bare, ...bundles].map((bundle) => {
+  // The middleware and Powertools are dependencies of the functions' workspace, not of the repository's root.
+  const floors = await bundleFunctions(libraryFloors, repositoryRoot, {
+    nodePaths: [join(repositoryRoot, "packages/functions/node_modules")],
+  });
+  const files = [bare, ...floors, ...bundles].map((bundle) => {
     const file = join(directory, `${bundleFileName(bundle.name)}.mjs`);
     writeFileSync(file, bundle.code);
     return { bundle, file, samples: [] as number[] };
@@ -45,7 +59,9 @@ export async function measureColdStarts(bundles: readonly FunctionBundle[], runs
     `\nCold import of ${bundles.length} bundles against the bare handler: ${runs} fresh processes each, interleaved ...`,
   );
   for (let run = 0; run < runs; run++) for (const entry of files) entry.samples.push(importTime(entry.file));
-  const [baseline, ...measured] = files;
+  const [baseline, ...rest] = files;
+  const floorFiles = rest.slice(0, floors.length);
+  const measured = rest.slice(floors.length);
   const bareMs = median(baseline?.samples ?? []);
   console.log(
     `bare handler (DynamoDB + document client, ${bare.bytes.toLocaleString("en")} bytes): ${bareMs.toFixed(1)} ms`,
@@ -61,6 +77,12 @@ export async function measureColdStarts(bundles: readonly FunctionBundle[], runs
   for (const row of rows) {
     console.log(
       `${row.name.padEnd(34)} ${row.bytes.toLocaleString("en").padStart(10)} bytes  ${row.milliseconds.toFixed(1).padStart(6)} ms  ${row.ratio.toFixed(2)}×`,
+    );
+  }
+  console.log("floors: the bare handler plus libraries alone, no project code (what no function can go below)");
+  for (const { bundle, samples } of floorFiles) {
+    console.log(
+      `  ${bundle.name.padEnd(32)} ${bundle.bytes.toLocaleString("en").padStart(10)} bytes  ${median(samples).toFixed(1).padStart(6)} ms  ${(median(samples) / bareMs).toFixed(2)}×`,
     );
   }
   const ratios = rows.map((row) => row.ratio);
