@@ -29,13 +29,13 @@ const median = (values: number[]) => {
 };
 
 /**
- * Floors: the bare handler plus the libraries the project chose, without any of its code. An HTTP function loads all
+ * Floors (in packages/functions, whose dependencies they load): the bare handler plus the libraries the project chose, without any of its code. An HTTP function loads all
  * of them, so its ratio cannot go below the last one's; the others show what each library costs alone.
  */
 const libraryFloors = [
-  { name: "bare + zod", handler: "test/bench/library-floors/zod.handler" },
-  { name: "bare + ElectroDB", handler: "test/bench/library-floors/electrodb.handler" },
-  { name: "bare + chosen libraries", handler: "test/bench/library-floors/chosen-libraries.handler" },
+  { name: "bare + zod", handler: "packages/functions/src/bench/zod-floor.handler" },
+  { name: "bare + ElectroDB", handler: "packages/functions/src/bench/electrodb-floor.handler" },
+  { name: "bare + chosen libraries", handler: "packages/functions/src/bench/library-floor.handler" },
 ];
 
 export type ColdStart = { name: string; bytes: number; milliseconds: number; ratio: number };
@@ -46,10 +46,7 @@ export async function measureColdStarts(bundles: readonly FunctionBundle[], runs
   mkdirSync(directory, { recursive: true });
   const [bare] = await bundleFunctions([{ name: "bare handler", handler: "test/bench/bare-handler.handler" }]);
   if (!bare) throw new Error("the bare handler did not bundle");
-  // The middleware and Powertools are dependencies of the functions' workspace, not of the repository's root.
-  const floors = await bundleFunctions(libraryFloors, repositoryRoot, {
-    nodePaths: [join(repositoryRoot, "packages/functions/node_modules")],
-  });
+  const floors = await bundleFunctions(libraryFloors);
   const files = [bare, ...floors, ...bundles].map((bundle) => {
     const file = join(directory, `${bundleFileName(bundle.name)}.mjs`);
     writeFileSync(file, bundle.code);

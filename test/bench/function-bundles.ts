@@ -104,11 +104,9 @@ export const bundleFileName = (name: string): string => name.replace(/[^\w.-]+/g
 export async function bundleFunctions(
   declared: readonly DeclaredFunction[],
   root = repositoryRoot,
-  options: { nodePaths?: string[] } = {},
 ): Promise<FunctionBundle[]> {
   const result = await build({
     absWorkingDir: root,
-    nodePaths: options.nodePaths ?? [],
     entryPoints: declared.map(({ name, handler }) => ({ in: handlerFile(handler), out: bundleFileName(name) })),
     outdir: "bundles",
     outExtension: { ".js": ".mjs" },

@@ -6,8 +6,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import middy from "@middy/core";
 import { JwtRsaVerifier } from "aws-jwt-verify";
-import { handler as readWithElectroDb } from "./electrodb";
-import { handler as readWithZod } from "./zod";
+import { handler as readWithElectroDb } from "./electrodb-floor";
+import { handler as readWithZod } from "./zod-floor";
 
 const logger = new Logger({ serviceName: "floor" });
 const metrics = new Metrics({ namespace: "floor", serviceName: "floor" });
