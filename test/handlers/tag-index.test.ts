@@ -32,10 +32,17 @@ afterAll(async () => {
 
 /** The DynamoDB commands sent while a test records them. */
 let sent: string[] | null = null;
+/** Runs once before the next BatchWriteItem is sent, holding it back meanwhile. */
+let beforeNextBatchWrite: (() => Promise<void>) | null = null;
 onDatabaseClient((client) => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       sent?.push(context.commandName ?? "unknown");
+      const holdBack = context.commandName === "BatchWriteItemCommand" ? beforeNextBatchWrite : null;
+      if (holdBack) {
+        beforeNextBatchWrite = null;
+        await holdBack();
+      }
       return next(args);
     },
     { step: "initialize", name: "recordTagIndexRequests" },
@@ -167,6 +174,31 @@ describe("the tag index", () => {
     expect(await pointersOf(org, "contact", "kept")).toEqual([contact.id]);
     expect(ids((await listPage(org, "contacts.list", { tag: "old" })).data)).toEqual([]);
     expect(ids((await listPage(org, "contacts.list", { tag: "new" })).data)).toEqual([contact.id]);
+  });
+
+  it("goes round again when the record changed while it wrote, so a run overtaken by a newer one leaves nothing stale", async () => {
+    const org = await anOrganisation();
+    const contact = await aContact(org, { tags: ["overtaken"] });
+    const params = { orgId: org.orgId, contactId: contact.id };
+    await pipeline.settle();
+    // The creation's event again; between its read (the tag is there) and its write, the tag is removed and the
+    // removal's own run deletes the pointer, so this run's put lands after that delete.
+    beforeNextBatchWrite = async () => {
+      const updated = await invoke("contacts.update", { token: org.admin.token, params, body: { tags: [] } });
+      expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+      await pipeline.settle();
+    };
+    await deliver(
+      aDomainEvent({
+        orgId: org.orgId,
+        type: "contact.created",
+        record: { type: "contact", id: contact.id },
+        changes: [{ field: "tags", before: null, after: ["overtaken"] }],
+      }),
+    );
+
+    expect(beforeNextBatchWrite).toBeNull();
+    expect(await pointersOf(org, "contact", "overtaken")).toEqual([]);
   });
 
   it("leaves out a record whose pointer is stale, until the change's event deletes the pointer", async () => {
