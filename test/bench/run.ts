@@ -382,6 +382,18 @@ async function benchRealtime(options: {
     `${connections.toLocaleString("en")} connected and subscribed in ${((performance.now() - opening) / 1000).toFixed(1)} s`,
   );
 
+  const { measurePostFloor } = await import("./post-floor");
+  const floor = await measurePostFloor(
+    new TextEncoder().encode(
+      JSON.stringify({ type: "event", event: { id: newId("audit"), padding: "x".repeat(600) } }),
+    ),
+  );
+  console.log(
+    `one post's CPU, server included: ${floor.sdkMicros.toFixed(0)} µs through the management API's SDK client, ` +
+      `${floor.rawMicros.toFixed(0)} µs through bare node:http; ${connections.toLocaleString("en")} posts need at least ` +
+      `${((floor.sdkMicros * connections) / 1000).toFixed(0)} ms of one core through the SDK`,
+  );
+
   const fanOut = await importHandler(busSubscriptions.realtime.handler);
   const perConnection: number[] = [];
   const toLastDelivery: number[] = [];
