@@ -6,6 +6,7 @@ import {
   CustomFieldEntity,
   CustomFieldKeyEntity,
 } from "../../capabilities/custom-fields/custom-field.entity";
+import { ActivityEntity } from "../../domain/activity/activity.entity";
 import { CompanyEntity } from "../../domain/company/company.entity";
 import { ContactEntity } from "../../domain/contact/contact.entity";
 import { DealEntity } from "../../domain/deal/deal.entity";
@@ -45,13 +46,10 @@ type RecordPage = { holders: Holder[]; cursor: string | null };
 const holds = (values: unknown, key: string): values is Record<string, unknown> =>
   typeof values === "object" && values !== null && Object.hasOwn(values, key);
 
-/**
- * One page of the organisation's records of a type, in creation order, and those of them that hold the key. Every
- * record type with an organisation-wide index is here; activities have none, so their values stay (README, Known
- * limitations) and so does the field's key.
- */
-const pagesOf: Partial<
-  Record<CustomFieldRecordType, (orgId: string, key: string, cursor: string | null) => Promise<RecordPage>>
+/** One page of the organisation's records of a type, in creation order, and those of them that hold the key. */
+const pagesOf: Record<
+  CustomFieldRecordType,
+  (orgId: string, key: string, cursor: string | null) => Promise<RecordPage>
 > = {
   contact: async (orgId, key, cursor) => {
     const page = await ContactEntity.query.contactsByCreation({ orgId }).go({ cursor, limit: pageSize });
@@ -113,6 +111,26 @@ const pagesOf: Partial<
         })),
     };
   },
+  activity: async (orgId, key, cursor) => {
+    const page = await ActivityEntity.query.activitiesByCreation({ orgId }).go({ cursor, limit: pageSize });
+    return {
+      cursor: page.cursor,
+      holders: page.data
+        .filter((item) => holds(item.customFields, key))
+        .map((item) => ({
+          id: item.activityId,
+          version: item.version,
+          before: item.customFields as Values,
+          write: (after, at) =>
+            inTransaction(ActivityEntity)
+              .patch({ orgId, activityId: item.activityId })
+              .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
+              .remove(after ? [] : ["customFields"])
+              .where((attributes, { eq }) => eq(attributes.version, item.version))
+              .commit(),
+        })),
+    };
+  },
 };
 
 /** Removes the key from one record with an audit entry (so the change is an event like any other). */
@@ -137,11 +155,6 @@ async function removeFrom(deletion: Deletion, holder: Holder): Promise<boolean> 
 async function continueDeletion(deletion: Deletion): Promise<{ cleared: number; finished: boolean }> {
   const pages = pagesOf[deletion.recordType];
   const { orgId, fieldId } = deletion;
-  if (!pages) {
-    // Nothing can find this type's records without a scan: the field stays deleting, its key taken, off the queue.
-    await CustomFieldDeletionEntity.delete({ orgId, fieldId }).go({ response: "none" });
-    return { cleared: 0, finished: false };
-  }
   let cursor = deletion.cursor || null;
   let cleared = 0;
   let missed = 0;
