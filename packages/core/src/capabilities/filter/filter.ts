@@ -260,7 +260,7 @@ export type FilterEvaluation = { holds: boolean; reasons: string[] };
 const isAbsent = (value: unknown) => value === undefined || value === null;
 
 /** A field's value by name; a dotted name (`customFields.tier`) reaches into an object field. */
-function valueOf(values: Readonly<Record<string, unknown>>, field: string): unknown {
+function fieldValue(values: Readonly<Record<string, unknown>>, field: string): unknown {
   if (field in values) return values[field];
   return field
     .split(".")
@@ -334,7 +334,7 @@ function evaluateChecked(groups: CheckedCondition[][], values: Readonly<Record<s
   const outcomes = groups.map((conditions, index) => {
     const prefix = groups.length > 1 ? `filter group ${index + 1}: ` : "filter: ";
     const results = conditions.map((condition) => {
-      const actual = valueOf(values, condition.field);
+      const actual = fieldValue(values, condition.field);
       const holds = conditionHolds(condition, actual);
       const expected = condition.value === undefined ? "" : ` ${shown(condition.value)}`;
       reasons.push(
