@@ -47,6 +47,18 @@ export const filterQueryParameter = z.string().max(4000).meta({
     '{"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]}',
 });
 
+/** `?filter=` of one list: the grammar, the fields its catalogue offers with their kinds, and an example of them. */
+export function filterParameterOf(catalogue: FilterCatalogue, example: Filter) {
+  const fields = Object.entries(catalogue).map(([field, spec]) => `${field} (${spec.kind})`);
+  return z
+    .string()
+    .max(4000)
+    .meta({
+      description: `${filterQueryParameter.description} The fields: ${fields.join(", ")}.`,
+      example: JSON.stringify(example),
+    });
+}
+
 /** What a list lets its filter name: the kind of each field and the attribute that holds it. */
 export type FieldKind = "text" | "id" | "timestamp" | "number" | "boolean" | "list";
 export type FilterField = { kind: FieldKind; attribute: string; folded?: true };
