@@ -344,13 +344,13 @@ const shown = (value: unknown) => (value === undefined ? "null" : JSON.stringify
 function evaluateChecked(groups: CheckedCondition[][], values: Readonly<Record<string, unknown>>): FilterEvaluation {
   const reasons: string[] = [];
   const outcomes = groups.map((conditions, index) => {
-    const prefix = groups.length > 1 ? `filter group ${index + 1}: ` : "filter: ";
+    const group = groups.length > 1 ? `group ${index + 1}: ` : "";
     const results = conditions.map((condition) => {
       const actual = fieldValue(values, condition.field);
       const holds = conditionHolds(condition, actual);
       const expected = condition.value === undefined ? "" : ` ${shown(condition.value)}`;
       reasons.push(
-        `${prefix}${holds ? "✓" : "✗"} ${condition.field} ${condition.op}${expected} (it is ${shown(actual)})`,
+        `${holds ? "✓" : "✗"} ${group}${condition.field} ${condition.op}${expected} (it is ${shown(actual)})`,
       );
       return holds;
     });
