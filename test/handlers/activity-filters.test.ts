@@ -146,6 +146,11 @@ describe("filtering tasks", () => {
       { or: [{ and: [{ field: "dueAt", op: "isEmpty" }] }, { and: [{ field: "done", op: "eq", value: "yes" }] }] },
       "query.filter.or.1.and.0.value",
     ],
+    [
+      "a range whose low end is above its high end",
+      { and: [{ field: "dueAt", op: "between", value: ["2026-12-31", "2026-01-01"] }] },
+      "query.filter.and.0.value",
+    ],
     ["an id compared by order", { and: [{ field: "assigneeId", op: "lt", value: "mem_" }] }, "query.filter.and.0.op"],
   ])("refuses %s with 400 naming the place", async (_, filter, path) => {
     for (const routeId of ["tasks.listOpen", "tasks.listOverdue"] as const) {

@@ -123,7 +123,12 @@ function valueSchema(kind: FieldKind, op: FilterOperator) {
   if (op === "isEmpty" || op === "isNotEmpty") return z.undefined({ error: "This operator takes no value." });
   const one = scalarValue(kind === "list" || kind === "id" ? "text" : kind);
   if (op === "in") return z.array(one).min(1).max(maxInValues);
-  if (op === "between") return z.tuple([one, one]);
+  if (op === "between") {
+    // DynamoDB refuses a BETWEEN whose low end is above its high end: a 400 here rather than its error.
+    return z.tuple([one, one]).refine(([low, high]) => (compare(low, high) ?? 0) <= 0, {
+      message: "The low end of the range must not be above its high end.",
+    });
+  }
   return one;
 }
 
