@@ -109,7 +109,10 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "activities.update": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId }, body: { done: true } }),
   "activities.delete": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId } }),
   "tasks.listOpen": ({ org }) => ({ params: { orgId: org.orgId } }),
-  "tasks.listOverdue": ({ org }) => ({ params: { orgId: org.orgId } }),
+  "tasks.listOverdue": ({ org }) => ({
+    params: { orgId: org.orgId },
+    query: { filter: '{"and":[{"field":"priority","op":"eq","value":"high"}]}' },
+  }),
   "contacts.timeline": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId } }),
   "companies.timeline": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId } }),
   "deals.timeline": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId } }),
@@ -302,7 +305,10 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     body: { priority: "urgent" },
   }),
   "tasks.listOpen": ({ org }) => ({ params: { orgId: org.orgId }, query: { assigneeId: "nobody" } }),
-  "tasks.listOverdue": ({ org }) => ({ params: { orgId: org.orgId }, query: { limit: "-1" } }),
+  "tasks.listOverdue": ({ org }) => ({
+    params: { orgId: org.orgId },
+    query: { filter: '{"and":[{"field":"amount","op":"gt","value":1}]}' },
+  }),
   "contacts.timeline": ({ org, contactId }) => ({ params: { orgId: org.orgId, contactId }, query: { kind: "x" } }),
   "companies.timeline": ({ org, companyId }) => ({ params: { orgId: org.orgId, companyId }, query: { limit: "x" } }),
   "deals.timeline": ({ org, dealId }) => ({ params: { orgId: org.orgId, dealId }, query: { cursor: "" } }),

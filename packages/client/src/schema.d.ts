@@ -2568,6 +2568,56 @@ export interface components {
             eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
+            /**
+             * @description The lists' filter grammar (see the contacts list's `filter` parameter), tested on the record as it is after the change, with the fields its list filters on (contacts, companies, deals, activities and tasks); it must hold as well as every condition. Field names, operators and values are checked when the rule is saved.
+             * @example {
+             *       "or": [
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "amount",
+             *               "op": "gte",
+             *               "value": 1000000
+             *             }
+             *           ]
+             *         },
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "tags",
+             *               "op": "contains",
+             *               "value": "key"
+             *             },
+             *             {
+             *               "field": "currency",
+             *               "op": "in",
+             *               "value": [
+             *                 "EUR",
+             *                 "GBP"
+             *               ]
+             *             }
+             *           ]
+             *         }
+             *       ]
+             *     }
+             */
+            filter?: {
+                or: {
+                    and: {
+                        field: string;
+                        /** @enum {string} */
+                        op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                        value?: unknown;
+                    }[];
+                }[];
+            } | {
+                and: {
+                    field: string;
+                    /** @enum {string} */
+                    op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                    value?: unknown;
+                }[];
+            };
         };
         /** @description `equals`/`greaterThan` test the record as it is after the change (a deal's stage, pipeline, owner, value in minor units; an invoice's status, amount, balance, deal…); `changed` tests that the event changed the field; `tagAdded` that the change added the tag; `isSet` that the record has the field (e.g. an invoice linked to a deal: `dealId`). */
         RuleCondition: {
@@ -4411,6 +4461,56 @@ export interface components {
             eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
+            /**
+             * @description The lists' filter grammar (see the contacts list's `filter` parameter), tested on the record as it is after the change, with the fields its list filters on (contacts, companies, deals, activities and tasks); it must hold as well as every condition. Field names, operators and values are checked when the rule is saved.
+             * @example {
+             *       "or": [
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "amount",
+             *               "op": "gte",
+             *               "value": 1000000
+             *             }
+             *           ]
+             *         },
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "tags",
+             *               "op": "contains",
+             *               "value": "key"
+             *             },
+             *             {
+             *               "field": "currency",
+             *               "op": "in",
+             *               "value": [
+             *                 "EUR",
+             *                 "GBP"
+             *               ]
+             *             }
+             *           ]
+             *         }
+             *       ]
+             *     }
+             */
+            filter?: {
+                or: {
+                    and: {
+                        field: string;
+                        /** @enum {string} */
+                        op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                        value?: unknown;
+                    }[];
+                }[];
+            } | {
+                and: {
+                    field: string;
+                    /** @enum {string} */
+                    op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                    value?: unknown;
+                }[];
+            };
         };
         RuleActionOutput: {
             /** @constant */
@@ -12869,6 +12969,8 @@ export interface operations {
                  * @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a
                  */
                 assigneeId?: string;
+                /** @example {"and":[{"field":"priority","op":"eq","value":"high"},{"field":"dueAt","op":"lt","value":"2026-07-01T00:00:00.000Z"}]} */
+                filter?: string;
             };
             header?: {
                 /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
@@ -13082,6 +13184,8 @@ export interface operations {
                  */
                 limit?: number;
                 cursor?: string;
+                /** @example {"and":[{"field":"priority","op":"eq","value":"high"},{"field":"dueAt","op":"lt","value":"2026-07-01T00:00:00.000Z"}]} */
+                filter?: string;
             };
             header?: {
                 /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
@@ -18094,7 +18198,37 @@ export interface operations {
                      *           "enabled": true,
                      *           "trigger": {
                      *             "eventType": "contact.created",
-                     *             "conditions": []
+                     *             "conditions": [],
+                     *             "filter": {
+                     *               "or": [
+                     *                 {
+                     *                   "and": [
+                     *                     {
+                     *                       "field": "amount",
+                     *                       "op": "gte",
+                     *                       "value": 1000000
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "and": [
+                     *                     {
+                     *                       "field": "tags",
+                     *                       "op": "contains",
+                     *                       "value": "key"
+                     *                     },
+                     *                     {
+                     *                       "field": "currency",
+                     *                       "op": "in",
+                     *                       "value": [
+                     *                         "EUR",
+                     *                         "GBP"
+                     *                       ]
+                     *                     }
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
                      *           },
                      *           "actions": [
                      *             {
@@ -18281,7 +18415,37 @@ export interface operations {
                  *       "enabled": true,
                  *       "trigger": {
                  *         "eventType": "contact.created",
-                 *         "conditions": []
+                 *         "conditions": [],
+                 *         "filter": {
+                 *           "or": [
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "amount",
+                 *                   "op": "gte",
+                 *                   "value": 1000000
+                 *                 }
+                 *               ]
+                 *             },
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "tags",
+                 *                   "op": "contains",
+                 *                   "value": "key"
+                 *                 },
+                 *                 {
+                 *                   "field": "currency",
+                 *                   "op": "in",
+                 *                   "value": [
+                 *                     "EUR",
+                 *                     "GBP"
+                 *                   ]
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
                  *       },
                  *       "actions": [
                  *         {
@@ -18313,7 +18477,37 @@ export interface operations {
                      *       "enabled": true,
                      *       "trigger": {
                      *         "eventType": "contact.created",
-                     *         "conditions": []
+                     *         "conditions": [],
+                     *         "filter": {
+                     *           "or": [
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "amount",
+                     *                   "op": "gte",
+                     *                   "value": 1000000
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "tags",
+                     *                   "op": "contains",
+                     *                   "value": "key"
+                     *                 },
+                     *                 {
+                     *                   "field": "currency",
+                     *                   "op": "in",
+                     *                   "value": [
+                     *                     "EUR",
+                     *                     "GBP"
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
                      *       },
                      *       "actions": [
                      *         {
@@ -18578,7 +18772,37 @@ export interface operations {
                      *       "enabled": true,
                      *       "trigger": {
                      *         "eventType": "contact.created",
-                     *         "conditions": []
+                     *         "conditions": [],
+                     *         "filter": {
+                     *           "or": [
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "amount",
+                     *                   "op": "gte",
+                     *                   "value": 1000000
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "tags",
+                     *                   "op": "contains",
+                     *                   "value": "key"
+                     *                 },
+                     *                 {
+                     *                   "field": "currency",
+                     *                   "op": "in",
+                     *                   "value": [
+                     *                     "EUR",
+                     *                     "GBP"
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
                      *       },
                      *       "actions": [
                      *         {
@@ -18941,7 +19165,37 @@ export interface operations {
                  *       "enabled": true,
                  *       "trigger": {
                  *         "eventType": "contact.created",
-                 *         "conditions": []
+                 *         "conditions": [],
+                 *         "filter": {
+                 *           "or": [
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "amount",
+                 *                   "op": "gte",
+                 *                   "value": 1000000
+                 *                 }
+                 *               ]
+                 *             },
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "tags",
+                 *                   "op": "contains",
+                 *                   "value": "key"
+                 *                 },
+                 *                 {
+                 *                   "field": "currency",
+                 *                   "op": "in",
+                 *                   "value": [
+                 *                     "EUR",
+                 *                     "GBP"
+                 *                   ]
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
                  *       },
                  *       "actions": [
                  *         {
@@ -18973,7 +19227,37 @@ export interface operations {
                      *       "enabled": true,
                      *       "trigger": {
                      *         "eventType": "contact.created",
-                     *         "conditions": []
+                     *         "conditions": [],
+                     *         "filter": {
+                     *           "or": [
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "amount",
+                     *                   "op": "gte",
+                     *                   "value": 1000000
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "tags",
+                     *                   "op": "contains",
+                     *                   "value": "key"
+                     *                 },
+                     *                 {
+                     *                   "field": "currency",
+                     *                   "op": "in",
+                     *                   "value": [
+                     *                     "EUR",
+                     *                     "GBP"
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
                      *       },
                      *       "actions": [
                      *         {

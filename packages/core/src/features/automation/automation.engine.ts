@@ -1,6 +1,7 @@
 import type { FieldChange } from "../../capabilities/audit/audit.schema";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
 import type { TenantContext } from "../../platform/request-context";
+import { evaluateTriggerFilter } from "./automation.filter";
 import type { Action, Condition, Trigger } from "./automation.schema";
 
 /** The state of the record an event is about, flattened for conditions, templates and actions. */
@@ -127,14 +128,21 @@ export function describeAction(action: Action, event: Pick<DomainEvent, "type">,
   }
 }
 
-/** Evaluates a trigger against an event and the record as it is now. */
+/** Evaluates a trigger (its conditions, then its filter) against an event and the record as it is now. */
 export function evaluate(trigger: Trigger, event: Pick<DomainEvent, "type" | "changes">, record: RecordState) {
   if (trigger.eventType !== event.type) {
     return { matches: false, reasons: [`the event is ${event.type}, the rule waits for ${trigger.eventType}`] };
   }
   const results = trigger.conditions.map((condition) => evaluateCondition(condition, event.changes, record));
+  const filtered = trigger.filter
+    ? evaluateTriggerFilter({ eventType: trigger.eventType, filter: trigger.filter }, record.values)
+    : { holds: true, reasons: [] };
   return {
-    matches: results.every((result) => result.holds),
-    reasons: [`the event is ${event.type}`, ...results.map((result) => `${result.holds ? "✓" : "✗"} ${result.reason}`)],
+    matches: results.every((result) => result.holds) && filtered.holds,
+    reasons: [
+      `the event is ${event.type}`,
+      ...results.map((result) => `${result.holds ? "✓" : "✗"} ${result.reason}`),
+      ...filtered.reasons,
+    ],
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { domainEventSchema, domainEventTypes } from "../../capabilities/events/domain-event.schema";
+import { filterSchema } from "../../capabilities/filter/filter";
 import { ruleIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, storableNumber, tag, text, timestamp } from "../../platform/schema";
 
@@ -102,6 +103,21 @@ export const triggerSchema = z
   .strictObject({
     eventType: z.enum(domainEventTypes),
     conditions: z.array(conditionSchema).max(20).default([]),
+    filter: filterSchema.optional().meta({
+      description:
+        "The lists' filter grammar (see the contacts list's `filter` parameter), tested on the record as it is after the change, with the fields its list filters on (contacts, companies, deals, activities and tasks); it must hold as well as every condition. Field names, operators and values are checked when the rule is saved.",
+      example: {
+        or: [
+          { and: [{ field: "amount", op: "gte", value: 1_000_000 }] },
+          {
+            and: [
+              { field: "tags", op: "contains", value: "key" },
+              { field: "currency", op: "in", value: ["EUR", "GBP"] },
+            ],
+          },
+        ],
+      },
+    }),
   })
   .meta({ id: "RuleTrigger" });
 export type Trigger = z.infer<typeof triggerSchema>;

@@ -8,6 +8,7 @@ import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import { webhookReferenceStep } from "../webhook/webhook.references";
 import { AutomationRuleEntity } from "./automation.entity";
+import { triggerFilterIssues } from "./automation.filter";
 import { loadRule, type RuleItem, toRule } from "./automation.queries";
 import type { Action, CreateRuleInput, Rule, UpdateRuleInput } from "./automation.schema";
 
@@ -70,7 +71,14 @@ function actionReferenceSteps(orgId: string, ruleId: string, actions: Action[]):
   return [...referenceSteps(orgId, { type: "rule", id: ruleId }, [...members.values()]), ...webhooks.values()];
 }
 
+/** A trigger whose filter names a field, operator or value its event's records do not have is refused. */
+function assertTriggerFilter(trigger: CreateRuleInput["trigger"]): void {
+  const issues = triggerFilterIssues(trigger, "body.trigger.filter");
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
 export async function createRule(context: TenantContext, input: CreateRuleInput): Promise<Rule> {
+  assertTriggerFilter(input.trigger);
   const at = now();
   const rule: RuleItem = {
     orgId: context.orgId,
@@ -99,6 +107,7 @@ export async function updateRule(
   input: UpdateRuleInput,
   preconditions?: Preconditions,
 ): Promise<Rule> {
+  if (input.trigger) assertTriggerFilter(input.trigger);
   const current = await loadRule(context.orgId, ruleId);
   assertPreconditions(preconditions, current, "automation rule", ruleId);
   const next: RuleItem = {

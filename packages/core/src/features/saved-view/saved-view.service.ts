@@ -1,9 +1,9 @@
 import { compileFilter, type Filter, type FilterCatalogue } from "../../capabilities/filter/filter";
-import { companyFilterFields } from "../../domain/company/company.queries";
+import { companyFilterFields } from "../../domain/company/company.filter-fields";
 import { companySchema, companySortOrders } from "../../domain/company/company.schema";
-import { contactFilterFields } from "../../domain/contact/contact.queries";
+import { contactFilterFields } from "../../domain/contact/contact.filter-fields";
 import { contactSchema, contactSortOrders } from "../../domain/contact/contact.schema";
-import { dealFilterFields } from "../../domain/deal/deal.queries";
+import { dealFilterFields } from "../../domain/deal/deal.filter-fields";
 import { dealSchema } from "../../domain/deal/deal.schema";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
