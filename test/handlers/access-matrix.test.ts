@@ -108,6 +108,10 @@ const validRequests: Record<RouteId, (world: World) => Request> = {
   "activities.get": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId } }),
   "activities.update": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId }, body: { done: true } }),
   "activities.delete": ({ org, activityId }) => ({ params: { orgId: org.orgId, activityId } }),
+  "activities.list": ({ org }) => ({
+    params: { orgId: org.orgId },
+    query: { filter: '{"and":[{"field":"type","op":"eq","value":"note"}]}' },
+  }),
   "tasks.listOpen": ({ org }) => ({ params: { orgId: org.orgId } }),
   "tasks.listOverdue": ({ org }) => ({
     params: { orgId: org.orgId },
@@ -304,6 +308,7 @@ const invalidRequests: Partial<Record<RouteId, (world: World) => Request>> = {
     params: { orgId: org.orgId, activityId },
     body: { priority: "urgent" },
   }),
+  "activities.list": ({ org }) => ({ params: { orgId: org.orgId }, query: { sort: "subject" } }),
   "tasks.listOpen": ({ org }) => ({ params: { orgId: org.orgId }, query: { assigneeId: "nobody" } }),
   "tasks.listOverdue": ({ org }) => ({
     params: { orgId: org.orgId },

@@ -487,7 +487,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List activities
+         * @description Every note, task, call, meeting and email of the organisation in creation order (newest first by default), narrowed by `filter` over the activity's fields: one Query of the organisation's activity index, the filter applied to what it reads within the page's read budget. Roles: admin, manager, member, viewer.
+         */
+        get: operations["activities.list"];
         put?: never;
         /**
          * Log an activity or create a task
@@ -11948,6 +11952,226 @@ export interface operations {
                      *       "status": 503,
                      *       "detail": "The identity provider's keys are unavailable; retry later.",
                      *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/deals/dea_01jd8x4k2q7v3m9t5r1w6y8z0a/stage-history",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "activities.list": {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page, 1 to 100 (default 25).
+                 * @example 25
+                 */
+                limit?: number;
+                cursor?: string;
+                /** @example {"and":[{"field":"type","op":"in","value":["call","meeting"]},{"field":"occurredAt","op":"gte","value":"2026-11-01T00:00:00.000Z"}]} */
+                filter?: string;
+                /**
+                 * @description Creation order; a leading `-` sorts descending. Default `-createdAt` (newest first).
+                 * @example -createdAt
+                 */
+                sort?: "createdAt" | "-createdAt";
+            };
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of activities. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "act_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "type": "note",
+                     *           "subject": "text",
+                     *           "body": "text",
+                     *           "occurredAt": "2026-11-25T09:30:00.000Z",
+                     *           "durationMinutes": -9007199254740991,
+                     *           "dueAt": "2026-11-25T09:30:00.000Z",
+                     *           "assigneeId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "priority": "low",
+                     *           "done": true,
+                     *           "doneAt": "2026-11-25T09:30:00.000Z",
+                     *           "contactIds": [
+                     *             "con_01jd8x4k2q7v3m9t5r1w6y8z0a"
+                     *           ],
+                     *           "companyIds": [
+                     *             "com_01jd8x4k2q7v3m9t5r1w6y8z0a"
+                     *           ],
+                     *           "dealIds": [
+                     *             "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
+                     *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
+                     *           "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-25T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Activity"][];
+                        /** @description Pass as `cursor` to get the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.limit",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
                      *       "code": "service-unavailable",
                      *       "requestId": "Kx3v2gJaoAMEVbQ="
                      *     }

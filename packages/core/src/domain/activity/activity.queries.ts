@@ -9,7 +9,7 @@ import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { ActivityEntity } from "./activity.entity";
 import { activityFilterFields } from "./activity.filter-fields";
-import type { Activity, ListOverdueTasksQuery, ListTasksQuery } from "./activity.schema";
+import type { Activity, ListActivitiesQuery, ListOverdueTasksQuery, ListTasksQuery } from "./activity.schema";
 
 export type ActivityItem = EntityItem<typeof ActivityEntity>;
 
@@ -52,6 +52,25 @@ export async function getActivity(context: TenantContext, activityId: string): P
 // A list's cursor belongs to its filter; one without a filter keeps the fingerprint it had before filters.
 const filterPart = (query: { filter?: string | undefined }) =>
   query.filter === undefined ? {} : { filter: query.filter };
+
+/**
+ * The organisation's activities in creation order: its partition of the activity creation index, which `filter`
+ * narrows as a FilterExpression (a page costs at most the read budget).
+ */
+export async function listActivities(context: TenantContext, query: ListActivitiesQuery): Promise<Page<Activity>> {
+  const { orgId } = context;
+  const where = listWhere(filterOf(activityFilterFields, query.filter));
+  const base = ActivityEntity.query.activitiesByCreation({ orgId });
+  const activities = where ? base.where(where) : base;
+  const order = query.sort.startsWith("-") ? "desc" : "asc";
+  return readPage(({ limit, cursor }) => activities.go({ limit, cursor, order }), {
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "activities", orgId, sort: query.sort, ...filterPart(query) }),
+    filtered: where !== undefined,
+    map: toActivity,
+  });
+}
 
 /**
  * Open tasks of one assignee (default: the caller), soonest due first, undated last: one partition of the sparse

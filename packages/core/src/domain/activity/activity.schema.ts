@@ -115,6 +115,26 @@ const taskFilter = filterParameterOf(activityFilterFields, {
   ],
 });
 
+const activityFilter = filterParameterOf(activityFilterFields, {
+  and: [
+    { field: "type", op: "in", value: ["call", "meeting"] },
+    { field: "occurredAt", op: "gte", value: "2026-11-01T00:00:00.000Z" },
+  ],
+});
+
+export const activitySortOrders = ["createdAt", "-createdAt"] as const;
+
+export const listActivitiesQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: pageCursor.optional(),
+  filter: activityFilter.optional(),
+  sort: z
+    .enum(activitySortOrders)
+    .default("-createdAt")
+    .meta({ description: "Creation order; a leading `-` sorts descending. Default `-createdAt` (newest first)." }),
+});
+export type ListActivitiesQuery = z.infer<typeof listActivitiesQuery>;
+
 export const listTasksQuery = z.strictObject({
   limit: pageLimit,
   cursor: pageCursor.optional(),
