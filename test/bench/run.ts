@@ -187,6 +187,14 @@ try {
           input: (i) => ({ params: { orgId, contactId: contactAt(i) } }),
         },
         {
+          // What any handler on the chosen libraries pays for GET contact: verify the token (aws-jwt-verify, keys
+          // cached), parse the path with zod, read with ElectroDB. No middleware, authorization or response shaping.
+          name: "  floor: libraries only",
+          replayable: true,
+          run: await libraryFloorOfGetContact(idp, token),
+          input: (i) => ({ orgId, contactId: contactAt(i) }),
+        },
+        {
           name: "GET contacts?limit=25",
           routeId: "contacts.list",
           replayable: true,
@@ -485,6 +493,28 @@ async function benchRealtime(options: {
         }),
     ),
   );
+}
+
+/** A GET of one contact made with the chosen libraries alone (see the warm path's floor row). */
+async function libraryFloorOfGetContact(
+  idp: { issuer: string; audience: string; jwks: { keys: unknown[] } },
+  token: string,
+) {
+  const { JwtRsaVerifier } = await import("aws-jwt-verify");
+  const { z } = await import("zod");
+  const { tableEntities } = await import("@crm/core/composition");
+  const verifier = JwtRsaVerifier.create({
+    issuer: idp.issuer,
+    audience: idp.audience,
+    jwksUri: `${idp.issuer}/.well-known/jwks.json`,
+  });
+  verifier.cacheJwks(idp.jwks as never);
+  const path = z.object({ orgId: z.string().startsWith("org_"), contactId: z.string().startsWith("con_") });
+  return async (input: Record<string, unknown>) => {
+    await verifier.verify(token);
+    const key = path.parse(input);
+    return (await tableEntities.contact.get(key).go({ consistent: true })).data;
+  };
 }
 
 function report(name: string, samples: number[]) {
