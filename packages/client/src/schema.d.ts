@@ -6141,7 +6141,7 @@ export interface operations {
                 /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
                 filter?: string;
                 /**
-                 * @description Sort field; a leading `-` sorts descending. Default `-createdAt` (newest first).
+                 * @description Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt` (newest first).
                  * @example -createdAt
                  */
                 sort?: "createdAt" | "-createdAt" | "lastName" | "-lastName";
@@ -7360,7 +7360,7 @@ export interface operations {
                 /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
                 filter?: string;
                 /**
-                 * @description Sort field; a leading `-` sorts descending. Default `-createdAt`.
+                 * @description Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt`.
                  * @example -createdAt
                  */
                 sort?: "createdAt" | "-createdAt" | "name" | "-name";
