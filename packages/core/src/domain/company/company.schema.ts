@@ -90,12 +90,10 @@ export const listCompaniesQuery = z.strictObject({
   ownerId: recordId("member").optional().meta({ description: "Only companies owned by this member." }),
   tag: tag.optional().meta({ description: "Only companies with this tag." }),
   filter: filterQueryParameter.optional(),
-  sort: sortOrderParameter(companySortOrders)
-    .default("-createdAt")
-    .meta({
-      description:
-        "Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt`.",
-    }),
+  sort: sortOrderParameter(companySortOrders).default("-createdAt").meta({
+    description:
+      "Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt`.",
+  }),
 });
 export type ListCompaniesQuery = z.infer<typeof listCompaniesQuery>;
 

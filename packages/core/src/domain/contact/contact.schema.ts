@@ -92,12 +92,10 @@ export const listContactsQuery = z.strictObject({
   }),
   tag: tag.optional().meta({ description: "Only contacts with this tag." }),
   filter: filterQueryParameter.optional(),
-  sort: sortOrderParameter(contactSortOrders)
-    .default("-createdAt")
-    .meta({
-      description:
-        "Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt` (newest first).",
-    }),
+  sort: sortOrderParameter(contactSortOrders).default("-createdAt").meta({
+    description:
+      "Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt` (newest first).",
+  }),
 });
 export type ListContactsQuery = z.infer<typeof listContactsQuery>;
 
