@@ -4166,7 +4166,7 @@ export interface components {
             recordType: "contact" | "company" | "deal";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed";
-            /** @description Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails" }`. */
+            /** @description Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails", "Tier": "customFields.tier" }`: a built-in field or `customFields.<key>` of an unarchived custom field of the record type (numbers in either decimal style, currency amounts with an optional code, yes/no, select options by id or label); a required custom field must be mapped. */
             mapping: {
                 [key: string]: string | null;
             };
