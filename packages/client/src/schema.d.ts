@@ -4220,7 +4220,7 @@ export interface components {
             recordType: "contact" | "company" | "deal";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed";
-            /** @description Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails" }`. */
+            /** @description Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails", "Tier": "customFields.tier" }`: a built-in field or `customFields.<key>` of an unarchived custom field of the record type (numbers in either decimal style, currency amounts with an optional code, yes/no, select options by id or label); a required custom field must be mapped. */
             mapping: {
                 [key: string]: string | null;
             };
@@ -6245,7 +6245,7 @@ export interface operations {
                 /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
                 filter?: string;
                 /**
-                 * @description Sort field; a leading `-` sorts descending. Default `-createdAt` (newest first).
+                 * @description Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt` (newest first).
                  * @example -createdAt
                  */
                 sort?: "createdAt" | "-createdAt" | "lastName" | "-lastName";
@@ -7464,7 +7464,7 @@ export interface operations {
                 /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
                 filter?: string;
                 /**
-                 * @description Sort field; a leading `-` sorts descending. Default `-createdAt`.
+                 * @description Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt`.
                  * @example -createdAt
                  */
                 sort?: "createdAt" | "-createdAt" | "name" | "-name";

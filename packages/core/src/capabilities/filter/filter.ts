@@ -42,7 +42,7 @@ export type Filter = z.infer<typeof filterSchema>;
 /** `?filter=`: the filter as JSON in the query string. */
 export const filterQueryParameter = z.string().max(4000).meta({
   description:
-    'A filter as JSON: `{"and": [conditions]}` or `{"or": [{"and": [conditions]}, …]}` (at most 5 groups of 6). A condition is `{"field", "op", "value"}` with `op` one of eq, neq, in (a list of up to 20), lt, lte, gt, gte, between (`[low, high]`), contains (text, or an item of a list), startsWith, isEmpty, isNotEmpty (no value). Text compares case-sensitively except emails and tags, which are stored lower-cased.',
+    'A filter as JSON: `{"and": [conditions]}` or `{"or": [{"and": [conditions]}, …]}` (at most 5 groups of 6). A condition is `{"field", "op", "value"}` with `op` one of eq, neq, in (a list of up to 20), lt, lte, gt, gte, between (`[low, high]`), contains (text, or an item of a list), startsWith, isEmpty, isNotEmpty (no value). Text compares case-sensitively except emails and tags, which are stored lower-cased. `customFields.<key>` names a custom field of the record type (not archived), compared as its type says (a currency by its amount in minor units, `customFields.<key>.currency` by its code).',
   example:
     '{"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]}',
 });
@@ -60,8 +60,12 @@ export function filterParameterOf(catalogue: FilterCatalogue, example: Filter) {
 }
 
 /** What a list lets its filter name: the kind of each field and the attribute that holds it. */
-export type FieldKind = "text" | "id" | "timestamp" | "number" | "boolean" | "list";
-export type FilterField = { kind: FieldKind; attribute: string; folded?: true };
+export type FieldKind = "text" | "id" | "timestamp" | "number" | "list" | "date" | "boolean";
+/**
+ * `path`: the field is a property inside a map attribute (a custom field's value is `customFields.<key>`, a
+ * currency's amount `customFields.<key>.amount`), addressed as a nested document path.
+ */
+export type FilterField = { kind: FieldKind; attribute: string; path?: readonly string[]; folded?: true };
 export type FilterCatalogue = Readonly<Record<string, FilterField>>;
 
 const operatorsByKind: Record<FieldKind, readonly FilterOperator[]> = {
@@ -69,9 +73,13 @@ const operatorsByKind: Record<FieldKind, readonly FilterOperator[]> = {
   id: ["eq", "neq", "in", "isEmpty", "isNotEmpty"],
   timestamp: ["eq", "neq", "lt", "lte", "gt", "gte", "between", "isEmpty", "isNotEmpty"],
   number: ["eq", "neq", "in", "lt", "lte", "gt", "gte", "between", "isEmpty", "isNotEmpty"],
-  boolean: ["eq", "neq", "isEmpty", "isNotEmpty"],
   list: ["contains", "in", "isEmpty", "isNotEmpty"],
+  date: ["eq", "neq", "lt", "lte", "gt", "gte", "between", "isEmpty", "isNotEmpty"],
+  boolean: ["eq", "neq", "isEmpty", "isNotEmpty"],
 };
+
+/** The prefix of a custom field's name in a filter: `customFields.<key>`. */
+export const customFieldFilterPrefix = "customFields.";
 
 /** ElectroDB's where-operations, as far as filters use them. */
 type Operations = {
@@ -111,12 +119,14 @@ const scalarValue = (kind: FieldKind) =>
     ? z.number().finite()
     : kind === "boolean"
       ? z.boolean()
-      : kind === "timestamp"
-        ? z.iso
-            .datetime({ offset: true })
-            .transform((value) => new Date(value).toISOString())
-            .or(z.iso.date())
-        : z.string().min(1).max(200);
+      : kind === "date"
+        ? z.iso.date("Must be a date, YYYY-MM-DD.")
+        : kind === "timestamp"
+          ? z.iso
+              .datetime({ offset: true })
+              .transform((value) => new Date(value).toISOString())
+              .or(z.iso.date())
+          : z.string().min(1).max(200);
 
 /** The value schema of a condition: none, a list, a pair or one value, as its operator takes. */
 function valueSchema(kind: FieldKind, op: FilterOperator) {
@@ -149,6 +159,13 @@ export function compileFilter(
     each.and.flatMap((conditionOf, index): Checked[] => {
       const at = `${groupPath(groupIndex)}.${index}`;
       const spec = catalogue[conditionOf.field];
+      if (!spec && conditionOf.field.startsWith(customFieldFilterPrefix)) {
+        issues.push({
+          path: `${at}.field`,
+          message: `No custom field "${conditionOf.field.slice(customFieldFilterPrefix.length)}" of this record type to filter on (archived and deleted fields are not filters); see GET …/custom-fields.`,
+        });
+        return [];
+      }
       if (!spec) {
         issues.push({
           path: `${at}.field`,
@@ -188,7 +205,10 @@ export function compileFilter(
       : { text: parts.map((part) => (part.joins === "or" ? `(${part.text})` : part.text)).join(" AND "), joins: "and" };
   const where: FilterExpression = (attributes, operations, options = {}) => {
     const partOf = ({ spec, op, value }: Checked): Part => {
-      const attribute = attributes[spec.attribute];
+      const attribute = (spec.path ?? []).reduce(
+        (parent, property) => (parent as Record<string, unknown>)[property],
+        attributes[spec.attribute],
+      );
       const { eq, ne, lt, lte, gt, gte, between, begins, contains, exists, notExists } = operations;
       const list = spec.kind === "list";
       const atom = (text: string): Part => ({ text, joins: null });
@@ -351,7 +371,13 @@ function evaluateChecked(groups: CheckedCondition[][], values: Readonly<Record<s
   const outcomes = groups.map((conditions, index) => {
     const group = groups.length > 1 ? `group ${index + 1}: ` : "";
     const results = conditions.map((condition) => {
-      const actual = fieldValue(values, condition.field);
+      const actual = condition.spec.path
+        ? condition.spec.path.reduce<unknown>(
+            (value, key) =>
+              value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined,
+            values[condition.spec.attribute],
+          )
+        : fieldValue(values, condition.field);
       const holds = conditionHolds(condition, actual);
       const expected = condition.value === undefined ? "" : ` ${shown(condition.value)}`;
       reasons.push(

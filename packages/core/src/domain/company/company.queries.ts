@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
 import { filterOf, listWhere } from "../../capabilities/filter/filter";
 import { queryFingerprint } from "../../platform/cursor";
@@ -48,7 +49,10 @@ export async function listCompanies(context: TenantContext, query: ListCompanies
   const companies = CompanyEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("name");
-  const filter = filterOf(companyFilterFields, query.filter);
+  const filter = filterOf(
+    await filterFieldsWithCustomFields(orgId, "company", companyFilterFields, query.filter),
+    query.filter,
+  );
   const ownerId = query.ownerId ?? filter?.required("ownerId");
   const ownerIndexed = !byName && ownerId !== undefined;
   const filters = { ownerId: ownerIndexed ? undefined : query.ownerId, tag: query.tag };

@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
 import { filterOf, listWhere } from "../../capabilities/filter/filter";
 import { queryFingerprint } from "../../platform/cursor";
@@ -62,7 +63,10 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
   const contacts = ContactEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("lastName");
-  const filter = filterOf(contactFilterFields, query.filter);
+  const filter = filterOf(
+    await filterFieldsWithCustomFields(orgId, "contact", contactFilterFields, query.filter),
+    query.filter,
+  );
   const companyId = query.companyId ?? filter?.required("companyId");
   const ownerId = query.ownerId ?? filter?.required("ownerId");
 

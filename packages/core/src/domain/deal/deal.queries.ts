@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { filterOf, listWhere } from "../../capabilities/filter/filter";
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
@@ -90,7 +91,10 @@ export async function listDeals(context: TenantContext, query: ListDealsQuery): 
   const { orgId } = context;
   const deals = DealEntity.query;
   const byCloseDate = query.closeFrom !== undefined || query.closeTo !== undefined;
-  const filter = filterOf(dealFilterFields, query.filter);
+  const filter = filterOf(
+    await filterFieldsWithCustomFields(orgId, "deal", dealFilterFields, query.filter),
+    query.filter,
+  );
   // An owner or company every group of the filter requires is served by its index, as the parameter is.
   const ownerId = query.ownerId ?? filter?.required("ownerId");
   const companyId = query.companyId ?? filter?.required("companyId");

@@ -6,11 +6,17 @@ import {
   CustomFieldEntity,
   CustomFieldKeyEntity,
 } from "../../capabilities/custom-fields/custom-field.entity";
+import {
+  searchDocumentOfCompany,
+  searchDocumentOfContact,
+  searchDocumentOfDeal,
+  searchTermActions,
+} from "../../capabilities/search/search.service";
 import { ActivityEntity } from "../../domain/activity/activity.entity";
 import { CompanyEntity } from "../../domain/company/company.entity";
 import { ContactEntity } from "../../domain/contact/contact.entity";
 import { DealEntity } from "../../domain/deal/deal.entity";
-import { changeSet } from "../../platform/change-set";
+import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { newUlid } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
@@ -39,8 +45,22 @@ function without(values: Values, key: string): Values {
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
-/** A record that holds the key: its id, its version and the write that removes the key, guarded by that version. */
-type Holder = { id: string; version: number; before: Values; write: (after: Values, at: string) => TransactionAction };
+/**
+ * A record that holds the key: its id, its version and the writes that remove the key, guarded by that version:
+ * the record's own and its search terms' (the value may have been one).
+ */
+type Holder = {
+  id: string;
+  version: number;
+  before: Values;
+  write: (after: Values, at: string) => TransactionAction[];
+};
+
+/** The searched keys without the removed one, or nothing left. */
+function searchedWithout(keys: string[] | undefined, key: string): string[] | undefined {
+  const rest = (keys ?? []).filter((each) => each !== key);
+  return rest.length > 0 ? rest : undefined;
+}
 type RecordPage = { holders: Holder[]; cursor: string | null };
 
 const holds = (values: unknown, key: string): values is Record<string, unknown> =>
@@ -61,13 +81,31 @@ const pagesOf: Record<
           id: item.contactId,
           version: item.version,
           before: item.customFields as Values,
-          write: (after, at) =>
-            inTransaction(ContactEntity)
-              .patch({ orgId, contactId: item.contactId })
-              .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
-              .remove(after ? [] : ["customFields"])
-              .where((attributes, { eq }) => eq(attributes.version, item.version))
-              .commit(),
+          write: (after, at) => {
+            const searched = searchedWithout(item.searchedCustomFields, key);
+            return [
+              inTransaction(ContactEntity)
+                .patch({ orgId, contactId: item.contactId })
+                .set({
+                  ...(after ? { customFields: after } : {}),
+                  ...(searched ? { searchedCustomFields: searched } : {}),
+                  version: item.version + 1,
+                  updatedAt: at,
+                })
+                .remove([
+                  ...(after ? [] : ["customFields" as const]),
+                  ...(searched ? [] : ["searchedCustomFields" as const]),
+                ])
+                .where((attributes, { eq }) => eq(attributes.version, item.version))
+                .commit(),
+              ...searchTermActions(
+                orgId,
+                { recordType: "contact", recordId: item.contactId },
+                searchDocumentOfContact(item),
+                searchDocumentOfContact({ ...item, customFields: after, searchedCustomFields: searched }),
+              ),
+            ];
+          },
         })),
     };
   },
@@ -81,13 +119,31 @@ const pagesOf: Record<
           id: item.companyId,
           version: item.version,
           before: item.customFields as Values,
-          write: (after, at) =>
-            inTransaction(CompanyEntity)
-              .patch({ orgId, companyId: item.companyId })
-              .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
-              .remove(after ? [] : ["customFields"])
-              .where((attributes, { eq }) => eq(attributes.version, item.version))
-              .commit(),
+          write: (after, at) => {
+            const searched = searchedWithout(item.searchedCustomFields, key);
+            return [
+              inTransaction(CompanyEntity)
+                .patch({ orgId, companyId: item.companyId })
+                .set({
+                  ...(after ? { customFields: after } : {}),
+                  ...(searched ? { searchedCustomFields: searched } : {}),
+                  version: item.version + 1,
+                  updatedAt: at,
+                })
+                .remove([
+                  ...(after ? [] : ["customFields" as const]),
+                  ...(searched ? [] : ["searchedCustomFields" as const]),
+                ])
+                .where((attributes, { eq }) => eq(attributes.version, item.version))
+                .commit(),
+              ...searchTermActions(
+                orgId,
+                { recordType: "company", recordId: item.companyId },
+                searchDocumentOfCompany(item),
+                searchDocumentOfCompany({ ...item, customFields: after, searchedCustomFields: searched }),
+              ),
+            ];
+          },
         })),
     };
   },
@@ -101,13 +157,31 @@ const pagesOf: Record<
           id: item.dealId,
           version: item.version,
           before: item.customFields as Values,
-          write: (after, at) =>
-            inTransaction(DealEntity)
-              .patch({ orgId, dealId: item.dealId })
-              .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
-              .remove(after ? [] : ["customFields"])
-              .where((attributes, { eq }) => eq(attributes.version, item.version))
-              .commit(),
+          write: (after, at) => {
+            const searched = searchedWithout(item.searchedCustomFields, key);
+            return [
+              inTransaction(DealEntity)
+                .patch({ orgId, dealId: item.dealId })
+                .set({
+                  ...(after ? { customFields: after } : {}),
+                  ...(searched ? { searchedCustomFields: searched } : {}),
+                  version: item.version + 1,
+                  updatedAt: at,
+                })
+                .remove([
+                  ...(after ? [] : ["customFields" as const]),
+                  ...(searched ? [] : ["searchedCustomFields" as const]),
+                ])
+                .where((attributes, { eq }) => eq(attributes.version, item.version))
+                .commit(),
+              ...searchTermActions(
+                orgId,
+                { recordType: "deal", recordId: item.dealId },
+                searchDocumentOfDeal(item),
+                searchDocumentOfDeal({ ...item, customFields: after, searchedCustomFields: searched }),
+              ),
+            ];
+          },
         })),
     };
   },
@@ -121,13 +195,15 @@ const pagesOf: Record<
           id: item.activityId,
           version: item.version,
           before: item.customFields as Values,
-          write: (after, at) =>
+          // Activities have no search terms of their custom fields: the record's own write is all.
+          write: (after, at) => [
             inTransaction(ActivityEntity)
               .patch({ orgId, activityId: item.activityId })
               .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
               .remove(after ? [] : ["customFields"])
               .where((attributes, { eq }) => eq(attributes.version, item.version))
               .commit(),
+          ],
         })),
     };
   },
@@ -137,7 +213,7 @@ const pagesOf: Record<
 async function removeFrom(deletion: Deletion, holder: Holder): Promise<boolean> {
   const after = without(holder.before, deletion.key);
   const outcome = await changeSet()
-    .add("record", holder.write(after, now()))
+    .addAll(steps("record", holder.write(after, now())))
     .add(
       "audit entry",
       auditAction(cleanupContext(deletion.orgId), {
