@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
-import { aContact, anActivity } from "../support/builders";
+import { aContact, aCustomField, anActivity } from "../support/builders";
 import { anOrganisation, type TestOrganisation } from "../support/organisations";
 
 type Listed = { subject: string; type: string };
@@ -52,6 +52,26 @@ describe("listing the organisation's activities", () => {
       or: [{ and: [{ field: "type", op: "eq", value: "note" }] }, { and: [{ field: "dueAt", op: "isNotEmpty" }] }],
     };
     expect(await subjects({ filter: JSON.stringify(either) })).toEqual(["Send the quote", "Prefers mornings"]);
+  });
+
+  it("narrows by the organisation's activity custom fields, refusing an unknown one", async () => {
+    const outcomes = await anOrganisation();
+    await aCustomField(outcomes, { recordType: "activity", key: "outcome", type: "text" });
+    const contactIds = [(await aContact(outcomes)).id];
+    await anActivity(outcomes, { type: "call", subject: "Booked", contactIds, customFields: { outcome: "demo" } });
+    await anActivity(outcomes, { type: "call", subject: "No answer", contactIds });
+    const listed = await invoke("activities.list", {
+      token: outcomes.admin.token,
+      params: { orgId: outcomes.orgId },
+      query: { filter: JSON.stringify({ and: [{ field: "customFields.outcome", op: "eq", value: "demo" }] }) },
+    });
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect((listed.body.data as Listed[]).map((activity) => activity.subject)).toEqual(["Booked"]);
+    const unknown = await list({
+      filter: JSON.stringify({ and: [{ field: "customFields.outcome", op: "eq", value: "demo" }] }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors?.[0]?.path).toBe("query.filter.and.0.field");
   });
 
   it("pages exactly, with and without a filter, the cursor tied to the list it came from", async () => {

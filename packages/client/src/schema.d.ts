@@ -2669,6 +2669,15 @@ export interface components {
              * @enum {string}
              */
             priority: "low" | "normal" | "high";
+            /**
+             * @description Values of the organisation's activity custom fields for the task (required ones too).
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         } | {
             /** @constant */
             type: "updateField";
@@ -2680,6 +2689,13 @@ export interface components {
             type: "addTag";
             /** @example vip */
             tag: string;
+        } | {
+            /** @constant */
+            type: "setCustomField";
+            /** @example renewalDate */
+            key: string;
+            /** @description As the record's `customFields` takes it; `null` clears it. */
+            value: unknown;
         } | {
             /** @constant */
             type: "assignRoundRobin";
@@ -4533,6 +4549,15 @@ export interface components {
              * @enum {string}
              */
             priority: "low" | "normal" | "high";
+            /**
+             * @description Values of the organisation's activity custom fields for the task (required ones too).
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         } | {
             /** @constant */
             type: "updateField";
@@ -4544,6 +4569,13 @@ export interface components {
             type: "addTag";
             /** @example vip */
             tag: string;
+        } | {
+            /** @constant */
+            type: "setCustomField";
+            /** @example renewalDate */
+            key: string;
+            /** @description As the record's `customFields` takes it; `null` clears it. */
+            value: unknown;
         } | {
             /** @constant */
             type: "assignRoundRobin";
@@ -18460,7 +18492,10 @@ export interface operations {
                      *               "title": "text",
                      *               "assignee": "owner",
                      *               "dueInDays": 1,
-                     *               "priority": "normal"
+                     *               "priority": "normal",
+                     *               "customFields": {
+                     *                 "renewalDate": "2027-03-31"
+                     *               }
                      *             }
                      *           ],
                      *           "version": -9007199254740991,
@@ -18677,7 +18712,10 @@ export interface operations {
                  *           "title": "text",
                  *           "assignee": "owner",
                  *           "dueInDays": 1,
-                 *           "priority": "normal"
+                 *           "priority": "normal",
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -18739,7 +18777,10 @@ export interface operations {
                      *           "title": "text",
                      *           "assignee": "owner",
                      *           "dueInDays": 1,
-                     *           "priority": "normal"
+                     *           "priority": "normal",
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           }
                      *         }
                      *       ],
                      *       "version": -9007199254740991,
@@ -19034,7 +19075,10 @@ export interface operations {
                      *           "title": "text",
                      *           "assignee": "owner",
                      *           "dueInDays": 1,
-                     *           "priority": "normal"
+                     *           "priority": "normal",
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           }
                      *         }
                      *       ],
                      *       "version": -9007199254740991,
@@ -19427,7 +19471,10 @@ export interface operations {
                  *           "title": "text",
                  *           "assignee": "owner",
                  *           "dueInDays": 1,
-                 *           "priority": "normal"
+                 *           "priority": "normal",
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -19489,7 +19536,10 @@ export interface operations {
                      *           "title": "text",
                      *           "assignee": "owner",
                      *           "dueInDays": 1,
-                     *           "priority": "normal"
+                     *           "priority": "normal",
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           }
                      *         }
                      *       ],
                      *       "version": -9007199254740991,

@@ -1,4 +1,5 @@
 import type { EntityItem } from "electrodb";
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { filterOf, listWhere } from "../../capabilities/filter/filter";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
@@ -49,6 +50,10 @@ export async function getActivity(context: TenantContext, activityId: string): P
   return toActivity(await loadActivity(context, activityId));
 }
 
+/** The activity fields a filter may name, with the organisation's activity custom fields when it names one. */
+const activityFilterFieldsFor = (orgId: string, filter: string | undefined) =>
+  filterFieldsWithCustomFields(orgId, "activity", activityFilterFields, filter);
+
 // A list's cursor belongs to its filter; one without a filter keeps the fingerprint it had before filters.
 const filterPart = (query: { filter?: string | undefined }) =>
   query.filter === undefined ? {} : { filter: query.filter };
@@ -59,7 +64,7 @@ const filterPart = (query: { filter?: string | undefined }) =>
  */
 export async function listActivities(context: TenantContext, query: ListActivitiesQuery): Promise<Page<Activity>> {
   const { orgId } = context;
-  const where = listWhere(filterOf(activityFilterFields, query.filter));
+  const where = listWhere(filterOf(await activityFilterFieldsFor(orgId, query.filter), query.filter));
   const base = ActivityEntity.query.activitiesByCreation({ orgId });
   const activities = where ? base.where(where) : base;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
@@ -79,7 +84,7 @@ export async function listActivities(context: TenantContext, query: ListActiviti
 export async function listOpenTasks(context: TenantContext, query: ListTasksQuery): Promise<Page<Activity>> {
   const { orgId } = context;
   const assigneeKey = query.assigneeId ?? context.actor.memberId;
-  const filter = filterOf(activityFilterFields, query.filter);
+  const filter = filterOf(await activityFilterFieldsFor(orgId, query.filter), query.filter);
   const where = listWhere(filter);
   const base = ActivityEntity.query.openTasksOfAssignee({ orgId, assigneeKey, taskState: "open" });
   const tasks = where ? base.where(where) : base;
@@ -100,7 +105,7 @@ export async function listOpenTasks(context: TenantContext, query: ListTasksQuer
 export async function listOverdueTasks(context: TenantContext, query: ListOverdueTasksQuery): Promise<Page<Activity>> {
   const { orgId } = context;
   const until = now();
-  const filter = filterOf(activityFilterFields, query.filter);
+  const filter = filterOf(await activityFilterFieldsFor(orgId, query.filter), query.filter);
   const assigneeKey = filter?.required("assigneeId");
   const where = listWhere(filter);
   const base = assigneeKey

@@ -1,3 +1,5 @@
+import type { CustomFieldRecordType } from "../../capabilities/custom-fields/custom-field.constants";
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import type { DomainEventType } from "../../capabilities/events/domain-event.schema";
 import {
   compileFilter,
@@ -30,13 +32,29 @@ export function recordTypeOf(eventType: DomainEventType): string {
 
 const catalogueOf = (eventType: DomainEventType) => filterFieldsOf[recordTypeOf(eventType)];
 
+/**
+ * The fields a trigger's filter may name: its record type's list catalogue and, when the filter names one, the
+ * organisation's custom fields of that type (read then, one Query), as the lists take them. Undefined for a record
+ * type without a filter catalogue.
+ */
+export async function triggerFilterFields(
+  orgId: string,
+  trigger: { eventType: DomainEventType; filter?: Filter | undefined },
+): Promise<FilterCatalogue | undefined> {
+  const catalogue = catalogueOf(trigger.eventType);
+  if (!catalogue) return undefined;
+  const recordType = recordTypeOf(trigger.eventType) as CustomFieldRecordType;
+  return filterFieldsWithCustomFields(orgId, recordType, catalogue, trigger.filter);
+}
+
 /** What is wrong with a trigger's filter for its event's records, each issue at its place under `path`. */
-export function triggerFilterIssues(
+export async function triggerFilterIssues(
+  orgId: string,
   trigger: { eventType: DomainEventType; filter?: Filter | undefined },
   path: string,
-): FieldIssue[] {
+): Promise<FieldIssue[]> {
   if (!trigger.filter) return [];
-  const catalogue = catalogueOf(trigger.eventType);
+  const catalogue = await triggerFilterFields(orgId, trigger);
   if (!catalogue) {
     const offered = Object.keys(filterFieldsOf).join(", ");
     return [{ path, message: `Only events of ${offered} records take a filter; use conditions for the others.` }];
@@ -45,12 +63,15 @@ export function triggerFilterIssues(
   return "issues" in compiled ? compiled.issues : [];
 }
 
-/** Evaluates a trigger's filter on the record's fields in memory, with the semantics lists filter by. */
+/**
+ * Evaluates a trigger's filter on the record's fields in memory, with the semantics lists filter by; `catalogue`
+ * is what triggerFilterFields answered (needed for a filter on custom fields), else the record type's own.
+ */
 export function evaluateTriggerFilter(
   trigger: { eventType: DomainEventType; filter: Filter },
   values: Readonly<Record<string, unknown>>,
+  catalogue: FilterCatalogue | undefined = catalogueOf(trigger.eventType),
 ): FilterEvaluation {
-  const catalogue = catalogueOf(trigger.eventType);
   const compiled = catalogue ? compileFilter(catalogue, trigger.filter, "filter") : undefined;
   // A rule stored before a field left the catalogue: it no longer matches, and says why.
   if (!compiled || "issues" in compiled) {

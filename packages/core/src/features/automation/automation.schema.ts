@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customFieldKey, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
 import { domainEventSchema, domainEventTypes } from "../../capabilities/events/domain-event.schema";
 import { filterSchema } from "../../capabilities/filter/filter";
 import { ruleIdParam } from "../../platform/path-parameters";
@@ -51,6 +52,9 @@ export const actionSchema = z
       assignee: assignee.default("owner"),
       dueInDays: z.number().int().min(0).max(365).default(1),
       priority: z.enum(["low", "normal", "high"]).default("normal"),
+      customFields: customFieldValuesInput
+        .optional()
+        .meta({ description: "Values of the organisation's activity custom fields for the task (required ones too)." }),
     }),
     z.strictObject({
       type: z.literal("updateField"),
@@ -58,6 +62,16 @@ export const actionSchema = z
       value: z.string().nullable(),
     }),
     z.strictObject({ type: z.literal("addTag"), tag }),
+    z
+      .strictObject({
+        type: z.literal("setCustomField"),
+        key: customFieldKey,
+        value: z.unknown().meta({ description: "As the record's `customFields` takes it; `null` clears it." }),
+      })
+      .meta({
+        description:
+          "Sets one custom field of the event's contact, company or deal; checked against the field's type when the rule is saved and again when it runs.",
+      }),
     z.strictObject({
       type: z.literal("assignRoundRobin"),
       memberIds: z.array(recordId("member")).min(1).max(50).meta({ description: "Who takes turns, in order." }),
