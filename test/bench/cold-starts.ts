@@ -34,6 +34,7 @@ const median = (values: number[]) => {
  */
 const libraryFloors = [
   { name: "bare + zod", handler: "packages/functions/src/bench/zod-floor.handler" },
+  { name: "bare + zod mini", handler: "packages/functions/src/bench/zod-mini-floor.handler" },
   { name: "bare + ElectroDB", handler: "packages/functions/src/bench/electrodb-floor.handler" },
   { name: "bare + chosen libraries", handler: "packages/functions/src/bench/library-floor.handler" },
 ];

@@ -199,6 +199,14 @@ try {
           input: (i) => ({ params: { orgId, contactId: contactAt(i) } }),
         },
         {
+          // What any handler on the chosen libraries pays for GET contact: verify the token (aws-jwt-verify, keys
+          // cached), parse the path with zod, read with ElectroDB. No middleware, authorization or response shaping.
+          name: "  floor: libraries only",
+          replayable: true,
+          run: await libraryFloorOfGetContact(idp, token),
+          input: (i) => ({ orgId, contactId: contactAt(i) }),
+        },
+        {
           name: "GET contacts?limit=25",
           routeId: "contacts.list",
           replayable: true,
@@ -400,6 +408,18 @@ async function benchRealtime(options: {
     `${connections.toLocaleString("en")} connected and subscribed in ${((performance.now() - opening) / 1000).toFixed(1)} s`,
   );
 
+  const { measurePostFloor } = await import("./post-floor");
+  const floor = await measurePostFloor(
+    new TextEncoder().encode(
+      JSON.stringify({ type: "event", event: { id: newId("audit"), padding: "x".repeat(600) } }),
+    ),
+  );
+  console.log(
+    `one post's CPU, server included: ${floor.sdkMicros.toFixed(0)} µs through the management API's SDK client, ` +
+      `${floor.rawMicros.toFixed(0)} µs through bare node:http; ${connections.toLocaleString("en")} posts need at least ` +
+      `${((floor.sdkMicros * connections) / 1000).toFixed(0)} ms of one core through the SDK`,
+  );
+
   const fanOut = await importHandler(busSubscriptions.realtime.handler);
   const perConnection: number[] = [];
   const toLastDelivery: number[] = [];
@@ -491,6 +511,28 @@ async function benchRealtime(options: {
         }),
     ),
   );
+}
+
+/** A GET of one contact made with the chosen libraries alone (see the warm path's floor row). */
+async function libraryFloorOfGetContact(
+  idp: { issuer: string; audience: string; jwks: { keys: unknown[] } },
+  token: string,
+) {
+  const { JwtRsaVerifier } = await import("aws-jwt-verify");
+  const { z } = await import("zod");
+  const { tableEntities } = await import("@crm/core/composition");
+  const verifier = JwtRsaVerifier.create({
+    issuer: idp.issuer,
+    audience: idp.audience,
+    jwksUri: `${idp.issuer}/.well-known/jwks.json`,
+  });
+  verifier.cacheJwks(idp.jwks as never);
+  const path = z.object({ orgId: z.string().startsWith("org_"), contactId: z.string().startsWith("con_") });
+  return async (input: Record<string, unknown>) => {
+    await verifier.verify(token);
+    const key = path.parse(input);
+    return (await tableEntities.contact.get(key).go({ consistent: true })).data;
+  };
 }
 
 function report(name: string, samples: number[]) {

@@ -68,7 +68,9 @@ const quantile = (values: number[], q: number) => {
 
 export type WarmEndpoint = {
   name: string;
-  routeId: RouteId;
+  /** The route to call, or `run` instead: a request made without the handler (the libraries' floor). */
+  routeId?: RouteId;
+  run?: (input: Record<string, unknown>) => Promise<unknown>;
   /** The request for the i-th iteration (i = -1 warms up). */
   input: (index: number) => Record<string, unknown>;
   /** Whether its data calls can be replayed as they were (reads; a replayed write would collide with the first). */
@@ -106,8 +108,13 @@ export async function benchWarmPath(options: {
   );
   try {
     for (const endpoint of options.endpoints) {
-      await options.call(endpoint.routeId, endpoint.input(-1));
-      await options.call(endpoint.routeId, endpoint.input(-1)); // the container's caches are warm from here
+      const request = (input: Record<string, unknown>) => {
+        if (endpoint.run) return endpoint.run(input);
+        if (!endpoint.routeId) throw new Error(`${endpoint.name} has neither a route nor a run`);
+        return options.call(endpoint.routeId, input);
+      };
+      await request(endpoint.input(-1));
+      await request(endpoint.input(-1)); // the container's caches are warm from here
       const totals: number[] = [];
       const outside: number[] = [];
       const bareOutside: number[] = [];
@@ -116,7 +123,7 @@ export async function benchWarmPath(options: {
       for (let index = 0; index < options.iterations; index++) {
         sent.length = 0;
         const started = performance.now();
-        await options.call(endpoint.routeId, endpoint.input(index));
+        await request(endpoint.input(index));
         const total = performance.now() - started;
         // Only what the request waited for: the rate limiter's background flush may still be on the wire.
         const awaited = sent.filter((request) => request.started < started + total && request.ended > 0);

@@ -111,3 +111,37 @@ describe("deleting a custom field", () => {
     expect(readCompany.body.customFields).toEqual({});
   });
 });
+
+describe("deleting an activity's custom field", () => {
+  it("removes its values from the organisation's activities, keeps the others, and frees its key", async () => {
+    const org = await anOrganisation();
+    const at = { token: org.admin.token, params: { orgId: org.orgId } };
+    const outcome = await define(org, "activity", "outcome");
+    await define(org, "activity", "channel");
+    const contact = await invoke("contacts.create", { ...at, body: { firstName: "Ada" } });
+    const call = await invoke("activities.create", {
+      ...at,
+      body: {
+        type: "call",
+        subject: "Intro call",
+        contactIds: [contact.body.id],
+        customFields: { outcome: "Booked a demo", channel: "phone" },
+      },
+    });
+    expect(call.status, JSON.stringify(call.body)).toBe(201);
+    const note = await invoke("activities.create", {
+      ...at,
+      body: { type: "note", subject: "Prefers mornings", contactIds: [contact.body.id] },
+    });
+
+    await invoke("customFields.delete", { ...at, params: { ...at.params, fieldId: outcome } });
+    await cleanedUp(org, outcome);
+
+    const read = async (activityId: string) =>
+      (await invoke("activities.get", { ...at, params: { ...at.params, activityId } })).body;
+    expect((await read(call.body.id)).customFields).toEqual({ channel: "phone" });
+    expect((await read(call.body.id)).version).toBe(2);
+    expect((await read(note.body.id)).version).toBe(1);
+    await define(org, "activity", "outcome");
+  });
+});

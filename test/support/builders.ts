@@ -54,3 +54,9 @@ export async function anActivity(org: TestOrganisation, overrides: Overrides = {
   const links = linked ? {} : { contactIds: [(await aContact(org)).id] };
   return created("activities.create", org, { type: "note", subject: "Call notes", ...links, ...overrides }, token);
 }
+
+/** A custom field of contacts, key `tier`-like and type text unless the overrides say otherwise. */
+export function aCustomField(org: TestOrganisation, overrides: Overrides = {}, token = org.admin.token) {
+  const body = { recordType: "contact", key: `field${unique().replace(/-/g, "")}`, label: "Field", type: "text" };
+  return created("customFields.create", org, { ...body, label: overrides.key ?? body.label, ...overrides }, token);
+}

@@ -33,7 +33,8 @@ describe("validating custom field values", () => {
       { nickname: "Ada", legacy: "x", gone: 1 },
       "update",
     );
-    expect(result).toEqual({ values: { nickname: "Ada", score: 7 }, memberReferences: [] });
+    // The text field's value is searched, the number's is not.
+    expect(result).toEqual({ values: { nickname: "Ada", score: 7 }, memberReferences: [], searchedKeys: ["nickname"] });
   });
 
   it("treats a deleting field as unknown", () => {

@@ -487,7 +487,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List activities
+         * @description Every note, task, call, meeting and email of the organisation in creation order (newest first by default), narrowed by `filter` over the activity's fields: one Query of the organisation's activity index, the filter applied to what it reads within the page's read budget. Roles: admin, manager, member, viewer.
+         */
+        get: operations["activities.list"];
         put?: never;
         /**
          * Log an activity or create a task
@@ -2568,6 +2572,56 @@ export interface components {
             eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
+            /**
+             * @description The lists' filter grammar (see the contacts list's `filter` parameter), tested on the record as it is after the change, with the fields its list filters on (contacts, companies, deals, activities and tasks); it must hold as well as every condition. Field names, operators and values are checked when the rule is saved.
+             * @example {
+             *       "or": [
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "amount",
+             *               "op": "gte",
+             *               "value": 1000000
+             *             }
+             *           ]
+             *         },
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "tags",
+             *               "op": "contains",
+             *               "value": "key"
+             *             },
+             *             {
+             *               "field": "currency",
+             *               "op": "in",
+             *               "value": [
+             *                 "EUR",
+             *                 "GBP"
+             *               ]
+             *             }
+             *           ]
+             *         }
+             *       ]
+             *     }
+             */
+            filter?: {
+                or: {
+                    and: {
+                        field: string;
+                        /** @enum {string} */
+                        op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                        value?: unknown;
+                    }[];
+                }[];
+            } | {
+                and: {
+                    field: string;
+                    /** @enum {string} */
+                    op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                    value?: unknown;
+                }[];
+            };
         };
         /** @description `equals`/`greaterThan` test the record as it is after the change (a deal's stage, pipeline, owner, value in minor units; an invoice's status, amount, balance, deal…); `changed` tests that the event changed the field; `tagAdded` that the change added the tag; `isSet` that the record has the field (e.g. an invoice linked to a deal: `dealId`). */
         RuleCondition: {
@@ -2615,6 +2669,15 @@ export interface components {
              * @enum {string}
              */
             priority: "low" | "normal" | "high";
+            /**
+             * @description Values of the organisation's activity custom fields for the task (required ones too).
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         } | {
             /** @constant */
             type: "updateField";
@@ -2626,6 +2689,13 @@ export interface components {
             type: "addTag";
             /** @example vip */
             tag: string;
+        } | {
+            /** @constant */
+            type: "setCustomField";
+            /** @example renewalDate */
+            key: string;
+            /** @description As the record's `customFields` takes it; `null` clears it. */
+            value: unknown;
         } | {
             /** @constant */
             type: "assignRoundRobin";
@@ -4166,7 +4236,7 @@ export interface components {
             recordType: "contact" | "company" | "deal";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed";
-            /** @description Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails" }`. */
+            /** @description Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails", "Tier": "customFields.tier" }`: a built-in field or `customFields.<key>` of an unarchived custom field of the record type (numbers in either decimal style, currency amounts with an optional code, yes/no, select options by id or label); a required custom field must be mapped. */
             mapping: {
                 [key: string]: string | null;
             };
@@ -4411,6 +4481,56 @@ export interface components {
             eventType: "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "contact.merged" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.merged" | "deal.created" | "deal.updated" | "deal.deleted" | "deal.restored" | "deal.stage_changed" | "pipeline.created" | "pipeline.updated" | "pipeline.deleted" | "member.created" | "member.updated" | "member.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "task.completed" | "integration.connected" | "integration.updated" | "integration.disconnected" | "integration.needs_reauth" | "integration.sync_failed" | "invoice.created" | "invoice.paid" | "payment.received" | "apiKey.created" | "apiKey.revoked" | "customField.created" | "customField.updated" | "customField.deleted";
             /** @default [] */
             conditions: components["schemas"]["RuleCondition"][];
+            /**
+             * @description The lists' filter grammar (see the contacts list's `filter` parameter), tested on the record as it is after the change, with the fields its list filters on (contacts, companies, deals, activities and tasks); it must hold as well as every condition. Field names, operators and values are checked when the rule is saved.
+             * @example {
+             *       "or": [
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "amount",
+             *               "op": "gte",
+             *               "value": 1000000
+             *             }
+             *           ]
+             *         },
+             *         {
+             *           "and": [
+             *             {
+             *               "field": "tags",
+             *               "op": "contains",
+             *               "value": "key"
+             *             },
+             *             {
+             *               "field": "currency",
+             *               "op": "in",
+             *               "value": [
+             *                 "EUR",
+             *                 "GBP"
+             *               ]
+             *             }
+             *           ]
+             *         }
+             *       ]
+             *     }
+             */
+            filter?: {
+                or: {
+                    and: {
+                        field: string;
+                        /** @enum {string} */
+                        op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                        value?: unknown;
+                    }[];
+                }[];
+            } | {
+                and: {
+                    field: string;
+                    /** @enum {string} */
+                    op: "eq" | "neq" | "in" | "lt" | "lte" | "gt" | "gte" | "between" | "contains" | "startsWith" | "isEmpty" | "isNotEmpty";
+                    value?: unknown;
+                }[];
+            };
         };
         RuleActionOutput: {
             /** @constant */
@@ -4429,6 +4549,15 @@ export interface components {
              * @enum {string}
              */
             priority: "low" | "normal" | "high";
+            /**
+             * @description Values of the organisation's activity custom fields for the task (required ones too).
+             * @example {
+             *       "renewalDate": "2027-03-31"
+             *     }
+             */
+            customFields?: {
+                [key: string]: unknown;
+            };
         } | {
             /** @constant */
             type: "updateField";
@@ -4440,6 +4569,13 @@ export interface components {
             type: "addTag";
             /** @example vip */
             tag: string;
+        } | {
+            /** @constant */
+            type: "setCustomField";
+            /** @example renewalDate */
+            key: string;
+            /** @description As the record's `customFields` takes it; `null` clears it. */
+            value: unknown;
         } | {
             /** @constant */
             type: "assignRoundRobin";
@@ -6141,7 +6277,7 @@ export interface operations {
                 /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
                 filter?: string;
                 /**
-                 * @description Sort field; a leading `-` sorts descending. Default `-createdAt` (newest first).
+                 * @description Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt` (newest first).
                  * @example -createdAt
                  */
                 sort?: "createdAt" | "-createdAt" | "lastName" | "-lastName";
@@ -7360,7 +7496,7 @@ export interface operations {
                 /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
                 filter?: string;
                 /**
-                 * @description Sort field; a leading `-` sorts descending. Default `-createdAt`.
+                 * @description Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt`.
                  * @example -createdAt
                  */
                 sort?: "createdAt" | "-createdAt" | "name" | "-name";
@@ -11860,6 +11996,226 @@ export interface operations {
             };
         };
     };
+    "activities.list": {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page, 1 to 100 (default 25).
+                 * @example 25
+                 */
+                limit?: number;
+                cursor?: string;
+                /** @example {"and":[{"field":"type","op":"in","value":["call","meeting"]},{"field":"occurredAt","op":"gte","value":"2026-11-01T00:00:00.000Z"}]} */
+                filter?: string;
+                /**
+                 * @description Creation order; a leading `-` sorts descending. Default `-createdAt` (newest first).
+                 * @example -createdAt
+                 */
+                sort?: "createdAt" | "-createdAt";
+            };
+            header?: {
+                /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Organisation id.
+                 * @example org_01jd8x4k2q7v3m9t5r1w6y8z0a
+                 */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of activities. */
+            200: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "act_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "type": "note",
+                     *           "subject": "text",
+                     *           "body": "text",
+                     *           "occurredAt": "2026-11-25T09:30:00.000Z",
+                     *           "durationMinutes": -9007199254740991,
+                     *           "dueAt": "2026-11-25T09:30:00.000Z",
+                     *           "assigneeId": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "priority": "low",
+                     *           "done": true,
+                     *           "doneAt": "2026-11-25T09:30:00.000Z",
+                     *           "contactIds": [
+                     *             "con_01jd8x4k2q7v3m9t5r1w6y8z0a"
+                     *           ],
+                     *           "companyIds": [
+                     *             "com_01jd8x4k2q7v3m9t5r1w6y8z0a"
+                     *           ],
+                     *           "dealIds": [
+                     *             "dea_01jd8x4k2q7v3m9t5r1w6y8z0a"
+                     *           ],
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           },
+                     *           "createdBy": "mem_01jd8x4k2q7v3m9t5r1w6y8z0a",
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-25T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-25T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Activity"][];
+                        /** @description Pass as `cursor` to get the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body; the ETag header repeats it. */
+            304: {
+                headers: {
+                    /** @description An entity tag of this answer (the record's version where it has one, else of the body): send it back as If-None-Match to revalidate. */
+                    etag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: malformed JSON, unknown or invalid fields (see `errors`), or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-failed",
+                     *       "title": "Your request is not valid.",
+                     *       "status": 400,
+                     *       "detail": "One field is invalid; see errors for each one.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "validation-failed",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ=",
+                     *       "errors": [
+                     *         {
+                     *           "path": "query.limit",
+                     *           "message": "Invalid input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer credential: an ID token that is missing, malformed, expired, not yet valid, issued in the future, not an ID token (`token_use` other than `id`), or issued for someone else; or an API key that is malformed, wrong, revoked or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Authentication is required.",
+                     *       "status": 401,
+                     *       "detail": "The bearer token has expired.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "unauthorized",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role, or the API key's scopes, do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/forbidden",
+                     *       "title": "You are not allowed to do this.",
+                     *       "status": 403,
+                     *       "detail": "Your role does not allow this.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "forbidden",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation or record visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "The resource does not exist.",
+                     *       "status": 404,
+                     *       "detail": "No such record in this organisation.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "not-found",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller or organisation in the current window; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/rate-limited",
+                     *       "title": "Too many requests.",
+                     *       "status": 429,
+                     *       "detail": "Retry after 12 seconds.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "rate-limited",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked because the identity provider's keys are unavailable; the token may be fine, so keep it and retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "The service is unavailable for a moment.",
+                     *       "status": 503,
+                     *       "detail": "The identity provider's keys are unavailable; retry later.",
+                     *       "instance": "/v1/orgs/org_01jd8x4k2q7v3m9t5r1w6y8z0a/activities",
+                     *       "code": "service-unavailable",
+                     *       "requestId": "Kx3v2gJaoAMEVbQ="
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "activities.create": {
         parameters: {
             query?: never;
@@ -12872,6 +13228,8 @@ export interface operations {
                  * @example mem_01jd8x4k2q7v3m9t5r1w6y8z0a
                  */
                 assigneeId?: string;
+                /** @example {"and":[{"field":"priority","op":"eq","value":"high"},{"field":"dueAt","op":"lt","value":"2026-07-01T00:00:00.000Z"}]} */
+                filter?: string;
             };
             header?: {
                 /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
@@ -13085,6 +13443,8 @@ export interface operations {
                  */
                 limit?: number;
                 cursor?: string;
+                /** @example {"and":[{"field":"priority","op":"eq","value":"high"},{"field":"dueAt","op":"lt","value":"2026-07-01T00:00:00.000Z"}]} */
+                filter?: string;
             };
             header?: {
                 /** @description The ETag of the copy the caller holds (or several, comma-separated): when it is still current the answer is 304 with no body. */
@@ -18097,7 +18457,37 @@ export interface operations {
                      *           "enabled": true,
                      *           "trigger": {
                      *             "eventType": "contact.created",
-                     *             "conditions": []
+                     *             "conditions": [],
+                     *             "filter": {
+                     *               "or": [
+                     *                 {
+                     *                   "and": [
+                     *                     {
+                     *                       "field": "amount",
+                     *                       "op": "gte",
+                     *                       "value": 1000000
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "and": [
+                     *                     {
+                     *                       "field": "tags",
+                     *                       "op": "contains",
+                     *                       "value": "key"
+                     *                     },
+                     *                     {
+                     *                       "field": "currency",
+                     *                       "op": "in",
+                     *                       "value": [
+                     *                         "EUR",
+                     *                         "GBP"
+                     *                       ]
+                     *                     }
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
                      *           },
                      *           "actions": [
                      *             {
@@ -18105,7 +18495,10 @@ export interface operations {
                      *               "title": "text",
                      *               "assignee": "owner",
                      *               "dueInDays": 1,
-                     *               "priority": "normal"
+                     *               "priority": "normal",
+                     *               "customFields": {
+                     *                 "renewalDate": "2027-03-31"
+                     *               }
                      *             }
                      *           ],
                      *           "version": -9007199254740991,
@@ -18284,7 +18677,37 @@ export interface operations {
                  *       "enabled": true,
                  *       "trigger": {
                  *         "eventType": "contact.created",
-                 *         "conditions": []
+                 *         "conditions": [],
+                 *         "filter": {
+                 *           "or": [
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "amount",
+                 *                   "op": "gte",
+                 *                   "value": 1000000
+                 *                 }
+                 *               ]
+                 *             },
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "tags",
+                 *                   "op": "contains",
+                 *                   "value": "key"
+                 *                 },
+                 *                 {
+                 *                   "field": "currency",
+                 *                   "op": "in",
+                 *                   "value": [
+                 *                     "EUR",
+                 *                     "GBP"
+                 *                   ]
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
                  *       },
                  *       "actions": [
                  *         {
@@ -18292,7 +18715,10 @@ export interface operations {
                  *           "title": "text",
                  *           "assignee": "owner",
                  *           "dueInDays": 1,
-                 *           "priority": "normal"
+                 *           "priority": "normal",
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -18316,7 +18742,37 @@ export interface operations {
                      *       "enabled": true,
                      *       "trigger": {
                      *         "eventType": "contact.created",
-                     *         "conditions": []
+                     *         "conditions": [],
+                     *         "filter": {
+                     *           "or": [
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "amount",
+                     *                   "op": "gte",
+                     *                   "value": 1000000
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "tags",
+                     *                   "op": "contains",
+                     *                   "value": "key"
+                     *                 },
+                     *                 {
+                     *                   "field": "currency",
+                     *                   "op": "in",
+                     *                   "value": [
+                     *                     "EUR",
+                     *                     "GBP"
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
                      *       },
                      *       "actions": [
                      *         {
@@ -18324,7 +18780,10 @@ export interface operations {
                      *           "title": "text",
                      *           "assignee": "owner",
                      *           "dueInDays": 1,
-                     *           "priority": "normal"
+                     *           "priority": "normal",
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           }
                      *         }
                      *       ],
                      *       "version": -9007199254740991,
@@ -18581,7 +19040,37 @@ export interface operations {
                      *       "enabled": true,
                      *       "trigger": {
                      *         "eventType": "contact.created",
-                     *         "conditions": []
+                     *         "conditions": [],
+                     *         "filter": {
+                     *           "or": [
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "amount",
+                     *                   "op": "gte",
+                     *                   "value": 1000000
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "tags",
+                     *                   "op": "contains",
+                     *                   "value": "key"
+                     *                 },
+                     *                 {
+                     *                   "field": "currency",
+                     *                   "op": "in",
+                     *                   "value": [
+                     *                     "EUR",
+                     *                     "GBP"
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
                      *       },
                      *       "actions": [
                      *         {
@@ -18589,7 +19078,10 @@ export interface operations {
                      *           "title": "text",
                      *           "assignee": "owner",
                      *           "dueInDays": 1,
-                     *           "priority": "normal"
+                     *           "priority": "normal",
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           }
                      *         }
                      *       ],
                      *       "version": -9007199254740991,
@@ -18944,7 +19436,37 @@ export interface operations {
                  *       "enabled": true,
                  *       "trigger": {
                  *         "eventType": "contact.created",
-                 *         "conditions": []
+                 *         "conditions": [],
+                 *         "filter": {
+                 *           "or": [
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "amount",
+                 *                   "op": "gte",
+                 *                   "value": 1000000
+                 *                 }
+                 *               ]
+                 *             },
+                 *             {
+                 *               "and": [
+                 *                 {
+                 *                   "field": "tags",
+                 *                   "op": "contains",
+                 *                   "value": "key"
+                 *                 },
+                 *                 {
+                 *                   "field": "currency",
+                 *                   "op": "in",
+                 *                   "value": [
+                 *                     "EUR",
+                 *                     "GBP"
+                 *                   ]
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
                  *       },
                  *       "actions": [
                  *         {
@@ -18952,7 +19474,10 @@ export interface operations {
                  *           "title": "text",
                  *           "assignee": "owner",
                  *           "dueInDays": 1,
-                 *           "priority": "normal"
+                 *           "priority": "normal",
+                 *           "customFields": {
+                 *             "renewalDate": "2027-03-31"
+                 *           }
                  *         }
                  *       ]
                  *     }
@@ -18976,7 +19501,37 @@ export interface operations {
                      *       "enabled": true,
                      *       "trigger": {
                      *         "eventType": "contact.created",
-                     *         "conditions": []
+                     *         "conditions": [],
+                     *         "filter": {
+                     *           "or": [
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "amount",
+                     *                   "op": "gte",
+                     *                   "value": 1000000
+                     *                 }
+                     *               ]
+                     *             },
+                     *             {
+                     *               "and": [
+                     *                 {
+                     *                   "field": "tags",
+                     *                   "op": "contains",
+                     *                   "value": "key"
+                     *                 },
+                     *                 {
+                     *                   "field": "currency",
+                     *                   "op": "in",
+                     *                   "value": [
+                     *                     "EUR",
+                     *                     "GBP"
+                     *                   ]
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
                      *       },
                      *       "actions": [
                      *         {
@@ -18984,7 +19539,10 @@ export interface operations {
                      *           "title": "text",
                      *           "assignee": "owner",
                      *           "dueInDays": 1,
-                     *           "priority": "normal"
+                     *           "priority": "normal",
+                     *           "customFields": {
+                     *             "renewalDate": "2027-03-31"
+                     *           }
                      *         }
                      *       ],
                      *       "version": -9007199254740991,

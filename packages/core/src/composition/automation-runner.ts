@@ -29,7 +29,13 @@ async function updateRecord(context: TenantContext, record: RecordState, changes
 async function createTaskFor(
   context: TenantContext,
   record: RecordState,
-  task: { subject: string; assigneeId: string; dueAt: string; priority: "low" | "normal" | "high" },
+  task: {
+    subject: string;
+    assigneeId: string;
+    dueAt: string;
+    priority: "low" | "normal" | "high";
+    customFields?: Record<string, unknown>;
+  },
 ) {
   return createActivity(context, { type: "task", ...task, ...record.links });
 }

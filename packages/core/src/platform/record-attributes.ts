@@ -23,4 +23,9 @@ export const ownedRecordAttributes = {
   createdAt: { type: "string", required: true, readOnly: true },
   updatedAt: { type: "string", required: true },
   ...customFieldValuesAttribute,
+  /**
+   * The keys of the custom fields whose values are search terms of the record (text-like types), written with the
+   * values; absent when none is.
+   */
+  searchedCustomFields: { type: "list", items: { type: "string" } },
 } as const;

@@ -172,3 +172,19 @@ export const recordSchemasSchema = z
     ) as Record<CustomFieldRecordType, z.ZodRecord<z.ZodString, z.ZodUnknown>>,
   )
   .meta({ id: "RecordSchemas" });
+
+/**
+ * A list's `sort` parameter: one of its index-served orders. A custom field is refused with that reason (its
+ * values are in no index: sorting by one would read the whole list), other values with zod's own message.
+ */
+export function sortOrderParameter<const Orders extends readonly [string, ...string[]]>(orders: Orders) {
+  return z.enum(orders, {
+    error: (issue) => (isCustomFieldSort(issue.input) ? customFieldSortMessage(orders) : undefined),
+  });
+}
+
+/** Whether a sort names a custom field (`customFields.<key>` or `-customFields.<key>`). */
+export const isCustomFieldSort = (sort: unknown) => typeof sort === "string" && /^-?customFields\./.test(sort);
+
+export const customFieldSortMessage = (orders: readonly string[]) =>
+  `Custom fields are not sort orders: a list sorts only by what an index serves (${orders.join(", ")}); filter on a custom field instead.`;

@@ -316,6 +316,13 @@ export async function customFieldValuesAfterWrite(
   return validateCustomFieldValues(definitions, recordType, input, current, mode);
 }
 
+/**
+ * The keys to store as the record's `searchedCustomFields` (whose values are search terms), or nothing when none
+ * is: kept beside the values so a record's terms follow from the item alone, as its built-in fields' terms do.
+ */
+export const storedSearchedCustomFields = (custom: Pick<ValidatedCustomFieldValues, "searchedKeys">) =>
+  custom.searchedKeys.length > 0 ? custom.searchedKeys : undefined;
+
 /** The attribute to store: the values, or nothing at all when there are none (no empty maps on items). */
 export const storedCustomFields = (values: Record<string, unknown>) =>
   Object.keys(values).length > 0 ? values : undefined;

@@ -27,7 +27,18 @@ export type ValidatedCustomFieldValues = {
   /** Every value the record holds after the write, by key; empty when it holds none. */
   values: CustomFieldValues;
   memberReferences: CustomFieldMemberReference[];
+  /** The keys of `values` whose text makes search terms of the record (text-like types), in definition order. */
+  searchedKeys: string[];
 };
+
+/** The types whose values are text a person searches for; the others are numbers, dates, ids and flags. */
+export const searchedCustomFieldTypes: ReadonlySet<CustomFieldType> = new Set([
+  "text",
+  "longText",
+  "email",
+  "url",
+  "phone",
+]);
 
 const isoDate = z.iso.date("Must be a date, YYYY-MM-DD.");
 const isoDateTime = z.iso
@@ -159,7 +170,10 @@ export function validateCustomFieldValues(
     });
   }
   if (issues.length > 0) throw new ValidationError(issues);
-  return { values, memberReferences };
+  const searchedKeys = [...usable.values()]
+    .filter((definition) => searchedCustomFieldTypes.has(definition.type) && Object.hasOwn(values, definition.key))
+    .map((definition) => definition.key);
+  return { values, memberReferences, searchedKeys };
 }
 
 /** Whether a write must read the definitions: it sets values, or it creates a record (required fields). */

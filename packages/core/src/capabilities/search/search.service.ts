@@ -55,13 +55,38 @@ export function searchDocument(
   return { label: display.label, detail: display.detail ?? null, terms: [...terms].slice(0, maxTermsPerRecord) };
 }
 
-/** A contact is found by first, last and full name (either order), each name word, email, email domain and phone. */
-export function searchDocumentOfContact(contact: {
-  firstName?: string | null;
-  lastName?: string | null;
-  emails: string[];
-  phones: string[];
-}): SearchDocument {
+/**
+ * What a record keeps of its custom fields that search reads: the values, and the keys of those whose values are
+ * search terms (text-like fields, decided when the values were written).
+ */
+export type SearchedCustomFields = { customFields?: unknown; searchedCustomFields?: string[] | null };
+
+/**
+ * The texts of a record's searched custom field values, after its built-in fields' terms: each value as a whole
+ * (a web address without its scheme and `www.`), an email also by its domain.
+ */
+function customFieldTexts(record: SearchedCustomFields): string[] {
+  const values = (record.customFields ?? {}) as Record<string, unknown>;
+  return (record.searchedCustomFields ?? []).flatMap((key) => {
+    const value = Object.hasOwn(values, key) ? values[key] : undefined;
+    if (typeof value !== "string") return [];
+    if (/^https?:\/\//i.test(value)) return [value.replace(/^https?:\/\/(www\.)?/i, "")];
+    return value.includes("@") && !/\s/.test(value) ? [value, value.slice(value.lastIndexOf("@") + 1)] : [value];
+  });
+}
+
+/**
+ * A contact is found by first, last and full name (either order), each name word, email, email domain, phone and
+ * its searched custom field values.
+ */
+export function searchDocumentOfContact(
+  contact: {
+    firstName?: string | null;
+    lastName?: string | null;
+    emails: string[];
+    phones: string[];
+  } & SearchedCustomFields,
+): SearchDocument {
   const { firstName, lastName, emails, phones } = contact;
   const name = [firstName, lastName].filter(Boolean).join(" ");
   const label = name || emails[0] || phones[0] || "";
@@ -75,25 +100,32 @@ export function searchDocumentOfContact(contact: {
     ...emails,
     ...emails.map((email) => email.slice(email.lastIndexOf("@") + 1)),
     ...phones,
+    ...customFieldTexts(contact),
   ]);
 }
 
-/** A company is found by its name, each word of it, and its domain. */
-export function searchDocumentOfCompany(company: { name: string; domain?: string | null }): SearchDocument {
+/** A company is found by its name, each word of it, its domain and its searched custom field values. */
+export function searchDocumentOfCompany(
+  company: { name: string; domain?: string | null } & SearchedCustomFields,
+): SearchDocument {
   return searchDocument({ label: company.name, detail: company.domain }, [
     company.name,
     ...wordsOf(company.name),
     company.domain,
+    ...customFieldTexts(company),
   ]);
 }
 
-/** A deal is found by its title and each word of it; its value, formatted, is the second line. */
-export function searchDocumentOfDeal(deal: { title: string; amount: number; currency: string }): SearchDocument {
+/** A deal is found by its title, each word of it and its searched custom field values; its value is the second line. */
+export function searchDocumentOfDeal(
+  deal: { title: string; amount: number; currency: string } & SearchedCustomFields,
+): SearchDocument {
   const format = new Intl.NumberFormat("en", { style: "currency", currency: deal.currency });
   const minorDigits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return searchDocument({ label: deal.title, detail: format.format(deal.amount / 10 ** minorDigits) }, [
     deal.title,
     ...wordsOf(deal.title),
+    ...customFieldTexts(deal),
   ]);
 }
 

@@ -5,6 +5,7 @@ import type { activityRoutes } from "./activity.routes";
 import {
   activitySchema,
   createActivityInput,
+  listActivitiesQuery,
   listOverdueTasksQuery,
   listTasksQuery,
   updateActivityInput,
@@ -19,6 +20,14 @@ export const activityContracts = {
     tag: "Activities",
     body: createActivityInput,
     response: { status: 201, description: "The new activity.", schema: activitySchema, location: true, etag: true },
+  },
+  "activities.list": {
+    summary: "List activities",
+    description:
+      "Every note, task, call, meeting and email of the organisation in creation order (newest first by default), narrowed by `filter` over the activity's fields: one Query of the organisation's activity index, the filter applied to what it reads within the page's read budget.",
+    tag: "Activities",
+    query: listActivitiesQuery,
+    response: { status: 200, description: "A page of activities.", schema: page(activitySchema) },
   },
   "activities.get": {
     summary: "Get an activity",

@@ -3,6 +3,7 @@ import { tableEntity } from "../../platform/table";
 import { globalIndex, primaryKeyFields } from "../../platform/table-keys";
 import { activityTypes, taskPriorities } from "./activity.constants";
 
+const byCreation = globalIndex("gsi1");
 const byAssignee = globalIndex("gsi3");
 const byDueDate = globalIndex("gsi5");
 
@@ -48,6 +49,15 @@ export const ActivityEntity = tableEntity({
     activity: {
       pk: { field: primaryKeyFields.pk, composite: ["orgId", "activityId"] },
       sk: { field: primaryKeyFields.sk, composite: [] },
+    },
+    /**
+     * Every activity of the organisation, in creation order: what walks them all without a scan (the cleanup of a
+     * deleted custom field). Activities written before this index existed are not in it until they change.
+     */
+    activitiesByCreation: {
+      index: byCreation.index,
+      pk: { field: byCreation.pk, composite: ["orgId"] },
+      sk: { field: byCreation.sk, composite: ["activityId"] },
     },
     /** "My open tasks, soonest due first": sparse, the state is in the key so completing a task drops it. */
     openTasksOfAssignee: {

@@ -12,6 +12,13 @@ export const activityRoutes = {
     access: editors,
     scope: "activities",
   },
+  "activities.list": {
+    method: "GET",
+    path: "/v1/orgs/{orgId}/activities",
+    handler: httpHandler("activities/list"),
+    access: everyRole,
+    scope: "activities",
+  },
   "activities.get": {
     method: "GET",
     path: "/v1/orgs/{orgId}/activities/{activityId}",

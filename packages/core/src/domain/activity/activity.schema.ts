@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { customFieldValues, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
+import { filterParameterOf } from "../../capabilities/filter/filter";
 import { activityIdParam } from "../../platform/path-parameters";
 import { actorId, pageCursor, pageLimit, recordId, text, timestamp } from "../../platform/schema";
 import { activityTypes, taskPriorities } from "./activity.constants";
+import { activityFilterFields } from "./activity.filter-fields";
 
 /** Records an activity may be linked to; at most this many in total. */
 export const maxActivityLinks = 20;
@@ -106,12 +108,44 @@ export const activitySchema = z
   .meta({ id: "Activity" });
 export type Activity = z.infer<typeof activitySchema>;
 
+const taskFilter = filterParameterOf(activityFilterFields, {
+  and: [
+    { field: "priority", op: "eq", value: "high" },
+    { field: "dueAt", op: "lt", value: "2026-07-01T00:00:00.000Z" },
+  ],
+});
+
+const activityFilter = filterParameterOf(activityFilterFields, {
+  and: [
+    { field: "type", op: "in", value: ["call", "meeting"] },
+    { field: "occurredAt", op: "gte", value: "2026-11-01T00:00:00.000Z" },
+  ],
+});
+
+export const activitySortOrders = ["createdAt", "-createdAt"] as const;
+
+export const listActivitiesQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: pageCursor.optional(),
+  filter: activityFilter.optional(),
+  sort: z
+    .enum(activitySortOrders)
+    .default("-createdAt")
+    .meta({ description: "Creation order; a leading `-` sorts descending. Default `-createdAt` (newest first)." }),
+});
+export type ListActivitiesQuery = z.infer<typeof listActivitiesQuery>;
+
 export const listTasksQuery = z.strictObject({
   limit: pageLimit,
   cursor: pageCursor.optional(),
   assigneeId: recordId("member").optional().meta({ description: "Whose open tasks (default: the caller's)." }),
+  filter: taskFilter.optional(),
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuery>;
 
-export const listOverdueTasksQuery = z.strictObject({ limit: pageLimit, cursor: pageCursor.optional() });
+export const listOverdueTasksQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: pageCursor.optional(),
+  filter: taskFilter.optional(),
+});
 export type ListOverdueTasksQuery = z.infer<typeof listOverdueTasksQuery>;

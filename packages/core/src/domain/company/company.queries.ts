@@ -1,14 +1,19 @@
 import type { EntityItem } from "electrodb";
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
-import { type FilterCatalogue, filterOf } from "../../capabilities/filter/filter";
+
+import { filterOf, listWhere } from "../../capabilities/filter/filter";
+
 import { readTagPage } from "../../capabilities/tag-index/tag-index.service";
+
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
-import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { type QueryPage, readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { CompanyEntity } from "./company.entity";
+import { companyFilterFields } from "./company.filter-fields";
 import type { Company, ListCompaniesQuery } from "./company.schema";
 
 export type CompanyItem = EntityItem<typeof CompanyEntity>;
@@ -43,49 +48,29 @@ export async function getCompany(context: TenantContext, companyId: string): Pro
   return toCompany(await loadCompany(context, companyId));
 }
 
-/** What `?filter=` may name on companies, and where each field is kept. */
-export const companyFilterFields: FilterCatalogue = {
-  name: { kind: "text", attribute: "name" },
-  domain: { kind: "text", attribute: "domain" },
-  industry: { kind: "text", attribute: "industry" },
-  size: { kind: "text", attribute: "size" },
-  ownerId: { kind: "id", attribute: "ownerId" },
-  tags: { kind: "list", attribute: "tags", folded: true },
-  createdAt: { kind: "timestamp", attribute: "createdAt" },
-  updatedAt: { kind: "timestamp", attribute: "updatedAt" },
-  lastActivityAt: { kind: "timestamp", attribute: "lastActivityAt" },
-};
-
 export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
   if (servedByTagIndex(query)) return listCompaniesByTag(context, query);
   const { orgId } = context;
   const companies = CompanyEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("name");
-  const filter = filterOf(companyFilterFields, query.filter);
+  const filter = filterOf(
+    await filterFieldsWithCustomFields(orgId, "company", companyFilterFields, query.filter),
+    query.filter,
+  );
   const ownerId = query.ownerId ?? filter?.required("ownerId");
   const ownerIndexed = !byName && ownerId !== undefined;
   const filters = { ownerId: ownerIndexed ? undefined : query.ownerId, tag: query.tag };
-  const ownFilters = Object.values(filters).some((value) => value !== undefined);
-  const filtered = ownFilters || filter !== undefined;
+  const where = listWhere(filter, [
+    { attribute: "ownerId", op: "eq", value: filters.ownerId },
+    { attribute: "tags", op: "contains", value: filters.tag },
+  ]);
   const base = byName
     ? companies.companiesByName({ orgId })
     : ownerIndexed
       ? companies.companiesByOwner({ orgId, ownerId: ownerId ?? "" })
       : companies.companiesByCreation({ orgId });
-  const withFilters = filtered
-    ? base.where((attributes, operations) =>
-        allOf([
-          filters.ownerId !== undefined ? operations.eq(attributes.ownerId, filters.ownerId) : null,
-          filters.tag !== undefined ? operations.contains(attributes.tags, filters.tag) : null,
-          filter
-            ? filter.where(attributes as unknown as Record<string, unknown>, operations, {
-                alongsideOthers: ownFilters,
-              })
-            : null,
-        ]),
-      )
-    : base;
+  const withFilters = where ? base.where(where) : base;
   const run: QueryPage<CompanyItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
   return readPage(run, {
     limit: query.limit,
@@ -98,7 +83,7 @@ export async function listCompanies(context: TenantContext, query: ListCompanies
       sort: query.sort,
       ...(query.filter === undefined ? {} : { filter: query.filter }),
     }),
-    filtered,
+    filtered: where !== undefined,
     map: toCompany,
   });
 }

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { customFieldValues, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
+import {
+  customFieldValues,
+  customFieldValuesInput,
+  sortOrderParameter,
+} from "../../capabilities/custom-fields/custom-field.schema";
 import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { companyIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
@@ -89,10 +93,10 @@ export const listCompaniesQuery = z.strictObject({
       "Only companies with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.",
   }),
   filter: filterQueryParameter.optional(),
-  sort: z
-    .enum(companySortOrders)
-    .default("-createdAt")
-    .meta({ description: "Sort field; a leading `-` sorts descending. Default `-createdAt`." }),
+  sort: sortOrderParameter(companySortOrders).default("-createdAt").meta({
+    description:
+      "Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt`.",
+  }),
 });
 export type ListCompaniesQuery = z.infer<typeof listCompaniesQuery>;
 

@@ -4,6 +4,7 @@ import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabi
 import {
   customFieldValuesAfterWrite,
   storedCustomFields,
+  storedSearchedCustomFields,
   valuesOfLiveFields,
 } from "../../capabilities/custom-fields/custom-field.service";
 import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
@@ -102,6 +103,7 @@ export async function createCompany(
     ownerId: input.ownerId ?? newRecordOwner(actor),
     tags: input.tags ?? [],
     customFields: storedCustomFields(custom?.values ?? {}),
+    searchedCustomFields: custom ? storedSearchedCustomFields(custom) : undefined,
     sortName: sortKeyOf(input.name),
     version: 1,
     createdBy: actor.memberId,
@@ -164,6 +166,7 @@ export async function updateCompany(
       ownerId: input.ownerId ?? current.ownerId,
       tags: input.tags ?? current.tags,
       customFields: custom ? storedCustomFields(custom.values) : current.customFields,
+      searchedCustomFields: custom ? storedSearchedCustomFields(custom) : current.searchedCustomFields,
       version: current.version + 1,
       updatedAt: now(),
     };
@@ -177,7 +180,7 @@ export async function updateCompany(
     );
     const { orgId } = context;
     const owner = { type: "company" as const, id: companyId };
-    const removed = (["domain", "industry", "size", "address", "customFields"] as const).filter(
+    const removed = (["domain", "industry", "size", "address", "customFields", "searchedCustomFields"] as const).filter(
       (field) => next[field] === undefined,
     );
     await changeSet()
@@ -192,6 +195,7 @@ export async function updateCompany(
             ...(next.size !== undefined ? { size: next.size } : {}),
             ...(next.address !== undefined ? { address: next.address } : {}),
             ...(next.customFields !== undefined ? { customFields: next.customFields } : {}),
+            ...(next.searchedCustomFields !== undefined ? { searchedCustomFields: next.searchedCustomFields } : {}),
             ownerId: next.ownerId,
             tags: next.tags,
             sortName: sortKeyOf(next.name),

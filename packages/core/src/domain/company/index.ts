@@ -2,6 +2,7 @@
 
 export { noCompany } from "./company.constants";
 export { companyContracts } from "./company.contract";
+export { companyFilterFields } from "./company.filter-fields";
 export { companyLinks } from "./company.links";
 export { getCompany, listCompanies } from "./company.queries";
 export { companyDomain } from "./company.schema";

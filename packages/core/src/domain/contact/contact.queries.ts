@@ -1,15 +1,20 @@
 import type { EntityItem } from "electrodb";
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
-import { type FilterCatalogue, filterOf } from "../../capabilities/filter/filter";
+
+import { filterOf, listWhere } from "../../capabilities/filter/filter";
+
 import { readTagPage } from "../../capabilities/tag-index/tag-index.service";
+
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
-import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { type QueryPage, readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { noCompany } from "../company/company.constants";
 import { ContactEntity } from "./contact.entity";
+import { contactFilterFields } from "./contact.filter-fields";
 import type { Contact, ListContactsQuery } from "./contact.schema";
 
 export type ContactItem = EntityItem<typeof ContactEntity>;
@@ -52,22 +57,6 @@ export async function getContact(context: TenantContext, contactId: string): Pro
   return toContact(await loadContact(context, contactId));
 }
 
-/** What `?filter=` may name on contacts, and where each field is kept. */
-export const contactFilterFields: FilterCatalogue = {
-  firstName: { kind: "text", attribute: "firstName" },
-  lastName: { kind: "text", attribute: "lastName" },
-  title: { kind: "text", attribute: "title" },
-  emails: { kind: "list", attribute: "emails", folded: true },
-  phones: { kind: "list", attribute: "phones" },
-  ownerId: { kind: "id", attribute: "ownerId" },
-  companyId: { kind: "id", attribute: "companyId" },
-  companyIds: { kind: "list", attribute: "companyIds" },
-  tags: { kind: "list", attribute: "tags", folded: true },
-  createdAt: { kind: "timestamp", attribute: "createdAt" },
-  updatedAt: { kind: "timestamp", attribute: "updatedAt" },
-  lastActivityAt: { kind: "timestamp", attribute: "lastActivityAt" },
-};
-
 /**
  * Lists contacts through the index that serves the sort and the most selective filter directly (a company or owner
  * the query or every group of `filter` requires); the remaining filters become a FilterExpression on that index
@@ -79,7 +68,10 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
   const contacts = ContactEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
   const byName = query.sort.endsWith("lastName");
-  const filter = filterOf(contactFilterFields, query.filter);
+  const filter = filterOf(
+    await filterFieldsWithCustomFields(orgId, "contact", contactFilterFields, query.filter),
+    query.filter,
+  );
   const companyId = query.companyId ?? filter?.required("companyId");
   const ownerId = query.ownerId ?? filter?.required("ownerId");
 
@@ -89,8 +81,11 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
     companyId: indexed === "company" ? undefined : query.companyId,
     tag: query.tag,
   };
-  const ownFilters = Object.values(filters).some((value) => value !== undefined);
-  const filtered = ownFilters || filter !== undefined;
+  const where = listWhere(filter, [
+    { attribute: "ownerId", op: "eq", value: filters.ownerId },
+    { attribute: "companyKey", op: "eq", value: filters.companyId },
+    { attribute: "tags", op: "contains", value: filters.tag },
+  ]);
   const base = byName
     ? contacts.contactsByName({ orgId })
     : indexed === "company"
@@ -98,20 +93,7 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
       : indexed === "owner"
         ? contacts.contactsByOwner({ orgId, ownerId: ownerId ?? "" })
         : contacts.contactsByCreation({ orgId });
-  const withFilters = filtered
-    ? base.where((attributes, operations) =>
-        allOf([
-          filters.ownerId !== undefined ? operations.eq(attributes.ownerId, filters.ownerId) : null,
-          filters.companyId !== undefined ? operations.eq(attributes.companyKey, filters.companyId) : null,
-          filters.tag !== undefined ? operations.contains(attributes.tags, filters.tag) : null,
-          filter
-            ? filter.where(attributes as unknown as Record<string, unknown>, operations, {
-                alongsideOthers: ownFilters,
-              })
-            : null,
-        ]),
-      )
-    : base;
+  const withFilters = where ? base.where(where) : base;
   const run: QueryPage<ContactItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
   return readPage(run, {
     limit: query.limit,
@@ -124,7 +106,7 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
       sort: query.sort,
       ...(query.filter === undefined ? {} : { filter: query.filter }),
     }),
-    filtered,
+    filtered: where !== undefined,
     map: toContact,
   });
 }

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { customFieldValues, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
+import {
+  customFieldValues,
+  customFieldValuesInput,
+  sortOrderParameter,
+} from "../../capabilities/custom-fields/custom-field.schema";
 import { filterQueryParameter } from "../../capabilities/filter/filter";
 import { contactIdParam } from "../../platform/path-parameters";
 import { emailAddress, pageCursor, pageLimit, recordId, tag, tagList, text, timestamp } from "../../platform/schema";
@@ -91,10 +95,10 @@ export const listContactsQuery = z.strictObject({
       "Only contacts with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.",
   }),
   filter: filterQueryParameter.optional(),
-  sort: z
-    .enum(contactSortOrders)
-    .default("-createdAt")
-    .meta({ description: "Sort field; a leading `-` sorts descending. Default `-createdAt` (newest first)." }),
+  sort: sortOrderParameter(contactSortOrders).default("-createdAt").meta({
+    description:
+      "Sort field; a leading `-` sorts descending. Each order is served by an index; custom fields are filters, not sort orders (a `400`). Default `-createdAt` (newest first).",
+  }),
 });
 export type ListContactsQuery = z.infer<typeof listContactsQuery>;
 

@@ -4,6 +4,7 @@ import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabi
 import {
   customFieldValuesAfterWrite,
   storedCustomFields,
+  storedSearchedCustomFields,
   valuesOfLiveFields,
 } from "../../capabilities/custom-fields/custom-field.service";
 import { matchKeySteps, retryingMatchKeyRaces } from "../../capabilities/duplicates/match-key.service";
@@ -162,6 +163,7 @@ export async function createContact(
     companyKey: companies[0] ?? noCompany,
     tags: input.tags ?? [],
     customFields: storedCustomFields(custom?.values ?? {}),
+    searchedCustomFields: custom ? storedSearchedCustomFields(custom) : undefined,
     sortName: sortKeyOf(input.lastName, input.firstName),
     version: 1,
     createdBy: actor.memberId,
@@ -217,6 +219,7 @@ export async function updateContact(
       "update",
     );
     const customFields = custom ? storedCustomFields(custom.values) : current.customFields;
+    const searchedCustomFields = custom ? storedSearchedCustomFields(custom) : current.searchedCustomFields;
     const next: ContactItem = {
       ...current,
       firstName: pick("firstName", current.firstName) as string | undefined,
@@ -229,6 +232,7 @@ export async function updateContact(
       companyIds: companies,
       tags: input.tags ?? current.tags,
       customFields,
+      searchedCustomFields,
       version: current.version + 1,
       updatedAt: now(),
     };
@@ -249,9 +253,9 @@ export async function updateContact(
     );
     const plan = companyPlan(contactId, companiesOf(current), companies);
     const { orgId } = context;
-    const cleared = (["firstName", "lastName", "title", "companyId", "customFields"] as const).filter(
-      (field) => next[field] === undefined,
-    );
+    const cleared = (
+      ["firstName", "lastName", "title", "companyId", "customFields", "searchedCustomFields"] as const
+    ).filter((field) => next[field] === undefined);
     await changeSet()
       .add(
         "contact",
@@ -263,6 +267,7 @@ export async function updateContact(
             ...(next.title !== undefined ? { title: next.title } : {}),
             ...(next.companyId !== undefined ? { companyId: next.companyId } : {}),
             ...(next.customFields !== undefined ? { customFields: next.customFields } : {}),
+            ...(next.searchedCustomFields !== undefined ? { searchedCustomFields: next.searchedCustomFields } : {}),
             emails: next.emails,
             phones: next.phones,
             ownerId: next.ownerId,

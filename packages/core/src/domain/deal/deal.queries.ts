@@ -1,15 +1,20 @@
 import type { EntityItem } from "electrodb";
-import { type FilterCatalogue, filterOf } from "../../capabilities/filter/filter";
+
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
+import { filterOf, listWhere } from "../../capabilities/filter/filter";
+
 import { readTagPage } from "../../capabilities/tag-index/tag-index.service";
+
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
-import { allOf, type QueryPage, readPage } from "../../platform/paging";
+import { type QueryPage, readPage } from "../../platform/paging";
 import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { noCompany } from "../company/company.constants";
 import { loadPipeline } from "../pipeline/pipeline.queries";
 import { DealEntity, noCloseDate } from "./deal.entity";
+import { dealFilterFields } from "./deal.filter-fields";
 import type { Deal, ListDealsQuery, ListRottingDealsQuery, RottingDeal, StageHistory } from "./deal.schema";
 import { DealStageMoveEntity } from "./deal-stage-move.entity";
 
@@ -86,33 +91,15 @@ export async function getDealStageHistory(context: TenantContext, dealId: string
  * Lists deals through the index that serves the most selective criterion: pipeline (and stage), expected close
  * date range or status, owner, company, or newest first. Other criteria filter that index (never a Scan).
  */
-/** What `?filter=` may name on deals, and where each field is kept. */
-export const dealFilterFields: FilterCatalogue = {
-  title: { kind: "text", attribute: "title" },
-  amount: { kind: "number", attribute: "amount" },
-  currency: { kind: "text", attribute: "currency" },
-  status: { kind: "text", attribute: "status" },
-  lostReason: { kind: "text", attribute: "lostReason" },
-  pipelineId: { kind: "id", attribute: "pipelineId" },
-  stageId: { kind: "id", attribute: "stageId" },
-  ownerId: { kind: "id", attribute: "ownerId" },
-  companyId: { kind: "id", attribute: "companyId" },
-  contactIds: { kind: "list", attribute: "contactIds" },
-  tags: { kind: "list", attribute: "tags", folded: true },
-  expectedCloseDate: { kind: "timestamp", attribute: "expectedCloseDate" },
-  createdAt: { kind: "timestamp", attribute: "createdAt" },
-  updatedAt: { kind: "timestamp", attribute: "updatedAt" },
-  closedAt: { kind: "timestamp", attribute: "closedAt" },
-  stageEnteredAt: { kind: "timestamp", attribute: "stageEnteredAt" },
-  lastActivityAt: { kind: "timestamp", attribute: "lastActivityAt" },
-};
-
 export async function listDeals(context: TenantContext, query: ListDealsQuery): Promise<Page<Deal>> {
   if (servedByTagIndex(query)) return listDealsByTag(context, query);
   const { orgId } = context;
   const deals = DealEntity.query;
   const byCloseDate = query.closeFrom !== undefined || query.closeTo !== undefined;
-  const filter = filterOf(dealFilterFields, query.filter);
+  const filter = filterOf(
+    await filterFieldsWithCustomFields(orgId, "deal", dealFilterFields, query.filter),
+    query.filter,
+  );
   // An owner or company every group of the filter requires is served by its index, as the parameter is.
   const ownerId = query.ownerId ?? filter?.required("ownerId");
   const companyId = query.companyId ?? filter?.required("companyId");
@@ -132,8 +119,12 @@ export async function listDeals(context: TenantContext, query: ListDealsQuery): 
     status: indexed === "status" ? undefined : query.status,
     tag: query.tag,
   };
-  const ownFilters = Object.values(filters).some((value) => value !== undefined);
-  const filtered = ownFilters || filter !== undefined;
+  const where = listWhere(filter, [
+    { attribute: "ownerId", op: "eq", value: filters.ownerId },
+    { attribute: "companyKey", op: "eq", value: filters.companyId },
+    { attribute: "status", op: "eq", value: filters.status },
+    { attribute: "tags", op: "contains", value: filters.tag },
+  ]);
   const base =
     indexed === "stage"
       ? deals.dealsByStage({
@@ -155,28 +146,14 @@ export async function listDeals(context: TenantContext, query: ListDealsQuery): 
           : indexed === "company"
             ? deals.dealsByCompany({ orgId, companyKey: companyId ?? noCompany })
             : deals.dealsByCreation({ orgId });
-  const withFilters = filtered
-    ? base.where((attributes, operations) =>
-        allOf([
-          filters.ownerId !== undefined ? operations.eq(attributes.ownerId, filters.ownerId) : null,
-          filters.companyId !== undefined ? operations.eq(attributes.companyKey, filters.companyId) : null,
-          filters.status !== undefined ? operations.eq(attributes.status, filters.status) : null,
-          filters.tag !== undefined ? operations.contains(attributes.tags, filters.tag) : null,
-          filter
-            ? filter.where(attributes as unknown as Record<string, unknown>, operations, {
-                alongsideOthers: ownFilters,
-              })
-            : null,
-        ]),
-      )
-    : base;
+  const withFilters = where ? base.where(where) : base;
   const order = indexed === "status" ? "asc" : "desc";
   const run: QueryPage<DealItem> = ({ limit, cursor }) => withFilters.go({ limit, cursor, order });
   return readPage(run, {
     limit: query.limit,
     cursor: query.cursor,
     fingerprint: queryFingerprint({ list: "deals", orgId, indexed, ...query, limit: undefined, cursor: undefined }),
-    filtered,
+    filtered: where !== undefined,
     map: toDeal,
   });
 }

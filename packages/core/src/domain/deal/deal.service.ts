@@ -3,6 +3,7 @@ import { assertCanDelete, assertCanReassign, assertCanWrite } from "../../capabi
 import {
   customFieldValuesAfterWrite,
   storedCustomFields,
+  storedSearchedCustomFields,
   valuesOfLiveFields,
 } from "../../capabilities/custom-fields/custom-field.service";
 import { searchDocumentOfDeal, searchTermActions } from "../../capabilities/search/search.service";
@@ -207,6 +208,7 @@ export async function createDeal(
       contactIds: input.contactIds ?? [],
       tags: input.tags ?? [],
       customFields: storedCustomFields(custom?.values ?? {}),
+      searchedCustomFields: custom ? storedSearchedCustomFields(custom) : undefined,
       stageEnteredAt: at,
       touchedAt: at,
       closedAt: stage.kind === "open" ? undefined : at,
@@ -268,6 +270,7 @@ function dealPatch(current: DealItem, next: DealItem) {
     "lastActivityAt",
     "closedAt",
     "customFields",
+    "searchedCustomFields",
   ] as const;
   const present = Object.fromEntries(optional.filter((field) => next[field] !== undefined).map((f) => [f, next[f]]));
   return inTransaction(DealEntity)
@@ -327,6 +330,7 @@ export async function updateDeal(
       contactIds: input.contactIds ?? current.contactIds,
       tags: input.tags ?? current.tags,
       customFields: custom ? storedCustomFields(custom.values) : current.customFields,
+      searchedCustomFields: custom ? storedSearchedCustomFields(custom) : current.searchedCustomFields,
       lostReason: keep("lostReason", current.lostReason),
       version: current.version + 1,
       updatedAt: now(),

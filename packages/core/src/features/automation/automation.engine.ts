@@ -1,6 +1,8 @@
 import type { FieldChange } from "../../capabilities/audit/audit.schema";
 import type { DomainEvent } from "../../capabilities/events/domain-event.schema";
+import type { FilterCatalogue } from "../../capabilities/filter/filter";
 import type { TenantContext } from "../../platform/request-context";
+import { evaluateTriggerFilter } from "./automation.filter";
 import type { Action, Condition, Trigger } from "./automation.schema";
 
 /** The state of the record an event is about, flattened for conditions, templates and actions. */
@@ -27,7 +29,13 @@ export type RuleRecords = {
   createTask(
     context: TenantContext,
     record: RecordState,
-    task: { subject: string; assigneeId: string; dueAt: string; priority: "low" | "normal" | "high" },
+    task: {
+      subject: string;
+      assigneeId: string;
+      dueAt: string;
+      priority: "low" | "normal" | "high";
+      customFields?: Record<string, unknown>;
+    },
   ): Promise<unknown>;
   /** Moves a deal to the first won or lost stage of its pipeline (nothing when it is there already). */
   closeDeal(
@@ -102,6 +110,8 @@ export function describeAction(action: Action, event: Pick<DomainEvent, "type">,
       return `set ${action.field} of ${record.type} ${record.id} to ${describeValue(action.value)}`;
     case "addTag":
       return `add tag ${action.tag} to ${record.type} ${record.id}`;
+    case "setCustomField":
+      return `set customFields.${action.key} of ${record.type} ${record.id} to ${describeValue(action.value)}`;
     case "assignRoundRobin":
       return `assign ${record.type} ${record.id} to the next of ${action.memberIds.join(", ")}`;
     case "notify":
@@ -127,14 +137,29 @@ export function describeAction(action: Action, event: Pick<DomainEvent, "type">,
   }
 }
 
-/** Evaluates a trigger against an event and the record as it is now. */
-export function evaluate(trigger: Trigger, event: Pick<DomainEvent, "type" | "changes">, record: RecordState) {
+/**
+ * Evaluates a trigger (its conditions, then its filter) against an event and the record as it is now; `filterFields`
+ * are the fields its filter may name (triggerFilterFields: with the organisation's custom fields when it names one).
+ */
+export function evaluate(
+  trigger: Trigger,
+  event: Pick<DomainEvent, "type" | "changes">,
+  record: RecordState,
+  filterFields?: FilterCatalogue,
+) {
   if (trigger.eventType !== event.type) {
     return { matches: false, reasons: [`the event is ${event.type}, the rule waits for ${trigger.eventType}`] };
   }
   const results = trigger.conditions.map((condition) => evaluateCondition(condition, event.changes, record));
+  const filtered = trigger.filter
+    ? evaluateTriggerFilter({ eventType: trigger.eventType, filter: trigger.filter }, record.values, filterFields)
+    : { holds: true, reasons: [] };
   return {
-    matches: results.every((result) => result.holds),
-    reasons: [`the event is ${event.type}`, ...results.map((result) => `${result.holds ? "✓" : "✗"} ${result.reason}`)],
+    matches: results.every((result) => result.holds) && filtered.holds,
+    reasons: [
+      `the event is ${event.type}`,
+      ...results.map((result) => `${result.holds ? "✓" : "✗"} ${result.reason}`),
+      ...filtered.reasons,
+    ],
   };
 }

@@ -6,6 +6,7 @@ import type { TenantContext } from "../../platform/request-context";
 import type { Page } from "../../platform/schema";
 import { describeAction, evaluate, type RuleRecords } from "./automation.engine";
 import { AutomationRuleEntity, AutomationRunEntity } from "./automation.entity";
+import { triggerFilterFields } from "./automation.filter";
 import type { Action, DryRunInput, DryRunResult, ListRunsQuery, Rule, Run, Trigger } from "./automation.schema";
 
 export type RuleItem = EntityItem<typeof AutomationRuleEntity>;
@@ -79,7 +80,8 @@ export async function dryRunRule(
 ): Promise<DryRunResult> {
   const rule = toRule(await loadRule(context.orgId, ruleId));
   const record = await records.load(context, input.event);
-  const { matches, reasons } = evaluate(rule.trigger, input.event, record);
+  const filterFields = await triggerFilterFields(context.orgId, rule.trigger);
+  const { matches, reasons } = evaluate(rule.trigger, input.event, record, filterFields);
   return {
     matches,
     reasons,

@@ -16,6 +16,7 @@ import {
   type RuleRecords,
 } from "./automation.engine";
 import { AutomationRuleEntity, AutomationRunEntity, DelayedActionsEntity } from "./automation.entity";
+import { triggerFilterFields } from "./automation.filter";
 import type { RuleItem, RunItem } from "./automation.queries";
 import type { Action, Trigger } from "./automation.schema";
 
@@ -63,7 +64,8 @@ export async function handleDomainEvent(event: DomainEvent, records: RuleRecords
   for (const rule of rules) {
     const context = ruleContext(event.orgId, rule.ruleId, origin.depth, event.id);
     const record = await records.load(context, event);
-    const { matches } = evaluate(rule.trigger as Trigger, event, record);
+    const trigger = rule.trigger as Trigger;
+    const { matches } = evaluate(trigger, event, record, await triggerFilterFields(event.orgId, trigger));
     if (!matches) continue;
     const loop =
       origin.ruleId === rule.ruleId
@@ -174,10 +176,14 @@ async function runAction(
         assigneeId: action.assignee === "owner" ? owner() : action.assignee,
         dueAt: new Date(Date.now() + action.dueInDays * 86_400_000).toISOString(),
         priority: action.priority,
+        ...(action.customFields ? { customFields: action.customFields } : {}),
       });
       return;
     case "updateField":
       await records.update(context, record, { [action.field]: action.value });
+      return;
+    case "setCustomField":
+      await records.update(context, record, { customFields: { [action.key]: action.value } });
       return;
     case "addTag": {
       const tags = (record.values.tags as string[] | undefined) ?? [];

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { customFieldKey, customFieldValuesInput } from "../../capabilities/custom-fields/custom-field.schema";
 import { domainEventSchema, domainEventTypes } from "../../capabilities/events/domain-event.schema";
+import { filterSchema } from "../../capabilities/filter/filter";
 import { ruleIdParam } from "../../platform/path-parameters";
 import { pageCursor, pageLimit, recordId, storableNumber, tag, text, timestamp } from "../../platform/schema";
 
@@ -50,6 +52,9 @@ export const actionSchema = z
       assignee: assignee.default("owner"),
       dueInDays: z.number().int().min(0).max(365).default(1),
       priority: z.enum(["low", "normal", "high"]).default("normal"),
+      customFields: customFieldValuesInput
+        .optional()
+        .meta({ description: "Values of the organisation's activity custom fields for the task (required ones too)." }),
     }),
     z.strictObject({
       type: z.literal("updateField"),
@@ -57,6 +62,16 @@ export const actionSchema = z
       value: z.string().nullable(),
     }),
     z.strictObject({ type: z.literal("addTag"), tag }),
+    z
+      .strictObject({
+        type: z.literal("setCustomField"),
+        key: customFieldKey,
+        value: z.unknown().meta({ description: "As the record's `customFields` takes it; `null` clears it." }),
+      })
+      .meta({
+        description:
+          "Sets one custom field of the event's contact, company or deal; checked against the field's type when the rule is saved and again when it runs.",
+      }),
     z.strictObject({
       type: z.literal("assignRoundRobin"),
       memberIds: z.array(recordId("member")).min(1).max(50).meta({ description: "Who takes turns, in order." }),
@@ -102,6 +117,21 @@ export const triggerSchema = z
   .strictObject({
     eventType: z.enum(domainEventTypes),
     conditions: z.array(conditionSchema).max(20).default([]),
+    filter: filterSchema.optional().meta({
+      description:
+        "The lists' filter grammar (see the contacts list's `filter` parameter), tested on the record as it is after the change, with the fields its list filters on (contacts, companies, deals, activities and tasks); it must hold as well as every condition. Field names, operators and values are checked when the rule is saved.",
+      example: {
+        or: [
+          { and: [{ field: "amount", op: "gte", value: 1_000_000 }] },
+          {
+            and: [
+              { field: "tags", op: "contains", value: "key" },
+              { field: "currency", op: "in", value: ["EUR", "GBP"] },
+            ],
+          },
+        ],
+      },
+    }),
   })
   .meta({ id: "RuleTrigger" });
 export type Trigger = z.infer<typeof triggerSchema>;

@@ -1,13 +1,21 @@
+import type { CustomFieldRecordType } from "../../capabilities/custom-fields/custom-field.constants";
+import { customFieldDefinitionsOf } from "../../capabilities/custom-fields/custom-field.service";
+import {
+  type CustomFieldDefinition,
+  validateCustomFieldValues,
+} from "../../capabilities/custom-fields/custom-field.values";
+import type { DomainEventType } from "../../capabilities/events/domain-event.schema";
 import { type Reference, referenceSteps } from "../../domain/references";
 import { type ChangeStep, changeSet } from "../../platform/change-set";
 import { now } from "../../platform/clock";
-import { ConcurrentModificationError, ValidationError } from "../../platform/errors";
+import { ConcurrentModificationError, type FieldIssue, ValidationError } from "../../platform/errors";
 import { assertPreconditions, type Preconditions } from "../../platform/etag";
 import { newId } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
 import { inTransaction } from "../../platform/table";
 import { webhookReferenceStep } from "../webhook/webhook.references";
 import { AutomationRuleEntity } from "./automation.entity";
+import { recordTypeOf, triggerFilterIssues } from "./automation.filter";
 import { loadRule, type RuleItem, toRule } from "./automation.queries";
 import type { Action, CreateRuleInput, Rule, UpdateRuleInput } from "./automation.schema";
 
@@ -55,6 +63,7 @@ function actionReferenceSteps(orgId: string, ruleId: string, actions: Action[]):
         }
         break;
       case "addTag":
+      case "setCustomField":
       case "delay":
       case "draftInvoice":
         break;
@@ -70,7 +79,82 @@ function actionReferenceSteps(orgId: string, ruleId: string, actions: Action[]):
   return [...referenceSteps(orgId, { type: "rule", id: ruleId }, [...members.values()]), ...webhooks.values()];
 }
 
+/** The record types whose custom fields `setCustomField` sets: those a rule changes (see RuleRecords.update). */
+const settableRecordTypes: ReadonlySet<string> = new Set(["contact", "company", "deal"]);
+
+/** The issues of validating custom field values, moved from `body.customFields` to the action's own place. */
+function customFieldIssues(validate: () => unknown, moveTo: string): FieldIssue[] {
+  try {
+    validate();
+    return [];
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return error.issues.map((issue) => ({ ...issue, path: issue.path.replace(/^body\.customFields/, moveTo) }));
+  }
+}
+
+/**
+ * The custom field values a rule's actions write are checked against the organisation's definitions when it is
+ * saved, as a record's write checks them: a `setCustomField` of a live field of the event's record type with a
+ * value of its type, a task's values with the activity fields it requires. (They are checked again when the rule
+ * runs: a field may change meanwhile.) Definitions are read only when an action writes custom fields.
+ */
+async function assertActionCustomFields(orgId: string, eventType: DomainEventType, actions: Action[]): Promise<void> {
+  // A task is checked without values of its own too: the organisation may require activity fields.
+  const writesCustomFields = actions.some((action) => action.type === "setCustomField" || action.type === "createTask");
+  if (!writesCustomFields) return;
+  const definitions: readonly CustomFieldDefinition[] = await customFieldDefinitionsOf(orgId);
+  const recordType = recordTypeOf(eventType);
+  const issues: FieldIssue[] = [];
+  for (const [index, action] of actions.entries()) {
+    const path = `body.actions.${index}`;
+    if (action.type === "createTask") {
+      issues.push(
+        ...customFieldIssues(
+          () => validateCustomFieldValues(definitions, "activity", action.customFields ?? {}, undefined, "create"),
+          `${path}.customFields`,
+        ),
+      );
+    }
+    if (action.type !== "setCustomField") continue;
+    if (!settableRecordTypes.has(recordType)) {
+      issues.push({ path, message: "Only a contact's, company's or deal's event sets a custom field of its record." });
+      continue;
+    }
+    const definition = definitions.find(
+      (each) => each.recordType === recordType && each.key === action.key && each.status === "active",
+    );
+    if (!definition || definition.archived) {
+      const why = definition ? "is archived" : `is not a custom field of a ${recordType}`;
+      issues.push({ path: `${path}.key`, message: `${action.key} ${why}; see GET …/custom-fields.` });
+      continue;
+    }
+    issues.push(
+      ...customFieldIssues(
+        () =>
+          validateCustomFieldValues(
+            definitions,
+            recordType as CustomFieldRecordType,
+            { [action.key]: action.value },
+            undefined,
+            "update",
+          ),
+        `${path}.value`,
+      ).map((issue) => ({ ...issue, path: issue.path.replace(`${path}.value.${action.key}`, `${path}.value`) })),
+    );
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+/** A trigger whose filter names a field, operator or value its event's records do not have is refused. */
+async function assertTriggerFilter(orgId: string, trigger: CreateRuleInput["trigger"]): Promise<void> {
+  const issues = await triggerFilterIssues(orgId, trigger, "body.trigger.filter");
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
 export async function createRule(context: TenantContext, input: CreateRuleInput): Promise<Rule> {
+  await assertTriggerFilter(context.orgId, input.trigger);
+  await assertActionCustomFields(context.orgId, input.trigger.eventType, input.actions);
   const at = now();
   const rule: RuleItem = {
     orgId: context.orgId,
@@ -99,6 +183,7 @@ export async function updateRule(
   input: UpdateRuleInput,
   preconditions?: Preconditions,
 ): Promise<Rule> {
+  if (input.trigger) await assertTriggerFilter(context.orgId, input.trigger);
   const current = await loadRule(context.orgId, ruleId);
   assertPreconditions(preconditions, current, "automation rule", ruleId);
   const next: RuleItem = {
@@ -110,6 +195,13 @@ export async function updateRule(
     version: current.version + 1,
     updatedAt: now(),
   };
+  if (input.actions) {
+    await assertActionCustomFields(
+      context.orgId,
+      (next.trigger as CreateRuleInput["trigger"]).eventType,
+      input.actions,
+    );
+  }
   // Only actions given anew are checked: a rename keeps a rule whose member has left (its runs log that failure).
   const references = input.actions ? actionReferenceSteps(context.orgId, ruleId, input.actions) : [];
   await changeSet()

@@ -6,10 +6,17 @@ import {
   CustomFieldEntity,
   CustomFieldKeyEntity,
 } from "../../capabilities/custom-fields/custom-field.entity";
+import {
+  searchDocumentOfCompany,
+  searchDocumentOfContact,
+  searchDocumentOfDeal,
+  searchTermActions,
+} from "../../capabilities/search/search.service";
+import { ActivityEntity } from "../../domain/activity/activity.entity";
 import { CompanyEntity } from "../../domain/company/company.entity";
 import { ContactEntity } from "../../domain/contact/contact.entity";
 import { DealEntity } from "../../domain/deal/deal.entity";
-import { changeSet } from "../../platform/change-set";
+import { changeSet, steps } from "../../platform/change-set";
 import { now } from "../../platform/clock";
 import { newUlid } from "../../platform/ids";
 import type { TenantContext } from "../../platform/request-context";
@@ -38,20 +45,31 @@ function without(values: Values, key: string): Values {
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
-/** A record that holds the key: its id, its version and the write that removes the key, guarded by that version. */
-type Holder = { id: string; version: number; before: Values; write: (after: Values, at: string) => TransactionAction };
+/**
+ * A record that holds the key: its id, its version and the writes that remove the key, guarded by that version:
+ * the record's own and its search terms' (the value may have been one).
+ */
+type Holder = {
+  id: string;
+  version: number;
+  before: Values;
+  write: (after: Values, at: string) => TransactionAction[];
+};
+
+/** The searched keys without the removed one, or nothing left. */
+function searchedWithout(keys: string[] | undefined, key: string): string[] | undefined {
+  const rest = (keys ?? []).filter((each) => each !== key);
+  return rest.length > 0 ? rest : undefined;
+}
 type RecordPage = { holders: Holder[]; cursor: string | null };
 
 const holds = (values: unknown, key: string): values is Record<string, unknown> =>
   typeof values === "object" && values !== null && Object.hasOwn(values, key);
 
-/**
- * One page of the organisation's records of a type, in creation order, and those of them that hold the key. Every
- * record type with an organisation-wide index is here; activities have none, so their values stay (README, Known
- * limitations) and so does the field's key.
- */
-const pagesOf: Partial<
-  Record<CustomFieldRecordType, (orgId: string, key: string, cursor: string | null) => Promise<RecordPage>>
+/** One page of the organisation's records of a type, in creation order, and those of them that hold the key. */
+const pagesOf: Record<
+  CustomFieldRecordType,
+  (orgId: string, key: string, cursor: string | null) => Promise<RecordPage>
 > = {
   contact: async (orgId, key, cursor) => {
     const page = await ContactEntity.query.contactsByCreation({ orgId }).go({ cursor, limit: pageSize });
@@ -63,13 +81,31 @@ const pagesOf: Partial<
           id: item.contactId,
           version: item.version,
           before: item.customFields as Values,
-          write: (after, at) =>
-            inTransaction(ContactEntity)
-              .patch({ orgId, contactId: item.contactId })
-              .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
-              .remove(after ? [] : ["customFields"])
-              .where((attributes, { eq }) => eq(attributes.version, item.version))
-              .commit(),
+          write: (after, at) => {
+            const searched = searchedWithout(item.searchedCustomFields, key);
+            return [
+              inTransaction(ContactEntity)
+                .patch({ orgId, contactId: item.contactId })
+                .set({
+                  ...(after ? { customFields: after } : {}),
+                  ...(searched ? { searchedCustomFields: searched } : {}),
+                  version: item.version + 1,
+                  updatedAt: at,
+                })
+                .remove([
+                  ...(after ? [] : ["customFields" as const]),
+                  ...(searched ? [] : ["searchedCustomFields" as const]),
+                ])
+                .where((attributes, { eq }) => eq(attributes.version, item.version))
+                .commit(),
+              ...searchTermActions(
+                orgId,
+                { recordType: "contact", recordId: item.contactId },
+                searchDocumentOfContact(item),
+                searchDocumentOfContact({ ...item, customFields: after, searchedCustomFields: searched }),
+              ),
+            ];
+          },
         })),
     };
   },
@@ -83,13 +119,31 @@ const pagesOf: Partial<
           id: item.companyId,
           version: item.version,
           before: item.customFields as Values,
-          write: (after, at) =>
-            inTransaction(CompanyEntity)
-              .patch({ orgId, companyId: item.companyId })
-              .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
-              .remove(after ? [] : ["customFields"])
-              .where((attributes, { eq }) => eq(attributes.version, item.version))
-              .commit(),
+          write: (after, at) => {
+            const searched = searchedWithout(item.searchedCustomFields, key);
+            return [
+              inTransaction(CompanyEntity)
+                .patch({ orgId, companyId: item.companyId })
+                .set({
+                  ...(after ? { customFields: after } : {}),
+                  ...(searched ? { searchedCustomFields: searched } : {}),
+                  version: item.version + 1,
+                  updatedAt: at,
+                })
+                .remove([
+                  ...(after ? [] : ["customFields" as const]),
+                  ...(searched ? [] : ["searchedCustomFields" as const]),
+                ])
+                .where((attributes, { eq }) => eq(attributes.version, item.version))
+                .commit(),
+              ...searchTermActions(
+                orgId,
+                { recordType: "company", recordId: item.companyId },
+                searchDocumentOfCompany(item),
+                searchDocumentOfCompany({ ...item, customFields: after, searchedCustomFields: searched }),
+              ),
+            ];
+          },
         })),
     };
   },
@@ -103,13 +157,53 @@ const pagesOf: Partial<
           id: item.dealId,
           version: item.version,
           before: item.customFields as Values,
-          write: (after, at) =>
-            inTransaction(DealEntity)
-              .patch({ orgId, dealId: item.dealId })
+          write: (after, at) => {
+            const searched = searchedWithout(item.searchedCustomFields, key);
+            return [
+              inTransaction(DealEntity)
+                .patch({ orgId, dealId: item.dealId })
+                .set({
+                  ...(after ? { customFields: after } : {}),
+                  ...(searched ? { searchedCustomFields: searched } : {}),
+                  version: item.version + 1,
+                  updatedAt: at,
+                })
+                .remove([
+                  ...(after ? [] : ["customFields" as const]),
+                  ...(searched ? [] : ["searchedCustomFields" as const]),
+                ])
+                .where((attributes, { eq }) => eq(attributes.version, item.version))
+                .commit(),
+              ...searchTermActions(
+                orgId,
+                { recordType: "deal", recordId: item.dealId },
+                searchDocumentOfDeal(item),
+                searchDocumentOfDeal({ ...item, customFields: after, searchedCustomFields: searched }),
+              ),
+            ];
+          },
+        })),
+    };
+  },
+  activity: async (orgId, key, cursor) => {
+    const page = await ActivityEntity.query.activitiesByCreation({ orgId }).go({ cursor, limit: pageSize });
+    return {
+      cursor: page.cursor,
+      holders: page.data
+        .filter((item) => holds(item.customFields, key))
+        .map((item) => ({
+          id: item.activityId,
+          version: item.version,
+          before: item.customFields as Values,
+          // Activities have no search terms of their custom fields: the record's own write is all.
+          write: (after, at) => [
+            inTransaction(ActivityEntity)
+              .patch({ orgId, activityId: item.activityId })
               .set({ ...(after ? { customFields: after } : {}), version: item.version + 1, updatedAt: at })
               .remove(after ? [] : ["customFields"])
               .where((attributes, { eq }) => eq(attributes.version, item.version))
               .commit(),
+          ],
         })),
     };
   },
@@ -119,7 +213,7 @@ const pagesOf: Partial<
 async function removeFrom(deletion: Deletion, holder: Holder): Promise<boolean> {
   const after = without(holder.before, deletion.key);
   const outcome = await changeSet()
-    .add("record", holder.write(after, now()))
+    .addAll(steps("record", holder.write(after, now())))
     .add(
       "audit entry",
       auditAction(cleanupContext(deletion.orgId), {
@@ -137,11 +231,6 @@ async function removeFrom(deletion: Deletion, holder: Holder): Promise<boolean> 
 async function continueDeletion(deletion: Deletion): Promise<{ cleared: number; finished: boolean }> {
   const pages = pagesOf[deletion.recordType];
   const { orgId, fieldId } = deletion;
-  if (!pages) {
-    // Nothing can find this type's records without a scan: the field stays deleting, its key taken, off the queue.
-    await CustomFieldDeletionEntity.delete({ orgId, fieldId }).go({ response: "none" });
-    return { cleared: 0, finished: false };
-  }
   let cursor = deletion.cursor || null;
   let cleared = 0;
   let missed = 0;

@@ -152,8 +152,12 @@ const qualifiers = /\b(?:primary|main|contact|optional|required|the|your|1)\b|\(
  * Suggests a field for each header: its own name first, then its synonyms, then the same without qualifiers. A
  * single-value field goes to the first column that names it; later ones, like any unknown column, stay unmapped.
  */
-export function suggestMapping(recordType: ImportRecordType, headers: readonly string[]): MappingSuggestion {
-  const fields: readonly ImportField[] = importFields[recordType];
+export function suggestMapping(
+  recordType: ImportRecordType,
+  headers: readonly string[],
+  customFields: readonly MappableCustomField[] = [],
+): MappingSuggestion {
+  const fields: readonly ImportField[] = [...importFields[recordType], ...customFields.map(customImportField)];
   // rank 0: the field's own name; 1: a synonym; 2: a synonym once qualifiers are dropped.
   const byName = new Map<string, { field: ImportField; rank: number }>();
   const namesOf = [
@@ -191,6 +195,13 @@ export function suggestMapping(recordType: ImportRecordType, headers: readonly s
   return { mapping, unmapped: headers.filter((header) => !chosen.has(header)) };
 }
 
+/** What a mapping needs of a custom field (the record type's active, unarchived ones). */
+export type MappableCustomField = { key: string; label: string; required: boolean };
+
+/** A custom field as a mapping target, `customFields.<key>`, suggested for a header that is its key or its label. */
+const customImportField = (definition: MappableCustomField): ImportField =>
+  field(`customFields.${definition.key}`, "text", definition.label);
+
 /** The fields a mapping must fill for any row to be valid, as alternatives: one of each group. */
 const requiredFields: Record<ImportRecordType, readonly (readonly string[])[]> = {
   contact: [["firstName", "lastName", "emails"]],
@@ -201,11 +212,19 @@ const requiredFields: Record<ImportRecordType, readonly (readonly string[])[]> =
 /**
  * The schema of a user-edited mapping, `{ [column]: field | null }`: every field must be importable for the record
  * type, a single-value field may take only one column (list fields may take several, joined in column order), the
- * required fields must be mapped, and, given the file's columns, every mapped column must be one of them. Issue
+ * required fields (built-in and custom) must be mapped, and, given the file's columns, every mapped column must be one of them. Issue
  * paths name the column (`["Given name"]`), or nothing for a missing required field.
  */
-export function columnMappingSchema(recordType: ImportRecordType, columns?: readonly string[]) {
-  const fields: readonly ImportField[] = importFields[recordType];
+export function columnMappingSchema(
+  recordType: ImportRecordType,
+  columns?: readonly string[],
+  customFields: readonly MappableCustomField[] = [],
+) {
+  const fields: readonly ImportField[] = [...importFields[recordType], ...customFields.map(customImportField)];
+  const required = [
+    ...requiredFields[recordType],
+    ...customFields.filter((definition) => definition.required).map((definition) => [`customFields.${definition.key}`]),
+  ];
   const names = fields.map((candidate) => candidate.field) as [string, ...string[]];
   const single = new Set(fields.filter((candidate) => candidate.cell !== "list").map((candidate) => candidate.field));
   const inFile = columns && new Set(columns);
@@ -233,7 +252,7 @@ export function columnMappingSchema(recordType: ImportRecordType, columns?: read
         }
         if (first === undefined) firstColumnOf.set(target, column);
       }
-      for (const group of requiredFields[recordType]) {
+      for (const group of required) {
         if (group.some((required) => firstColumnOf.has(required))) continue;
         const what = group.length === 1 ? group[0] : `one of ${group.join(", ")}`;
         context.addIssue({

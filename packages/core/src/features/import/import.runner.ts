@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { customFieldDefinitionsOf } from "../../capabilities/custom-fields/custom-field.service";
+import type { CustomFieldDefinition } from "../../capabilities/custom-fields/custom-field.values";
 import { objectStream } from "../../capabilities/storage/object-store";
 import { UniqueValueEntity } from "../../capabilities/unique/unique-value.entity";
 import { CompanyEntity } from "../../domain/company/company.entity";
@@ -20,6 +22,7 @@ import { loadFile } from "../file/file.queries";
 import { pushToMember } from "../realtime/realtime.service";
 import type { ColumnMapping, ImportRecordType } from "./column-mapping";
 import { type CsvHeader, CsvLimitExceededError, type CsvRow, csvRows, MalformedCsvError } from "./csv-rows";
+import { customFieldTargetPrefix } from "./custom-field-cells";
 import {
   chunkMilliseconds,
   chunkRows,
@@ -119,9 +122,10 @@ type PreparedRow = {
   key: string | null;
 };
 
-function prepareRow(item: ImportItem, row: CsvRow): PreparedRow {
+function prepareRow(item: ImportItem, row: CsvRow, customFields: readonly CustomFieldDefinition[]): PreparedRow {
   const built = rowToInput(item.recordType, item.mapping as ColumnMapping, row.values, {
     ...(item.defaultCurrency ? { defaultCurrency: item.defaultCurrency } : {}),
+    customFields,
   });
   return { row, built, key: built.ok ? dedupeKeyOf(item.recordType, built.input) : null };
 }
@@ -251,6 +255,12 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
         ? { ...item.resumeFrom, header: item.header as CsvHeader, rows: item.counts.rows }
         : undefined;
     const source = await objectStream(file.objectKey, resumeAt?.byte);
+    // Read once per chunk, and only for a mapping that fills custom fields.
+    const customFields = Object.values(item.mapping as ColumnMapping).some((target) =>
+      target?.startsWith(customFieldTargetPrefix),
+    )
+      ? await customFieldDefinitionsOf(item.orgId)
+      : [];
     const startedAt = Date.now();
     let taken = 0;
     try {
@@ -259,7 +269,7 @@ export async function runImportChunk(request: ImportRunRequest, options: ChunkOp
           ended = false;
           break;
         }
-        const prepared = prepareRow(item, row);
+        const prepared = prepareRow(item, row, customFields);
         if (prepared.key !== null && keysInBatch.has(prepared.key)) await runBatch();
         batch.push(prepared);
         if (prepared.key !== null) keysInBatch.add(prepared.key);

@@ -4,9 +4,10 @@ import { actorId, recordId, timestamp } from "../../platform/schema";
 import { importRecordTypes } from "./column-mapping";
 import { duplicateHandlings, importStatuses } from "./import.constants";
 
-const mapping = z
-  .record(z.string().min(1), z.string().nullable())
-  .meta({ description: 'Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails" }`.' });
+const mapping = z.record(z.string().min(1), z.string().nullable()).meta({
+  description:
+    'Which field each CSV column goes into (`null` ignores it), e.g. `{ "E-mail": "emails", "Tier": "customFields.tier" }`: a built-in field or `customFields.<key>` of an unarchived custom field of the record type (numbers in either decimal style, currency amounts with an optional code, yes/no, select options by id or label); a required custom field must be mapped.',
+});
 
 /** What starting an import takes; the mapping is checked against the file's header by the service. */
 export const startImportInput = z

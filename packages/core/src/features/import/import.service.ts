@@ -1,5 +1,6 @@
 import type { EntityItem } from "electrodb";
 import { assertCanWrite } from "../../capabilities/authorization/policy";
+import { customFieldDefinitionsOf } from "../../capabilities/custom-fields/custom-field.service";
 import { objectStream, presignedDownload } from "../../capabilities/storage/object-store";
 import { downloadUrlSeconds } from "../../declarations/files";
 import { now } from "../../platform/clock";
@@ -11,6 +12,7 @@ import { FileNotAvailableError } from "../file/file.errors";
 import { loadFile } from "../file/file.queries";
 import { type ColumnMapping, columnMappingSchema, suggestMapping } from "./column-mapping";
 import { CsvLimitExceededError, MalformedCsvError, readCsvHeader } from "./csv-rows";
+import { importableCustomFields } from "./custom-field-cells";
 import { importableContentTypes, leaseSeconds, maxStoredRowErrors } from "./import.constants";
 import { ImportEntity, ImportRowErrorEntity } from "./import.entity";
 import { requestImportRun } from "./import.requests";
@@ -86,8 +88,9 @@ export async function startImport(context: TenantContext, input: StartImportInpu
     }
     throw error;
   });
-  const mapping = input.mapping ?? suggestMapping(input.recordType, header.columns).mapping;
-  const checked = columnMappingSchema(input.recordType, header.columns).safeParse(mapping);
+  const customFields = importableCustomFields(await customFieldDefinitionsOf(context.orgId), input.recordType);
+  const mapping = input.mapping ?? suggestMapping(input.recordType, header.columns, customFields).mapping;
+  const checked = columnMappingSchema(input.recordType, header.columns, customFields).safeParse(mapping);
   if (!checked.success) throw new ValidationError(fieldIssuesOf("body.mapping", checked.error.issues));
 
   const at = now();

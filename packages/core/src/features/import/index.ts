@@ -24,6 +24,7 @@ export type {
   RenamedHeader,
 } from "./csv-rows";
 export { CsvLimitExceededError, csvRows, defaultCsvLimits, MalformedCsvError, readCsvHeader } from "./csv-rows";
+export { customFieldValueOf } from "./custom-field-cells";
 export type { DuplicateHandling, ImportStatus } from "./import.constants";
 export { rowConcurrency } from "./import.constants";
 export { importContracts } from "./import.contract";

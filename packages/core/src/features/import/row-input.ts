@@ -1,9 +1,14 @@
+import {
+  type CustomFieldDefinition,
+  validateCustomFieldValues,
+} from "../../capabilities/custom-fields/custom-field.values";
 import { type CreateCompanyInput, createCompanyInput } from "../../domain/company/company.schema";
 import { type CreateContactInput, createContactInput } from "../../domain/contact/contact.schema";
 import { type CreateDealInput, createDealInput } from "../../domain/deal/deal.schema";
-import type { FieldIssue } from "../../platform/errors";
+import { type FieldIssue, ValidationError } from "../../platform/errors";
 import { fieldIssuesOf } from "../../platform/validation";
 import { type ColumnMapping, type ImportRecordType, importFieldOf } from "./column-mapping";
+import { customFieldTargetPrefix, customFieldValueOf, importableCustomFields } from "./custom-field-cells";
 
 /** The create schemas the API validates bodies with; an imported row is held to exactly the same rules. */
 export const importInputSchemas = {
@@ -25,6 +30,8 @@ export type RowInputResult<T> = { ok: true; input: T } | { ok: false; errors: Ro
 export type RowInputOptions = {
   /** The currency of amounts in rows without a currency column or cell, e.g. the organisation's. */
   defaultCurrency?: string;
+  /** The organisation's custom field definitions, for columns mapped to `customFields.<key>`. */
+  customFields?: readonly CustomFieldDefinition[];
 };
 
 /** Where a value of the built input came from: its path in the input and the column. */
@@ -46,7 +53,23 @@ export function rowToInput<T extends ImportRecordType>(
   const issues: RowIssue[] = [];
   let amount: { cell: string; column: string } | undefined;
 
+  const customFields = new Map(
+    importableCustomFields(options.customFields ?? [], recordType).map((definition) => [
+      `${customFieldTargetPrefix}${definition.key}`,
+      definition,
+    ]),
+  );
   for (const [column, target] of Object.entries(mapping)) {
+    const definition = target === null ? undefined : customFields.get(target);
+    if (definition && target !== null) {
+      const cell = values[column]?.trim() ?? "";
+      if (cell === "" || valueAt(input, target) !== undefined) continue;
+      const read = customFieldValueOf(definition, cell, options.defaultCurrency);
+      if (read.ok) setAt(input, target, read.value);
+      else issues.push({ path: `body.${target}`, column, message: read.message });
+      origins.push({ path: target, column });
+      continue;
+    }
     const descriptor = target === null ? undefined : importFieldOf(recordType, target);
     const cell = values[column]?.trim() ?? "";
     if (descriptor === undefined || cell === "") continue;
@@ -92,6 +115,21 @@ export function rowToInput<T extends ImportRecordType>(
     origins.push({ path: amountPath, column: amount.column });
   }
 
+  if (customFields.size > 0) {
+    // The values' own check, as the API makes it (required fields are the create's to check: an update needs none).
+    try {
+      validateCustomFieldValues(
+        options.customFields ?? [],
+        recordType,
+        input.customFields as Record<string, unknown> | undefined,
+        undefined,
+        "update",
+      );
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      for (const issue of error.issues) issues.push({ ...issue, column: columnOf(issue.path, origins, mapping) });
+    }
+  }
   const result = importInputSchemas[recordType].safeParse(input);
   if (result.success && issues.length === 0) return { ok: true, input: result.data as ImportInput[T] };
   const schemaIssues = result.success ? [] : fieldIssuesOf("body", result.error.issues);

@@ -1,9 +1,11 @@
+import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
+import { customFieldSortMessage, isCustomFieldSort } from "../../capabilities/custom-fields/custom-field.schema";
 import { compileFilter, type Filter, type FilterCatalogue } from "../../capabilities/filter/filter";
-import { companyFilterFields } from "../../domain/company/company.queries";
+import { companyFilterFields } from "../../domain/company/company.filter-fields";
 import { companySchema, companySortOrders } from "../../domain/company/company.schema";
-import { contactFilterFields } from "../../domain/contact/contact.queries";
+import { contactFilterFields } from "../../domain/contact/contact.filter-fields";
 import { contactSchema, contactSortOrders } from "../../domain/contact/contact.schema";
-import { dealFilterFields } from "../../domain/deal/deal.queries";
+import { dealFilterFields } from "../../domain/deal/deal.filter-fields";
 import { dealSchema } from "../../domain/deal/deal.schema";
 import { now } from "../../platform/clock";
 import { queryFingerprint } from "../../platform/cursor";
@@ -69,23 +71,27 @@ function toSavedView(item: SavedViewItem): SavedView {
 }
 
 /** What a view's filter, sort and columns must be for its list; the issues name their places in the body. */
-function checkAgainstList(
+async function checkAgainstList(
+  context: TenantContext,
   recordType: SavedViewRecordType,
   view: { filter?: Filter | null | undefined; sort?: string | null | undefined; columns?: string[] | undefined },
-): void {
+): Promise<void> {
   const list = listsOf[recordType];
   const issues: FieldIssue[] = [];
   if (view.filter) {
-    const compiled = compileFilter(list.filterFields, view.filter, "body.filter");
+    const catalogue = await filterFieldsWithCustomFields(context.orgId, recordType, list.filterFields, view.filter);
+    const compiled = compileFilter(catalogue, view.filter, "body.filter");
     if ("issues" in compiled) issues.push(...compiled.issues);
   }
   if (view.sort && !list.sortOrders.includes(view.sort)) {
     issues.push({
       path: "body.sort",
       message:
-        list.sortOrders.length > 0
-          ? `One of ${list.sortOrders.join(", ")}.`
-          : `The ${recordType}s list has no sort parameter.`,
+        list.sortOrders.length === 0
+          ? `The ${recordType}s list has no sort parameter.`
+          : isCustomFieldSort(view.sort)
+            ? customFieldSortMessage(list.sortOrders)
+            : `One of ${list.sortOrders.join(", ")}.`,
     });
   }
   (view.columns ?? []).forEach((column, index) => {
@@ -114,7 +120,7 @@ function assertMayChange(context: TenantContext, view: SavedViewItem): void {
 }
 
 export async function createSavedView(context: TenantContext, input: CreateSavedViewInput): Promise<SavedView> {
-  checkAgainstList(input.recordType, input);
+  await checkAgainstList(context, input.recordType, input);
   if (input.visibility === "organisation" && !mayShare(context)) {
     throw new ForbiddenError("Managers and admins share views with the organisation; make it private.");
   }
@@ -188,7 +194,7 @@ export async function updateSavedView(
 ): Promise<SavedView> {
   const current = await loadVisibleView(context, viewId);
   assertMayChange(context, current);
-  checkAgainstList(current.recordType, input);
+  await checkAgainstList(context, current.recordType, input);
   if (input.visibility === "organisation" && current.visibility !== "organisation" && !mayShare(context)) {
     throw new ForbiddenError("Managers and admins share views with the organisation.");
   }
