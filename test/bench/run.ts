@@ -175,6 +175,18 @@ try {
       deals.push(deal.id);
     }
     const contactAt = (index: number) => contactIds[Math.max(0, index) % contactIds.length] ?? "";
+    // A rare tag among the contacts: 5 of them, indexed as the tagIndex subscriber does for their creation events
+    // (no bus runs here).
+    const { reconcileTagIndex } = await import("@crm/core/tag-index");
+    const { aDomainEvent } = await import("../support/events");
+    for (let index = 0; index < 5; index++) {
+      const rare = await call("contacts.create", {
+        params: { orgId },
+        body: { firstName: `Rare ${index}`, emails: [`rare${index}@bench.example`], tags: ["rare"] },
+      });
+      const record = { type: "contact" as const, id: rare.id as string };
+      await reconcileTagIndex(aDomainEvent({ orgId, type: "contact.created", record }));
+    }
     const figures = await benchWarmPath({
       call,
       iterations,
@@ -199,6 +211,12 @@ try {
           routeId: "contacts.list",
           replayable: true,
           input: () => ({ params: { orgId }, query: { limit: "25" } }),
+        },
+        {
+          name: "GET contacts?tag=rare",
+          routeId: "contacts.list",
+          replayable: true,
+          input: () => ({ params: { orgId }, query: { tag: "rare", limit: "25" } }),
         },
         {
           name: "GET company",

@@ -12,7 +12,8 @@ let s3: LocalS3;
 let pipeline: Awaited<ReturnType<typeof startEventPipeline>>;
 beforeAll(async () => {
   s3 = await linkLocalS3();
-  pipeline = await startEventPipeline({ exportRun: busSubscriptions.exportRun });
+  // A list of one tag reads the tag index, which its subscriber keeps.
+  pipeline = await startEventPipeline({ exportRun: busSubscriptions.exportRun, tagIndex: busSubscriptions.tagIndex });
 });
 afterAll(async () => {
   await pipeline?.stop();
@@ -44,6 +45,7 @@ describe("exporting a list", () => {
         tags: index % 2 === 0 ? ["vip"] : [],
       });
     }
+    await pipeline.settle();
     const done = await anExport(org, { recordType: "contact", format: "csv", filters: { tag: "vip" } });
     expect(done.rows).toBe(115);
     const response = await fetch(done.download.url);

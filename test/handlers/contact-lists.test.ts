@@ -1,9 +1,20 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { busSubscriptions } from "@crm/core/declarations";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoke } from "../support/api-events";
 import { aCompany, aContact } from "../support/builders";
+import { startEventPipeline } from "../support/event-pipeline";
 import { anOrganisation, type Person, type TestOrganisation } from "../support/organisations";
 
 type Contact = { id: string; firstName: string | null; lastName: string | null; ownerId: string; tags: string[] };
+
+// `?tag=` alone reads the tag index, which its bus subscriber keeps from the domain events.
+let pipeline: Awaited<ReturnType<typeof startEventPipeline>>;
+beforeAll(async () => {
+  pipeline = await startEventPipeline({ tagIndex: busSubscriptions.tagIndex });
+});
+afterAll(async () => {
+  await pipeline?.stop();
+});
 
 describe("listing contacts", () => {
   let org: TestOrganisation;
@@ -23,6 +34,7 @@ describe("listing contacts", () => {
         index % 2 === 0 ? seller.token : org.admin.token,
       );
     }
+    await pipeline.settle();
   });
 
   async function allPages(query: Record<string, string>): Promise<Contact[]> {

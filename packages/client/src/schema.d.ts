@@ -6270,7 +6270,7 @@ export interface operations {
                  */
                 companyId?: string;
                 /**
-                 * @description Only contacts with this tag.
+                 * @description Only contacts with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.
                  * @example vip
                  */
                 tag?: string;
@@ -7489,7 +7489,7 @@ export interface operations {
                  */
                 ownerId?: string;
                 /**
-                 * @description Only companies with this tag.
+                 * @description Only companies with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.
                  * @example vip
                  */
                 tag?: string;
@@ -10311,7 +10311,10 @@ export interface operations {
                 closeTo?: string;
                 /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
                 companyId?: string;
-                /** @example vip */
+                /**
+                 * @description Only deals with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.
+                 * @example vip
+                 */
                 tag?: string;
                 /** @example {"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"createdAt","op":"gte","value":"2026-01-01T00:00:00.000Z"}]} */
                 filter?: string;

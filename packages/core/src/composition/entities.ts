@@ -9,6 +9,7 @@ import { MergedRecordEntity } from "../capabilities/duplicates/merged-record.ent
 import { IdempotencyRecordEntity } from "../capabilities/idempotency/idempotency-record.entity";
 import { RateLimitCounterEntity } from "../capabilities/ratelimit/rate-limit-counter.entity";
 import { SearchTermEntity } from "../capabilities/search/search-term.entity";
+import { TagPointerEntity } from "../capabilities/tag-index/tag-pointer.entity";
 import { TrashedRecordEntity } from "../capabilities/trash/trashed-record.entity";
 import { UniqueValueEntity } from "../capabilities/unique/unique-value.entity";
 import { ActivityEntity } from "../domain/activity/activity.entity";
@@ -75,6 +76,7 @@ export const tableEntities = {
   automationRun: AutomationRunEntity,
   delayedActions: DelayedActionsEntity,
   searchTerm: SearchTermEntity,
+  tagPointer: TagPointerEntity,
   matchKey: MatchKeyEntity,
   mergedRecord: MergedRecordEntity,
   webhookSubscription: WebhookSubscriptionEntity,

@@ -60,6 +60,9 @@ export const realtimeShardRequestedEventType = "realtime.shard_requested";
  */
 export const realtimeConnectionsPerShard = 250;
 
+/** The record types whose tags the tag index serves (`?tag=` on their lists), each kept by the `tagIndex` subscriber. */
+export const tagIndexedRecordTypes = ["contact", "company", "deal"] as const;
+
 /** An EventBridge pattern in SST's shape (`detailType` becomes `detail-type`). */
 export type BusPattern = {
   readonly source?: readonly unknown[];
@@ -111,6 +114,13 @@ export const busSubscriptions = {
     // call with its own 10-second attempt limit.
     timeoutSeconds: 90,
     uses: ["integrations"],
+  },
+  tagIndex: {
+    handler: events("tag-index"),
+    // Every event of a tagged record type: any of them may have changed its tags, or its being there at all.
+    pattern: { source: [domainEventSource], detail: { record: { type: [...tagIndexedRecordTypes] } } },
+    description:
+      "Keeps the tag index of contacts, companies and deals: reads the event's record and writes or deletes one pointer per tag the event names or the record has.",
   },
   activityFiles: {
     handler: events("activity-files"),

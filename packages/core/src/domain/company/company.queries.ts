@@ -1,7 +1,11 @@
 import type { EntityItem } from "electrodb";
 import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
+
 import { filterOf, listWhere } from "../../capabilities/filter/filter";
+
+import { readTagPage } from "../../capabilities/tag-index/tag-index.service";
+
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
@@ -45,6 +49,7 @@ export async function getCompany(context: TenantContext, companyId: string): Pro
 }
 
 export async function listCompanies(context: TenantContext, query: ListCompaniesQuery): Promise<Page<Company>> {
+  if (servedByTagIndex(query)) return listCompaniesByTag(context, query);
   const { orgId } = context;
   const companies = CompanyEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
@@ -79,6 +84,37 @@ export async function listCompanies(context: TenantContext, query: ListCompanies
       ...(query.filter === undefined ? {} : { filter: query.filter }),
     }),
     filtered: where !== undefined,
+    map: toCompany,
+  });
+}
+
+/** `?tag=` alone, in creation order, is a page of the tag index; with anything else it filters the list's index. */
+function servedByTagIndex(query: ListCompaniesQuery): query is ListCompaniesQuery & { tag: string } {
+  const narrowed = query.ownerId !== undefined || query.filter !== undefined;
+  return query.tag !== undefined && !narrowed && (query.sort === "createdAt" || query.sort === "-createdAt");
+}
+
+/** A page of the companies with one tag: one Query of the tag index, one BatchGetItem of the companies. */
+function listCompaniesByTag(
+  context: TenantContext,
+  query: ListCompaniesQuery & { tag: string },
+): Promise<Page<Company>> {
+  const { orgId } = context;
+  return readTagPage({
+    orgId,
+    recordType: "company",
+    tag: query.tag,
+    order: query.sort.startsWith("-") ? "desc" : "asc",
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "companies", path: "tag-index", orgId, tag: query.tag, sort: query.sort }),
+    load: async (companyIds) => {
+      const keys = companyIds.map((companyId) => ({ orgId, companyId }));
+      const { data, unprocessed } = await CompanyEntity.get(keys).go({ consistent: true });
+      return { data, unprocessed: unprocessed.map((key) => key.companyId) };
+    },
+    idOf: (item) => item.companyId,
+    tagsOf: (item) => item.tags,
     map: toCompany,
   });
 }

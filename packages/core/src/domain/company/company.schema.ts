@@ -88,7 +88,10 @@ export const listCompaniesQuery = z.strictObject({
   limit: pageLimit,
   cursor: pageCursor.optional(),
   ownerId: recordId("member").optional().meta({ description: "Only companies owned by this member." }),
-  tag: tag.optional().meta({ description: "Only companies with this tag." }),
+  tag: tag.optional().meta({
+    description:
+      "Only companies with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.",
+  }),
   filter: filterQueryParameter.optional(),
   sort: sortOrderParameter(companySortOrders).default("-createdAt").meta({
     description:

@@ -1,7 +1,11 @@
 import type { EntityItem } from "electrodb";
 import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { assertNotMerged } from "../../capabilities/duplicates/merged-records";
+
 import { filterOf, listWhere } from "../../capabilities/filter/filter";
+
+import { readTagPage } from "../../capabilities/tag-index/tag-index.service";
+
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
@@ -59,6 +63,7 @@ export async function getContact(context: TenantContext, contactId: string): Pro
  * (never a Scan).
  */
 export async function listContacts(context: TenantContext, query: ListContactsQuery): Promise<Page<Contact>> {
+  if (servedByTagIndex(query)) return listContactsByTag(context, query);
   const { orgId } = context;
   const contacts = ContactEntity.query;
   const order = query.sort.startsWith("-") ? "desc" : "asc";
@@ -102,6 +107,34 @@ export async function listContacts(context: TenantContext, query: ListContactsQu
       ...(query.filter === undefined ? {} : { filter: query.filter }),
     }),
     filtered: where !== undefined,
+    map: toContact,
+  });
+}
+
+/** `?tag=` alone, in creation order, is a page of the tag index; with anything else it filters the list's index. */
+function servedByTagIndex(query: ListContactsQuery): query is ListContactsQuery & { tag: string } {
+  const narrowed = query.ownerId !== undefined || query.companyId !== undefined || query.filter !== undefined;
+  return query.tag !== undefined && !narrowed && (query.sort === "createdAt" || query.sort === "-createdAt");
+}
+
+/** A page of the contacts with one tag: one Query of the tag index, one BatchGetItem of the contacts. */
+function listContactsByTag(context: TenantContext, query: ListContactsQuery & { tag: string }): Promise<Page<Contact>> {
+  const { orgId } = context;
+  return readTagPage({
+    orgId,
+    recordType: "contact",
+    tag: query.tag,
+    order: query.sort.startsWith("-") ? "desc" : "asc",
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "contacts", path: "tag-index", orgId, tag: query.tag, sort: query.sort }),
+    load: async (contactIds) => {
+      const keys = contactIds.map((contactId) => ({ orgId, contactId }));
+      const { data, unprocessed } = await ContactEntity.get(keys).go({ consistent: true });
+      return { data, unprocessed: unprocessed.map((key) => key.contactId) };
+    },
+    idOf: (item) => item.contactId,
+    tagsOf: (item) => item.tags,
     map: toContact,
   });
 }

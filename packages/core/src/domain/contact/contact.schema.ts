@@ -90,7 +90,10 @@ export const listContactsQuery = z.strictObject({
     description:
       "Only contacts whose primary company this is. Every contact of a company: `GET …/companies/{companyId}/associations?type=contact`.",
   }),
-  tag: tag.optional().meta({ description: "Only contacts with this tag." }),
+  tag: tag.optional().meta({
+    description:
+      "Only contacts with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.",
+  }),
   filter: filterQueryParameter.optional(),
   sort: sortOrderParameter(contactSortOrders).default("-createdAt").meta({
     description:

@@ -1,6 +1,10 @@
 import type { EntityItem } from "electrodb";
+
 import { filterFieldsWithCustomFields } from "../../capabilities/custom-fields/custom-field.filters";
 import { filterOf, listWhere } from "../../capabilities/filter/filter";
+
+import { readTagPage } from "../../capabilities/tag-index/tag-index.service";
+
 import { queryFingerprint } from "../../platform/cursor";
 import { NotFoundError } from "../../platform/errors";
 import { isIdOf } from "../../platform/ids";
@@ -88,6 +92,7 @@ export async function getDealStageHistory(context: TenantContext, dealId: string
  * date range or status, owner, company, or newest first. Other criteria filter that index (never a Scan).
  */
 export async function listDeals(context: TenantContext, query: ListDealsQuery): Promise<Page<Deal>> {
+  if (servedByTagIndex(query)) return listDealsByTag(context, query);
   const { orgId } = context;
   const deals = DealEntity.query;
   const byCloseDate = query.closeFrom !== undefined || query.closeTo !== undefined;
@@ -193,5 +198,33 @@ export async function listRottingDeals(
       ...toDeal(item),
       rottingSince: new Date(Date.parse(item.touchedAt) + (daysOf.get(item.stageId) ?? 0) * 86_400_000).toISOString(),
     }),
+  });
+}
+
+/** `?tag=` alone (newest first, as the deals list sorts) is a page of the tag index; with anything else a filter. */
+function servedByTagIndex(query: ListDealsQuery): query is ListDealsQuery & { tag: string } {
+  const { limit: _limit, cursor: _cursor, tag, ...narrowings } = query;
+  return tag !== undefined && Object.values(narrowings).every((value) => value === undefined);
+}
+
+/** A page of the deals with one tag: one Query of the tag index, one BatchGetItem of the deals. */
+function listDealsByTag(context: TenantContext, query: ListDealsQuery & { tag: string }): Promise<Page<Deal>> {
+  const { orgId } = context;
+  return readTagPage({
+    orgId,
+    recordType: "deal",
+    tag: query.tag,
+    order: "desc",
+    limit: query.limit,
+    cursor: query.cursor,
+    fingerprint: queryFingerprint({ list: "deals", path: "tag-index", orgId, tag: query.tag }),
+    load: async (dealIds) => {
+      const keys = dealIds.map((dealId) => ({ orgId, dealId }));
+      const { data, unprocessed } = await DealEntity.get(keys).go({ consistent: true });
+      return { data, unprocessed: unprocessed.map((key) => key.dealId) };
+    },
+    idOf: (item) => item.dealId,
+    tagsOf: (item) => item.tags,
+    map: toDeal,
   });
 }

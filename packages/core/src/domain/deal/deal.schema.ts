@@ -88,7 +88,10 @@ export const listDealsQuery = z
     closeFrom: calendarDate.optional().meta({ description: "Expected close date on or after (inclusive)." }),
     closeTo: calendarDate.optional().meta({ description: "Expected close date on or before (inclusive)." }),
     companyId: recordId("company").optional(),
-    tag: tag.optional(),
+    tag: tag.optional().meta({
+      description:
+        "Only deals with this tag. Alone (in creation order) it is served by the tag index, which follows writes within about a second.",
+    }),
     filter: filterQueryParameter.optional(),
   })
   .refine((query) => query.stageId === undefined || query.pipelineId !== undefined, {
