@@ -1,4 +1,10 @@
-import { type CustomFieldDefinition, validateCustomFieldValues } from "@crm/core/custom-fields";
+import {
+  type CustomFieldDefinition,
+  type MergingRecord,
+  maxCustomFieldValuesBytes,
+  mergedCustomFieldValues,
+  validateCustomFieldValues,
+} from "@crm/core/custom-fields";
 import { describe, expect, it } from "vitest";
 
 /** A definition of a contact field with overrides. */
@@ -76,5 +82,60 @@ describe("validating custom field values", () => {
       "create",
     );
     expect(result.memberReferences).toEqual([{ memberId: "mem_01abc", path: "body.customFields.accountManager" }]);
+  });
+});
+
+describe("merging custom field values", () => {
+  const aRecord = (id: string, updatedAt: string, customFields: Record<string, unknown>): MergingRecord => ({
+    id,
+    updatedAt,
+    customFields,
+  });
+  const survivor = aRecord("con_s", "2026-01-01T00:00:00.000Z", { nickname: "Ada", legacy: "x" });
+  const older = aRecord("con_a", "2026-02-01T00:00:00.000Z", { score: 1, alias: "Augusta" });
+  const newer = aRecord("con_b", "2026-03-01T00:00:00.000Z", { score: 2 });
+  const definitions = [
+    aDefinition(),
+    aDefinition({ fieldId: "fld_02", key: "score", type: "number" }),
+    aDefinition({ fieldId: "fld_03", key: "alias" }),
+    aDefinition({ fieldId: "fld_04", key: "legacy", status: "deleting" }),
+  ];
+
+  it("takes the survivor's value, else the newest merged record's, drops deleted fields' and searches text values", () => {
+    expect(mergedCustomFieldValues(definitions, "contact", survivor, [older, newer], undefined)).toEqual({
+      values: { nickname: "Ada", score: 2, alias: "Augusta" },
+      memberReferences: [],
+      searchedKeys: ["nickname", "alias"],
+    });
+  });
+
+  it("refuses to clear a required field by choosing a record without a value", () => {
+    const required = [aDefinition({ required: true })];
+    expect(
+      issuesOf(() => mergedCustomFieldValues(required, "contact", survivor, [newer], { nickname: "con_b" })),
+    ).toEqual([{ path: "body.fields.customFields.nickname", message: expect.stringContaining("Required") }]);
+  });
+
+  it("refuses a choice of an archived field, and values too large together", () => {
+    const archived = [aDefinition({ archived: true })];
+    expect(
+      issuesOf(() => mergedCustomFieldValues(archived, "contact", survivor, [older], { nickname: "con_a" })),
+    ).toEqual([{ path: "body.fields.customFields.nickname", message: expect.stringContaining("archived") }]);
+    const half = "x".repeat(maxCustomFieldValuesBytes / 2);
+    const large = [
+      aDefinition({ type: "longText" }),
+      aDefinition({ fieldId: "fld_03", key: "alias", type: "longText" }),
+    ];
+    expect(
+      issuesOf(() =>
+        mergedCustomFieldValues(
+          large,
+          "contact",
+          aRecord("con_s", survivor.updatedAt, { nickname: half }),
+          [aRecord("con_a", older.updatedAt, { alias: half })],
+          undefined,
+        ),
+      ),
+    ).toEqual([{ path: "body.mergedIds", message: expect.stringContaining("too large") }]);
   });
 });

@@ -2515,6 +2515,15 @@ export interface components {
                 ownerId?: string;
                 /** @example con_01jd8x4k2q7v3m9t5r1w6y8z0a */
                 companyId?: string;
+                /**
+                 * @description Per custom field key, the id of the record whose value wins (none, if it has none). Otherwise, as for the other fields, the survivor's value unless it has none, else the most recently updated record's.
+                 * @example {
+                 *       "renewalDate": "con_01jd8x6e0q3w5r7t9y1u3i5o7p"
+                 *     }
+                 */
+                customFields?: {
+                    [key: string]: string;
+                };
             };
             /**
              * @description true: answer with the merged record and what would move, and change nothing.
@@ -2553,6 +2562,15 @@ export interface components {
                 address?: string;
                 /** @example com_01jd8x4k2q7v3m9t5r1w6y8z0a */
                 ownerId?: string;
+                /**
+                 * @description Per custom field key, the id of the record whose value wins (none, if it has none). Otherwise, as for the other fields, the survivor's value unless it has none, else the most recently updated record's.
+                 * @example {
+                 *       "renewalDate": "com_01jd8x6e0q3w5r7t9y1u3i5o7p"
+                 *     }
+                 */
+                customFields?: {
+                    [key: string]: string;
+                };
             };
             /**
              * @description true: answer with the merged record and what would move, and change nothing.

@@ -21,6 +21,8 @@ import {
   type UpdateCustomFieldInput,
 } from "./custom-field.schema";
 import {
+  type MergingRecord,
+  mergedCustomFieldValues,
   needsCustomFieldDefinitions,
   type ValidatedCustomFieldValues,
   validateCustomFieldValues,
@@ -314,6 +316,27 @@ export async function customFieldValuesAfterWrite(
   if (!needsCustomFieldDefinitions(input, mode)) return null;
   const definitions = await customFieldDefinitionsOf(orgId);
   return validateCustomFieldValues(definitions, recordType, input, current, mode);
+}
+
+/**
+ * The custom field values a merge's survivor holds (see mergedCustomFieldValues), reading the definitions only when
+ * a record holds values or the request chooses some.
+ */
+export async function customFieldValuesAfterMerge(
+  orgId: string,
+  recordType: CustomFieldRecordType,
+  survivor: MergingRecord,
+  merged: readonly MergingRecord[],
+  choices: Record<string, string> | undefined,
+): Promise<ValidatedCustomFieldValues> {
+  const holdsValues = (record: MergingRecord) =>
+    typeof record.customFields === "object" &&
+    record.customFields !== null &&
+    Object.keys(record.customFields).length > 0;
+  if (Object.keys(choices ?? {}).length === 0 && ![survivor, ...merged].some(holdsValues)) {
+    return { values: {}, memberReferences: [], searchedKeys: [] };
+  }
+  return mergedCustomFieldValues(await customFieldDefinitionsOf(orgId), recordType, survivor, merged, choices);
 }
 
 /**

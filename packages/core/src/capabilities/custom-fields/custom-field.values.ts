@@ -179,3 +179,72 @@ export function validateCustomFieldValues(
 /** Whether a write must read the definitions: it sets values, or it creates a record (required fields). */
 export const needsCustomFieldDefinitions = (input: Record<string, unknown> | undefined, mode: "create" | "update") =>
   mode === "create" || (input !== undefined && Object.keys(input).length > 0);
+
+/** A record a merge takes custom field values from: its id, when it last changed, and its stored values. */
+export type MergingRecord = { id: string; updatedAt: string; customFields?: unknown };
+
+const mergePathOf = (key: string) => `body.fields.customFields.${key}`;
+
+/**
+ * The custom field values of a merge's survivor, by the rule the merge uses for built-in fields: per field, the
+ * value of the record `choices` names (none if it has none); otherwise the survivor's unless it has none, else the
+ * most recently updated merged record's. Only active, unarchived fields take values from the merged records (an
+ * archived field's values can no longer change: the survivor keeps its own); values of deleted fields are dropped.
+ * A choice of an unknown or archived field, clearing a required one, or values too large together is a
+ * ValidationError; that a chosen id is in the merge is the request schema's check.
+ */
+export function mergedCustomFieldValues(
+  definitions: readonly CustomFieldDefinition[],
+  recordType: CustomFieldRecordType,
+  survivor: MergingRecord,
+  merged: readonly MergingRecord[],
+  choices: Record<string, string> | undefined,
+): ValidatedCustomFieldValues {
+  const usable = new Map(
+    definitions
+      .filter((definition) => definition.recordType === recordType && definition.status === "active")
+      .map((definition) => [definition.key, definition]),
+  );
+  const valuesOf = (record: MergingRecord) => (record.customFields ?? {}) as CustomFieldValues;
+  const has = (record: MergingRecord, key: string) => Object.hasOwn(valuesOf(record), key);
+  const everyone = [survivor, ...merged];
+  const newestFirst = merged.toSorted((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  const issues: FieldIssue[] = [];
+  for (const key of Object.keys(choices ?? {})) {
+    const definition = usable.get(key);
+    if (!definition) issues.push({ path: mergePathOf(key), message: `No such custom field of a ${recordType}.` });
+    else if (definition.archived) {
+      issues.push({
+        path: mergePathOf(key),
+        message: "The custom field is archived: its values can no longer change.",
+      });
+    }
+  }
+  const values: CustomFieldValues = {};
+  for (const definition of usable.values()) {
+    const { key } = definition;
+    const chosen = choices && Object.hasOwn(choices, key) ? choices[key] : undefined;
+    const giver = definition.archived
+      ? survivor
+      : chosen !== undefined
+        ? everyone.find((record) => record.id === chosen)
+        : has(survivor, key)
+          ? survivor
+          : newestFirst.find((record) => has(record, key));
+    if (giver && has(giver, key)) values[key] = valuesOf(giver)[key];
+    else if (chosen !== undefined && definition.required) {
+      issues.push({ path: mergePathOf(key), message: "Required: the chosen record has no value to give." });
+    }
+  }
+  if (issues.length === 0 && new TextEncoder().encode(JSON.stringify(values)).length > maxCustomFieldValuesBytes) {
+    issues.push({
+      path: "body.mergedIds",
+      message: `Together these records' custom field values are too large: at most ${maxCustomFieldValuesBytes / 1024} KB in all.`,
+    });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  const searchedKeys = [...usable.values()]
+    .filter((definition) => searchedCustomFieldTypes.has(definition.type) && Object.hasOwn(values, definition.key))
+    .map((definition) => definition.key);
+  return { values, memberReferences: [], searchedKeys };
+}

@@ -16,6 +16,8 @@ export {
 export {
   type CustomFieldDefinition,
   type CustomFieldMemberReference,
+  type MergingRecord,
   maxCustomFieldValuesBytes,
+  mergedCustomFieldValues,
   validateCustomFieldValues,
 } from "./custom-field.values";

@@ -1,4 +1,10 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import {
+  customFieldValuesAfterMerge,
+  storedCustomFields,
+  storedSearchedCustomFields,
+} from "../../capabilities/custom-fields/custom-field.service";
+import type { ValidatedCustomFieldValues } from "../../capabilities/custom-fields/custom-field.values";
 import { maxMergedRecords } from "../../capabilities/duplicates/duplicates.constants";
 import { MergeTargetNotFoundError, RecordMergedError } from "../../capabilities/duplicates/merge.errors";
 import { MergedRecordEntity } from "../../capabilities/duplicates/merged-record.entity";
@@ -27,7 +33,7 @@ type ChosenField = "name" | "domain" | "industry" | "size" | "address" | "ownerI
 export type CompanyMergeRequest = {
   survivorId: string;
   mergedIds: string[];
-  fields?: Partial<Record<ChosenField, string | undefined>>;
+  fields?: Partial<Record<ChosenField, string | undefined>> & { customFields?: Record<string, string> };
   preview: boolean;
 };
 
@@ -73,12 +79,14 @@ async function mergedStateOf(
 /**
  * The survivor as merged: a chosen field takes the named record's value; otherwise the survivor's unless empty,
  * else the most recently updated merged record's non-empty value. Tags are the union, the survivor's first. Also
- * which record the survivor's domain comes from (its own, a merged company's, or none).
+ * which record the survivor's domain comes from (its own, a merged company's, or none). Custom field values are
+ * `custom` (see customValuesOf), by the same rule.
  */
 function mergedCompany(
   survivor: CompanyItem,
   merged: CompanyItem[],
   request: CompanyMergeRequest,
+  custom: ValidatedCustomFieldValues,
 ): { next: CompanyItem; domainFrom: CompanyItem | undefined } {
   const everyone = [survivor, ...merged];
   const newestFirst = merged.toSorted((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -99,6 +107,8 @@ function mergedCompany(
     address: chosenValue("address"),
     ownerId: chosenValue("ownerId") ?? survivor.ownerId,
     tags: [...new Set(everyone.flatMap((each) => each.tags))],
+    customFields: storedCustomFields(custom.values),
+    searchedCustomFields: storedSearchedCustomFields(custom),
   };
   if (next.tags.length > maxTags) {
     throw new ValidationError([
@@ -109,6 +119,27 @@ function mergedCompany(
     ]);
   }
   return { next, domainFrom: domainFrom?.domain ? domainFrom : undefined };
+}
+
+/** The survivor's custom field values after the merge, by the rule for built-in fields (mergedCustomFieldValues). */
+function customValuesOf(
+  context: TenantContext,
+  survivor: CompanyItem,
+  merged: CompanyItem[],
+  request: CompanyMergeRequest,
+) {
+  const asMerging = (item: CompanyItem) => ({
+    id: item.companyId,
+    updatedAt: item.updatedAt,
+    customFields: item.customFields,
+  });
+  return customFieldValuesAfterMerge(
+    context.orgId,
+    "company",
+    asMerging(survivor),
+    merged.map(asMerging),
+    request.fields?.customFields,
+  );
 }
 
 async function movesOf(context: TenantContext, companyIds: string[]): Promise<Moves[]> {
@@ -155,10 +186,15 @@ export async function mergeCompanies(
   }
   const moves = await movesOf(context, request.mergedIds);
   if (request.preview) {
-    const merged = resuming ? survivor : mergedCompany(survivor, live, request).next;
+    const merged = resuming
+      ? survivor
+      : mergedCompany(survivor, live, request, await customValuesOf(context, survivor, live, request)).next;
     return { preview: true, record: toCompany(merged), mergedIds: request.mergedIds, moves };
   }
-  if (!resuming) await markMerge(context, survivor, live, mergedCompany(survivor, live, request));
+  if (!resuming) {
+    const custom = await customValuesOf(context, survivor, live, request);
+    await markMerge(context, survivor, live, mergedCompany(survivor, live, request, custom));
+  }
   await completeMerge(context, survivor.companyId, request.mergedIds);
   return {
     preview: false,
@@ -221,7 +257,9 @@ async function markMerge(
   const { orgId } = context;
   const survivorId = survivor.companyId;
   const at = now();
-  const cleared = (["domain", "industry", "size", "address"] as const).filter((field) => next[field] === undefined);
+  const cleared = (["domain", "industry", "size", "address", "customFields", "searchedCustomFields"] as const).filter(
+    (field) => next[field] === undefined,
+  );
   await changeSet()
     .add(
       "survivor",
@@ -235,6 +273,8 @@ async function markMerge(
           ...(next.address !== undefined ? { address: next.address } : {}),
           ownerId: next.ownerId,
           tags: next.tags,
+          ...(next.customFields !== undefined ? { customFields: next.customFields } : {}),
+          ...(next.searchedCustomFields !== undefined ? { searchedCustomFields: next.searchedCustomFields } : {}),
           sortName: sortKeyOf(next.name),
           version: survivor.version + 1,
           updatedAt: at,

@@ -1,4 +1,10 @@
 import { auditAction, fieldChanges } from "../../capabilities/audit/audit.service";
+import {
+  customFieldValuesAfterMerge,
+  storedCustomFields,
+  storedSearchedCustomFields,
+} from "../../capabilities/custom-fields/custom-field.service";
+import type { ValidatedCustomFieldValues } from "../../capabilities/custom-fields/custom-field.values";
 import { maxMergedRecords } from "../../capabilities/duplicates/duplicates.constants";
 import { MergeTargetNotFoundError, RecordMergedError } from "../../capabilities/duplicates/merge.errors";
 import { MergedRecordEntity } from "../../capabilities/duplicates/merged-record.entity";
@@ -28,7 +34,7 @@ type ChosenField = "firstName" | "lastName" | "title" | "ownerId" | "companyId";
 export type ContactMergeRequest = {
   survivorId: string;
   mergedIds: string[];
-  fields?: Partial<Record<ChosenField, string | undefined>>;
+  fields?: Partial<Record<ChosenField, string | undefined>> & { customFields?: Record<string, string> };
   preview: boolean;
 };
 
@@ -70,9 +76,15 @@ async function mergedStateOf(
 /**
  * The survivor as merged: a chosen field takes the named record's value; otherwise the survivor's unless empty,
  * else the most recently updated merged record's non-empty value. Emails, phones, tags and companies are the
- * union, the survivor's first (the chosen primary company first of all).
+ * union, the survivor's first (the chosen primary company first of all). Custom field values are `custom` (see
+ * customValuesOf), by the same rule.
  */
-function mergedContact(survivor: ContactItem, merged: ContactItem[], request: ContactMergeRequest): ContactItem {
+function mergedContact(
+  survivor: ContactItem,
+  merged: ContactItem[],
+  request: ContactMergeRequest,
+  custom: ValidatedCustomFieldValues,
+): ContactItem {
   const everyone = [survivor, ...merged];
   const newestFirst = merged.toSorted((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   const chosenValue = <F extends ChosenField>(field: F): ContactItem[F] => {
@@ -93,6 +105,8 @@ function mergedContact(survivor: ContactItem, merged: ContactItem[], request: Co
     emails: union(everyone.map((each) => each.emails)),
     phones: union(everyone.map((each) => each.phones)),
     tags: union(everyone.map((each) => each.tags)),
+    customFields: storedCustomFields(custom.values),
+    searchedCustomFields: storedSearchedCustomFields(custom),
   };
   const tooMany = (
     [
@@ -111,6 +125,27 @@ function mergedContact(survivor: ContactItem, merged: ContactItem[], request: Co
     );
   }
   return next;
+}
+
+/** The survivor's custom field values after the merge, by the rule for built-in fields (mergedCustomFieldValues). */
+function customValuesOf(
+  context: TenantContext,
+  survivor: ContactItem,
+  merged: ContactItem[],
+  request: ContactMergeRequest,
+) {
+  const asMerging = (item: ContactItem) => ({
+    id: item.contactId,
+    updatedAt: item.updatedAt,
+    customFields: item.customFields,
+  });
+  return customFieldValuesAfterMerge(
+    context.orgId,
+    "contact",
+    asMerging(survivor),
+    merged.map(asMerging),
+    request.fields?.customFields,
+  );
 }
 
 async function movesOf(context: TenantContext, contactIds: string[]): Promise<Moves[]> {
@@ -156,7 +191,9 @@ export async function mergeContacts(
     throw new ConcurrentModificationError("contact merge into", survivor.contactId);
   }
   if (request.preview) {
-    const merged = resuming ? survivor : mergedContact(survivor, live, request);
+    const merged = resuming
+      ? survivor
+      : mergedContact(survivor, live, request, await customValuesOf(context, survivor, live, request));
     return {
       preview: true,
       record: toContact(merged),
@@ -167,7 +204,7 @@ export async function mergeContacts(
   const moves = await movesOf(context, request.mergedIds);
   let chosenCompanies: string[] | null = null;
   if (!resuming) {
-    const next = mergedContact(survivor, live, request);
+    const next = mergedContact(survivor, live, request, await customValuesOf(context, survivor, live, request));
     await markMerge(context, survivor, live, next);
     chosenCompanies = next.companyIds;
   }
@@ -183,6 +220,9 @@ async function markMerge(context: TenantContext, survivor: ContactItem, merged: 
   // Companies move after the mark, through an ordinary update: the mark stays within 100 actions.
   const marked = { ...next, companyId: survivor.companyId, companyIds: survivor.companyIds };
   const cleared = (["firstName", "lastName", "title"] as const).filter((field) => isEmpty(next[field]));
+  const clearedCustom = (["customFields", "searchedCustomFields"] as const).filter(
+    (field) => next[field] === undefined,
+  );
   await changeSet()
     .add(
       "survivor",
@@ -196,11 +236,13 @@ async function markMerge(context: TenantContext, survivor: ContactItem, merged: 
           phones: next.phones,
           ownerId: next.ownerId,
           tags: next.tags,
+          ...(next.customFields !== undefined ? { customFields: next.customFields } : {}),
+          ...(next.searchedCustomFields !== undefined ? { searchedCustomFields: next.searchedCustomFields } : {}),
           sortName: sortKeyOf(next.lastName, next.firstName),
           version: survivor.version + 1,
           updatedAt: at,
         })
-        .remove([...cleared])
+        .remove([...cleared, ...clearedCustom])
         .where(
           (attributes, { eq, notExists }) =>
             `${eq(attributes.version, survivor.version)} AND ${notExists(attributes.mergedInto)}`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { customFieldKey } from "../../capabilities/custom-fields/custom-field.schema";
 import { maxMergedRecords } from "../../capabilities/duplicates/duplicates.constants";
 import { companySchema } from "../../domain/company/company.schema";
 import { contactSchema } from "../../domain/contact/contact.schema";
@@ -21,11 +22,19 @@ function mergeInput<const F extends readonly string[]>(kind: IdKind, fields: F, 
         .max(maxMergedRecords)
         .meta({ description: `The records merged into it (1–${maxMergedRecords}); they go to the trash.` }),
       fields: z
-        .strictObject(
-          Object.fromEntries(fields.map((field) => [field, recordField.optional()])) as {
+        .strictObject({
+          ...(Object.fromEntries(fields.map((field) => [field, recordField.optional()])) as {
             [K in F[number]]: z.ZodOptional<typeof recordField>;
-          },
-        )
+          }),
+          customFields: z
+            .record(customFieldKey, recordField)
+            .optional()
+            .meta({
+              description:
+                "Per custom field key, the id of the record whose value wins (none, if it has none). Otherwise, as for the other fields, the survivor's value unless it has none, else the most recently updated record's.",
+              example: { renewalDate: `${idPrefixes[kind]}_01jd8x6e0q3w5r7t9y1u3i5o7p` },
+            }),
+        })
         .optional()
         .meta({
           description:
@@ -50,13 +59,16 @@ function mergeInput<const F extends readonly string[]>(kind: IdKind, fields: F, 
         }
         seen.add(mergedId);
       });
-      for (const [field, from] of Object.entries(input.fields ?? {})) {
+      const { customFields, ...builtIn } = (input.fields ?? {}) as {
+        customFields?: Record<string, string>;
+      } & Record<string, unknown>;
+      const choices = [
+        ...Object.entries(builtIn).map(([field, from]) => ({ path: ["fields", field], from })),
+        ...Object.entries(customFields ?? {}).map(([key, from]) => ({ path: ["fields", "customFields", key], from })),
+      ];
+      for (const { path, from } of choices) {
         if (from !== undefined && from !== input.survivorId && !input.mergedIds.includes(from as string)) {
-          context.addIssue({
-            code: "custom",
-            path: ["fields", field],
-            message: "Must be the survivor's id or one of mergedIds.",
-          });
+          context.addIssue({ code: "custom", path, message: "Must be the survivor's id or one of mergedIds." });
         }
       }
     })

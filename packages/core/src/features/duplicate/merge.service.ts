@@ -11,8 +11,7 @@ import type { MergeCompaniesInput, MergeContactsInput } from "./merge.schema";
 
 /**
  * Merges contacts (see the domain's mergeContacts). What moves to the survivor is every registered link cascade's
- * (deals, activities and their timeline entries, files): a future kind of link, custom field values say, moves by
- * registering a LinkCascade with a `move` in composition/cascades.ts.
+ * (deals, activities and their timeline entries, files): a future kind of link moves by registering a LinkCascade with a `move` in composition/cascades.ts.
  */
 export function mergeContacts(context: TenantContext, input: MergeContactsInput): Promise<ContactMergeOutcome> {
   return mergeContactRecords(context, input);
