@@ -5,7 +5,7 @@ import { updateContact } from "../domain/contact/contact.service";
 import { getDeal } from "../domain/deal/deal.queries";
 import { moveDealToStage, updateDeal } from "../domain/deal/deal.service";
 import { getPipeline } from "../domain/pipeline/pipeline.queries";
-import type { RecordState, RuleRecords } from "../features/automation/automation.engine";
+import type { RecordState, RuleRecords, RuleTask } from "../features/automation/automation.engine";
 import * as runner from "../features/automation/automation.runner";
 import { draftInvoiceForDeal } from "../features/integration/draft-invoices";
 import type { TenantContext } from "../platform/request-context";
@@ -26,17 +26,7 @@ async function updateRecord(context: TenantContext, record: RecordState, changes
 }
 
 /** Creates a task linked to the record (or, for an activity, to what the activity is linked to). */
-async function createTaskFor(
-  context: TenantContext,
-  record: RecordState,
-  task: {
-    subject: string;
-    assigneeId: string;
-    dueAt: string;
-    priority: "low" | "normal" | "high";
-    customFields?: Record<string, unknown>;
-  },
-) {
+async function createTaskFor(context: TenantContext, record: RecordState, task: RuleTask) {
   return createActivity(context, { type: "task", ...task, ...record.links });
 }
 

@@ -15,6 +15,15 @@ export type RecordState = {
   links: { contactIds: string[]; companyIds: string[]; dealIds: string[] };
 };
 
+/** The task a rule's `createTask` action creates, its template filled in. */
+export type RuleTask = {
+  subject: string;
+  assigneeId: string;
+  dueAt: string;
+  priority: "low" | "normal" | "high";
+  customFields?: Record<string, unknown>;
+};
+
 /**
  * What rules need of the records they react to and act on, through the records' own services. Composed above the
  * domains (composition/automation.ts), so that the rules module, and every route that only manages rules, imports
@@ -26,17 +35,7 @@ export type RuleRecords = {
   /** Applies field changes to the record, as the rule's system actor. */
   update(context: TenantContext, record: RecordState, changes: Record<string, unknown>): Promise<unknown>;
   /** Creates a task linked to the record (or, for an activity, to what the activity is linked to). */
-  createTask(
-    context: TenantContext,
-    record: RecordState,
-    task: {
-      subject: string;
-      assigneeId: string;
-      dueAt: string;
-      priority: "low" | "normal" | "high";
-      customFields?: Record<string, unknown>;
-    },
-  ): Promise<unknown>;
+  createTask(context: TenantContext, record: RecordState, task: RuleTask): Promise<unknown>;
   /** Moves a deal to the first won or lost stage of its pipeline (nothing when it is there already). */
   closeDeal(
     context: TenantContext,
